@@ -1,0 +1,163 @@
+"""The command line: a thin layer over the pipeline and the writer.
+
+Every failure the user can cause ends in one line on stderr and exit status 1;
+``docs/`` is only touched after every page has been built in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import write
+from .errors import ExplainerError
+from .pipeline import Project, build, load_project
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _project_options(func: F) -> F:
+    options = [
+        click.option(
+            "--root",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=".",
+            show_default=True,
+            help="Project folder; the paths below are relative to it.",
+        ),
+        click.option(
+            "--sources",
+            type=click.Path(path_type=Path),
+            default="sources",
+            show_default=True,
+            help="Folder of source articles.",
+        ),
+        click.option(
+            "--topics",
+            type=click.Path(path_type=Path),
+            default="config/topics.yml",
+            show_default=True,
+            help="Topics file.",
+        ),
+        click.option(
+            "--boilerplate",
+            type=click.Path(path_type=Path),
+            default="config/boilerplate.yml",
+            show_default=True,
+            help="Boilerplate rules.",
+        ),
+        click.option(
+            "--docs",
+            type=click.Path(path_type=Path),
+            default="docs",
+            show_default=True,
+            help="Folder of Markdown pages that MkDocs builds.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="explainer")
+def main() -> None:
+    """Turn news articles into a MkDocs explainer site."""
+
+
+@main.command()
+@_project_options
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a JSON report (counts per topic, removed boilerplate) to this file.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def generate(
+    root: Path, sources: Path, topics: Path, boilerplate: Path, docs: Path, report: Path | None, quiet: bool
+) -> None:
+    """Build the pages from the sources and write the ones that changed."""
+    with _errors():
+        docs = root / docs
+        site = build(_load(root, sources, topics, boilerplate), _progress(quiet))
+        plan = write.plan(site.pages, docs)
+        write.apply(plan, docs)
+        if report:
+            data = {**site.report, "taken_over": list(plan.taken_over)}
+            report.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        for path in plan.taken_over:
+            click.echo(f"note: {docs / path} has no generated-file marker: left as it is (taken over)", err=True)
+        if not quiet:
+            click.echo(
+                f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged in {docs}",
+                err=True,
+            )
+
+
+@main.command()
+@_project_options
+def check(root: Path, sources: Path, topics: Path, boilerplate: Path, docs: Path) -> None:
+    """Exit with status 1 if the pages in docs/ are out of date with the sources."""
+    with _errors():
+        docs = root / docs
+        site = build(_load(root, sources, topics, boilerplate))
+        plan = write.plan(site.pages, docs)
+        if plan.changed:
+            click.echo(f"{docs} is out of date; run `make build` (or `explainer generate`) and commit:", err=True)
+            for path in plan.changed:
+                click.echo(f"  {docs / path}", err=True)
+            sys.exit(1)
+        click.echo(f"{docs} is up to date ({len(plan.unchanged)} generated files)", err=True)
+
+
+# Helper functions
+
+
+def _load(root: Path, sources: Path, topics: Path, boilerplate: Path) -> Project:
+    return load_project(root, root / sources, root / topics, root / boilerplate)
+
+
+def _progress(quiet: bool) -> Callable[[str], None] | None:
+    """A progress line on a terminal for long runs; nothing in pipes or CI."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    count = 0
+
+    def show(path: str) -> None:
+        nonlocal count
+        count += 1
+        if count % 25 == 0:
+            click.echo(f"\r{count} articles read ({path})\x1b[K", err=True, nl=False)
+
+    return show
+
+
+class _errors:
+    """Turn expected failures into one line on stderr and exit status 1."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if exc is None or isinstance(exc, SystemExit | KeyboardInterrupt):
+            return
+        if isinstance(exc, ExplainerError):
+            message = str(exc)
+        elif isinstance(exc, OSError):
+            message = f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
+        elif os.environ.get("EXPLAINER_DEBUG"):
+            return
+        else:
+            message = f"internal error ({type(exc).__name__}: {exc}); set EXPLAINER_DEBUG=1 for details"
+        click.echo(f"error: {message}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Load and validate the data files: topics and boilerplate rules.
+
+Heuristics are data a contributor can edit in a pull request; this module only
+checks them and turns them into typed values. Errors name the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import yamldata
+from .errors import ExplainerError
+from .model import BoilerplateRules, Signal, SiteConfig, Topic
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+_SITE_KEYS = {"title", "summary", "fallback", "subheading_weight", "topics"}
+_TOPIC_KEYS = {"slug", "title", "description", "tags", "signals"}
+_RESERVED_SLUGS = {"index", "sources", "tags", "404", "assets", "stylesheets", "javascripts"}
+
+
+def load_topics(text: str, path: str) -> SiteConfig:
+    """Parse the topics file into a :class:`SiteConfig`."""
+    data, lines = yamldata.load(text, path)
+
+    def fail(message: str, *at: str | int) -> ExplainerError:
+        return ExplainerError(message, path=path, line=yamldata.line_of(lines, at))
+
+    if not isinstance(data, dict):
+        raise fail("expected a mapping with 'title', 'summary', 'fallback' and 'topics'")
+    _no_unknown_keys(data, _SITE_KEYS, fail)
+    raw_topics = data.get("topics")
+    if not isinstance(raw_topics, list) or not raw_topics:
+        raise fail("'topics' must be a non-empty list", "topics")
+    topics: list[Topic] = []
+    for i, raw in enumerate(raw_topics):
+        topic = _topic(raw, fail, i)
+        if any(t.slug == topic.slug for t in topics):
+            raise fail(f"duplicate topic slug {topic.slug!r}", "topics", i, "slug")
+        topics.append(topic)
+    fallback = data.get("fallback", topics[0].slug)
+    if fallback not in {t.slug for t in topics}:
+        raise fail(f"'fallback' names no topic: {fallback!r}", "fallback")
+    weight = data.get("subheading_weight", 2.0)
+    if not isinstance(weight, int | float) or isinstance(weight, bool) or weight < 0:
+        raise fail("'subheading_weight' must be a number >= 0", "subheading_weight")
+    return SiteConfig(
+        title=_text(data, "title", fail),
+        summary=_text(data, "summary", fail),
+        topics=tuple(topics),
+        fallback=fallback,
+        subheading_weight=float(weight),
+    )
+
+
+def _topic(raw: Any, fail: Any, i: int) -> Topic:
+    if not isinstance(raw, dict):
+        raise fail("each topic must be a mapping", "topics", i)
+    _no_unknown_keys(raw, _TOPIC_KEYS, fail, "topics", i)
+    slug = raw.get("slug")
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        raise fail("'slug' must be lower-case words joined by hyphens", "topics", i, "slug")
+    if slug in _RESERVED_SLUGS:
+        raise fail(f"slug {slug!r} is reserved for the site's own pages", "topics", i, "slug")
+    tags = raw.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+        raise fail("'tags' must be a list of words", "topics", i, "tags")
+    return Topic(
+        slug=slug,
+        title=_text(raw, "title", fail, "topics", i),
+        description=_text(raw, "description", fail, "topics", i),
+        signals=_signals(raw.get("signals"), fail, i),
+        tags=tuple(tags),
+    )
+
+
+def _signals(raw: Any, fail: Any, i: int) -> tuple[Signal, ...]:
+    """Signals are a list of phrases (weight 1) or a mapping phrase -> weight."""
+    at = ("topics", i, "signals")
+    if isinstance(raw, list):
+        raw = {phrase: 1 for phrase in raw}
+    if not isinstance(raw, dict) or not raw:
+        raise fail("'signals' must be a non-empty list or mapping of phrases", *at)
+    signals = []
+    seen: set[str] = set()
+    for phrase, weight in raw.items():
+        if not isinstance(phrase, str) or not phrase.strip():
+            raise fail("a signal must be a word or phrase", *at)
+        key = " ".join(phrase.casefold().split())
+        if key in seen:
+            raise fail(f"duplicate signal {phrase!r}", *at, phrase)
+        seen.add(key)
+        if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
+            raise fail(f"weight of {phrase!r} must be a number > 0", *at, phrase)
+        signals.append(Signal(phrase=key, weight=float(weight)))
+    return tuple(signals)
+
+
+def load_boilerplate(text: str, path: str) -> BoilerplateRules:
+    """Parse the boilerplate file: ``lines`` (exact) and ``patterns`` (regex)."""
+    data, lines = yamldata.load(text, path)
+
+    def fail(message: str, *at: str | int) -> ExplainerError:
+        return ExplainerError(message, path=path, line=yamldata.line_of(lines, at))
+
+    if not isinstance(data, dict):
+        raise fail("expected a mapping with 'lines' and 'patterns'")
+    _no_unknown_keys(data, {"lines", "patterns"}, fail)
+    exact = data.get("lines", []) or []
+    patterns = data.get("patterns", []) or []
+    for key, values in (("lines", exact), ("patterns", patterns)):
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise fail(f"'{key}' must be a list of strings", key)
+    for i, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise fail(f"pattern {pattern!r} is not a valid regular expression ({exc})", "patterns", i) from None
+    return BoilerplateRules(lines=tuple(exact), patterns=tuple(patterns))
+
+
+# Helper functions
+
+
+def _no_unknown_keys(data: dict[str, Any], known: set[str], fail: Any, *at: str | int) -> None:
+    for key in data:
+        if key not in known:
+            allowed = ", ".join(sorted(known))
+            raise fail(f"unknown key {key!r} (allowed: {allowed})", *at, str(key))
+
+
+def _text(data: dict[str, Any], key: str, fail: Any, *at: str | int) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise fail(f"'{key}' must be a non-empty string", *at, key)
+    return " ".join(value.split())

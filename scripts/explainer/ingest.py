@@ -1,0 +1,133 @@
+"""Ingest: bytes of a source file (and its optional sidecar) -> SourceDocument.
+
+Pure: the caller reads the files. Decoding, front matter and metadata are
+checked here so that a bad file fails with its name, field and line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from datetime import date, datetime
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from frontmatter.default_handlers import YAMLHandler
+
+from . import yamldata
+from .errors import ExplainerError
+from .model import SourceDocument, SourceMeta
+
+FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
+SIDECAR_SUFFIXES = (".yml", ".yaml")
+META_KEYS = ("title", "url", "publisher", "author", "published", "language", "licence")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def slug_for(path: str) -> str:
+    """The article's slug, from its file name: lower case words and hyphens."""
+    stem = PurePosixPath(path).stem
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.casefold()).strip("-")
+    if not slug:
+        raise ExplainerError("file name gives no usable slug (use letters and digits)", path=path)
+    return slug
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes -> text: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ExplainerError("not valid UTF-16 despite its byte-order mark", path=path) from None
+    if b"\x00" in data:
+        raise ExplainerError("contains NUL bytes: this looks like a binary file, not an article", path=path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ExplainerError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", path=path, line=line
+        ) from None
+
+
+def ingest(path: str, data: bytes, sidecar: tuple[str, bytes] | None = None) -> SourceDocument:
+    """Decode a source file, split off its front matter and check the metadata."""
+    suffix = PurePosixPath(path).suffix.casefold()
+    if suffix not in FORMATS:
+        known = ", ".join(sorted(FORMATS))
+        raise ExplainerError(f"unsupported file type {suffix or '(none)'!r} (supported: {known})", path=path)
+    text = decode(data, path).replace("\r\n", "\n").replace("\r", "\n")
+    fields: dict[str, Any] = {}
+    if sidecar is not None:
+        side_path, side_data = sidecar
+        fields.update(_metadata(decode(side_data, side_path), side_path, first_line=1))
+    body, first_body_line = text, 1
+    handler = YAMLHandler()
+    if handler.detect(text):
+        try:
+            front, body = handler.split(text)
+        except ValueError:
+            raise ExplainerError("front matter has no closing '---' line", path=path, line=1) from None
+        fields.update(_metadata(front, path, first_line=1))  # `front` keeps the opening line break
+        first_body_line = text[: len(text) - len(body)].count("\n") + 1
+    return SourceDocument(
+        path=path,
+        slug=slug_for(path),
+        format=FORMATS[suffix],
+        meta=SourceMeta(**fields),
+        body=body,
+        first_body_line=first_body_line,
+    )
+
+
+def _metadata(text: str, path: str, *, first_line: int) -> dict[str, Any]:
+    """Validate front matter (or a sidecar): known keys, right types."""
+    data, lines = yamldata.load(text, path)
+    if data is None:
+        return {}
+
+    def fail(message: str, key: str | None = None) -> ExplainerError:
+        line = yamldata.line_of(lines, (key,) if key else ())
+        return ExplainerError(message, path=path, line=(line or 1) + first_line - 1)
+
+    if not isinstance(data, dict):
+        raise fail("front matter must be a mapping of fields")
+    fields: dict[str, Any] = {}
+    for key, value in data.items():
+        key = str(key)
+        if key not in META_KEYS:
+            raise fail(f"unknown field {key!r} (allowed: {', '.join(META_KEYS)})", key)
+        if value is None:
+            continue
+        if key == "published":
+            fields[key] = _date(value, fail)
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise fail(f"field {key!r} must be text", key)
+        value = " ".join(value.split())
+        if key == "url" and not _is_web_url(value):
+            raise fail(f"field 'url' must be an http:// or https:// address, not {value[:60]!r}", key)
+        if key == "language" and not _LANGUAGE.match(value):
+            raise fail(f"field 'language' must be a language code such as 'en', not {value[:20]!r}", key)
+        fields[key] = value
+    return fields
+
+
+def _date(value: object, fail: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise fail(f"field 'published' is not a date: {str(value)[:40]!r} (write YYYY-MM-DD)", "published")
+
+
+def _is_web_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc) and not any(c.isspace() for c in value)
