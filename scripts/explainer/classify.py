@@ -69,13 +69,15 @@ def _paragraph(paragraph: Paragraph, lean: int | None, config: SiteConfig, m: Si
     # Sentences without a signal join the run they sit in: the previous
     # sentence's topic, else the next one's; a silent paragraph follows its
     # subheading, else the fallback topic.
+    # Two linear passes (not a search per sentence: a paragraph can hold
+    # thousands of sentences).
     fallback = m.slugs.index(config.fallback)
+    before = _carry(chosen)
+    after = _carry(chosen[::-1])[::-1]
     resolved: list[tuple[int, bool]] = []
     for i, topic in enumerate(chosen):
         if topic is None:
-            before = next((t for t in reversed(chosen[:i]) if t is not None), None)
-            after = next((t for t in chosen[i + 1 :] if t is not None), None)
-            topic = before if before is not None else after
+            topic = before[i] if before[i] is not None else after[i]
         if topic is None:
             resolved.append((lean, False) if lean is not None else (fallback, True))
         else:
@@ -84,6 +86,17 @@ def _paragraph(paragraph: Paragraph, lean: int | None, config: SiteConfig, m: Si
         Placement(sentence=s, topic=m.slugs[t], score=own[i][t], fallback=fb)
         for i, (s, (t, fb)) in enumerate(zip(paragraph.sentences, resolved, strict=True))
     ]
+
+
+def _carry(chosen: list[int | None]) -> list[int | None]:
+    """Each position's nearest earlier non-empty topic (None if there is none)."""
+    last: int | None = None
+    carried = []
+    for topic in chosen:
+        carried.append(last)
+        if topic is not None:
+            last = topic
+    return carried
 
 
 def _best(scores: Scores, previous: int | None) -> int | None:
