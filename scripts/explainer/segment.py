@@ -18,6 +18,9 @@ from .model import Article, Block, CleanDocument, Heading, Paragraph, Sentence
 MAX_HEADING_WORDS = 14
 MAX_HEADING_CHARS = 120
 MAX_TITLE_CHARS = 300
+# Longer than any news article (the longest long reads are ~40,000 words): a
+# bigger file is a mistake, and would give a page too big to load or index.
+MAX_ARTICLE_CHARS = 1_000_000
 _FINAL_PUNCTUATION = tuple(".!?,;:…\"'")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+")
@@ -40,9 +43,17 @@ def split_sentences(text: str) -> list[str]:
 def segment(doc: CleanDocument) -> Article:
     """Find the title, subheadings and paragraphs, then split sentences."""
     source = doc.source
+    size = sum(len(line) for _, line in doc.lines)
+    if size > MAX_ARTICLE_CHARS:
+        raise ExplainerError(
+            f"article text is {size:,} characters, over the limit of {MAX_ARTICLE_CHARS:,}"
+            " (about 150,000 words): is this one article? Split it into several files",
+            path=source.path,
+        )
     raw_blocks = list(_blocks(doc))
     if not raw_blocks:
-        raise ExplainerError("no article text left after removing boilerplate", path=source.path)
+        why = "after removing boilerplate" if doc.removed else "(the file is empty or blank)"
+        raise ExplainerError(f"no article text left {why}", path=source.path)
     title = source.meta.title
     first = raw_blocks[0]
     if len(first.lines) == 1 and len(first.lines[0]) <= MAX_TITLE_CHARS and len(raw_blocks) > 1:
