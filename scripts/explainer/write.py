@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import ExplainerError
 from .model import Page
 from .render import MARKER
 
@@ -67,6 +68,11 @@ def plan(pages: Iterable[Page], docs: Path) -> Plan:
     writes, unchanged, taken = [], [], []
     wanted = set()
     for page in pages:
+        if page.path in wanted:  # e.g. an article named "index" against the Sources page
+            raise ExplainerError(
+                f"two generated pages would be written to {docs / page.path}: rename the source file or topic slug"
+                " that clashes with a page of the site"
+            )
         wanted.add(page.path)
         target = docs / page.path
         if not target.exists():
@@ -96,6 +102,7 @@ def apply(plan: Plan, docs: Path) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         renames.append((temp.relative_to(docs).as_posix(), page.path))
+        _test_kill("temp", len(renames))
     journal: Journal = {"renames": renames, "deletes": list(plan.deletes)}
     _write_atomic(docs / JOURNAL, json.dumps(journal, indent=1).encode())
     # From here on the run counts as done; hold off Ctrl-C and kill until the
@@ -122,15 +129,25 @@ def recover(docs: Path) -> bool:
 
 
 def _commit(docs: Path, journal: Journal) -> None:
-    for temp, target in journal["renames"]:
+    for done, (temp, target) in enumerate(journal["renames"], start=1):
         if (docs / temp).exists():
             os.replace(docs / temp, docs / target)
+        _test_kill("rename", done)
     for path in journal["deletes"]:
         target = docs / path
         if target.exists() and is_generated(target):
             target.unlink()
             _remove_empty_parents(target.parent, docs)
     (docs / JOURNAL).unlink(missing_ok=True)
+
+
+def _test_kill(point: str, count: int) -> None:
+    """Test hook: with EXPLAINER_TEST_KILL_AT=temp:N (or rename:N) the process
+    kills itself with SIGKILL after the Nth temp file (or rename), so that
+    tests/test_interrupt.py can prove a hard kill never leaves docs/ half
+    written. The variable is unset in normal use; nothing else reads it."""
+    if os.environ.get("EXPLAINER_TEST_KILL_AT") == f"{point}:{count}":
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
