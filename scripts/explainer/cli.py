@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 import click
 
 from . import write
+from .cache import CACHE_DIR, ArticleCache, RunCache
 from .errors import ExplainerError
-from .pipeline import Project, build, load_project
+from .pipeline import Project, build, fingerprint, load_project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,19 +86,30 @@ def generate(
     """Build the pages from the sources and write the ones that changed."""
     with _errors():
         docs = root / docs
-        site = build(_load(root, sources, topics, boilerplate), _progress(quiet))
-        plan = write.plan(site.pages, docs)
-        write.apply(plan, docs)
-        if report:
+        project = _load(root, sources, topics, boilerplate)
+        # Nothing changed since the last run (inputs and docs/ alike): skip it all.
+        runs, inputs = RunCache(root / CACHE_DIR), fingerprint(project)
+        data = runs.unchanged(inputs, docs)
+        summary = f"0 written, 0 removed, {data and data.get('pages')} unchanged (nothing changed since the last run)"
+        if data is None:
+            site = build(project, _progress(quiet), ArticleCache(root / CACHE_DIR / "articles"))
+            plan = write.plan(site.pages, docs, {root / "includes": site.includes})
+            write.apply(plan, docs)
             data = {**site.report, "taken_over": list(plan.taken_over)}
+            runs.record(inputs, docs, {**data, "pages": len(plan.writes) + len(plan.unchanged)})
+            summary = f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged"
+        data.pop("pages", None)
+        if report:
             report.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        for path in plan.taken_over:
+        for path in data.get("taken_over", []):
             click.echo(f"note: {docs / path} has no generated-file marker: left as it is (taken over)", err=True)
-        if not quiet:
+        for dup in data.get("duplicates", []):
             click.echo(
-                f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged in {docs}",
+                f"note: {dup['source']} repeats {dup['duplicate_of']} (similarity {dup['similarity']}): not shown",
                 err=True,
             )
+        if not quiet:
+            click.echo(f"{summary} in {docs}", err=True)
 
 
 @main.command()
@@ -107,7 +119,7 @@ def check(root: Path, sources: Path, topics: Path, boilerplate: Path, docs: Path
     with _errors():
         docs = root / docs
         site = build(_load(root, sources, topics, boilerplate))
-        plan = write.plan(site.pages, docs)
+        plan = write.plan(site.pages, docs, {root / "includes": site.includes})
         if plan.changed:
             click.echo(f"{docs} is out of date; run `make build` (or `explainer generate`) and commit:", err=True)
             for path in plan.changed:

@@ -15,7 +15,7 @@ from .model import BoilerplateRules, Signal, SiteConfig, Topic
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-_SITE_KEYS = {"title", "summary", "fallback", "subheading_weight", "topics"}
+_SITE_KEYS = {"title", "summary", "fallback", "subheading_weight", "min_matched_share", "topics"}
 _TOPIC_KEYS = {"slug", "title", "description", "tags", "signals"}
 _RESERVED_SLUGS = {"index", "sources", "tags", "404", "assets", "stylesheets", "javascripts"}
 
@@ -45,12 +45,16 @@ def load_topics(text: str, path: str) -> SiteConfig:
     weight = data.get("subheading_weight", 2.0)
     if not isinstance(weight, int | float) or isinstance(weight, bool) or weight < 0:
         raise fail("'subheading_weight' must be a number >= 0", "subheading_weight")
+    share = data.get("min_matched_share", 0.2)
+    if not isinstance(share, int | float) or isinstance(share, bool) or not 0 <= share <= 1:
+        raise fail("'min_matched_share' must be a number from 0 to 1", "min_matched_share")
     return SiteConfig(
         title=_text(data, "title", fail),
         summary=_text(data, "summary", fail),
         topics=tuple(topics),
         fallback=fallback,
         subheading_weight=float(weight),
+        min_matched_share=float(share),
     )
 
 

@@ -17,9 +17,10 @@ from frontmatter.default_handlers import YAMLHandler
 
 from . import yamldata
 from .errors import ExplainerError
+from .extract import extract_html
 from .model import SourceDocument, SourceMeta
 
-FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
+FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 SIDECAR_SUFFIXES = (".yml", ".yaml")
 META_KEYS = ("title", "url", "publisher", "author", "published", "language", "licence")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -60,12 +61,17 @@ def ingest(path: str, data: bytes, sidecar: tuple[str, bytes] | None = None) -> 
         raise ExplainerError(f"unsupported file type {suffix or '(none)'!r} (supported: {known})", path=path)
     text = decode(data, path).replace("\r\n", "\n").replace("\r", "\n")
     fields: dict[str, Any] = {}
+    fmt = FORMATS[suffix]
+    if fmt == "html":  # main text as Markdown; the page's own metadata comes first, then the sidecar's
+        text, found = extract_html(text, path)
+        fields.update((k, v) for k, v in found.items() if k != "url" or _is_web_url(v))
+        fmt = "markdown"
     if sidecar is not None:
         side_path, side_data = sidecar
         fields.update(_metadata(decode(side_data, side_path), side_path, first_line=1))
     body, first_body_line = text, 1
     handler = YAMLHandler()
-    if handler.detect(text):
+    if FORMATS[suffix] != "html" and handler.detect(text):
         try:
             front, body = handler.split(text)
         except ValueError:
@@ -75,7 +81,7 @@ def ingest(path: str, data: bytes, sidecar: tuple[str, bytes] | None = None) -> 
     return SourceDocument(
         path=path,
         slug=slug_for(path),
-        format=FORMATS[suffix],
+        format=fmt,
         meta=SourceMeta(**fields),
         body=body,
         first_body_line=first_body_line,

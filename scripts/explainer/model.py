@@ -41,6 +41,9 @@ class SiteConfig:
     topics: tuple[Topic, ...]
     fallback: str
     subheading_weight: float = 2.0
+    # Below this share of sentences carrying a topic signal, an article does
+    # not fit the topics and gets its own page, sectioned by its subheadings.
+    min_matched_share: float = 0.2
 
     def topic(self, slug: str) -> Topic:
         return next(t for t in self.topics if t.slug == slug)
@@ -195,3 +198,4 @@ class Site:
 
     pages: tuple[Page, ...]
     report: dict[str, object] = field(default_factory=dict)
+    includes: tuple[Page, ...] = ()  # files for includes/ (the snippets folder), e.g. abbreviations.md

@@ -13,12 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config as config_loader
+from . import guides as guide_pages
+from .cache import ArticleCache, code_digest
+from .cache import key as cache_key
 from .classify import SignalMatcher, classify
 from .clean import BoilerplateMatcher, clean
+from .dedupe import Duplicate, find_duplicates, shingles
 from .errors import ExplainerError
-from .ingest import FORMATS, SIDECAR_SUFFIXES, ingest
+from .ingest import FORMATS, SIDECAR_SUFFIXES, ingest, slug_for
 from .model import BoilerplateRules, ClassifiedArticle, Site, SiteConfig
 from .render import render_site
+from .sections import fits, matched_share
 from .segment import segment
 
 
@@ -38,34 +43,77 @@ class Project:
     sources: tuple[SourceInput, ...]
     config: SiteConfig
     rules: BoilerplateRules
+    guides: guide_pages.GuideData = guide_pages.GuideData()  # glossary and names (config/glossary.yml, names.yml)
 
 
 Progress = Callable[[str], None]
 
 
-def build(project: Project, progress: Progress | None = None) -> Site:
-    """Turn every source into pages; fail before any page if one is bad."""
+def build(project: Project, progress: Progress | None = None, cache: ArticleCache | None = None) -> Site:
+    """Turn every source into pages; fail before any page if one is bad.
+
+    ``cache`` (optional) keeps each article's processed form between runs;
+    the pages are the same with or without it."""
     if not project.sources:
-        raise ExplainerError("no articles found: add a .txt or .md file to the sources folder")
-    matcher = BoilerplateMatcher(project.rules)
-    signals = SignalMatcher(project.config)
-    classified: list[ClassifiedArticle] = []
+        raise ExplainerError("no articles found: add a .txt, .md or .html file to the sources folder")
+    work = _Work(project)
+    processed: list[tuple[ClassifiedArticle, frozenset[int]]] = []
     seen: dict[str, str] = {}
     for source in project.sources:
         if progress:
             progress(source.path)
-        document = ingest(source.path, source.data, source.sidecar)
-        if document.slug in seen:
-            raise ExplainerError(f"same slug {document.slug!r} as {seen[document.slug]}", path=source.path)
-        seen[document.slug] = source.path
-        article = segment(clean(document, matcher))
-        classified.append(classify(article, project.config, signals))
+        slug = slug_for(source.path)
+        if slug in seen:
+            raise ExplainerError(f"same slug {slug!r} as {seen[slug]}", path=source.path)
+        seen[slug] = source.path
+        processed.append(work.run(source, cache))
+    duplicates = find_duplicates([(c.article, shingles) for c, shingles in processed])
+    dropped = {d.source for d in duplicates}
+    classified = [c for c, _ in processed if c.article.path not in dropped]
     pages = render_site(classified, project.config)
-    return Site(pages=pages, report=report(classified, project.config))
+    guides = guide_pages.build(classified, project.config, pages, project.guides)  # timeline, glossary, who's who
+    pages = tuple(sorted((*pages, *guides.pages), key=lambda p: p.path))
+    return Site(pages, {**report(classified, project.config, duplicates), **guides.report}, guides.includes)
 
 
-def report(classified: Sequence[ClassifiedArticle], config: SiteConfig) -> dict[str, object]:
-    """The machine-readable account of a run: counts and removed lines."""
+class _Work:
+    """Ingest, clean, segment and classify one source; cached by content hash."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.boilerplate = BoilerplateMatcher(project.rules)
+        self.signals = SignalMatcher(project.config)
+        self._salt = cache_key(code_digest(), repr(project.config), repr(project.rules))
+
+    def run(self, source: SourceInput, cache: ArticleCache | None) -> tuple[ClassifiedArticle, frozenset[int]]:
+        name = ""
+        if cache is not None:
+            side = source.sidecar or ("", b"")
+            name = cache_key(self._salt, source.path, source.data, side[0], side[1])
+            hit = cache.get(name)
+            if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], ClassifiedArticle):
+                return hit
+        document = ingest(source.path, source.data, source.sidecar)
+        article = segment(clean(document, self.boilerplate))
+        result = (classify(article, self.project.config, self.signals), shingles(article))
+        if cache is not None:
+            cache.put(name, result)
+        return result
+
+
+def fingerprint(project: Project) -> str:
+    """One hash of everything a run reads: code, configuration and every source."""
+    parts: list[bytes | str] = [code_digest(), repr(project.config), repr(project.rules), repr(project.guides)]
+    for source in project.sources:
+        side = source.sidecar or ("", b"")
+        parts += [source.path, source.data, side[0], side[1]]
+    return cache_key(*parts)
+
+
+def report(
+    classified: Sequence[ClassifiedArticle], config: SiteConfig, duplicates: Sequence[Duplicate] = ()
+) -> dict[str, object]:
+    """The machine-readable account of a run: counts, removed lines, duplicates."""
     articles = []
     for item in sorted(classified, key=lambda c: c.article.path):
         counts = Counter(p.topic for p in item.placements)
@@ -78,10 +126,17 @@ def report(classified: Sequence[ClassifiedArticle], config: SiteConfig) -> dict[
                 "sentences": len(item.placements),
                 "topics": {t.slug: counts.get(t.slug, 0) for t in config.topics},
                 "fallback": sum(p.fallback for p in item.placements),
+                "matched_share": round(matched_share(item), 3),
+                "shown_on": "topics" if fits(item, config.min_matched_share) else f"articles/{item.article.slug}.md",
                 "removed": [{"line": r.line, "text": r.text} for r in item.article.removed],
             }
         )
-    return {"articles": articles}
+    return {
+        "articles": articles,
+        "duplicates": [
+            {"source": d.source, "duplicate_of": d.duplicate_of, "similarity": d.similarity} for d in duplicates
+        ],
+    }
 
 
 # Reading the project
@@ -115,6 +170,7 @@ def load_project(root: Path, sources: Path, topics: Path, boilerplate: Path) -> 
         sources=tuple(find_sources(sources, root)),
         config=config_loader.load_topics(_read_text(topics), str(topics)),
         rules=config_loader.load_boilerplate(_read_text(boilerplate), str(boilerplate)),
+        guides=guide_pages.load(_optional_text(topics.parent / "glossary.yml"), _optional_text(topics.parent / "names.yml")),
     )
 
 
@@ -139,6 +195,11 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ExplainerError(f"cannot read file ({exc.strerror})", path=str(path)) from None
+
+
+def _optional_text(path: Path) -> tuple[str, str] | None:
+    """A data file's text and path, or None when the project has no such file."""
+    return (_read_text(path), str(path)) if path.is_file() else None
 
 
 def _read_text(path: Path) -> str:
