@@ -34,3 +34,19 @@ def attribute(text: str) -> str:
     """Escape ``text`` for an HTML attribute value or an HTML-read title."""
     text = html.escape(" ".join(text.split()), quote=False).replace('"', "&quot;")
     return text.replace("{", "&#123;").replace("}", "&#125;")
+
+
+SHORT_TITLE_CHARS = 100
+
+
+def short_title(text: str, limit: int = SHORT_TITLE_CHARS) -> str:
+    """A title short enough for the navigation, the browser tab and link
+    previews: cut at a word boundary with an ellipsis. The page's own heading
+    keeps the full title (a 2,000-character title would fill the sidebar)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"
