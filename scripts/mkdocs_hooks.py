@@ -35,7 +35,8 @@ def on_pre_build(*, config: Any) -> None:
     docs = Path(config["docs_dir"])
     try:
         project = load_project(_ROOT, _ROOT / "sources", _ROOT / "config/topics.yml", _ROOT / "config/boilerplate.yml")
-        plan = write.plan(build(project).pages, docs)
+        site = build(project)
+        plan = write.plan(site.pages, docs, {_ROOT / "includes": site.includes})
         write.apply(plan, docs)
     except ExplainerError as exc:
         log.error("explainer: %s (the preview shows the last good pages)", exc)

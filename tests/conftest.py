@@ -54,7 +54,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
-    """``mkdocs build --strict`` of ``project`` into ``project/site``."""
+    """``mkdocs build --strict`` of ``project`` into ``project/site``, run from
+    ``project``: the snippets extension reads ``includes/`` relative to the
+    working directory, not to mkdocs.yml."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [
@@ -71,6 +73,7 @@ def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         env=env,
+        cwd=project,
         check=False,
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as config_loader
@@ -43,7 +43,7 @@ class Project:
     sources: tuple[SourceInput, ...]
     config: SiteConfig
     rules: BoilerplateRules
-    guides: guide_pages.GuideData = guide_pages.GuideData()  # glossary and names (config/glossary.yml, names.yml)
+    guides: guide_pages.GuideData = field(default_factory=guide_pages.GuideData)  # glossary.yml, names.yml
 
 
 Progress = Callable[[str], None]
@@ -170,7 +170,9 @@ def load_project(root: Path, sources: Path, topics: Path, boilerplate: Path) -> 
         sources=tuple(find_sources(sources, root)),
         config=config_loader.load_topics(_read_text(topics), str(topics)),
         rules=config_loader.load_boilerplate(_read_text(boilerplate), str(boilerplate)),
-        guides=guide_pages.load(_optional_text(topics.parent / "glossary.yml"), _optional_text(topics.parent / "names.yml")),
+        guides=guide_pages.load(
+            glossary=_optional_text(topics.parent / "glossary.yml"), names=_optional_text(topics.parent / "names.yml")
+        ),
     )
 
 

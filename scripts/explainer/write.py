@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,10 +36,16 @@ class Plan:
     deletes: tuple[str, ...]  # generated pages whose topic or article is gone
     unchanged: tuple[str, ...]
     taken_over: tuple[str, ...]  # a person's file where a generated page would go
+    others: tuple[tuple[Path, Plan], ...] = ()  # other output folders (includes/), same rules
+    folder: Path = Path()  # the docs folder this plan is for
 
     @property
     def changed(self) -> tuple[str, ...]:
-        return tuple(sorted([p.path for p in self.writes] + list(self.deletes)))
+        """Changed paths, relative to the docs folder (``../includes/x.md`` for the others)."""
+        paths = [p.path for p in self.writes] + list(self.deletes)
+        for root, other in self.others:
+            paths += [Path(os.path.relpath(root / p, self.folder)).as_posix() for p in other.changed]
+        return tuple(sorted(paths))
 
 
 def is_generated(path: Path) -> bool:
@@ -63,8 +69,10 @@ def generated_files(docs: Path) -> list[str]:
     return found
 
 
-def plan(pages: Iterable[Page], docs: Path) -> Plan:
-    """Compare the pages with what ``docs`` holds now."""
+def plan(pages: Iterable[Page], docs: Path, others: Mapping[Path, Iterable[Page]] | None = None) -> Plan:
+    """Compare the pages with what ``docs`` holds now. ``others`` maps more
+    output folders (``includes/``) to their files, planned by the same rules
+    (marker, only if changed) and applied together with ``docs``."""
     writes, unchanged, taken = [], [], []
     wanted = set()
     for page in pages:
@@ -84,11 +92,15 @@ def plan(pages: Iterable[Page], docs: Path) -> Plan:
         else:
             writes.append(page)
     deletes = [path for path in generated_files(docs) if path not in wanted]
-    return Plan(tuple(writes), tuple(deletes), tuple(unchanged), tuple(taken))
+    nested = tuple((root, plan(files, root)) for root, files in sorted((others or {}).items()))
+    return Plan(tuple(writes), tuple(deletes), tuple(unchanged), tuple(taken), nested, docs)
 
 
 def apply(plan: Plan, docs: Path) -> None:
-    """Carry out ``plan`` all-or-nothing (see the module docstring)."""
+    """Carry out ``plan`` all-or-nothing (see the module docstring); each
+    other folder of the plan first, each all-or-nothing in itself."""
+    for root, other in plan.others:
+        apply(other, root)
     recover(docs)
     if not plan.writes and not plan.deletes:
         return

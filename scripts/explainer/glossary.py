@@ -1,0 +1,155 @@
+"""The glossary: load ``config/glossary.yml``, and make the hover definitions and the Glossary page.
+
+Hover definitions use the abbreviations extension (``abbr``): the generator
+writes ``includes/abbreviations.md``, one ``*[term]: definition`` line per
+form of each term, and the snippets extension appends it to every page, so
+every occurrence of a term on any page is wrapped in ``<abbr title="...">``.
+Definitions are our own words; they are escaped for the title attribute.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import yamldata
+from .errors import ExplainerError
+from .mdtext import attribute
+from .mentions import find_mentions
+from .model import ClassifiedArticle, Page, SiteConfig
+from .render import MARKER, _front_matter, _render
+
+ABBREVIATIONS = "abbreviations.md"  # under includes/, appended to every page by pymdownx.snippets
+# An HTML comment: the abbreviations file is appended to every page, and this
+# line must not show on any of them. (No "--" inside: that would end it early.)
+ABBREVIATIONS_MARKER = f"<!-- {MARKER} from config/glossary.yml: edit that file and run make build. -->"
+
+_KEYS = {"term", "definition", "link", "aliases"}
+# Letters, digits, spaces and a little punctuation: a term becomes ``*[term]:``
+# in the abbreviations file, where brackets or markup would break the line.
+_TERM = re.compile(r"^\w[\w .,'’/-]*$")
+_LINK = re.compile(r"^https?://[^\s<>\"]+$")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry: the term, our definition, an optional link, other forms."""
+
+    term: str
+    definition: str
+    link: str | None = None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every form that gets the hover definition: the term, its aliases, and
+        each lower-case one with a capital first letter (as at the start of a
+        sentence: "digital yuan", "Digital yuan")."""
+        forms: list[str] = []
+        for form in (self.term, *self.aliases):
+            for variant in (form, form[:1].upper() + form[1:] if form.islower() else form):
+                if variant not in forms:
+                    forms.append(variant)
+        return tuple(forms)
+
+    @property
+    def anchor(self) -> str:
+        return "term-" + "-".join(re.findall(r"\w+", self.term.casefold()))
+
+
+def load_glossary(text: str, path: str) -> tuple[Term, ...]:
+    """Parse and check the glossary file; every error names file and line."""
+    data, lines = yamldata.load(text, path)
+
+    def fail(message: str, *at: str | int) -> ExplainerError:
+        return ExplainerError(message, path=path, line=yamldata.line_of(lines, at))
+
+    if data is None:
+        return ()
+    if not isinstance(data, dict):
+        raise fail("expected a mapping with one key, 'terms' (a list of terms)")
+    for key in data:
+        if key != "terms":
+            raise fail(f"unknown key {key!r} (allowed: terms)", str(key))
+    raw_terms = data.get("terms") or []
+    if not isinstance(raw_terms, list):
+        raise fail("'terms' must be a list", "terms")
+    terms: list[Term] = []
+    owner: dict[str, int] = {}  # every form, case-folded -> the index of its term
+    for i, raw in enumerate(raw_terms):
+        term = _term(raw, fail, i)
+        seen: set[str] = set()
+        for j, form in enumerate((term.term, *term.aliases)):
+            # Case forms of one term are welcome ("digital yuan", "Digital yuan");
+            # the same form twice, or one form for two terms, is a mistake.
+            key = form.casefold()
+            if form in seen or owner.get(key, i) != i:
+                at = ("terms", i, "term") if j == 0 else ("terms", i, "aliases", j - 1)
+                other = terms[owner[key]].term if owner.get(key, i) != i else term.term
+                raise fail(f"duplicate term {form!r} (already given for {other!r})", *at)
+            seen.add(form)
+            owner[key] = i
+        terms.append(term)
+    return tuple(sorted(terms, key=lambda t: (t.term.casefold(), t.term)))
+
+
+def abbreviations_file(terms: Sequence[Term]) -> Page:
+    """``includes/abbreviations.md``: always written, even empty, because the
+    snippets extension fails the build when an auto-appended file is missing."""
+    lines = [ABBREVIATIONS_MARKER, ""]
+    forms = sorted(((form, term) for term in terms for form in term.forms), key=lambda ft: ft[0])
+    lines += [f"*[{form}]: {attribute(term.definition)}" for form, term in forms]
+    return Page(ABBREVIATIONS, "\n".join(lines) + "\n")
+
+
+def glossary_page(
+    terms: Sequence[Term], classified: Sequence[ClassifiedArticle], config: SiteConfig, pages: Sequence[Page]
+) -> Page | None:
+    """The Glossary page: each term, its definition and link, and the pages
+    that use it. None without terms: never an empty page."""
+    if not terms:
+        return None
+    keys = {form: term.term for term in terms for form in term.forms}
+    mentions = find_mentions(keys, classified, pages, [t.slug for t in config.topics])
+    entries = [(term, mentions.get(term.term, ())) for term in terms]
+    front = _front_matter(
+        "Glossary",
+        "Short definitions, in this site's words, of the terms the sources use.",
+        edit="config/glossary.yml",
+    )
+    return Page("glossary.md", _render("glossary.md.j2", front_matter=front, entries=entries))
+
+
+# Helper functions
+
+
+def _term(raw: Any, fail: Any, i: int) -> Term:
+    at = ("terms", i)
+    if not isinstance(raw, dict):
+        raise fail("each term must be a mapping with 'term' and 'definition'", *at)
+    for key in raw:
+        if key not in _KEYS:
+            raise fail(f"unknown key {key!r} (allowed: {', '.join(sorted(_KEYS))})", *at, str(key))
+    term = _form(raw.get("term"), fail, "'term'", *at, "term")
+    definition = raw.get("definition")
+    if not isinstance(definition, str) or not definition.strip():
+        raise fail(f"the definition of {term!r} is empty", *at, "definition")
+    link = raw.get("link")
+    if link is not None and (not isinstance(link, str) or not _LINK.match(link)):
+        raise fail("'link' must be a web address (http:// or https://)", *at, "link")
+    aliases = raw.get("aliases", []) or []
+    if not isinstance(aliases, list):
+        raise fail("'aliases' must be a list of other forms of the term", *at, "aliases")
+    forms = tuple(_form(a, fail, "an alias", *at, "aliases", j) for j, a in enumerate(aliases))
+    return Term(term=term, definition=" ".join(definition.split()), link=link, aliases=forms)
+
+
+def _form(value: Any, fail: Any, what: str, *at: str | int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise fail(f"{what} must be a non-empty string", *at)
+    text = " ".join(value.split())
+    if not _TERM.match(text):
+        raise fail(f"{what} may only hold letters, digits, spaces and . , ' / -: {text!r}", *at)
+    return text

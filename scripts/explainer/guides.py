@@ -1,0 +1,57 @@
+"""The reader's guides: Timeline, Glossary and Who's who, plus the hover definitions.
+
+They are made after the other pages, from the same classified articles, and
+look at those pages only to link to them: a guide never links to a page that
+is not in the site. Pure, like the rest of the pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from . import timeline
+from .glossary import Term, abbreviations_file, glossary_page, load_glossary
+from .model import ClassifiedArticle, Page, SiteConfig
+from .names import NameList, load_names, whos_who_page
+
+
+@dataclass(frozen=True)
+class GuideData:
+    """The curated data files: ``config/glossary.yml`` and ``config/names.yml``."""
+
+    glossary: tuple[Term, ...] = ()
+    names: NameList = field(default_factory=NameList)
+
+
+@dataclass(frozen=True)
+class Guides:
+    pages: tuple[Page, ...]  # under docs/
+    includes: tuple[Page, ...]  # under includes/
+    report: dict[str, object]
+
+
+def load(glossary: tuple[str, str] | None, names: tuple[str, str] | None) -> GuideData:
+    """Check and parse the data files, given as (text, path); None when absent."""
+    return GuideData(
+        glossary=load_glossary(*glossary) if glossary else (),
+        names=load_names(*names) if names else NameList(),
+    )
+
+
+def build(
+    classified: Sequence[ClassifiedArticle], config: SiteConfig, pages: Sequence[Page], data: GuideData
+) -> Guides:
+    """The guide pages for ``classified``; ``pages`` are the site's other pages."""
+    events = timeline.collect([c.article for c in classified])
+    glossary_forms = [form for term in data.glossary for form in term.forms]
+    made = (
+        timeline.timeline_page(events),
+        glossary_page(data.glossary, classified, config, pages),
+        whos_who_page(data.names, classified, config, pages, known=glossary_forms),
+    )
+    return Guides(
+        pages=tuple(page for page in made if page is not None),
+        includes=(abbreviations_file(data.glossary),),
+        report={"timeline": timeline.report(events)},
+    )

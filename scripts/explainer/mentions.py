@@ -1,0 +1,124 @@
+"""Which generated pages mention a word or name: shared by the Glossary and Who's who pages.
+
+A mention is found in the sentences of the articles, so it is known exactly
+which pages show it: the Source page of the article, and the page that quotes
+the sentence (its topic's page, or the article's own page), checked by that
+page's ¶ link to the sentence's paragraph. Only pages that are really in the
+site are linked, whatever builders made them, so a link can never break.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import yaml
+
+from .model import ClassifiedArticle, Heading, Page
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A page of the site, by its path under docs/ and its title."""
+
+    path: str
+    title: str
+
+
+def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for all phrases: whole words, case as written, longest first
+    (as the abbreviations extension matches them)."""
+    unique = sorted(set(phrases), key=lambda p: (-len(p), p))
+    if not unique:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in unique) + r")(?!\w)")
+
+
+def find_mentions(
+    keys: Mapping[str, str],
+    classified: Sequence[ClassifiedArticle],
+    pages: Sequence[Page],
+    topic_order: Sequence[str] = (),
+) -> dict[str, tuple[PageLink, ...]]:
+    """For each key, the pages whose text shows one of its phrases.
+
+    ``keys`` maps each phrase (a term, a name or an alias) to the key of its
+    entry; the result maps each key that is mentioned to its pages: topic
+    pages first (in ``topic_order``, then by path), then Source pages."""
+    pattern = phrase_pattern(keys)
+    if pattern is None:
+        return {}
+    cites = _citations(pages)
+    found: dict[str, set[str]] = {}
+    for item in classified:
+        slug = item.article.slug
+        source = f"sources/{slug}.md"
+        texts = [item.article.title] + [b.text for b in item.article.blocks if isinstance(b, Heading)]
+        for text in texts:
+            for match in pattern.finditer(text):
+                found.setdefault(keys[match.group()], set()).add(source)
+        for placement in item.placements:
+            matches = {keys[m.group()] for m in pattern.finditer(placement.sentence.text)}
+            if not matches:
+                continue
+            # The sentence shows on its Source page, and on the page that quotes
+            # it: its topic's page, or its article's own page, whichever cites
+            # its paragraph.
+            cited = (slug, placement.sentence.paragraph)
+            shown = [source] + [
+                p for p in (f"{placement.topic}.md", f"articles/{slug}.md") if cited in cites.get(p, ())
+            ]
+            for key in matches:
+                found.setdefault(key, set()).update(shown)
+    order = {page.path: i for i, page in enumerate(_site_order(pages, topic_order))}
+    titles = _Titles(pages)
+    return {
+        key: tuple(PageLink(p, titles[p]) for p in sorted((p for p in paths if p in order), key=order.__getitem__))
+        for key, paths in sorted(found.items())
+    }
+
+
+# Helper functions
+
+
+def _site_order(pages: Sequence[Page], topic_order: Sequence[str]) -> list[Page]:
+    """Topic pages in configured order, other pages by path, then the Source pages."""
+    rank = {f"{slug}.md": i for i, slug in enumerate(topic_order)}
+
+    def key(page: Page) -> tuple[int, int, str]:
+        source = page.path.startswith("sources/")
+        return (int(source), rank.get(page.path, len(rank)), page.path)
+
+    skip = {"index.md", "sources/index.md"}
+    return sorted((p for p in pages if p.path.endswith(".md") and p.path not in skip), key=key)
+
+
+_CITATION = re.compile(r"sources/([^/#)]+)\.md#p(\d+)\)")
+
+
+def _citations(pages: Sequence[Page]) -> dict[str, set[tuple[str, int]]]:
+    """For each page, the source paragraphs it links to (its ¶ links)."""
+    return {
+        page.path: {(slug, int(number)) for slug, number in _CITATION.findall(page.content)}
+        for page in pages
+        if page.path.endswith(".md") and not page.path.startswith("sources/")
+    }
+
+
+class _Titles:
+    """Page titles, read from the front matter of the pages when first asked for."""
+
+    _TITLE = re.compile(r"^title: .*$", re.MULTILINE)
+
+    def __init__(self, pages: Sequence[Page]) -> None:
+        self._pages = {p.path: p for p in pages}
+        self._cache: dict[str, str] = {}
+
+    def __getitem__(self, path: str) -> str:
+        if path not in self._cache:
+            match = self._TITLE.search(self._pages[path].content)
+            value = yaml.safe_load(match.group())["title"] if match else path
+            self._cache[path] = html.unescape(str(value))  # front matter titles are HTML-escaped
+        return self._cache[path]

@@ -1,0 +1,195 @@
+"""The Timeline: dated events from every source, each quoting its sentence.
+
+Finding dates is in two steps. A regular expression picks out candidate
+phrases ("in 2019", "May 2021", "24 September 2021", "Sept. 24", "last month",
+"in May this year"...): it is fast, and it keeps out words that only look like
+dates. Each candidate is then read by dateparser, which does the calendar work
+(month names and abbreviations, "last month", "three weeks ago") and says how
+precise the date is. A phrase without a year is relative: it is resolved
+against the article's published date, or, when the article has none, left out
+with a warning in the report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from .model import Article, Page, Sentence
+from .render import _front_matter, _long_date, _render, _source_ref
+
+PRECISIONS = ("year", "month", "week", "day")  # coarse first: the order of equal dates
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
+)
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[6-9]\d\d|20\d\d)(?![\d%])"
+_NUMBER = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
+_PREP = r"(?:in|since|until|by|from|during|through|before|after|on|of|early|late|mid-?)"
+_CANDIDATE = re.compile(
+    rf"(?<![\w$£€.,/-])(?:(?P<prep>{_PREP})\s+)?(?:"
+    rf"(?P<day>{_DAY}\s+{_MONTH},?\s+{_YEAR}|{_MONTH}\s+{_DAY},?\s+{_YEAR})"
+    rf"|(?P<month>{_MONTH},?\s+{_YEAR})"
+    rf"|(?P<month_rel>{_MONTH}\s+(?:of\s+)?(?i:this|last|next)\s+year|(?i:this|last|next)\s+{_MONTH})"
+    rf"|(?P<day_rel>{_DAY}\s+{_MONTH}|{_MONTH}\s+{_DAY}\b(?![,.]?\s*\d))"
+    rf"|(?P<relative>(?i:(?:(?:earlier|later|early|late)\s+)?(?:this|last|next|past|previous)\s+(?:week|month|year)"
+    rf"|yesterday|{_NUMBER}\s+(?:day|week|month|year)s?\s+ago))"
+    rf"|(?P<bare_month>{_MONTH})"
+    rf"|(?P<year>{_YEAR})"
+    r")(?![\w-])"
+)
+
+
+@dataclass(frozen=True)
+class When:
+    """A date with its precision: ``start`` is the first day of the period."""
+
+    start: date
+    precision: str  # one of PRECISIONS
+
+    @property
+    def label(self) -> str:
+        if self.precision == "year":
+            return str(self.start.year)
+        if self.precision == "month":
+            return f"{self.start:%B} {self.start.year}"
+        if self.precision == "week":
+            return f"Week of {_long_date(self.start)}"
+        return _long_date(self.start)
+
+
+@dataclass(frozen=True)
+class Event:
+    when: When
+    phrase: str  # the words of the sentence that give the date
+    relative: bool  # resolved against the article's published date
+    article: Article
+    sentence: Sentence
+
+
+@dataclass(frozen=True)
+class Timeline:
+    events: tuple[Event, ...]
+    warnings: tuple[dict[str, object], ...]  # for the report: relative dates left out
+
+
+def collect(articles: Sequence[Article]) -> Timeline:
+    """Every dated event of every article, sorted by date (ties: coarse
+    precision first, then article title and slug, then position)."""
+    events: dict[tuple[str, int, When], tuple[tuple[object, ...], Event]] = {}
+    warnings: list[dict[str, object]] = []
+    for article in articles:
+        base = article.meta.published
+        for sentence in article.sentences:
+            for match in _CANDIDATE.finditer(sentence.text):
+                kind = next(k for k, v in match.groupdict().items() if v and k != "prep")
+                if kind == "bare_month" and not match.group("prep"):
+                    continue  # "May" alone is too often the verb or a name
+                phrase = match.group().strip()
+                relative = kind not in {"day", "month", "year"}
+                if relative and base is None:
+                    warnings.append(_warning(article, sentence, phrase))
+                    continue
+                when = _resolve(kind, match.group(kind), base)
+                if when is None:
+                    continue
+                key = (article.slug, sentence.index, when)
+                order = (when.start, PRECISIONS.index(when.precision), article.title.casefold(), article.slug)
+                if key not in events:
+                    events[key] = (
+                        (*order, sentence.index, match.start()),
+                        Event(when, phrase, relative, article, sentence),
+                    )
+    ordered = sorted(events.values(), key=lambda item: item[0])
+    return Timeline(tuple(event for _, event in ordered), tuple(warnings))
+
+
+def timeline_page(timeline: Timeline) -> Page | None:
+    """The Timeline page, events grouped by year; None when no event has a date."""
+    if not timeline.events:
+        return None
+    years: dict[int, list[Event]] = {}
+    for event in timeline.events:
+        years.setdefault(event.when.start.year, []).append(event)
+    articles = {e.article.slug: e.article for e in timeline.events}
+    front = _front_matter(
+        "Timeline",
+        "Dated events from the sources, oldest first, each with the sentence it comes from.",
+        edit="config/topics.yml",
+        sources=[_source_ref(a) for _, a in sorted(articles.items())],
+    )
+    return Page("timeline.md", _render("timeline.md.j2", front_matter=front, years=years))
+
+
+def report(timeline: Timeline) -> dict[str, object]:
+    """The timeline's part of the ``--report`` JSON."""
+    return {"events": len(timeline.events), "warnings": list(timeline.warnings)}
+
+
+# Helper functions
+
+
+def _warning(article: Article, sentence: Sentence, phrase: str) -> dict[str, object]:
+    return {
+        "source": article.path,
+        "paragraph": sentence.paragraph,
+        "phrase": phrase,
+        "message": f"relative date {phrase!r} left out of the timeline: the article has no published date",
+    }
+
+
+def _resolve(kind: str, text: str, base: date | None) -> When | None:
+    """The date a candidate phrase stands for, read by dateparser."""
+    text = " ".join(text.split())
+    if kind == "year":
+        return When(date(int(text), 1, 1), "year")
+    if kind == "relative":
+        text = re.sub(r"(?i)^(?:earlier|later|early|late)\s+", "", text)
+    if kind == "month_rel" and base is not None:
+        # dateparser reads "May 2021" but not "May this year" or "last May":
+        # give it the year. "May last year" is a year back; "last May" is the
+        # latest May before the published date, "next May" the first after it.
+        word = re.search(r"(?i)\b(this|last|next)\b", text)
+        month = _parse(re.sub(r"(?i)\s*\b(?:of|this|last|next|year)\b\s*", " ", text).strip(), base)
+        if word is None or month is None:
+            return None
+        which, number = word.group(1).casefold(), month.start.month
+        if text.casefold().endswith("year"):
+            year = base.year + {"this": 0, "last": -1, "next": 1}[which]
+        else:
+            year = base.year - (which == "last" and number >= base.month) + (which == "next" and number <= base.month)
+        text = f"{month.start:%B} {year}"
+    return _parse(text, base or date(2000, 1, 1))
+
+
+@cache
+def _parse(text: str, base: date) -> When | None:
+    found = _parser(base).get_date_data(text)
+    value, period = found.date_obj, found.period
+    if value is None or period not in PRECISIONS:
+        return None
+    day = value.date()
+    start = {
+        "year": date(day.year, 1, 1),
+        "month": date(day.year, day.month, 1),
+        "week": day - timedelta(days=day.weekday()),
+        "day": day,
+    }[period]
+    return When(start, period)
+
+
+@cache
+def _parser(base: date) -> Any:
+    """A parser whose "today" is ``base``. dateparser loads its language data
+    on first use (about half a second): imported here, so a run only pays for
+    it when the regex has found a candidate phrase."""
+    from dateparser.date import DateDataParser
+
+    settings = {"PREFER_DAY_OF_MONTH": "first", "RELATIVE_BASE": datetime(base.year, base.month, base.day)}
+    return DateDataParser(languages=["en"], settings=settings)

@@ -1,0 +1,142 @@
+"""Who's who: curated names, names found in the text, the pages that mention them; determinism."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from explainer.errors import ExplainerError
+from explainer.model import Article, ClassifiedArticle, Paragraph, Placement, Sentence, SourceMeta
+from explainer.names import detect, load_names
+
+from .conftest import ROOT
+
+Run = Callable[..., Result]
+STOP = load_names((ROOT / "config/names.yml").read_text(encoding="utf-8"), "config/names.yml").stop
+
+
+def _entry(page: str, name: str) -> str:
+    """The list item of ``name`` on the Who's who page (two lines)."""
+    match = re.search(rf"^- \*\*{re.escape(name)}\*\*.*\n.*$", page, re.M)
+    assert match, f"{name} is not listed"
+    return match.group()
+
+
+def _classified(*sentences: str) -> ClassifiedArticle:
+    items = tuple(Sentence(s, 1, i) for i, s in enumerate(sentences))
+    article = Article("a", "A Title In Capitals", SourceMeta(), "sources/a.txt", (Paragraph(1, items),))
+    return ClassifiedArticle(article, tuple(Placement(s, "background", 1.0) for s in items))
+
+
+def test_whos_who_lists_curated_names_with_the_pages_that_mention_them(project: Path, run_cli: Run) -> None:
+    assert run_cli("generate", "--root", project).exit_code == 0
+    page = (project / "docs/whos-who.md").read_text(encoding="utf-8")
+    source = "[Source: Here's Why Chinese Government is Now Tracking IP Addresses of Users]"
+    source += "(sources/china-crypto-crackdown.md)"
+    colin = _entry(page, "Colin Wu")
+    assert "Mentioned on: [IP tracking](ip-tracking.md), " + source in colin
+    telecom = _entry(page, "Shanghai Telecom")
+    assert "Mentioned on: [IP tracking](ip-tracking.md), " + source in telecom
+    # The article says "Chinese Central Bank": an alias of the People's Bank of China.
+    assert "[Crackdown measures](crackdown-measures.md)" in _entry(page, "People's Bank of China")
+    sections = re.findall(r"^## (.+)$", page, re.M)
+    assert sections == ["People", "Organisations", "Places"]  # nothing else found in the reference article
+    assert page.index("Colin Wu") < page.index("## Organisations") < page.index("Shanghai Telecom")
+    assert "Shanghai**" not in page  # listed in names.yml but not mentioned on its own: not shown
+
+
+def test_names_missing_from_the_list_are_found_and_shown_as_other_names(project: Path, run_cli: Run) -> None:
+    names = project / "config/names.yml"
+    text = names.read_text(encoding="utf-8")
+    start = text.index("  - name: Colin Wu")
+    names.write_text(text[:start] + text[text.index("  - name: Shanghai Telecom") :], encoding="utf-8")
+    assert run_cli("generate", "--root", project).exit_code == 0
+    page = (project / "docs/whos-who.md").read_text(encoding="utf-8")
+    other = page.split("## Other names mentioned")[1]
+    assert re.findall(r"^- \*\*(.+?)\*\*", other, re.M) == ["Colin Wu"]
+    assert "[IP tracking](ip-tracking.md)" in other
+
+
+def test_detection_skips_sentence_openers_headings_and_known_names() -> None:
+    found = detect(
+        [
+            _classified(
+                "However Beijing Authorities met Ms Ada Lovelace of the Bank of England on Monday.",
+                "Despite the ban, Colin Wu's sources at Shanghai Telecom spoke.",
+                "Digital yuan trials began in May.",
+                "Several Chinese Miners moved; several others stayed.",
+                "The digital yuan is new.",
+            )
+        ],
+        known=["Shanghai Telecom"],
+        stop=STOP,
+    )
+    # "However" is a stop word; "Several" opens a sentence and is an ordinary word
+    # here ("several others"), as "Digital" is; "Ms" is trimmed; the title is never
+    # read; the known name is skipped; "of the" splits a person from a bank.
+    assert found == ("Ada Lovelace", "Bank of England", "Beijing Authorities", "Chinese Miners", "Colin Wu")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("names:\n  - name: X\n    kind: planet\n    description: A.\n", 3, "'kind' must be one of person"),
+        ("names:\n  - name: X\n    kind: place\n    description: ''\n", 4, "the description of 'X' is empty"),
+        ("names:\n  - name: X\n    kind: place\n    description: A.\n    born: 1990\n", 5, "unknown key 'born'"),
+        (
+            "names:\n  - name: X\n    kind: place\n    description: A.\n  - name: Y\n    kind: place\n"
+            "    description: B.\n    aliases: [X]\n",
+            8,
+            "duplicate name 'X'",
+        ),
+        ("stop: [The, No]\n", 1, "stop word False must be a word"),
+        ("people: []\n", 1, "unknown key 'people'"),
+    ],
+)
+def test_names_errors_name_file_and_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(ExplainerError) as error:
+        load_names(text, "config/names.yml")
+    assert str(error.value).startswith(f"config/names.yml:{line}: {message}")
+
+
+def test_a_bad_names_file_stops_check(project: Path, run_cli: Run) -> None:
+    (project / "config/names.yml").write_text("names:\n  - name: Colin Wu\n    kind: human\n", encoding="utf-8")
+    result = run_cli("check", "--root", project)
+    assert result.exit_code == 1
+    assert re.fullmatch(
+        r"error: \S*config/names\.yml:3: 'kind' must be one of person, organisation, place\n", result.stderr
+    )
+
+
+def test_guides_are_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) -> None:
+    """Sets and dicts of names, terms and dates must never leak their order."""
+    from .conftest import copy_project
+
+    outputs = []
+    for seed in ("1", "2"):
+        project = copy_project(tmp_path / f"p{seed}")
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(project / "scripts")}
+        done = subprocess.run(
+            [sys.executable, "-m", "explainer.cli", "generate", "--root", str(project)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        files = [
+            "docs/timeline.md",
+            "docs/glossary.md",
+            "docs/whos-who.md",
+            "docs/.nav.yml",
+            "includes/abbreviations.md",
+        ]
+        outputs.append({name: (project / name).read_bytes() for name in files})
+    assert outputs[0] == outputs[1]

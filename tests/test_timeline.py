@@ -1,0 +1,134 @@
+"""The Timeline page: dates found in the sources, relative ones resolved against the published date."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from click.testing import Result
+
+from explainer.model import Article, Paragraph, Sentence, SourceMeta
+from explainer.timeline import collect
+
+from .conftest import mkdocs_build
+
+Run = Callable[..., Result]
+
+DATED = """\
+---
+title: Miners move abroad
+publisher: Example News
+published: 2021-09-27
+---
+The crackdown on crypto mining in May this year forced the big farms to leave.
+
+Last month the last rigs in Sichuan were switched off, on 24 September 2021 the ban was widened,
+and the rules of 2019 were tightened again.
+
+Regulators met earlier this week. Last year the first warnings came.
+"""
+
+
+def _article(text: str, published: date | None) -> Article:
+    sentences = tuple(Sentence(s, 1, i) for i, s in enumerate(text.split(" | ")))
+    return Article("a", "A", SourceMeta(published=published), "sources/a.txt", (Paragraph(1, sentences),))
+
+
+def _entries(timeline_md: str) -> list[tuple[str, str, str]]:
+    """(date label, precision, paragraph link) of every entry, in page order."""
+    return re.findall(r"^- \*\*(.+?)\*\* <small>\((\w+)\)</small>: .*?\]\((sources/[^)]+)\)", timeline_md, re.M)
+
+
+def test_a_dated_article_resolves_relative_dates_against_its_published_date(
+    project: Path, run_cli: Run, tmp_path: Path
+) -> None:
+    (project / "sources/miners-move-abroad.md").write_text(DATED, encoding="utf-8")
+    report = tmp_path / "report.json"
+    assert run_cli("generate", "--root", project, "--report", report).exit_code == 0
+    page = (project / "docs/timeline.md").read_text(encoding="utf-8")
+    assert _entries(page) == [
+        ("2019", "year", "sources/china-crypto-crackdown.md#p6"),  # "in 2019", undated reference article
+        ("2019", "year", "sources/miners-move-abroad.md#p2"),
+        ("2020", "year", "sources/miners-move-abroad.md#p3"),  # "Last year"
+        ("May 2021", "month", "sources/miners-move-abroad.md#p1"),  # "in May this year"
+        ("August 2021", "month", "sources/miners-move-abroad.md#p2"),  # "Last month"
+        ("24 September 2021", "day", "sources/miners-move-abroad.md#p2"),
+        ("Week of 27 September 2021", "week", "sources/miners-move-abroad.md#p3"),  # "earlier this week"
+    ]
+    # Each entry quotes its sentence and says how a relative date was read.
+    assert "“The crackdown on crypto mining in May this year forced the big farms to leave.”" in page
+    assert "“in May this year” read from its publication date, 27 September 2021" in page
+    # The undated reference article still has no resolved "May this year": only a warning.
+    warnings = json.loads(report.read_text(encoding="utf-8"))["timeline"]["warnings"]
+    assert [(w["source"], w["phrase"]) for w in warnings] == [
+        ("sources/china-crypto-crackdown.txt", "in May this year")
+    ]
+
+
+def test_an_undated_article_keeps_explicit_dates_and_warns_about_relative_ones(
+    project: Path, run_cli: Run, tmp_path: Path
+) -> None:
+    report = tmp_path / "report.json"
+    assert run_cli("generate", "--root", project, "--report", report).exit_code == 0
+    page = (project / "docs/timeline.md").read_text(encoding="utf-8")
+    assert _entries(page) == [("2019", "year", "sources/china-crypto-crackdown.md#p6")]
+    assert "Digital yuan's development was completed in 2019 itself" in page
+    assert "May this year" not in page.split("{: .lead }")[1]  # never an entry, only in our intro
+    (warning,) = json.loads(report.read_text(encoding="utf-8"))["timeline"]["warnings"]
+    assert warning == {
+        "source": "sources/china-crypto-crackdown.txt",
+        "paragraph": 3,
+        "phrase": "in May this year",
+        "message": "relative date 'in May this year' left out of the timeline: the article has no published date",
+    }
+
+
+def test_date_phrases_and_their_precision() -> None:
+    text = " | ".join(
+        [
+            "It began in 2019.",
+            "Trials ran from May 2021.",
+            "The rule came on 24 September 2021.",
+            "It was signed Sept. 24.",
+            "The price fell last month.",
+            "Talks were held earlier this week.",
+            "It rose three weeks ago.",
+            "Miners left last May.",
+            "You may not mine, May said.",  # the verb and a name are not dates
+            "It cost $2019 and 2019% more.",  # numbers are not years
+        ]
+    )
+    found = [(e.when.label, e.when.precision, e.phrase) for e in collect([_article(text, date(2021, 9, 27))]).events]
+    assert found == [
+        ("2019", "year", "in 2019"),
+        ("May 2021", "month", "from May 2021"),
+        ("May 2021", "month", "last May"),
+        ("August 2021", "month", "last month"),
+        ("Week of 6 September 2021", "week", "three weeks ago"),
+        ("24 September 2021", "day", "on 24 September 2021"),
+        ("24 September 2021", "day", "Sept. 24"),
+        ("Week of 27 September 2021", "week", "earlier this week"),
+    ]
+    undated = collect([_article(text, None)])
+    assert [e.phrase for e in undated.events] == ["in 2019", "from May 2021", "on 24 September 2021"]
+    assert [w["phrase"] for w in undated.warnings] == [
+        "Sept. 24",
+        "last month",
+        "earlier this week",
+        "three weeks ago",
+        "last May",
+    ]
+
+
+def test_no_dated_event_means_no_timeline_page_and_the_site_still_builds(project: Path, run_cli: Run) -> None:
+    source = project / "sources/china-crypto-crackdown.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace(" in 2019 itself", ""), encoding="utf-8")
+    assert run_cli("generate", "--root", project).exit_code == 0
+    assert not (project / "docs/timeline.md").exists()
+    built = mkdocs_build(project)
+    assert built.returncode == 0, built.stderr
+    assert not (project / "site/timeline").exists()
+    assert (project / "site/glossary/index.html").exists()
