@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import pickle
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,19 +77,19 @@ class RunCache:
     def __init__(self, folder: Path):
         self.path = folder / "manifest.json"
 
-    def unchanged(self, inputs: str, docs: Path) -> dict[str, Any] | None:
-        """The last run's report if neither the inputs nor ``docs`` changed since."""
+    def unchanged(self, inputs: str, folders: Sequence[Path]) -> dict[str, Any] | None:
+        """The last run's report if neither the inputs nor the output folders changed since."""
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(data, dict) or data.get("inputs") != inputs or data.get("docs") != docs_state(docs):
+        if not isinstance(data, dict) or data.get("inputs") != inputs or data.get("docs") != docs_state(folders):
             return None
         report = data.get("report")
         return report if isinstance(report, dict) else None
 
-    def record(self, inputs: str, docs: Path, report: dict[str, Any]) -> None:
-        data = {"inputs": inputs, "docs": docs_state(docs), "report": report}
+    def record(self, inputs: str, folders: Sequence[Path], report: dict[str, Any]) -> None:
+        data = {"inputs": inputs, "docs": docs_state(folders), "report": report}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temp = self.path.with_name(f".{self.path.name}.tmp")
@@ -98,14 +99,16 @@ class RunCache:
             pass
 
 
-def docs_state(docs: Path) -> list[list[object]]:
-    """Every file under ``docs`` with its size and modification time.
+def docs_state(folders: Sequence[Path]) -> list[list[object]]:
+    """Every file under ``folders`` with its size and modification time.
 
-    Any change to the folder, by the generator or by hand, shows here."""
+    Any change to them, by the generator or by hand, shows here."""
     state: list[list[object]] = []
-    if docs.is_dir():
-        for path in sorted(docs.rglob("*")):
-            info = path.stat()
-            if not path.is_dir():
-                state.append([path.relative_to(docs).as_posix(), info.st_size, info.st_mtime_ns])
+    for folder in folders:
+        state.append([str(folder)])
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                info = path.stat()
+                if not path.is_dir():
+                    state.append([path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns])
     return state

@@ -88,15 +88,15 @@ def generate(
         docs = root / docs
         project = _load(root, sources, topics, boilerplate)
         # Nothing changed since the last run (inputs and docs/ alike): skip it all.
-        runs, inputs = RunCache(root / CACHE_DIR), fingerprint(project)
-        data = runs.unchanged(inputs, docs)
+        runs, inputs, outputs = RunCache(root / CACHE_DIR), fingerprint(project), (docs, root / "includes")
+        data = runs.unchanged(inputs, outputs)
         summary = f"0 written, 0 removed, {data and data.get('pages')} unchanged (nothing changed since the last run)"
         if data is None:
             site = build(project, _progress(quiet), ArticleCache(root / CACHE_DIR / "articles"))
             plan = write.plan(site.pages, docs, {root / "includes": site.includes})
             write.apply(plan, docs)
             data = {**site.report, "taken_over": list(plan.taken_over)}
-            runs.record(inputs, docs, {**data, "pages": len(plan.writes) + len(plan.unchanged)})
+            runs.record(inputs, outputs, {**data, "pages": len(plan.writes) + len(plan.unchanged)})
             summary = f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged"
         data.pop("pages", None)
         if report:
