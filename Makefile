@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build generate check test test-fast lint clean
+.PHONY: serve build generate check test test-fast lint clean audit
 
 serve: $(VENV)/.site ## Generate the pages, then preview at http://127.0.0.1:8000
 	$(BIN)/explainer generate
@@ -23,7 +23,7 @@ generate: $(VENV)/.site ## Only regenerate docs/ from sources/ and config/
 check: $(VENV)/.site ## Fail if docs/ is out of date with sources/ and config/
 	$(BIN)/explainer check
 
-test: $(VENV)/.dev $(CHROMIUM) ## Every test: unit, CLI, strict build, browser
+test: $(VENV)/.dev $(CHROMIUM) node_modules/.installed ## Every test: unit, CLI, strict build, browser
 	$(BIN)/explainer check
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
@@ -32,6 +32,9 @@ test: $(VENV)/.dev $(CHROMIUM) ## Every test: unit, CLI, strict build, browser
 
 test-fast: $(VENV)/.dev ## Unit and CLI tests only (no browser)
 	$(BIN)/python -m pytest -m "not browser" -n 2
+
+audit: build $(CHROMIUM) node_modules/.installed ## Lighthouse (mobile) on home + a topic page -> test-artifacts/lighthouse/
+	CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/audit.py --site site --out test-artifacts/lighthouse
 
 lint: $(VENV)/.dev ## Format and lint the Python code
 	$(BIN)/ruff format scripts tests
@@ -53,6 +56,14 @@ $(VENV)/.dev: $(VENV)/.site requirements-dev.txt
 $(CHROMIUM):
 	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium
+
+# Pinned npm tools that check the site: vnu-jar (HTML checker, needs Java) and
+# Lighthouse (make audit).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	command -v java >/dev/null || { if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless; }
+	touch $@
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

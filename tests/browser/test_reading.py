@@ -1,0 +1,142 @@
+"""What a reader does on the built site, in Debian's Chromium over HTTP."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import Page, expect
+
+from .conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+NAMES = ("Shanghai Telecom", "Colin Wu", "CBDC")
+
+
+def topic_slugs(built_site: Path) -> list[str]:
+    """Configured topics that have a page (the generator skips empty ones)."""
+    topics = yaml.safe_load((built_site.parent / "config" / "topics.yml").read_text(encoding="utf-8"))["topics"]
+    return [t["slug"] for t in topics if (built_site / t["slug"] / "index.html").is_file()]
+
+
+def test_home_has_a_card_per_topic_leading_to_its_page(
+    new_page: Callable[..., Page], site_url: str, built_site: Path
+) -> None:
+    slugs = topic_slugs(built_site)
+    assert slugs
+    page = new_page()
+    page.goto(site_url)
+    cards = page.locator(".md-typeset .grid.cards > ul > li")
+    expect(cards).to_have_count(len(slugs))
+    for index, slug in enumerate(slugs):
+        page.goto(site_url)
+        card = page.locator(".md-typeset .grid.cards > ul > li").nth(index)
+        title = card.locator("a").first.inner_text()
+        card.locator("a").first.click()
+        expect(page).to_have_url(f"{site_url}{slug}/")
+        expect(page.locator("article h1")).to_contain_text(title)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_search_finds_a_name_and_opens_the_page(
+    new_page: Callable[..., Page], site_url: str, built_site: Path, name: str
+) -> None:
+    page = new_page()
+    page.goto(site_url)
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially(name, delay=20)
+    results = page.locator(".md-search-result__item > a.md-search-result__link")
+    expect(results.first).to_be_visible()
+    hrefs = [a.get_attribute("href") or "" for a in results.all()]
+    containing = [h for h in hrefs if name in _page_text(built_site, urlsplit(h).path)]
+    assert containing, f"no result for {name!r} leads to a page containing it: {hrefs}"
+    target = containing[0]
+    results.nth(hrefs.index(target)).click()
+    expect(page).to_have_url(re.compile("^" + re.escape(site_url.rstrip("/") + urlsplit(target).path)))
+    expect(page.locator("article")).to_contain_text(name)
+
+
+def test_palette_toggle_switches_and_survives_reload(new_page: Callable[..., Page], site_url: str) -> None:
+    page = new_page(color_scheme="light")
+    page.goto(site_url)
+    body = page.locator("body")
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    for _ in range(3):  # automatic -> light -> dark
+        if body.get_attribute("data-md-color-scheme") == "slate":
+            break
+        page.locator("form[data-md-component='palette'] label:not([hidden])").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    dark_background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.reload()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == dark_background
+    # and back to light, which also survives a reload
+    while body.get_attribute("data-md-color-scheme") == "slate":
+        page.locator("form[data-md-component='palette'] label:not([hidden])").click()
+    page.reload()
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+
+
+def test_paragraph_link_lands_on_the_highlighted_source_paragraph(
+    new_page: Callable[..., Page], site_url: str, built_site: Path
+) -> None:
+    slug = topic_slugs(built_site)[0]
+    page = new_page(viewport={"width": 1280, "height": 700})
+    page.goto(f"{site_url}{slug}/")
+    link = page.locator("a.provenance").last
+    number = int(link.inner_text().removeprefix("¶"))
+    quoted = link.evaluate("a => a.parentElement.textContent")
+    link.click()
+    expect(page).to_have_url(re.compile(rf"#p{number}$"))
+    paragraph = page.locator(f"#p{number}")
+    expect(paragraph).to_be_in_viewport()
+    expect(paragraph).to_have_class(re.compile("source-paragraph"))
+    background = paragraph.evaluate("p => getComputedStyle(p).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent"), "the landed-on paragraph is not highlighted"
+    first_words = quoted.split("¶")[0].split()[:6]
+    expect(paragraph).to_contain_text(" ".join(first_words))
+
+
+def test_phone_width_no_sideways_scroll_and_drawer_opens(
+    new_page: Callable[..., Page], site_url: str, site_pages: list[str]
+) -> None:
+    page = new_page(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    for path in site_pages:
+        page.goto(site_url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path or '/'} scrolls sideways by {overflow}px at 375px"
+    page.goto(site_url)
+    drawer = page.locator("nav.md-nav--primary")
+    expect(drawer).not_to_be_in_viewport()
+    page.locator("label.md-header__button[for='__drawer']").click()
+    expect(page.locator("#__drawer")).to_be_checked()
+    expect(drawer).to_be_in_viewport()
+    expect(drawer.get_by_role("link", name="Background", exact=True)).to_be_visible()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots(new_page: Callable[..., Page], site_url: str, built_site: Path, scheme: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = new_page(color_scheme=scheme)
+    for name, path in (("home", ""), ("topic", f"{topic_slugs(built_site)[0]}/")):
+        page.goto(site_url + path)
+        expected = "slate" if scheme == "dark" else "default"
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", expected)
+        target = ARTIFACTS / f"{name}-{scheme}.png"
+        page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 10_000
+
+
+# Helper functions
+
+
+def _page_text(built_site: Path, href: str) -> str:
+    """The text of the built page a search result points to."""
+    file = built_site / href.lstrip("/") / "index.html" if not href.endswith(".html") else built_site / href
+    return re.sub(r"<[^>]+>", " ", file.read_text(encoding="utf-8")) if file.is_file() else ""
