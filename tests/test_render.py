@@ -37,7 +37,11 @@ def test_one_page_per_topic_plus_home_sources_and_nav(site: Site, reference: Pro
         "sources/index.md",
         "sources/china-crypto-crackdown.md",
         ".nav.yml",
+        "timeline.md",  # the guides: see test_timeline.py, test_glossary.py, test_names.py
+        "glossary.md",
+        "whos-who.md",
     }
+    assert [p.path for p in site.includes] == ["abbreviations.md"]
 
 
 def test_every_page_carries_the_marker_and_front_matter(site: Site, reference: Project) -> None:
