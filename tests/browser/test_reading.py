@@ -140,3 +140,48 @@ def _page_text(built_site: Path, href: str) -> str:
     """The text of the built page a search result points to."""
     file = built_site / href.lstrip("/") / "index.html" if not href.endswith(".html") else built_site / href
     return re.sub(r"<[^>]+>", " ", file.read_text(encoding="utf-8")) if file.is_file() else ""
+
+
+def test_glossary_terms_show_their_definition_on_hover_and_focus(
+    new_page: Callable[..., Page], site_url: str, site_pages: list[str], built_site: Path
+) -> None:
+    terms = _glossary_terms(built_site.parent)
+    assert terms, "config/glossary.yml lists no terms"
+    page = new_page()
+    seen = 0
+    for path in site_pages:
+        page.goto(site_url + path)
+        # Material moves a title into its tooltip when it first shows it, so
+        # note every term's definition before touching any.
+        definitions: list[str] = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.md-content abbr[title]'),"
+            " (e, i) => { e.dataset.term = i; return e.title; })"
+        )
+        text = page.locator("article").inner_text()
+        if any(re.search(rf"\b{re.escape(t)}\b", text) for t in terms):
+            assert definitions, f"{path or '/'} uses a glossary term but has no <abbr> definition"
+        active = page.locator(".md-tooltip2--active")
+        # Every term is focusable and has a definition; each distinct
+        # definition is shown on hover (its first use) and on focus (its last).
+        for index, title in enumerate(definitions):
+            assert title.strip(), f"{path or '/'}: an <abbr> with an empty definition"
+            expect(page.locator(f"abbr[data-term='{index}']")).to_have_attribute("tabindex", "0")
+        first = {title: definitions.index(title) for title in reversed(definitions)}
+        last = {title: index for index, title in enumerate(definitions)}
+        for title, index in first.items():  # distinct texts: the check is unambiguous
+            page.locator(f"abbr[data-term='{index}']").hover()
+            expect(active.filter(has_text=" ".join(title.split()[:5]))).to_have_count(1)
+        page.mouse.move(0, 0)
+        expect(active).to_have_count(0)
+        for title, index in last.items():
+            page.locator(f"abbr[data-term='{index}']").focus()
+            expect(active.filter(has_text=" ".join(title.split()[:5]))).to_have_count(1)
+            seen += 1
+    assert seen > 0
+
+
+def _glossary_terms(project: Path) -> list[str]:
+    """Every term and alias of the glossary, as the pages write them."""
+    file = project / "config" / "glossary.yml"
+    data = yaml.safe_load(file.read_text(encoding="utf-8")) if file.is_file() else {}
+    return [name for entry in data.get("terms", []) for name in (entry["term"], *entry.get("aliases", []))]
