@@ -106,8 +106,8 @@ def sentence(rng: random.Random, on_topic: bool) -> str:
         text = f"In {rng.choice(PLACES)}, {rng.choice(FILLER)} {rng.choice(LINKS)} {subject}"
     else:
         text = f"{rng.choice(FILLER)}, {rng.choice(PEOPLE)} {rng.choice(VERBS)}, pointing to {subject}"
-    number = rng.randrange(2, 900)
-    return f"{text[0].upper()}{text[1:]} ({number} cases in {rng.randrange(2012, 2025)})."
+    tail = f" in {rng.randrange(2012, 2025)}" if rng.random() < 0.1 else ""  # a dated sentence now and then
+    return f"{text[0].upper()}{text[1:]}, with {rng.randrange(2, 900)} cases{tail}."
 
 
 def article(rng: random.Random, number: int) -> str:

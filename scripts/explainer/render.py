@@ -238,7 +238,7 @@ def _front_matter(title: str, description: str, *, edit: str, **extra: object) -
     data: dict[str, object] = {"title": attribute(short_title(title)), "description": attribute(description)}
     data.update({k: v for k, v in extra.items() if v})
     data["edit_path"] = edit
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000)
+    body = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
     return f"---\n{MARKER_LINE}\n{body}---\n"
 
 
@@ -250,6 +250,7 @@ def _url(value: str) -> str:
     return quote(value, safe=":/?#[]@!$&'()*+,;=%~")
 
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: same text, ~10x faster
 _BLANK_LINES = re.compile(r"\n{3,}")
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),

@@ -9,13 +9,14 @@ import yaml
 from .errors import ExplainerError
 
 Location = tuple[str | int, ...]
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same data, ~10x faster
 
 
 def load(text: str, path: str) -> tuple[Any, dict[Location, int]]:
     """Parse YAML safely; return the data and a map from key path to line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
