@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import write
+from . import scaffold, write
 from .cache import CACHE_DIR, ArticleCache, RunCache
 from .errors import ExplainerError
 from .pipeline import Project, build, fingerprint, load_project
@@ -126,6 +126,29 @@ def check(root: Path, sources: Path, topics: Path, boilerplate: Path, docs: Path
                 click.echo(f"  {docs / path}", err=True)
             sys.exit(1)
         click.echo(f"{docs} is up to date ({len(plan.unchanged)} generated files)", err=True)
+
+
+@main.command()
+@click.argument("title", required=False)
+@click.option("--url", help="Address of the original article (http:// or https://).")
+@click.option(
+    "--from-html",
+    "html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A saved web page: copied into the sources folder with a metadata file filled from the page.",
+)
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True)
+@click.option("--sources", type=click.Path(path_type=Path), default="sources", show_default=True)
+def new(title: str | None, url: str | None, html: Path | None, root: Path, sources: Path) -> None:
+    """Start a new source: a file in sources/ with its front matter to fill in."""
+    with _errors():
+        folder = root / sources
+        existing = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+        page = (html.name, html.read_bytes()) if html else None
+        plan = scaffold.new_source(title=title, url=url, html=page, existing=existing)
+        for path in scaffold.create(plan, folder):
+            click.echo(f"created {path}", err=True)
+        click.echo(f"next: {plan.next_step}", err=True)
 
 
 # Helper functions
