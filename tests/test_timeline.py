@@ -8,8 +8,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
+from explainer import timeline
 from explainer.model import Article, Paragraph, Sentence, SourceMeta
 from explainer.timeline import collect
 
@@ -39,7 +41,9 @@ def _article(text: str, published: date | None) -> Article:
 
 def _entries(timeline_md: str) -> list[tuple[str, str, str]]:
     """(date label, precision, paragraph link) of every entry, in page order."""
-    return re.findall(r"^- \*\*(.+?)\*\* <small>\((\w+)\)</small>: .*?\]\((sources/[^)]+)\)", timeline_md, re.M)
+    return re.findall(
+        r"^- \*\*(.+?)\*\* <small>\((\w+)\)</small>: .*?\]\((?:\.\./)?(sources/[^)]+)\)", timeline_md, re.M
+    )
 
 
 def test_a_dated_article_resolves_relative_dates_against_its_published_date(
@@ -132,3 +136,26 @@ def test_no_dated_event_means_no_timeline_page_and_the_site_still_builds(project
     assert built.returncode == 0, built.stderr
     assert not (project / "site/timeline").exists()
     assert (project / "site/glossary/index.html").exists()
+
+
+def test_a_long_timeline_gets_a_page_per_year(project: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(timeline, "ONE_PAGE", 3)  # as if the corpus had thousands of dated events
+    (project / "sources/miners-move-abroad.md").write_text(DATED, encoding="utf-8")
+    assert run_cli("generate", "--root", project).exit_code == 0
+    assert not (project / "docs/timeline.md").exists()
+    docs = project / "docs/timeline"
+    assert sorted(p.name for p in docs.iterdir()) == ["2019.md", "2020.md", "2021.md", "index.md"]
+    index = (docs / "index.md").read_text(encoding="utf-8")
+    assert "| [2019](2019.md) | 2 |" in index and "| [2021](2021.md) | 4 |" in index
+    year = (docs / "2021.md").read_text(encoding="utf-8")
+    assert [label for label, _, _ in _entries(year)] == [
+        "May 2021",
+        "August 2021",
+        "24 September 2021",
+        "Week of 27 September 2021",
+    ]
+    assert "](../sources/miners-move-abroad.md#p1)" in year
+    built = mkdocs_build(project)
+    assert built.returncode == 0, built.stderr
+    home = (project / "site/index.html").read_text(encoding="utf-8")
+    assert 'href="timeline/"' in home and 'href="timeline/2021/"' in home  # a Timeline section in the navigation

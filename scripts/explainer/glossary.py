@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import yamldata
+from .config import _no_unknown_keys
 from .errors import ExplainerError
 from .mdtext import attribute
 from .mentions import find_mentions
@@ -70,9 +71,7 @@ def load_glossary(text: str, path: str) -> tuple[Term, ...]:
         return ()
     if not isinstance(data, dict):
         raise fail("expected a mapping with one key, 'terms' (a list of terms)")
-    for key in data:
-        if key != "terms":
-            raise fail(f"unknown key {key!r} (allowed: terms)", str(key))
+    _no_unknown_keys(data, {"terms"}, fail)
     raw_terms = data.get("terms") or []
     if not isinstance(raw_terms, list):
         raise fail("'terms' must be a list", "terms")
@@ -129,9 +128,7 @@ def _term(raw: Any, fail: Any, i: int) -> Term:
     at = ("terms", i)
     if not isinstance(raw, dict):
         raise fail("each term must be a mapping with 'term' and 'definition'", *at)
-    for key in raw:
-        if key not in _KEYS:
-            raise fail(f"unknown key {key!r} (allowed: {', '.join(sorted(_KEYS))})", *at, str(key))
+    _no_unknown_keys(raw, _KEYS, fail, *at)
     term = _form(raw.get("term"), fail, "'term'", *at, "term")
     definition = raw.get("definition")
     if not isinstance(definition, str) or not definition.strip():

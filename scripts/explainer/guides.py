@@ -46,12 +46,11 @@ def build(
     events = timeline.collect([c.article for c in classified])
     glossary_forms = [form for term in data.glossary for form in term.forms]
     made = (
-        timeline.timeline_page(events),
         glossary_page(data.glossary, classified, config, pages),
         whos_who_page(data.names, classified, config, pages, known=glossary_forms),
     )
     return Guides(
-        pages=tuple(page for page in made if page is not None),
+        pages=(*timeline.timeline_pages(events), *(page for page in made if page is not None)),
         includes=(abbreviations_file(data.glossary),),
         report={"timeline": timeline.report(events)},
     )

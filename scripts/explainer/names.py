@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import yamldata
+from .config import _no_unknown_keys
 from .errors import ExplainerError
 from .mentions import PageLink, find_mentions, phrase_pattern
 from .model import ClassifiedArticle, Page, SiteConfig
@@ -72,9 +73,7 @@ def load_names(text: str, path: str) -> NameList:
         return NameList()
     if not isinstance(data, dict):
         raise fail("expected a mapping with 'names' and 'stop'")
-    for key in data:
-        if key not in {"names", "stop"}:
-            raise fail(f"unknown key {key!r} (allowed: names, stop)", str(key))
+    _no_unknown_keys(data, {"names", "stop"}, fail)
     raw_names = data.get("names") or []
     stop = data.get("stop") or []
     if not isinstance(raw_names, list):
@@ -170,9 +169,7 @@ def _name(raw: Any, fail: Any, i: int) -> Name:
     at = ("names", i)
     if not isinstance(raw, dict):
         raise fail("each name must be a mapping with 'name', 'kind' and 'description'", *at)
-    for key in raw:
-        if key not in _KEYS:
-            raise fail(f"unknown key {key!r} (allowed: {', '.join(sorted(_KEYS))})", *at, str(key))
+    _no_unknown_keys(raw, _KEYS, fail, *at)
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise fail("'name' must be a non-empty string", *at, "name")

@@ -23,21 +23,27 @@ from .model import Article, Page, Sentence
 from .render import _front_matter, _long_date, _render, _source_ref
 
 PRECISIONS = ("year", "month", "week", "day")  # coarse first: the order of equal dates
+ONE_PAGE = 300  # events; more get a page per year
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
 )
-_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
-_YEAR = r"(?:1[6-9]\d\d|20\d\d)(?![\d%])"
-_NUMBER = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})"
+# [0-9], not \d: dates are written in ASCII digits, and the class is faster.
+_DAY = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[6-9][0-9][0-9]|20[0-9][0-9])(?![0-9%])"
+_NUMBER = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|[0-9]{1,2})"
 _PREP = r"(?:in|since|until|by|from|during|through|before|after|on|of|early|late|mid-?)"
+# A cheap first look: most sentences hold no digit, month or time word at all.
+_HINT = re.compile(
+    r"[0-9]|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|esterday|[Ww]eek|[Mm]onth|[Yy]ear|WEEK|MONTH|YEAR"
+)
 _CANDIDATE = re.compile(
     rf"(?<![\w$£€.,/-])(?:(?P<prep>{_PREP})\s+)?(?:"
     rf"(?P<day>{_DAY}\s+{_MONTH},?\s+{_YEAR}|{_MONTH}\s+{_DAY},?\s+{_YEAR})"
     rf"|(?P<month>{_MONTH},?\s+{_YEAR})"
     rf"|(?P<month_rel>{_MONTH}\s+(?:of\s+)?(?i:this|last|next)\s+year|(?i:this|last|next)\s+{_MONTH})"
-    rf"|(?P<day_rel>{_DAY}\s+{_MONTH}|{_MONTH}\s+{_DAY}\b(?![,.]?\s*\d))"
+    rf"|(?P<day_rel>{_DAY}\s+{_MONTH}|{_MONTH}\s+{_DAY}\b(?![,.]?\s*[0-9]))"
     rf"|(?P<relative>(?i:(?:(?:earlier|later|early|late)\s+)?(?:this|last|next|past|previous)\s+(?:week|month|year)"
     rf"|yesterday|{_NUMBER}\s+(?:day|week|month|year)s?\s+ago))"
     rf"|(?P<bare_month>{_MONTH})"
@@ -87,8 +93,10 @@ def collect(articles: Sequence[Article]) -> Timeline:
     for article in articles:
         base = article.meta.published
         for sentence in article.sentences:
+            if not _HINT.search(sentence.text):
+                continue
             for match in _CANDIDATE.finditer(sentence.text):
-                kind = next(k for k, v in match.groupdict().items() if v and k != "prep")
+                kind = str(match.lastgroup)  # the kind's group closes last (after "prep")
                 if kind == "bare_month" and not match.group("prep"):
                     continue  # "May" alone is too often the verb or a name
                 phrase = match.group().strip()
@@ -110,21 +118,28 @@ def collect(articles: Sequence[Article]) -> Timeline:
     return Timeline(tuple(event for _, event in ordered), tuple(warnings))
 
 
-def timeline_page(timeline: Timeline) -> Page | None:
-    """The Timeline page, events grouped by year; None when no event has a date."""
+def timeline_pages(timeline: Timeline) -> tuple[Page, ...]:
+    """The Timeline: one page, events grouped by year; or, past
+    :data:`ONE_PAGE` events, a section with a page per year (one page of
+    thousands of entries is slow to build and useless to read). No page when
+    no event has a date."""
     if not timeline.events:
-        return None
+        return ()
     years: dict[int, list[Event]] = {}
     for event in timeline.events:
         years.setdefault(event.when.start.year, []).append(event)
-    articles = {e.article.slug: e.article for e in timeline.events}
+    if len(timeline.events) <= ONE_PAGE:
+        return (_page("timeline.md", "Timeline", years, ""),)
+    pages = [_page(f"timeline/{year}.md", f"Timeline: {year}", {year: events}, "../") for year, events in years.items()]
     front = _front_matter(
         "Timeline",
-        "Dated events from the sources, oldest first, each with the sentence it comes from.",
+        "Dated events from the sources, a page per year, oldest first.",
         edit="config/topics.yml",
-        sources=[_source_ref(a) for _, a in sorted(articles.items())],
+        sources=_sources(timeline.events),
     )
-    return Page("timeline.md", _render("timeline.md.j2", front_matter=front, years=years))
+    counts = {year: len(events) for year, events in years.items()}
+    pages.append(Page("timeline/index.md", _render("timeline_index.md.j2", front_matter=front, counts=counts)))
+    return tuple(pages)
 
 
 def report(timeline: Timeline) -> dict[str, object]:
@@ -133,6 +148,22 @@ def report(timeline: Timeline) -> dict[str, object]:
 
 
 # Helper functions
+
+
+def _page(path: str, title: str, years: dict[int, list[Event]], prefix: str) -> Page:
+    events = [e for group in years.values() for e in group]
+    front = _front_matter(
+        title,
+        "Dated events from the sources, oldest first, each with the sentence it comes from.",
+        edit="config/topics.yml",
+        sources=_sources(events),
+    )
+    return Page(path, _render("timeline.md.j2", front_matter=front, title=title, years=years, prefix=prefix))
+
+
+def _sources(events: Sequence[Event]) -> list[dict[str, str]]:
+    articles = {e.article.slug: e.article for e in events}
+    return [_source_ref(a) for _, a in sorted(articles.items())]
 
 
 def _warning(article: Article, sentence: Sentence, phrase: str) -> dict[str, object]:
