@@ -68,9 +68,12 @@ $(VENV)/.dev: $(VENV)/.site requirements-dev.txt
 
 # ProperDocs in its own environment: it replaces the `mkdocs` package, so it
 # must not share .venv with MkDocs. --no-deps: see requirements-properdocs.txt.
-$(PROPERDOCS_VENV)/.installed: requirements-properdocs.txt
+$(PROPERDOCS_VENV)/.installed: requirements.txt requirements-properdocs.txt pyproject.toml
 	test -x $(PROPERDOCS_VENV)/bin/python || $(PYTHON) -m venv $(PROPERDOCS_VENV)
-	$(PROPERDOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-properdocs.txt
+	grep -v '^mkdocs==' requirements.txt > $(PROPERDOCS_VENV)/requirements.txt
+	$(PROPERDOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+	  -r $(PROPERDOCS_VENV)/requirements.txt -r requirements-properdocs.txt
+	$(PROPERDOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 # Debian's Chromium for the browser tests (Playwright cannot download one here).
