@@ -140,3 +140,13 @@ def test_guides_are_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) ->
         ]
         outputs.append({name: (project / name).read_bytes() for name in files})
     assert outputs[0] == outputs[1]
+
+
+def test_a_name_in_many_articles_lists_a_few_sources_and_a_count(project: Path, run_cli: Run) -> None:
+    for number in range(15):
+        text = f"Report {number}\n\nColin Wu wrote about the crypto ban in China, item {number}.\n"
+        (project / f"sources/report-{number:02}.txt").write_text(text, encoding="utf-8")
+    assert run_cli("generate", "--root", project).exit_code == 0
+    colin = _entry((project / "docs/whos-who.md").read_text(encoding="utf-8"), "Colin Wu")
+    assert colin.count("](sources/") == 12
+    assert colin.endswith(", and 4 more sources.</small>")  # 16 articles mention him

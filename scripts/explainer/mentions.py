@@ -26,6 +26,10 @@ class PageLink:
     path: str
     title: str
 
+    @property
+    def is_source(self) -> bool:
+        return self.path.startswith("sources/")
+
 
 def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
     """One regex for all phrases: whole words, case as written, longest first
