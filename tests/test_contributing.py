@@ -18,7 +18,7 @@ from explainer.cli import main
 from explainer.ingest import ingest
 from explainer.scaffold import slug_from_url, slugify
 
-from .conftest import ROOT, copy_project, mkdocs_build
+from .conftest import ROOT, copy_project, mkdocs_build, snapshot
 
 BIN = Path(sys.executable).parent
 PAGE = """<!doctype html><html lang="en"><head><title>Miners leave Sichuan | Example News</title>
@@ -246,3 +246,44 @@ def test_make_lints_only_hand_written_pages(tmp_path: Path) -> None:
     assert listed[0] == "CONTRIBUTING.md" and "docs/mine.md" in listed
     assert set(listed[1:]) == {p.relative_to(project).as_posix() for p in hand_written}
     assert "docs/background.md" not in listed
+
+
+# explainer check: every problem at once
+
+
+def test_check_lists_every_problem_one_line_each_and_changes_nothing(project: Path) -> None:
+    sources = project / "sources"
+    (sources / "a.txt").write_text("---\npublished: someday\n---\nText.\n", encoding="utf-8")
+    (sources / "b.txt").write_text("", encoding="utf-8")
+    (sources / "C.txt").write_text("Title\n\nText.\n", encoding="utf-8")
+    (sources / "c.md").write_text("Title\n\nText.\n", encoding="utf-8")
+    glossary = project / "config/glossary.yml"
+    text = glossary.read_text(encoding="utf-8")
+    text = text.replace("\n  - term: CBDC\n", "\n  - term: CBDC\n    colour: red\n", 1)
+    glossary.write_text(text + "\n  - term: CBDC\n    definition: Said twice.\n", encoding="utf-8")
+    before = snapshot(project / "docs")
+    result = cli("check", "--root", project)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().split("\n")
+    assert all(line.startswith("error: ") for line in lines), lines
+    expected = [
+        "config/glossary.yml:",  # the first problem of the glossary (unknown key)
+        "sources/a.txt:2: field 'published' is not a date",
+        "sources/b.txt: no article text left",
+        "sources/c.md: same slug 'c' as sources/C.txt",
+    ]
+    assert len(lines) == len(expected)
+    for line, start in zip(lines, expected, strict=True):
+        assert line.startswith(f"error: {project}/{start}") or line.startswith(f"error: {start}"), line
+    assert "unknown key 'colour'" in lines[0]
+    assert snapshot(project / "docs") == before
+
+
+def test_check_reports_a_duplicate_glossary_term_with_its_line(project: Path) -> None:
+    glossary = project / "config/glossary.yml"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8") + "\n  - term: CBDC\n    definition: Said twice.\n", encoding="utf-8"
+    )
+    result = cli("check", "--root", project)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert re.search(r"glossary\.yml:\d+: duplicate term 'CBDC'", result.stderr), result.stderr

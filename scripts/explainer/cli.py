@@ -19,6 +19,7 @@ from . import scaffold, write
 from .cache import CACHE_DIR, ArticleCache, RunCache
 from .errors import ExplainerError
 from .pipeline import Project, build, fingerprint, load_project
+from .problems import find_problems
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,10 +116,19 @@ def generate(
 @main.command()
 @_project_options
 def check(root: Path, sources: Path, topics: Path, boilerplate: Path, docs: Path) -> None:
-    """Exit with status 1 if the pages in docs/ are out of date with the sources."""
+    """Exit with status 1 if the pages in docs/ are out of date with the sources,
+    or if any source or data file is invalid (every problem, one line each)."""
     with _errors():
         docs = root / docs
-        site = build(_load(root, sources, topics, boilerplate))
+        try:
+            site = build(_load(root, sources, topics, boilerplate))
+        except ExplainerError:
+            problems = find_problems(root, root / sources, root / topics, root / boilerplate)
+            if not problems:  # a problem only the whole build sees (e.g. two pages at one path)
+                raise
+            for problem in problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(1)
         plan = write.plan(site.pages, docs, {root / "includes": site.includes})
         if plan.changed:
             click.echo(f"{docs} is out of date; run `make build` (or `explainer generate`) and commit:", err=True)

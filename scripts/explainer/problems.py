@@ -1,0 +1,73 @@
+"""Every problem of a project at once, for ``explainer check``.
+
+A build stops at the first bad file, which is right for ``generate`` (nothing
+is written) but slow for a contributor fixing several files. When a build
+fails, ``check`` calls :func:`find_problems`, which checks each data file and
+each source on its own and returns one message per problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from . import config as config_loader
+from . import guides
+from .clean import BoilerplateMatcher, clean
+from .errors import ExplainerError
+from .ingest import ingest, slug_for
+from .model import BoilerplateRules
+from .pipeline import SourceInput, find_sources
+from .segment import segment
+
+T = TypeVar("T")
+
+
+def find_problems(root: Path, sources: Path, topics: Path, boilerplate: Path) -> list[str]:
+    """One message (``file:line: what``) per problem found, in file order."""
+    problems: list[str] = []
+
+    def attempt(step: Callable[[], T]) -> T | None:
+        try:
+            return step()
+        except ExplainerError as error:
+            problems.append(str(error))
+            return None
+
+    attempt(lambda: config_loader.load_topics(_text(topics), str(topics)))
+    rules = attempt(lambda: config_loader.load_boilerplate(_text(boilerplate), str(boilerplate)))
+    for name in ("glossary", "names"):
+        data = topics.parent / f"{name}.yml"
+        if data.is_file():
+            attempt(partial(_load_guide, name, data))
+    inputs = attempt(lambda: find_sources(sources, root)) or []
+    matcher = BoilerplateMatcher(rules or BoilerplateRules(lines=(), patterns=()))
+    seen: dict[str, str] = {}
+    for source in inputs:
+        slug = attempt(partial(slug_for, source.path))
+        if slug in seen:
+            problems.append(str(ExplainerError(f"same slug {slug!r} as {seen[slug]}", path=source.path)))
+        elif slug:
+            seen[slug] = source.path
+        attempt(partial(_read_source, source, matcher))
+    return problems
+
+
+def _load_guide(name: str, path: Path) -> guides.GuideData:
+    data = (_text(path), str(path))
+    return guides.load(glossary=data if name == "glossary" else None, names=data if name == "names" else None)
+
+
+def _read_source(source: SourceInput, matcher: BoilerplateMatcher) -> None:
+    segment(clean(ingest(source.path, source.data, source.sidecar), matcher))
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ExplainerError(f"cannot read file ({exc.strerror})", path=str(path)) from None
+    except UnicodeDecodeError:
+        raise ExplainerError("not valid UTF-8", path=str(path)) from None
