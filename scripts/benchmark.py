@@ -147,7 +147,7 @@ def make_project(target: Path, count: int, seed: int = 7) -> Path:
 
 def run(command: list[str], cwd: Path) -> tuple[float, int]:
     """Wall time (s) and peak resident memory (MiB) of one child process."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(cwd / "scripts")}
     start = time.perf_counter()
     child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert child.stderr is not None
@@ -167,7 +167,8 @@ def mtimes(docs: Path) -> dict[str, int]:
 def measure(count: int, work: Path) -> dict[str, object]:
     project = make_project(work / f"n{count}", count)
     docs = project / "docs"
-    generate = [str(BIN / "explainer"), "generate", "--root", str(project), "-q"]
+    # The project's own copy of the package (PYTHONPATH below), not whatever is installed.
+    generate = [sys.executable, "-m", "explainer.cli", "generate", "--root", str(project), "-q"]
     gen_s, gen_mb = run(generate, project)
     build_s, build_mb = run([str(BIN / "mkdocs"), "build", "--strict", "-d", str(project / "site")], project)
     before = mtimes(docs)

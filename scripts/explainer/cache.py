@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import pickle
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ _PACKAGE = Path(__file__).resolve().parent
 @functools.cache
 def code_digest() -> bytes:
     """Hash of the package's own code and templates: a new version invalidates."""
-    digest = hashlib.sha256(VERSION)
+    digest = hashlib.sha256(VERSION + sys.version.encode())  # pickles and hashes are per Python version
     for path in sorted([*_PACKAGE.glob("*.py"), *_PACKAGE.glob("templates/*.j2")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.digest()

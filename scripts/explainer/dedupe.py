@@ -1,19 +1,21 @@
 """Dedupe: find the same story filed twice (syndicated, re-posted, re-saved).
 
 Method: each article's cleaned text, case-folded, becomes the set of its
-5-word shingles (hashed with CRC-32, which is stable across runs); two
-articles are near-duplicates when the Jaccard similarity of their sets is at
-least :data:`THRESHOLD`. Re-punctuation, a changed headline or an added
-byline barely move it; a different story on the same subject stays far below.
+5-word shingles (hashed: CRC-32 of each word, then the tuple's hash, both
+stable across runs); two articles are near-duplicates when the Jaccard
+similarity of their sets is at least :data:`THRESHOLD`. A changed headline,
+re-punctuation or an added byline barely move it; a different story on the
+same subject stays far below.
 
 Which copy is kept: the earliest published (the original; undated ones come
 after dated ones), then the first by path. Each article is compared only with
 the articles already kept, so the result does not depend on file order.
 
-Cost: only pairs that share enough *sampled* shingles (those whose hash is 0
-modulo :data:`SAMPLE`, an unbiased subsample of every set) and whose sizes
-allow the threshold are compared in full, so a corpus of 1,000 articles does
-not cost half a million comparisons.
+Cost: comparing every pair would be quadratic, so candidates come from
+locality-sensitive hashing: a one-permutation MinHash signature of
+:data:`BINS` values cut into :data:`BANDS` bands; articles that agree on a
+whole band are compared exactly. A pair at similarity 0.8 shares a band with
+probability 0.985, at 0.9 with 0.9999; identical texts always do.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from .model import Article
 
 SHINGLE = 5
 THRESHOLD = 0.8
-SAMPLE = 8
+BINS, BANDS = 32, 8
+_ROWS = BINS // BANDS
 _WORD = re.compile(r"\w+")
+_EMPTY = 1 << 64  # an empty bin: larger than any value
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,11 @@ class Duplicate:
 def shingles(article: Article) -> frozenset[int]:
     """Hashed word 5-grams of the article's cleaned text (title excluded)."""
     words = _WORD.findall(" ".join(p.text for p in article.paragraphs).casefold())
-    if len(words) <= SHINGLE:
-        return frozenset({zlib.crc32(" ".join(words).encode())})
-    return frozenset(zlib.crc32(" ".join(words[i : i + SHINGLE]).encode()) for i in range(len(words) - SHINGLE + 1))
+    ids = [zlib.crc32(word.encode()) for word in words]
+    if len(ids) < SHINGLE:
+        return frozenset({hash(tuple(ids))})
+    # The hash of a tuple of ints is the same in every run (only str hashes are salted).
+    return frozenset(map(hash, zip(*(ids[i:] for i in range(SHINGLE)), strict=False)))
 
 
 def keep_order(article: Article) -> tuple[int, int, str]:
@@ -59,20 +65,30 @@ def find_duplicates(articles: Sequence[tuple[Article, frozenset[int]]]) -> list[
     """Articles (with their :func:`shingles`) that repeat a kept one, by path."""
     kept: list[frozenset[int]] = []
     kept_paths: list[str] = []
-    index: dict[int, list[int]] = defaultdict(list)  # sampled shingle -> kept articles
+    index: dict[tuple[int, ...], list[int]] = defaultdict(list)  # (band, its values) -> kept articles
     found = []
     for article, own in sorted(articles, key=lambda item: keep_order(item[0])):
-        sample = [h for h in own if h % SAMPLE == 0]
-        best = _best_match(own, sample, kept, index)
+        bands = _bands(own)
+        candidates = sorted({number for band in bands for number in index.get(band, ())})
+        best = _best_match(own, candidates, kept)
         if best is not None:
             found.append(Duplicate(article.path, kept_paths[best[0]], round(best[1], 3)))
             continue
-        number = len(kept)
+        for band in bands:
+            index[band].append(len(kept))
         kept.append(own)
         kept_paths.append(article.path)
-        for h in sample:
-            index[h].append(number)
     return sorted(found, key=lambda d: d.source)
+
+
+def _bands(own: frozenset[int]) -> list[tuple[int, ...]]:
+    """The MinHash signature (smallest value per hash bin), cut into bands."""
+    mins = [_EMPTY] * BINS
+    for h in own:
+        b, value = h % BINS, h // BINS
+        if value < mins[b]:
+            mins[b] = value
+    return [(band, *mins[band * _ROWS : (band + 1) * _ROWS]) for band in range(BANDS)]
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
@@ -81,24 +97,13 @@ def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _best_match(
-    own: frozenset[int], sample: list[int], kept: list[frozenset[int]], index: dict[int, list[int]]
-) -> tuple[int, float] | None:
-    """The kept article most similar to ``own``, if at or above the threshold."""
-    if sample:
-        shared: dict[int, int] = defaultdict(int)
-        for h in sample:
-            for number in index.get(h, ()):
-                shared[number] += 1
-        # With Jaccard >= 0.8 most sampled shingles are shared; half is a wide margin.
-        candidates = sorted(n for n, count in shared.items() if count * 2 >= len(sample))
-    else:  # too short to sample: compare with every kept article
-        candidates = list(range(len(kept)))
+def _best_match(own: frozenset[int], candidates: list[int], kept: list[frozenset[int]]) -> tuple[int, float] | None:
+    """The most similar candidate, if at or above the threshold (exact Jaccard)."""
     best: tuple[int, float] | None = None
     for number in candidates:
         other = kept[number]
         if min(len(own), len(other)) < THRESHOLD * max(len(own), len(other)):
-            continue
+            continue  # the sizes alone rule it out
         score = jaccard(own, other)
         if score >= THRESHOLD and (best is None or score > best[1]):
             best = (number, score)

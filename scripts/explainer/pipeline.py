@@ -47,6 +47,7 @@ class Project:
 
 
 Progress = Callable[[str], None]
+Processed = tuple[ClassifiedArticle, frozenset[int]]  # an article, classified, and its shingles
 
 
 def build(project: Project, progress: Progress | None = None, cache: ArticleCache | None = None) -> Site:
@@ -56,17 +57,13 @@ def build(project: Project, progress: Progress | None = None, cache: ArticleCach
     the pages are the same with or without it."""
     if not project.sources:
         raise ExplainerError("no articles found: add a .txt, .md or .html file to the sources folder")
-    work = _Work(project)
-    processed: list[tuple[ClassifiedArticle, frozenset[int]]] = []
     seen: dict[str, str] = {}
     for source in project.sources:
-        if progress:
-            progress(source.path)
         slug = slug_for(source.path)
         if slug in seen:
             raise ExplainerError(f"same slug {slug!r} as {seen[slug]}", path=source.path)
         seen[slug] = source.path
-        processed.append(work.run(source, cache))
+    processed = _Work(project).run_all(project.sources, cache, progress)
     duplicates = find_duplicates([(c.article, shingles) for c, shingles in processed])
     dropped = {d.source for d in duplicates}
     classified = [c for c, _ in processed if c.article.path not in dropped]
@@ -85,20 +82,34 @@ class _Work:
         self.signals = SignalMatcher(project.config)
         self._salt = cache_key(code_digest(), repr(project.config), repr(project.rules))
 
-    def run(self, source: SourceInput, cache: ArticleCache | None) -> tuple[ClassifiedArticle, frozenset[int]]:
-        name = ""
-        if cache is not None:
-            side = source.sidecar or ("", b"")
-            name = cache_key(self._salt, source.path, source.data, side[0], side[1])
-            hit = cache.get(name)
-            if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], ClassifiedArticle):
-                return hit
+    def run(self, source: SourceInput) -> Processed:
         document = ingest(source.path, source.data, source.sidecar)
         article = segment(clean(document, self.boilerplate))
-        result = (classify(article, self.project.config, self.signals), shingles(article))
-        if cache is not None:
-            cache.put(name, result)
-        return result
+        return classify(article, self.project.config, self.signals), shingles(article)
+
+    def run_all(
+        self, sources: Sequence[SourceInput], cache: ArticleCache | None, progress: Progress | None
+    ) -> list[Processed]:
+        """Every source's result, in order: from the cache, else computed.
+
+        (Worker processes were tried: on two cores, shipping the results back
+        cost more than they saved.)"""
+        results: list[Processed | None] = []
+        names = []
+        for source in sources:
+            if progress:
+                progress(source.path)
+            side = source.sidecar or ("", b"")
+            names.append(cache_key(self._salt, source.path, source.data, side[0], side[1]))
+            hit = cache.get(names[-1]) if cache is not None else None
+            valid = isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], ClassifiedArticle)
+            results.append(hit if valid else None)
+        for i, result in enumerate(results):
+            if result is None:
+                results[i] = result = self.run(sources[i])
+                if cache is not None:
+                    cache.put(names[i], result)
+        return [r for r in results if r is not None]
 
 
 def fingerprint(project: Project) -> str:
