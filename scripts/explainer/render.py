@@ -16,6 +16,7 @@ from urllib.parse import quote
 import jinja2
 import yaml
 
+from . import reading
 from .mdtext import attribute, literal, short_title
 from .model import Article, ClassifiedArticle, Page, Paragraph, Placement, SiteConfig, Topic
 from .sections import fits, sections
@@ -119,7 +120,9 @@ def render_site(
 
 def topic_pages(site: Corpus) -> Iterator[Page]:
     for topic in site.topics:
-        yield Page(f"{topic.slug}.md", _topic_page(topic, site.groups[topic.slug], site.config))
+        text = " ".join(r.text for g in site.groups[topic.slug] for r in g.runs)
+        related = reading.related(topic, text, site.topics)
+        yield Page(f"{topic.slug}.md", _topic_page(topic, site.groups[topic.slug], site.config, related))
 
 
 def home_page(site: Corpus) -> Iterator[Page]:
@@ -168,7 +171,9 @@ PAGE_BUILDERS: tuple[PageBuilder, ...] = (topic_pages, home_page, source_pages, 
 # Helper functions
 
 
-def _topic_page(topic: Topic, groups: tuple[Group, ...], config: SiteConfig) -> str:
+def _topic_page(
+    topic: Topic, groups: tuple[Group, ...], config: SiteConfig, related: Sequence[reading.Related] = ()
+) -> str:
     front = _front_matter(
         topic.title,
         topic.description,
@@ -176,7 +181,20 @@ def _topic_page(topic: Topic, groups: tuple[Group, ...], config: SiteConfig) -> 
         tags=list(topic.tags),
         sources=[_source_ref(g.article) for g in groups],
     )
-    return _render("topic.md.j2", front_matter=front, topic=topic, groups=groups)
+    facts = {
+        "minutes": reading.reading_minutes([topic.description, *(r.text for g in groups for r in g.runs)]),
+        "updated": reading.last_updated(g.article for g in groups),
+    }
+    return _render(
+        "topic.md.j2",
+        front_matter=front,
+        topic=topic,
+        groups=groups,
+        brief=reading.in_brief(groups),
+        related=related,
+        anchor=reading.anchor,
+        **facts,
+    )
 
 
 def _home_page(site: Corpus) -> str:

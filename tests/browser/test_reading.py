@@ -157,7 +157,8 @@ def test_glossary_terms_show_their_definition_on_hover_and_focus(
             "() => Array.from(document.querySelectorAll('.md-content abbr[title]'),"
             " (e, i) => { e.dataset.term = i; return e.title; })"
         )
-        text = page.locator("article").inner_text()
+        # The prose our Markdown renders (not the theme's source credit or tag list).
+        text = " ".join(page.locator("article :is(p, li):not(.source-credit *, .md-tags *)").all_inner_texts())
         if any(re.search(rf"\b{re.escape(t)}\b", text) for t in terms):
             assert definitions, f"{path or '/'} uses a glossary term but has no <abbr> definition"
         active = page.locator(".md-tooltip2--active")
@@ -185,3 +186,37 @@ def _glossary_terms(project: Path) -> list[str]:
     file = project / "config" / "glossary.yml"
     data = yaml.safe_load(file.read_text(encoding="utf-8")) if file.is_file() else {}
     return [name for entry in data.get("terms", []) for name in (entry["term"], *entry.get("aliases", []))]
+
+
+def test_print_drops_navigation_and_keeps_source_links(
+    new_page: Callable[..., Page], site_url: str, built_site: Path
+) -> None:
+    page = new_page()
+    page.goto(f"{site_url}{topic_slugs(built_site)[0]}/")
+    page.emulate_media(media="print")
+    for chrome in ("header.md-header", ".md-sidebar--primary", "footer.md-footer"):
+        expect(page.locator(chrome).first).to_be_hidden()
+    link = page.locator("a.provenance").first
+    expect(link).to_be_visible()
+    printed = link.evaluate("a => getComputedStyle(a, '::after').content")
+    assert "sources/" in printed and "#p" in printed, printed
+    page.emulate_media(media="screen")
+    expect(page.locator("header.md-header")).to_be_visible()
+
+
+def test_topic_tags_lead_to_the_tags_index(new_page: Callable[..., Page], site_url: str, built_site: Path) -> None:
+    topics = yaml.safe_load((built_site.parent / "config" / "topics.yml").read_text(encoding="utf-8"))["topics"]
+    page = new_page()
+    page.goto(f"{site_url}tags/")
+    listing = page.locator("article")
+    for topic in topics:
+        for tag in topic.get("tags", []):
+            slug = re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-")
+            expect(listing.locator(f"[id='tag:{slug}']")).to_have_count(1)
+    page.goto(f"{site_url}{topic_slugs(built_site)[0]}/")
+    tag = page.locator(".md-tags .md-tag").first
+    expect(tag).to_be_visible()
+    name = tag.inner_text().strip()
+    tag.click()
+    expect(page).to_have_url(re.compile(r"/tags/#tag:"))
+    expect(page.locator("article")).to_contain_text(name)

@@ -1,0 +1,92 @@
+"""Reading aids for topic pages: reading time, last-updated date, "In brief"
+and "Related pages" (pure functions; render.py passes them to the template).
+
+Related pages: the other topics whose signal phrases (config/topics.yml) this
+page's quoted text uses, so a page about crypto mining that quotes "digital
+yuan" points to the Digital yuan page. Self-contained: no glossary needed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Article, Topic
+    from .render import Group, Run
+
+WORDS_PER_MINUTE = 200  # a common figure for reading prose on screen
+BRIEF_FROM_RUNS = 4  # a page with more than three quoted paragraphs gets "In brief"
+BRIEF_SIZE = 3
+RELATED_MAX = 3
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another topic page and the phrases of it that this page quotes."""
+
+    topic: Topic
+    shared: tuple[str, ...]
+
+
+def anchor(run: Run) -> str:
+    """The id of a quoted paragraph on its topic page: unique per article and sentence."""
+    return f"q-{run.slug}-{run.placements[0].sentence.index}"
+
+
+def reading_minutes(texts: Iterable[str]) -> int:
+    """Minutes to read ``texts`` at :data:`WORDS_PER_MINUTE`, at least one."""
+    words = sum(len(text.split()) for text in texts)
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def last_updated(articles: Iterable[Article]) -> date | None:
+    """The newest publication date among the sources; None when none is known."""
+    dates = [a.meta.published for a in articles if a.meta.published]
+    return max(dates) if dates else None
+
+
+def in_brief(groups: Sequence[Group]) -> list[tuple[Run, Run]]:
+    """The page's most representative sentences, as (sentence, its run), in page order.
+
+    Only for pages with at least :data:`BRIEF_FROM_RUNS` quoted paragraphs: the
+    :data:`BRIEF_SIZE` runs with the highest signal score (earlier wins ties),
+    each by its best sentence."""
+    ordered = [run for group in groups for run in group.runs]
+    if len(ordered) < BRIEF_FROM_RUNS:
+        return []
+    ranked = sorted(range(len(ordered)), key=lambda i: (-ordered[i].score, i))[:BRIEF_SIZE]
+    return [(_best_sentence(ordered[i]), ordered[i]) for i in sorted(ranked)]
+
+
+def related(topic: Topic, text: str, topics: Sequence[Topic]) -> list[Related]:
+    """Other topics whose signal phrases this page's quoted ``text`` uses: the
+    highest summed weight first, then in configured order; at most
+    :data:`RELATED_MAX`. Only this page's own text counts, so adding an article
+    changes the pages it is quoted on and no others."""
+    scored = []
+    for position, other in enumerate(topics):
+        if other.slug == topic.slug:
+            continue
+        found = [s for s in other.signals if _mentions(text, s.phrase)]
+        if found:
+            weight = sum(s.weight for s in found)
+            shared = tuple(sorted({s.phrase for s in found}, key=str.casefold))
+            scored.append((-weight, position, Related(other, shared)))
+    return [item for _, _, item in sorted(scored, key=lambda s: (s[0], s[1]))[:RELATED_MAX]]
+
+
+def _mentions(text: str, phrase: str) -> bool:
+    """Whole words, any case, plural allowed: as the classifier matches signals."""
+    return re.search(rf"\b{re.escape(phrase)}(?:s|es)?\b", text, re.IGNORECASE) is not None
+
+
+def _best_sentence(run: Run) -> Run:
+    from .render import Run as RunType
+
+    best = max(run.placements, key=lambda p: p.score)  # max() keeps the first of equals
+    return RunType(run.slug, run.paragraph, (best,))
