@@ -11,8 +11,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
+from explainer import render
 from explainer.cache import ArticleCache
 from explainer.dedupe import find_duplicates, shingles
 from explainer.pipeline import build, load_project
@@ -241,3 +243,24 @@ def test_a_run_with_nothing_changed_touches_nothing(project: Path, run_cli: Call
     topics.write_text(topics.read_text(encoding="utf-8").replace("title: Legal outlook", "title: The law"))
     _generate(project, run_cli)
     assert "# The law" in page.read_text(encoding="utf-8")
+
+
+def test_beyond_the_limit_articles_leave_the_navigation(
+    project: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many articles: the nav links the Sources index, not every article, on
+    every page (which would make the build quadratic); the build stays strict."""
+    monkeypatch.setattr(render, "NAV_LIST_LIMIT", 2)
+    _add(project, *FITTING, "river-restoration.md")
+    _generate(project, run_cli)
+    nav = (project / "docs/.nav.yml").read_text(encoding="utf-8")
+    assert "- Sources: sources/index.md" in nav and "Articles" not in nav
+    done = mkdocs_build(project)
+    assert done.returncode == 0, done.stderr
+    page = (project / "site/sources/fits-court-ruling/index.html").read_text(encoding="utf-8")
+    primary = page[page.index("md-nav--primary") : page.index("md-content")]
+    assert "fits-mining-rules" not in primary and "river-restoration" not in primary
+    index = (project / "site/sources/index.html").read_text(encoding="utf-8")
+    for slug in ("fits-mining-rules", "fits-court-ruling", "fits-yuan-pilot", "river-restoration"):
+        assert f'href="{slug}/"' in index
+    assert 'href="../articles/river-restoration/"' in index

@@ -162,7 +162,16 @@ def article_pages(site: Corpus) -> Iterator[Page]:
 
 
 def nav_page(site: Corpus) -> Iterator[Page]:
-    yield Page(".nav.yml", _render("nav.yml.j2", marker=MARKER_LINE, topics=site.topics, articles=bool(site.own_pages)))
+    """The navigation. Up to :data:`NAV_LIST_LIMIT` articles, their pages are
+    listed in it; beyond, the Sources entry opens the Sources index (grouped
+    by year) instead, so that each page does not carry a link to every
+    article: that would make the build grow with the square of the corpus."""
+    listed = len(site.articles) <= NAV_LIST_LIMIT
+    context = {"topics": site.topics, "articles": bool(site.own_pages), "listed": listed}
+    yield Page(".nav.yml", _render("nav.yml.j2", marker=MARKER_LINE, **context))
+
+
+NAV_LIST_LIMIT = 25
 
 
 PAGE_BUILDERS: tuple[PageBuilder, ...] = (topic_pages, home_page, source_pages, article_pages, nav_page)
