@@ -217,6 +217,7 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
     print(table(rows))
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
 
 
