@@ -103,6 +103,7 @@ def test_date_phrases_and_their_precision() -> None:
             "Miners left last May.",
             "You may not mine, May said.",  # the verb and a name are not dates
             "It cost $2019 and 2019% more.",  # numbers are not years
+            "Output fell two days ago and over the past week.",
         ]
     )
     found = [(e.when.label, e.when.precision, e.phrase) for e in collect([_article(text, date(2021, 9, 27))]).events]
@@ -112,8 +113,10 @@ def test_date_phrases_and_their_precision() -> None:
         ("May 2021", "month", "last May"),
         ("August 2021", "month", "last month"),
         ("Week of 6 September 2021", "week", "three weeks ago"),
+        ("Week of 20 September 2021", "week", "past week"),
         ("24 September 2021", "day", "on 24 September 2021"),
         ("24 September 2021", "day", "Sept. 24"),
+        ("25 September 2021", "day", "two days ago"),
         ("Week of 27 September 2021", "week", "earlier this week"),
     ]
     undated = collect([_article(text, None)])
@@ -124,6 +127,8 @@ def test_date_phrases_and_their_precision() -> None:
         "earlier this week",
         "three weeks ago",
         "last May",
+        "two days ago",
+        "past week",
     ]
 
 

@@ -36,7 +36,7 @@ _NUMBER = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|[0-9]{1,2})
 _PREP = r"(?:in|since|until|by|from|during|through|before|after|on|of|early|late|mid-?)"
 # A cheap first look: most sentences hold no digit, month or time word at all.
 _HINT = re.compile(
-    r"[0-9]|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|esterday|[Ww]eek|[Mm]onth|[Yy]ear|WEEK|MONTH|YEAR"
+    r"[0-9]|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|esterday|[Ww]eek|[Mm]onth|[Yy]ear|WEEK|MONTH|YEAR| ago"
 )
 _CANDIDATE = re.compile(
     rf"(?<![\w$£€.,/-])(?:(?P<prep>{_PREP})\s+)?(?:"
@@ -182,6 +182,7 @@ def _resolve(kind: str, text: str, base: date | None) -> When | None:
         return When(date(int(text), 1, 1), "year")
     if kind == "relative":
         text = re.sub(r"(?i)^(?:earlier|later|early|late)\s+", "", text)
+        text = re.sub(r"(?i)^(?:past|previous)\b", "last", text)  # dateparser knows only "last"
     if kind == "month_rel" and base is not None:
         # dateparser reads "May 2021" but not "May this year" or "last May":
         # give it the year. "May last year" is a year back; "last May" is the
