@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -49,9 +50,24 @@ def generate(project: Path, kill_at: str | None = None) -> subprocess.CompletedP
     )
 
 
-@pytest.fixture
-def before_and_after(tmp_path: Path) -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
+@dataclass(frozen=True)
+class Edited:
     """A project with an edit not yet generated; docs/ before, and after a clean run."""
+
+    project: Path
+    before: dict[str, bytes]
+    after: dict[str, bytes]
+
+    @property
+    def docs(self) -> Path:
+        return self.project / "docs"
+
+    def kill_at(self, point: str) -> None:
+        assert generate(self.project, point).returncode == -signal.SIGKILL
+
+
+@pytest.fixture
+def edited(tmp_path: Path) -> Edited:
     reference = copy_project(tmp_path / "reference")
     edit_every_topic(reference)
     assert generate(reference).returncode == 0
@@ -60,49 +76,38 @@ def before_and_after(tmp_path: Path) -> tuple[Path, dict[str, bytes], dict[str, 
     before, after = pages(project / "docs"), pages(reference / "docs")
     changed = [name for name in after if before.get(name) != after[name]]
     assert len(changed) >= 4, changed  # enough writes to be killed half way
-    return project, before, after
+    return Edited(project, before, after)
 
 
 @pytest.mark.parametrize("point", ["temp:1", "temp:3"])
-def test_killed_while_writing_temp_files_leaves_docs_as_it_was(
-    before_and_after: tuple[Path, dict[str, bytes], dict[str, bytes]], point: str
-) -> None:
-    project, before, after = before_and_after
-    docs = project / "docs"
-    killed = generate(project, point)
-    assert killed.returncode == -signal.SIGKILL
-    assert pages(docs) == before  # nothing visible changed
+def test_killed_while_writing_temp_files_leaves_docs_as_it_was(edited: Edited, point: str) -> None:
+    edited.kill_at(point)
+    docs = edited.docs
+    assert pages(docs) == edited.before  # nothing visible changed
     assert not (docs / write.JOURNAL).exists()
     assert list(docs.rglob(f"*{TEMP_SUFFIX}"))  # it was killed mid-way, with temp files written
-    done = generate(project)
+    done = generate(edited.project)
     assert done.returncode == 0, done.stderr
-    assert pages(docs) == after and not list(docs.rglob(f"*{TEMP_SUFFIX}"))
+    assert pages(docs) == edited.after and not list(docs.rglob(f"*{TEMP_SUFFIX}"))
 
 
 @pytest.mark.parametrize("point", ["rename:1", "rename:3"])
-def test_killed_after_the_journal_is_completed_by_the_next_run(
-    before_and_after: tuple[Path, dict[str, bytes], dict[str, bytes]], point: str
-) -> None:
-    project, before, after = before_and_after
-    docs = project / "docs"
-    killed = generate(project, point)
-    assert killed.returncode == -signal.SIGKILL
+def test_killed_after_the_journal_is_completed_by_the_next_run(edited: Edited, point: str) -> None:
+    edited.kill_at(point)
+    docs = edited.docs
     assert (docs / write.JOURNAL).exists()
     half = pages(docs)
-    assert half != before and half != after  # really killed half way through the renames
+    assert half != edited.before and half != edited.after  # really killed half way through the renames
     assert write.recover(docs) is True  # what the next run does first
-    assert pages(docs) == after
+    assert pages(docs) == edited.after
     assert not (docs / write.JOURNAL).exists() and not list(docs.rglob(f"*{TEMP_SUFFIX}"))
-    done = generate(project)
+    done = generate(edited.project)
     assert done.returncode == 0 and "0 written" in done.stderr, done.stderr
-    assert pages(docs) == after
+    assert pages(docs) == edited.after
 
 
-def test_the_next_generate_itself_recovers_a_killed_run(
-    before_and_after: tuple[Path, dict[str, bytes], dict[str, bytes]],
-) -> None:
-    project, _, after = before_and_after
-    assert generate(project, "rename:2").returncode == -signal.SIGKILL
-    done = generate(project)
+def test_the_next_generate_itself_recovers_a_killed_run(edited: Edited) -> None:
+    edited.kill_at("rename:2")
+    done = generate(edited.project)
     assert done.returncode == 0, done.stderr
-    assert pages(project / "docs") == after and not (project / "docs" / write.JOURNAL).exists()
+    assert pages(edited.docs) == edited.after and not (edited.docs / write.JOURNAL).exists()
