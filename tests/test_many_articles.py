@@ -245,22 +245,24 @@ def test_a_run_with_nothing_changed_touches_nothing(project: Path, run_cli: Call
     assert "# The law" in page.read_text(encoding="utf-8")
 
 
-def test_beyond_the_limit_articles_leave_the_navigation(
+def test_beyond_the_limit_the_navigation_groups_sources_by_year(
     project: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Many articles: the nav links the Sources index, not every article, on
-    every page (which would make the build quadratic); the build stays strict."""
+    """Many articles: a page's navigation links its own year's articles, not
+    every article (which would make the build quadratic); still strict."""
     monkeypatch.setattr(render, "NAV_LIST_LIMIT", 2)
     _add(project, *FITTING, "river-restoration.md")
     _generate(project, run_cli)
     nav = (project / "docs/.nav.yml").read_text(encoding="utf-8")
-    assert "- Sources: sources/index.md" in nav and "Articles" not in nav
+    assert '    - "2023":\n      - sources/fits-court-ruling.md\n      - sources/river-restoration.md\n' in nav
+    assert '    - "Undated":\n      - sources/fits-yuan-pilot.md\n      - sources/china-crypto-crackdown.md\n' in nav
     done = mkdocs_build(project)
     assert done.returncode == 0, done.stderr
     page = (project / "site/sources/fits-court-ruling/index.html").read_text(encoding="utf-8")
     primary = page[page.index("md-nav--primary") : page.index("md-content")]
-    assert "fits-mining-rules" not in primary and "river-restoration" not in primary
+    assert "river-restoration/" in primary  # same year
+    # Another year shows as one link (to its first page), not as its list of pages.
+    assert "fits-yuan-pilot/" in primary and "china-crypto-crackdown/" not in primary
     index = (project / "site/sources/index.html").read_text(encoding="utf-8")
     for slug in ("fits-mining-rules", "fits-court-ruling", "fits-yuan-pilot", "river-restoration"):
         assert f'href="{slug}/"' in index
-    assert 'href="../articles/river-restoration/"' in index

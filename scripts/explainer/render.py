@@ -133,8 +133,7 @@ def source_pages(site: Corpus) -> Iterator[Page]:
     """The Sources section: an index, grouped by year when there are several, and one page per article."""
     years: dict[str, list[Article]] = {}
     for article in site.articles:
-        published = article.meta.published
-        years.setdefault(str(published.year) if published else "Undated", []).append(article)
+        years.setdefault(_year(article), []).append(article)
     front = _front_matter(
         "Sources",
         "The articles this explainer quotes, each shown in full with numbered paragraphs.",
@@ -162,13 +161,21 @@ def article_pages(site: Corpus) -> Iterator[Page]:
 
 
 def nav_page(site: Corpus) -> Iterator[Page]:
-    """The navigation. Up to :data:`NAV_LIST_LIMIT` articles, their pages are
-    listed in it; beyond, the Sources entry opens the Sources index (grouped
-    by year) instead, so that each page does not carry a link to every
-    article: that would make the build grow with the square of the corpus."""
-    listed = len(site.articles) <= NAV_LIST_LIMIT
-    context = {"topics": site.topics, "articles": bool(site.own_pages), "listed": listed}
+    """The navigation. Up to :data:`NAV_LIST_LIMIT` articles, the Sources
+    section lists them all; beyond, they are grouped by year, so that a page
+    carries links to its own year's articles only, not to every article (the
+    build would grow with the square of the corpus)."""
+    years: dict[str, list[str]] = {}
+    if len(site.articles) > NAV_LIST_LIMIT:
+        for article in site.articles:
+            years.setdefault(_year(article), []).append(article.slug)
+    context = {"topics": site.topics, "articles": bool(site.own_pages), "years": years}
     yield Page(".nav.yml", _render("nav.yml.j2", marker=MARKER_LINE, **context))
+
+
+def _year(article: Article) -> str:
+    published = article.meta.published
+    return str(published.year) if published else "Undated"
 
 
 NAV_LIST_LIMIT = 25
