@@ -6,8 +6,11 @@ output and a run with nothing changed touches nothing."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -266,3 +269,17 @@ def test_beyond_the_limit_the_navigation_groups_sources_by_year(
     index = (project / "site/sources/index.html").read_text(encoding="utf-8")
     for slug in ("fits-mining-rules", "fits-court-ruling", "fits-yuan-pilot", "river-restoration"):
         assert f'href="{slug}/"' in index
+
+
+def test_nothing_changed_is_recognised_across_processes(project: Path) -> None:
+    """Each run is a new process with its own string-hash salt: the inputs'
+    fingerprint must not depend on it (sets in the configuration are sorted)."""
+    _add(project, "fits-mining-rules.txt")
+    command = [sys.executable, "-m", "explainer.cli", "generate", "--root", str(project)]
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(project / "scripts")}
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        outputs.append(done.stderr)
+    assert "nothing changed" not in outputs[0]
+    assert "nothing changed since the last run" in outputs[1]

@@ -16,6 +16,7 @@ and an unreadable entry is treated as missing.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -38,6 +39,21 @@ def code_digest() -> bytes:
     for path in sorted([*_PACKAGE.glob("*.py"), *_PACKAGE.glob("templates/*.j2")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.digest()
+
+
+def stable_repr(value: object) -> str:
+    """``repr`` that is the same in every run: sets are sorted (a set's own
+    order follows string hashing, which Python salts per process)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ", ".join(f"{f.name}={stable_repr(getattr(value, f.name))}" for f in dataclasses.fields(value))
+        return f"{type(value).__name__}({fields})"
+    if isinstance(value, set | frozenset):
+        return "{" + ", ".join(sorted(stable_repr(v) for v in value)) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(stable_repr(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(sorted(f"{stable_repr(k)}: {stable_repr(v)}" for k, v in value.items())) + "}"
+    return repr(value)
 
 
 def key(*parts: bytes | str) -> str:

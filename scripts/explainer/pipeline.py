@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import config as config_loader
 from . import guides as guide_pages
-from .cache import ArticleCache, code_digest
+from .cache import ArticleCache, code_digest, stable_repr
 from .cache import key as cache_key
 from .classify import SignalMatcher, classify
 from .clean import BoilerplateMatcher, clean
@@ -80,7 +80,7 @@ class _Work:
         self.project = project
         self.boilerplate = BoilerplateMatcher(project.rules)
         self.signals = SignalMatcher(project.config)
-        self._salt = cache_key(code_digest(), repr(project.config), repr(project.rules))
+        self._salt = cache_key(code_digest(), stable_repr(project.config), stable_repr(project.rules))
 
     def run(self, source: SourceInput) -> Processed:
         document = ingest(source.path, source.data, source.sidecar)
@@ -114,7 +114,7 @@ class _Work:
 
 def fingerprint(project: Project) -> str:
     """One hash of everything a run reads: code, configuration and every source."""
-    parts: list[bytes | str] = [code_digest(), repr(project.config), repr(project.rules), repr(project.guides)]
+    parts: list[bytes | str] = [code_digest(), *map(stable_repr, (project.config, project.rules, project.guides))]
     for source in project.sources:
         side = source.sidecar or ("", b"")
         parts += [source.path, source.data, side[0], side[1]]
