@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -142,14 +143,16 @@ def _page_text(built_site: Path, href: str) -> str:
     return re.sub(r"<[^>]+>", " ", file.read_text(encoding="utf-8")) if file.is_file() else ""
 
 
+@pytest.mark.parametrize("half", [0, 1])
 def test_glossary_terms_show_their_definition_on_hover_and_focus(
-    new_page: Callable[..., Page], site_url: str, site_pages: list[str], built_site: Path
+    new_page: Callable[..., Page], site_url: str, site_pages: list[str], built_site: Path, half: int
 ) -> None:
+    """Every other page per half, so the two test workers share the work."""
     terms = _glossary_terms(built_site.parent)
     assert terms, "config/glossary.yml lists no terms"
     page = new_page()
     seen = 0
-    for path in site_pages:
+    for path in site_pages[half::2]:
         page.goto(site_url + path)
         # Material moves a title into its tooltip when it first shows it, so
         # note every term's definition before touching any.
@@ -220,3 +223,20 @@ def test_topic_tags_lead_to_the_tags_index(new_page: Callable[..., Page], site_u
     tag.click()
     expect(page).to_have_url(re.compile(r"/tags/#tag:"))
     expect(page.locator("article")).to_contain_text(name)
+
+
+def test_home_page_weight_is_small(new_page: Callable[..., Page], site_url: str) -> None:
+    """Bytes the browser transfers for the home page (gzip, cold cache), kept
+    in test-artifacts/page-weight.json; a budget catches a heavy addition."""
+    page = new_page()
+    page.goto(site_url, wait_until="networkidle")
+    entries = page.evaluate(
+        "() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+        ".map(e => [e.name, e.transferSize, e.decodedBodySize])"
+    )
+    transferred = sum(size for _, size, _ in entries)
+    assert all(size > 0 for _, size, _ in entries), entries  # every byte counted (same origin, no cache)
+    ARTIFACTS.mkdir(exist_ok=True)
+    report = {"url": site_url, "requests": len(entries), "transferred_bytes": transferred, "entries": entries}
+    (ARTIFACTS / "page-weight.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    assert transferred < 200_000, f"home page transfers {transferred} bytes"
