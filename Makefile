@@ -38,7 +38,7 @@ test: $(VENV)/.dev $(PROPERDOCS_VENV)/.installed $(CHROMIUM) node_modules/.insta
 	$(LINT_WORKFLOWS)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 --dist loadgroup
 
-test-fast: $(VENV)/.dev ## Unit and CLI tests only (no browser)
+test-fast: $(VENV)/.dev $(PROPERDOCS_VENV)/.installed ## Unit and CLI tests only (no browser)
 	$(BIN)/python -m pytest -m "not browser" -n 2
 
 bench: $(VENV)/.site ## Benchmark: generate and build 10, 100 and 1,000 made-up articles (minutes)
