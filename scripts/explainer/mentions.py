@@ -111,6 +111,9 @@ def _citations(pages: Sequence[Page]) -> dict[str, set[tuple[str, int]]]:
     }
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present, as ingest reads front matter
+
+
 class _Titles:
     """Page titles, read from the front matter of the pages when first asked for."""
 
@@ -123,6 +126,6 @@ class _Titles:
     def __getitem__(self, path: str) -> str:
         if path not in self._cache:
             match = self._TITLE.search(self._pages[path].content)
-            value = yaml.safe_load(match.group())["title"] if match else path
+            value = yaml.load(match.group(), Loader=_LOADER)["title"] if match else path
             self._cache[path] = html.unescape(str(value))  # front matter titles are HTML-escaped
         return self._cache[path]

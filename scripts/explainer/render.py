@@ -6,6 +6,7 @@ through :func:`mdtext.literal` so it can never become markup.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -272,8 +273,25 @@ def _front_matter(title: str, description: str, *, edit: str, **extra: object) -
     data: dict[str, object] = {"title": attribute(short_title(title)), "description": attribute(description)}
     data.update({k: v for k, v in extra.items() if v})
     data["edit_path"] = edit
-    body = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
+    body = "".join(
+        f"{key}:\n" + "".join(_yaml_ref(tuple(ref.items())) for ref in value)
+        if key == "sources" and isinstance(value, list)
+        else _yaml({key: value})
+        for key, value in data.items()
+    )
     return f"---\n{MARKER_LINE}\n{body}---\n"
+
+
+def _yaml(data: object) -> str:
+    return yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
+
+
+@functools.cache
+def _yaml_ref(items: tuple[tuple[str, str], ...]) -> str:
+    """One item of a ``sources:`` list, dumped once per run however many pages
+    list it (a topic page lists hundreds): a block mapping's text is the
+    concatenation of its keys' texts, a block list's of its items' texts."""
+    return _yaml([dict(items)])
 
 
 def _long_date(value: date) -> str:
