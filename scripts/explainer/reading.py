@@ -69,10 +69,11 @@ def related(topic: Topic, text: str, topics: Sequence[Topic]) -> list[Related]:
     :data:`RELATED_MAX`. Only this page's own text counts, so adding an article
     changes the pages it is quoted on and no others."""
     scored = []
+    lowered = None if _ODD_CASES.search(text) else text.lower()
     for position, other in enumerate(topics):
         if other.slug == topic.slug:
             continue
-        found = [s for s in other.signals if _mentions(text, s.phrase)]
+        found = [s for s in other.signals if _mentions(text, s.phrase, lowered)]
         if found:
             weight = sum(s.weight for s in found)
             shared = tuple(sorted({s.phrase for s in found}, key=str.casefold))
@@ -80,9 +81,28 @@ def related(topic: Topic, text: str, topics: Sequence[Topic]) -> list[Related]:
     return [item for _, _, item in sorted(scored, key=lambda s: (s[0], s[1]))[:RELATED_MAX]]
 
 
-def _mentions(text: str, phrase: str) -> bool:
-    """Whole words, any case, plural allowed: as the classifier matches signals."""
-    return re.search(rf"\b{re.escape(phrase)}(?:s|es)?\b", text, re.IGNORECASE) is not None
+def _mentions(text: str, phrase: str, lowered: str | None = None) -> bool:
+    """Whole words, any case, plural allowed: as the classifier matches signals.
+
+    Scanning a long page with the pattern is slow, so when ``lowered`` (
+    ``text.lower()``) is given, the pattern is tried only where
+    ``phrase.lower()`` shows in it: a match can start nowhere else, for an ASCII
+    phrase, as long as ``text`` has none of the three letters that match an
+    ASCII letter under ``re.IGNORECASE`` but do not lower to it (İ, ı, ſ: the
+    caller checks)."""
+    pattern = re.compile(rf"\b{re.escape(phrase)}(?:s|es)?\b", re.IGNORECASE)
+    if lowered is None or not phrase.isascii():
+        return pattern.search(text) is not None
+    needle = phrase.lower()
+    start = lowered.find(needle)
+    while start >= 0:
+        if pattern.match(text, start):
+            return True
+        start = lowered.find(needle, start + 1)
+    return False
+
+
+_ODD_CASES = re.compile("[\u0130\u0131\u017f]")
 
 
 def _best_sentence(run: Run) -> Run:
