@@ -106,8 +106,11 @@ def detect(classified: Sequence[ClassifiedArticle], known: Iterable[str], stop: 
     known_re = phrase_pattern(known)
     found: set[str] = set()
     for sentence in sentences:
+        candidates = list(_CANDIDATE.finditer(sentence))
+        if not candidates:
+            continue  # most sentences: no need to look for the known phrases
         taken = [m.span() for m in known_re.finditer(sentence)] if known_re else []
-        for match in _CANDIDATE.finditer(sentence):
+        for match in candidates:
             if any(start < match.end() and match.start() < end for start, end in taken):
                 continue
             words = _trim(match.group().split(), stop, ordinary, sentence_start=not sentence[: match.start()].strip())

@@ -165,7 +165,17 @@ _LEADS = _words(
 )
 
 
+# Every kind of candidate holds a year, a month (names are capitalised), or
+# one of these words: a sentence with none of them (most sentences) is
+# passed over without looking at its words.
+_MAYBE = re.compile(
+    r"(?:1[6-9]|20)[0-9][0-9]|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|(?i:week|month|year|yesterday|ago)"
+)
+
+
 def _candidates(text: str) -> Iterator[re.Match[str]]:
+    if not _MAYBE.search(text):
+        return
     words = [(w.start(), w.group().casefold()) for w in _WORD.finditer(text)]
     end = 0
     for i, (start, token) in enumerate(words):
