@@ -29,7 +29,7 @@ def load_topics(text: str, path: str) -> SiteConfig:
 
     if not isinstance(data, dict):
         raise fail("expected a mapping with 'title', 'summary', 'fallback' and 'topics'")
-    _no_unknown_keys(data, _SITE_KEYS, fail)
+    no_unknown_keys(data, _SITE_KEYS, fail)
     raw_topics = data.get("topics")
     if not isinstance(raw_topics, list) or not raw_topics:
         raise fail("'topics' must be a non-empty list", "topics")
@@ -61,7 +61,7 @@ def load_topics(text: str, path: str) -> SiteConfig:
 def _topic(raw: Any, fail: Any, i: int) -> Topic:
     if not isinstance(raw, dict):
         raise fail("each topic must be a mapping", "topics", i)
-    _no_unknown_keys(raw, _TOPIC_KEYS, fail, "topics", i)
+    no_unknown_keys(raw, _TOPIC_KEYS, fail, "topics", i)
     slug = raw.get("slug")
     if not isinstance(slug, str) or not SLUG.match(slug):
         raise fail("'slug' must be lower-case words joined by hyphens", "topics", i, "slug")
@@ -110,7 +110,7 @@ def load_boilerplate(text: str, path: str) -> BoilerplateRules:
 
     if not isinstance(data, dict):
         raise fail("expected a mapping with 'lines' and 'patterns'")
-    _no_unknown_keys(data, {"lines", "patterns"}, fail)
+    no_unknown_keys(data, {"lines", "patterns"}, fail)
     exact = data.get("lines", []) or []
     patterns = data.get("patterns", []) or []
     for key, values in (("lines", exact), ("patterns", patterns)):
@@ -127,7 +127,7 @@ def load_boilerplate(text: str, path: str) -> BoilerplateRules:
 # Helper functions
 
 
-def _no_unknown_keys(data: dict[str, Any], known: set[str], fail: Any, *at: str | int) -> None:
+def no_unknown_keys(data: dict[str, Any], known: set[str], fail: Any, *at: str | int) -> None:
     for key in data:
         if key not in known:
             allowed = ", ".join(sorted(known))

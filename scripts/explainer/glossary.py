@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import yamldata
-from .config import _no_unknown_keys
+from .config import no_unknown_keys
 from .errors import ExplainerError
 from .mdtext import attribute
 from .mentions import find_mentions
 from .model import ClassifiedArticle, Page, SiteConfig
-from .render import MARKER, _front_matter, _render
+from .render import MARKER, front_matter, render_template
 
 ABBREVIATIONS = "abbreviations.md"  # under includes/, appended to every page by pymdownx.snippets
 # An HTML comment: the abbreviations file is appended to every page, and this
@@ -71,7 +71,7 @@ def load_glossary(text: str, path: str) -> tuple[Term, ...]:
         return ()
     if not isinstance(data, dict):
         raise fail("expected a mapping with one key, 'terms' (a list of terms)")
-    _no_unknown_keys(data, {"terms"}, fail)
+    no_unknown_keys(data, {"terms"}, fail)
     raw_terms = data.get("terms") or []
     if not isinstance(raw_terms, list):
         raise fail("'terms' must be a list", "terms")
@@ -113,12 +113,12 @@ def glossary_page(
     keys = {form: term.term for term in terms for form in term.forms}
     mentions = find_mentions(keys, classified, pages, [t.slug for t in config.topics])
     entries = [(term, mentions.get(term.term, ())) for term in terms]
-    front = _front_matter(
+    front = front_matter(
         "Glossary",
         "Short definitions, in this site's words, of the terms the sources use.",
         edit="config/glossary.yml",
     )
-    return Page("glossary.md", _render("glossary.md.j2", front_matter=front, entries=entries))
+    return Page("glossary.md", render_template("glossary.md.j2", front_matter=front, entries=entries))
 
 
 # Helper functions
@@ -128,7 +128,7 @@ def _term(raw: Any, fail: Any, i: int) -> Term:
     at = ("terms", i)
     if not isinstance(raw, dict):
         raise fail("each term must be a mapping with 'term' and 'definition'", *at)
-    _no_unknown_keys(raw, _KEYS, fail, *at)
+    no_unknown_keys(raw, _KEYS, fail, *at)
     term = _form(raw.get("term"), fail, "'term'", *at, "term")
     definition = raw.get("definition")
     if not isinstance(definition, str) or not definition.strip():

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import yamldata
-from .config import _no_unknown_keys
+from .config import no_unknown_keys
 from .errors import ExplainerError
 from .mentions import PageLink, find_mentions, phrase_pattern
 from .model import ClassifiedArticle, Page, SiteConfig
-from .render import _front_matter, _render
+from .render import front_matter, render_template
 
 KINDS = {"person": "People", "organisation": "Organisations", "place": "Places"}
 _KEYS = {"name", "kind", "description", "aliases"}
@@ -73,7 +73,7 @@ def load_names(text: str, path: str) -> NameList:
         return NameList()
     if not isinstance(data, dict):
         raise fail("expected a mapping with 'names' and 'stop'")
-    _no_unknown_keys(data, {"names", "stop"}, fail)
+    no_unknown_keys(data, {"names", "stop"}, fail)
     raw_names = data.get("names") or []
     stop = data.get("stop") or []
     if not isinstance(raw_names, list):
@@ -144,12 +144,12 @@ def whos_who_page(
     other = [Entry(name, None, mentions[name]) for name in others if mentions.get(name)]
     if not sections and not other:
         return None
-    front = _front_matter(
+    front = front_matter(
         "Who's who",
         "The people, organisations and places the sources mention, and the pages that mention them.",
         edit="config/names.yml",
     )
-    return Page("whos-who.md", _render("whos_who.md.j2", front_matter=front, sections=sections, other=other))
+    return Page("whos-who.md", render_template("whos_who.md.j2", front_matter=front, sections=sections, other=other))
 
 
 # Helper functions
@@ -172,7 +172,7 @@ def _name(raw: Any, fail: Any, i: int) -> Name:
     at = ("names", i)
     if not isinstance(raw, dict):
         raise fail("each name must be a mapping with 'name', 'kind' and 'description'", *at)
-    _no_unknown_keys(raw, _KEYS, fail, *at)
+    no_unknown_keys(raw, _KEYS, fail, *at)
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise fail("'name' must be a non-empty string", *at, "name")

@@ -135,13 +135,13 @@ def source_pages(site: Corpus) -> Iterator[Page]:
     years: dict[str, list[Article]] = {}
     for article in site.articles:
         years.setdefault(_year(article), []).append(article)
-    front = _front_matter(
+    front = front_matter(
         "Sources",
         "The articles this explainer quotes, each shown in full with numbered paragraphs.",
         edit="config/topics.yml",
     )
     own = {c.article.slug for c in site.own_pages}
-    yield Page("sources/index.md", _render("sources.md.j2", front_matter=front, years=years, own=own))
+    yield Page("sources/index.md", render_template("sources.md.j2", front_matter=front, years=years, own=own))
     for article in site.articles:
         yield Page(f"sources/{article.slug}.md", _source_page(article))
 
@@ -151,13 +151,14 @@ def article_pages(site: Corpus) -> Iterator[Page]:
     for item in site.own_pages:
         article = item.article
         description = f"What the article “{article.title}” says, section by section."
-        front = _front_matter(article.title, description, edit=article.path, sources=[_source_ref(article)])
+        front = front_matter(article.title, description, edit=article.path, sources=[source_ref(article)])
         parts = [
             {"section": section, "excerpts": [_paragraph_run(article.slug, p) for p in section.paragraphs]}
             for section in sections(item)
         ]
         yield Page(
-            f"articles/{article.slug}.md", _render("article.md.j2", front_matter=front, article=article, parts=parts)
+            f"articles/{article.slug}.md",
+            render_template("article.md.j2", front_matter=front, article=article, parts=parts),
         )
 
 
@@ -171,7 +172,7 @@ def nav_page(site: Corpus) -> Iterator[Page]:
         for article in site.articles:
             years.setdefault(_year(article), []).append(article.slug)
     context = {"topics": site.topics, "articles": bool(site.own_pages), "years": years}
-    yield Page(".nav.yml", _render("nav.yml.j2", marker=MARKER_LINE, **context))
+    yield Page(".nav.yml", render_template("nav.yml.j2", marker=MARKER_LINE, **context))
 
 
 def _year(article: Article) -> str:
@@ -191,18 +192,18 @@ PAGE_BUILDERS: tuple[PageBuilder, ...] = (topic_pages, home_page, source_pages, 
 def _topic_page(
     topic: Topic, groups: tuple[Group, ...], config: SiteConfig, related: Sequence[reading.Related] = ()
 ) -> str:
-    front = _front_matter(
+    front = front_matter(
         topic.title,
         topic.description,
         edit="config/topics.yml",
         tags=list(topic.tags),
-        sources=[_source_ref(g.article) for g in groups],
+        sources=[source_ref(g.article) for g in groups],
     )
     facts = {
         "minutes": reading.reading_minutes([topic.description, *(r.text for g in groups for r in g.runs)]),
         "updated": reading.last_updated(g.article for g in groups),
     }
-    return _render(
+    return render_template(
         "topic.md.j2",
         front_matter=front,
         topic=topic,
@@ -221,11 +222,11 @@ def _home_page(site: Corpus) -> str:
         best = max(candidates, key=lambda r: r.score)  # max() keeps the first of equals
         brief.append({"topic": topic, "run": _first_sentence(best)})
     config = site.config
-    front = _front_matter(
-        config.title, config.summary, edit="config/topics.yml", sources=[_source_ref(a) for a in site.articles]
+    front = front_matter(
+        config.title, config.summary, edit="config/topics.yml", sources=[source_ref(a) for a in site.articles]
     )
     own = {c.article.slug for c in site.own_pages}
-    return _render(
+    return render_template(
         "home.md.j2",
         front_matter=front,
         config=config,
@@ -249,11 +250,11 @@ def _first_sentence(run: Run) -> Run:
 
 def _source_page(article: Article) -> str:
     description = f"The full text of the article “{article.title}”, paragraph by paragraph."
-    front = _front_matter(article.title, description, edit=article.path, sources=[_source_ref(article)])
-    return _render("source.md.j2", front_matter=front, article=article)
+    front = front_matter(article.title, description, edit=article.path, sources=[source_ref(article)])
+    return render_template("source.md.j2", front_matter=front, article=article)
 
 
-def _source_ref(article: Article) -> dict[str, str]:
+def source_ref(article: Article) -> dict[str, str]:
     """Attribution data for the page template (shown escaped by the theme partial)."""
     meta = article.meta
     ref = {"slug": article.slug, "title": article.title}
@@ -266,7 +267,7 @@ def _source_ref(article: Article) -> dict[str, str]:
     return ref
 
 
-def _front_matter(title: str, description: str, *, edit: str, **extra: object) -> str:
+def front_matter(title: str, description: str, *, edit: str, **extra: object) -> str:
     """YAML front matter, marker first. ``title`` and ``description`` are read
     as HTML by the theme, so they are escaped here; the rest is escaped by our
     own templates."""
@@ -294,7 +295,7 @@ def _yaml_ref(items: tuple[tuple[str, str], ...]) -> str:
     return _yaml([dict(items)])
 
 
-def _long_date(value: date) -> str:
+def long_date(value: date) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
@@ -312,7 +313,7 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
     autoescape=False,  # the output is Markdown; escaping is the `literal` filter's job
 )
-_ENV.filters.update(literal=literal, longdate=_long_date, url=_url)
+_ENV.filters.update(literal=literal, longdate=long_date, url=_url)
 
 
 def _excerpt(run: Run, prefix: str, id: str = "") -> str:
@@ -335,14 +336,14 @@ def _credit(article: Article) -> str:
     if meta.publisher:
         text += f", {literal(meta.publisher)}"
     if meta.published:
-        text += f", {_long_date(meta.published)}"
+        text += f", {long_date(meta.published)}"
     return text
 
 
 _ENV.globals.update(excerpt=_excerpt, credit=_credit)
 
 
-def _render(template: str, **context: object) -> str:
+def render_template(template: str, **context: object) -> str:
     text = _ENV.get_template(template).render(**context)
     text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
     return _BLANK_LINES.sub("\n\n", text) + "\n"

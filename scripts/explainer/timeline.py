@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 
 from .model import Article, Page, Sentence
-from .render import _front_matter, _long_date, _render, _source_ref
+from .render import front_matter, long_date, render_template, source_ref
 
 PRECISIONS = ("year", "month", "week", "day")  # coarse first: the order of equal dates
 ONE_PAGE = 300  # events; more get a page per year
@@ -62,8 +62,8 @@ class When:
         if self.precision == "month":
             return f"{self.start:%B} {self.start.year}"
         if self.precision == "week":
-            return f"Week of {_long_date(self.start)}"
-        return _long_date(self.start)
+            return f"Week of {long_date(self.start)}"
+        return long_date(self.start)
 
 
 @dataclass(frozen=True)
@@ -125,14 +125,14 @@ def timeline_pages(timeline: Timeline) -> tuple[Page, ...]:
     if len(timeline.events) <= ONE_PAGE:
         return (_page("timeline.md", "Timeline", years, ""),)
     pages = [_page(f"timeline/{year}.md", f"Timeline: {year}", {year: events}, "../") for year, events in years.items()]
-    front = _front_matter(
+    front = front_matter(
         "Timeline",
         "Dated events from the sources, a page per year, oldest first.",
         edit="config/topics.yml",
         sources=_sources(timeline.events),
     )
     counts = {year: len(events) for year, events in years.items()}
-    pages.append(Page("timeline/index.md", _render("timeline_index.md.j2", front_matter=front, counts=counts)))
+    pages.append(Page("timeline/index.md", render_template("timeline_index.md.j2", front_matter=front, counts=counts)))
     return tuple(pages)
 
 
@@ -195,18 +195,18 @@ def _candidates(text: str) -> Iterator[re.Match[str]]:
 
 def _page(path: str, title: str, years: dict[int, list[Event]], prefix: str) -> Page:
     events = [e for group in years.values() for e in group]
-    front = _front_matter(
+    front = front_matter(
         title,
         "Dated events from the sources, oldest first, each with the sentence it comes from.",
         edit="config/topics.yml",
         sources=_sources(events),
     )
-    return Page(path, _render("timeline.md.j2", front_matter=front, title=title, years=years, prefix=prefix))
+    return Page(path, render_template("timeline.md.j2", front_matter=front, title=title, years=years, prefix=prefix))
 
 
 def _sources(events: Sequence[Event]) -> list[dict[str, str]]:
     articles = {e.article.slug: e.article for e in events}
-    return [_source_ref(a) for _, a in sorted(articles.items())]
+    return [source_ref(a) for _, a in sorted(articles.items())]
 
 
 def _warning(article: Article, sentence: Sentence, phrase: str) -> dict[str, object]:
