@@ -37,9 +37,9 @@ class Run:
     paragraph: int
     placements: tuple[Placement, ...]
 
-    @property
-    def text(self) -> str:
-        return " ".join(p.sentence.text for p in self.placements)
+    @functools.cached_property
+    def text(self) -> str:  # asked for several times per page (excerpt, reading time, related pages)
+        return " ".join([p.sentence.text for p in self.placements])
 
     @property
     def score(self) -> float:
@@ -56,17 +56,19 @@ class Group:
 
 def runs(classified: ClassifiedArticle, topic: str) -> tuple[Run, ...]:
     """Group a topic's sentences into runs, in source order."""
+    slug = classified.article.slug
     result: list[Run] = []
+    current: list[Placement] = []
     for placement in classified.for_topic(topic):
-        last = result[-1] if result else None
-        if (
-            last
-            and last.paragraph == placement.sentence.paragraph
-            and last.placements[-1].sentence.index + 1 == placement.sentence.index
-        ):
-            result[-1] = Run(last.slug, last.paragraph, (*last.placements, placement))
-        else:
-            result.append(Run(classified.article.slug, placement.sentence.paragraph, (placement,)))
+        last = current[-1].sentence if current else None
+        if last and last.paragraph == placement.sentence.paragraph and last.index + 1 == placement.sentence.index:
+            current.append(placement)
+            continue
+        if current:
+            result.append(Run(slug, current[0].sentence.paragraph, tuple(current)))
+        current = [placement]
+    if current:
+        result.append(Run(slug, current[0].sentence.paragraph, tuple(current)))
     return tuple(result)
 
 
@@ -329,6 +331,11 @@ def _excerpt(run: Run, prefix: str, id: str = "") -> str:
     )
 
 
+def _anchored_excerpts(runs: Iterable[Run]) -> str:
+    """A topic page's excerpts of one article, each with its anchor and a blank line after."""
+    return "".join(_excerpt(run, "", reading.anchor(run)) + "\n\n" for run in runs)
+
+
 def _credit(article: Article) -> str:
     """Title, publisher and date of an article, for a link to its Source page."""
     meta = article.meta
@@ -340,10 +347,10 @@ def _credit(article: Article) -> str:
     return text
 
 
-_ENV.globals.update(excerpt=_excerpt, credit=_credit)
+_ENV.globals.update(excerpt=_excerpt, anchored_excerpts=_anchored_excerpts, credit=_credit)
 
 
 def render_template(template: str, **context: object) -> str:
     text = _ENV.get_template(template).render(**context)
-    text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    text = "\n".join([line.rstrip() for line in text.strip().split("\n")])
     return _BLANK_LINES.sub("\n\n", text) + "\n"
