@@ -315,7 +315,7 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
     autoescape=False,  # the output is Markdown; escaping is the `literal` filter's job
 )
-_ENV.filters.update(literal=literal, longdate=long_date, url=_url)
+_ENV.filters.update(literal=literal, longdate=long_date, url=_url, quoted=lambda text: f"“{text}”")
 
 
 def _excerpt(run: Run, prefix: str, id: str = "") -> str:
