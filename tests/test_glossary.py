@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,37 +15,30 @@ from explainer.glossary import ABBREVIATIONS, abbreviations_file, load_glossary
 from explainer.model import Page
 
 from .conftest import ROOT, mkdocs_build, snapshot
+from .test_site import _Article as ArticleParser
 
 Run = Callable[..., Result]
 GLOSSARY = load_glossary((ROOT / "config/glossary.yml").read_text(encoding="utf-8"), "config/glossary.yml")
 
 
-class _Abbrs(HTMLParser):
-    """Every <abbr title> of the page's <article>, and the article's visible text."""
+class _Abbrs(ArticleParser):
+    """Every <abbr title> of the page's <article>, besides its text and tags."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = 0
+        super().__init__()
         self.abbrs: list[tuple[str, str]] = []  # (text, title)
-        self.text: list[str] = []
         self._title: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "article":
-            self.depth += 1
-        elif tag == "abbr" and self.depth:
+        super().handle_starttag(tag, attrs)
+        if tag == "abbr" and self.depth:
             self._title = dict(attrs).get("title") or ""
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "article":
-            self.depth -= 1
 
     def handle_data(self, data: str) -> None:
         if self._title is not None:
             self.abbrs.append((data, self._title))
             self._title = None
-        if self.depth:
-            self.text.append(data)
+        super().handle_data(data)
 
 
 def abbrs_of(page: Path) -> _Abbrs:
