@@ -27,15 +27,17 @@ def on_pre_build(*, config: Any) -> None:
     """Under ``mkdocs serve``, regenerate docs/ from sources/ and config/."""
     if not _serving:
         return
-    sys.path.insert(0, str(_ROOT / "scripts"))
+    if str(_ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(_ROOT / "scripts"))
     from explainer import write
+    from explainer.cache import CACHE_DIR, ArticleCache
     from explainer.errors import ExplainerError
     from explainer.pipeline import build, load_project
 
     docs = Path(config["docs_dir"])
     try:
         project = load_project(_ROOT, _ROOT / "sources", _ROOT / "config/topics.yml", _ROOT / "config/boilerplate.yml")
-        site = build(project)
+        site = build(project, cache=ArticleCache(_ROOT / CACHE_DIR / "articles"))
         plan = write.plan(site.pages, docs, {_ROOT / "includes": site.includes})
         write.apply(plan, docs)
     except ExplainerError as exc:

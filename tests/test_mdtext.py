@@ -86,3 +86,12 @@ def test_literal_leaves_ordinary_prose_readable() -> None:
 def test_attribute_escapes_quotes_and_markup_but_not_apostrophes() -> None:
     assert attribute('He said "hi" <b>') == "He said &quot;hi&quot; &lt;b&gt;"
     assert attribute("China's") == "China's"
+
+
+@pytest.mark.parametrize("text", ["Learning C#", "Why it matters ##", "# and #hashtag"])
+def test_literal_text_keeps_its_hashes_in_a_heading(text: str) -> None:
+    html = _site_markdown().convert("## " + literal(text))
+    parsed = _Text()
+    parsed.feed(html)
+    assert parsed.text[0].strip() == text  # then the permalink's "¶"
+    assert parsed.tags == ["h2", "a"], html

@@ -16,7 +16,7 @@ from explainer.errors import ExplainerError
 from explainer.model import Article, ClassifiedArticle, Paragraph, Placement, Sentence, SourceMeta
 from explainer.names import detect, load_names
 
-from .conftest import ROOT
+from .conftest import ROOT, snapshot
 
 Run = Callable[..., Result]
 STOP = load_names((ROOT / "config/names.yml").read_text(encoding="utf-8"), "config/names.yml").stop
@@ -115,7 +115,7 @@ def test_a_bad_names_file_stops_check(project: Path, run_cli: Run) -> None:
     )
 
 
-def test_guides_are_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) -> None:
+def test_pages_are_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) -> None:
     """Sets and dicts of names, terms and dates must never leak their order."""
     from .conftest import copy_project
 
@@ -131,14 +131,8 @@ def test_guides_are_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) ->
             check=False,
         )
         assert done.returncode == 0, done.stderr
-        files = [
-            "docs/timeline.md",
-            "docs/glossary.md",
-            "docs/whos-who.md",
-            "docs/.nav.yml",
-            "includes/abbreviations.md",
-        ]
-        outputs.append({name: (project / name).read_bytes() for name in files})
+        # Every file of docs/ and includes/: topic, source and home pages too.
+        outputs.append({folder: snapshot(project / folder) for folder in ("docs", "includes")})
     assert outputs[0] == outputs[1]
 
 

@@ -15,8 +15,6 @@ from typing import Any
 
 from .errors import ExplainerError
 
-HTML_SUFFIXES = (".html", ".htm")
-
 
 def extract_html(text: str, path: str) -> tuple[str, dict[str, Any]]:
     """The page's main text as Markdown, and the metadata found on the page.

@@ -12,7 +12,8 @@ from __future__ import annotations
 import html
 import re
 
-_INLINE = {c: f"&#{ord(c)};" for c in "\\`*_[]{}<>|~^="}
+# "#" too: Markdown strips a trailing run of "#" from a heading ("Learning C#").
+_INLINE = {c: f"&#{ord(c)};" for c in "\\`*_[]{}<>|~^=#"}
 _INLINE["&"] = "&amp;"
 _INLINE_RE = re.compile("[" + re.escape("".join(_INLINE)) + "]")
 # A character that only means something at the start of a line.

@@ -60,7 +60,7 @@ def in_brief(groups: Sequence[Group]) -> list[tuple[Run, Run]]:
     if len(ordered) < BRIEF_FROM_RUNS:
         return []
     ranked = sorted(range(len(ordered)), key=lambda i: (-ordered[i].score, i))[:BRIEF_SIZE]
-    return [(_best_sentence(ordered[i]), ordered[i]) for i in sorted(ranked)]
+    return [(best_sentence(ordered[i]), ordered[i]) for i in sorted(ranked)]
 
 
 def related(topic: Topic, text: str, topics: Sequence[Topic]) -> list[Related]:
@@ -105,7 +105,8 @@ def _mentions(text: str, phrase: str, lowered: str | None = None) -> bool:
 _ODD_CASES = re.compile("[\u0130\u0131\u017f]")
 
 
-def _best_sentence(run: Run) -> Run:
+def best_sentence(run: Run) -> Run:
+    """The run's best sentence alone: "in brief" lines quote one sentence."""
     from .render import Run as RunType
 
     best = max(run.placements, key=lambda p: p.score)  # max() keeps the first of equals

@@ -222,7 +222,7 @@ def _home_page(site: Corpus) -> str:
     for topic in site.topics:
         candidates = [run for group in site.groups[topic.slug] for run in group.runs]
         best = max(candidates, key=lambda r: r.score)  # max() keeps the first of equals
-        brief.append({"topic": topic, "run": _first_sentence(best)})
+        brief.append({"topic": topic, "run": reading.best_sentence(best)})
     config = site.config
     front = front_matter(
         config.title, config.summary, edit="config/topics.yml", sources=[source_ref(a) for a in site.articles]
@@ -242,12 +242,6 @@ def _home_page(site: Corpus) -> str:
 def _paragraph_run(slug: str, paragraph: Paragraph) -> Run:
     """A whole paragraph as one excerpt (an article page quotes it all)."""
     return Run(slug, paragraph.number, tuple(Placement(s, topic="", score=0.0) for s in paragraph.sentences))
-
-
-def _first_sentence(run: Run) -> Run:
-    """The run's best sentence alone: the "in brief" line quotes one sentence."""
-    best = max(run.placements, key=lambda p: p.score)
-    return Run(run.slug, run.paragraph, (best,))
 
 
 def _source_page(article: Article) -> str:
