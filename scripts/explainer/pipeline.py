@@ -179,8 +179,8 @@ def load_project(root: Path, sources: Path, topics: Path, boilerplate: Path) -> 
     """Read the sources and data files that :func:`build` needs."""
     return Project(
         sources=tuple(find_sources(sources, root)),
-        config=config_loader.load_topics(_read_text(topics), str(topics)),
-        rules=config_loader.load_boilerplate(_read_text(boilerplate), str(boilerplate)),
+        config=config_loader.load_topics(read_text(topics), str(topics)),
+        rules=config_loader.load_boilerplate(read_text(boilerplate), str(boilerplate)),
         guides=guide_pages.load(
             glossary=_optional_text(topics.parent / "glossary.yml"), names=_optional_text(topics.parent / "names.yml")
         ),
@@ -212,10 +212,11 @@ def _read(path: Path) -> bytes:
 
 def _optional_text(path: Path) -> tuple[str, str] | None:
     """A data file's text and path, or None when the project has no such file."""
-    return (_read_text(path), str(path)) if path.is_file() else None
+    return (read_text(path), str(path)) if path.is_file() else None
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """A data file's text: UTF-8, or one clear error naming the file."""
     data = _read(path)
     try:
         return data.decode("utf-8")

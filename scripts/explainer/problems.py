@@ -19,7 +19,7 @@ from .clean import BoilerplateMatcher, clean
 from .errors import ExplainerError
 from .ingest import ingest, slug_for
 from .model import BoilerplateRules
-from .pipeline import SourceInput, find_sources
+from .pipeline import SourceInput, find_sources, read_text
 from .segment import segment
 
 T = TypeVar("T")
@@ -36,8 +36,8 @@ def find_problems(root: Path, sources: Path, topics: Path, boilerplate: Path) ->
             problems.append(str(error))
             return None
 
-    attempt(lambda: config_loader.load_topics(_text(topics), str(topics)))
-    rules = attempt(lambda: config_loader.load_boilerplate(_text(boilerplate), str(boilerplate)))
+    attempt(lambda: config_loader.load_topics(read_text(topics), str(topics)))
+    rules = attempt(lambda: config_loader.load_boilerplate(read_text(boilerplate), str(boilerplate)))
     for name in ("glossary", "names"):
         data = topics.parent / f"{name}.yml"
         if data.is_file():
@@ -56,18 +56,9 @@ def find_problems(root: Path, sources: Path, topics: Path, boilerplate: Path) ->
 
 
 def _load_guide(name: str, path: Path) -> guides.GuideData:
-    data = (_text(path), str(path))
+    data = (read_text(path), str(path))
     return guides.load(glossary=data if name == "glossary" else None, names=data if name == "names" else None)
 
 
 def _read_source(source: SourceInput, matcher: BoilerplateMatcher) -> None:
     segment(clean(ingest(source.path, source.data, source.sidecar), matcher))
-
-
-def _text(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise ExplainerError(f"cannot read file ({exc.strerror})", path=str(path)) from None
-    except UnicodeDecodeError:
-        raise ExplainerError("not valid UTF-8", path=str(path)) from None

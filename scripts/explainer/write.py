@@ -108,11 +108,7 @@ def apply(plan: Plan, docs: Path) -> None:
     for page in plan.writes:
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f".{target.name}{_TMP_SUFFIX}")
-        with temp.open("wb") as handle:
-            handle.write(page.content.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
+        temp = _write_temp(target, page.content.encode("utf-8"))
         renames.append((temp.relative_to(docs).as_posix(), page.path))
         _test_kill("temp", len(renames))
     journal: Journal = {"renames": renames, "deletes": list(plan.deletes)}
@@ -162,13 +158,18 @@ def _test_kill(point: str, count: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
+def _write_temp(target: Path, data: bytes) -> Path:
+    """Write ``data`` beside ``target`` under a hidden temporary name, synced."""
     temp = target.with_name(f".{target.name}{_TMP_SUFFIX}")
     with temp.open("wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(temp, target)
+    return temp
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    os.replace(_write_temp(target, data), target)
 
 
 def _remove_empty_parents(folder: Path, docs: Path) -> None:
