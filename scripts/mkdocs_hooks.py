@@ -24,27 +24,28 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 
 def on_pre_build(*, config: Any) -> None:
-    """Under ``mkdocs serve``, regenerate docs/ from sources/ and config/."""
+    """Under ``mkdocs serve``, regenerate docs/ from sources/ and config/.
+
+    Bad input leaves the last good pages in place: the preview keeps serving
+    them and the terminal shows the one-line error (a warning, so that the
+    strict build of the preview still goes ahead)."""
     if not _serving:
         return
     if str(_ROOT / "scripts") not in sys.path:
         sys.path.insert(0, str(_ROOT / "scripts"))
-    from explainer import write
-    from explainer.cache import CACHE_DIR, ArticleCache
+    from explainer import runner
     from explainer.errors import ExplainerError
-    from explainer.pipeline import build, load_project
 
-    docs = Path(config["docs_dir"])
+    paths = runner.Paths.of(_ROOT, docs=Path(config["docs_dir"]))
     try:
-        project = load_project(_ROOT, _ROOT / "sources", _ROOT / "config/topics.yml", _ROOT / "config/boilerplate.yml")
-        site = build(project, cache=ArticleCache(_ROOT / CACHE_DIR / "articles"))
-        plan = write.plan(site.pages, docs, {_ROOT / "includes": site.includes})
-        write.apply(plan, docs)
+        outcome = runner.generate(paths)
     except ExplainerError as exc:
-        log.error("explainer: %s (the preview shows the last good pages)", exc)
+        log.info("explainer: %s (the preview shows the last good pages)", exc)
         return
-    if plan.changed:
-        log.info("explainer: regenerated %s", ", ".join(plan.changed))
+    for note in outcome.notes:
+        log.info("explainer: note: %s", note)
+    if outcome.changed:
+        log.info("explainer: regenerated %s", ", ".join(outcome.changed))
 
 
 def on_page_context(context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:

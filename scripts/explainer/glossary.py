@@ -17,15 +17,15 @@ from typing import Any
 from . import yamldata
 from .config import no_unknown_keys
 from .errors import ExplainerError
+from .marker import ABBREVIATIONS_MARKER
 from .mdtext import attribute
 from .mentions import find_mentions
 from .model import ClassifiedArticle, Page, SiteConfig
-from .render import MARKER, front_matter, render_template
+from .render import front_matter, render_template
 
 ABBREVIATIONS = "abbreviations.md"  # under includes/, appended to every page by pymdownx.snippets
 # An HTML comment: the abbreviations file is appended to every page, and this
 # line must not show on any of them. (No "--" inside: that would end it early.)
-ABBREVIATIONS_MARKER = f"<!-- {MARKER} from config/glossary.yml: edit that file and run make build. -->"
 
 _KEYS = {"term", "definition", "link", "aliases"}
 # Letters, digits, spaces and a little punctuation: a term becomes ``*[term]:``

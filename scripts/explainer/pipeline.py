@@ -101,9 +101,7 @@ class _Work:
                 progress(source.path)
             side = source.sidecar or ("", b"")
             names.append(cache_key(self._salt, source.path, source.data, side[0], side[1]))
-            hit = cache.get(names[-1]) if cache is not None else None
-            valid = isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], ClassifiedArticle)
-            results.append(hit if valid else None)
+            results.append(cache.get(names[-1]) if cache is not None else None)  # type-checked on load
         for i, result in enumerate(results):
             if result is None:
                 results[i] = result = self.run(sources[i])
