@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 import jinja2
 import yaml
 
 from . import reading
+from .links import web_url
 from .marker import MARKER_LINE
 from .mdtext import attribute, literal, short_title
 from .model import Article, ClassifiedArticle, Page, Paragraph, Placement, SiteConfig, Topic
@@ -290,10 +290,6 @@ def long_date(value: date) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
-def _url(value: str) -> str:
-    return quote(value, safe=":/?#[]@!$&'()*+,;=%~")
-
-
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: same text, ~10x faster
 _BLANK_LINES = re.compile(r"\n{3,}")
 _ENV = jinja2.Environment(
@@ -304,7 +300,7 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
     autoescape=False,  # the output is Markdown; escaping is the `literal` filter's job
 )
-_ENV.filters.update(literal=literal, longdate=long_date, url=_url, quoted=lambda text: f"“{text}”")
+_ENV.filters.update(literal=literal, longdate=long_date, weburl=web_url, quoted=lambda text: f"“{text}”")
 
 
 def _excerpt(run: Run, prefix: str, id: str = "") -> str:
