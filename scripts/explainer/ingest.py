@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import PurePosixPath
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from frontmatter.default_handlers import YAMLHandler
 

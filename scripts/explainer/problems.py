@@ -17,9 +17,9 @@ from . import config as config_loader
 from . import guides
 from .clean import BoilerplateMatcher, clean
 from .errors import ExplainerError
+from .files import read_text
 from .ingest import ingest, slug_for
 from .model import BoilerplateRules
-from .files import read_text
 from .pipeline import SourceInput, find_sources, optional_text
 from .segment import segment
 

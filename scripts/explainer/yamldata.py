@@ -9,7 +9,7 @@ is our error with its line, not the parser's exception.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -24,7 +24,7 @@ MAX_EVENTS = 500_000
 class _Loader(_BASE):  # type: ignore[misc,valid-type]
     """The safe loader without implicit timestamps: dates stay text."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _BASE.yaml_implicit_resolvers.items()
     }
@@ -52,9 +52,8 @@ def load(text: str, path: str) -> tuple[Any, dict[Location, int]]:
 def _check_events(text: str, path: str) -> None:
     """Refuse aliases, deep nesting and huge documents, from the event stream
     (linear in the text, before any object is built)."""
-    depth = count = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        count += 1
+    depth = 0
+    for count, event in enumerate(yaml.parse(text, Loader=_Loader), start=1):
         line = event.start_mark.line + 1 if event.start_mark is not None else None
         if isinstance(event, yaml.AliasEvent):
             raise ExplainerError(
