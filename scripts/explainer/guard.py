@@ -25,6 +25,7 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _WEB = {"http", "https"}
 _CONTENT = re.compile(r"<article\b.*?</article>", re.DOTALL)
 _SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def first_problem(page: str) -> str | None:
@@ -51,7 +52,7 @@ def first_problem(page: str) -> str | None:
 
 def plain_relative_path(value: object) -> bool:
     """A relative POSIX path of ordinary parts (what an ``edit_path`` must be)."""
-    if not isinstance(value, str) or not value or len(value) > 1000 or _SPACE_OR_CONTROL.search(value):
+    if not isinstance(value, str) or not value or len(value) > 1000 or _CONTROL.search(value):
         return False
     path = PurePosixPath(value)
     return not path.is_absolute() and "\\" not in value and all(p not in {"", ".", ".."} for p in path.parts)

@@ -7,6 +7,7 @@ is :mod:`explainer.write`'s.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -151,6 +152,8 @@ def report(
 
 # Reading the project
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
 
 def find_sources(folder: Path, root: Path, problems: list[str] | None = None) -> list[SourceInput]:
     """Article files of ``folder`` in sorted order, each with its sidecar.
@@ -177,6 +180,8 @@ def find_sources(folder: Path, root: Path, problems: list[str] | None = None) ->
     for path in entries:
         shown = display_path(path, root)
         try:
+            if _CONTROL.search(path.name):
+                raise ExplainerError("file name holds control characters: rename the file", path=shown)
             files.check_inside(path, root)
             kind = files.kind_of(path)
             if kind is not None:

@@ -193,7 +193,7 @@ def _topic_page(
         topic.title,
         topic.description,
         edit="config/topics.yml",
-        tags=list(topic.tags),
+        tags=[attribute(tag) for tag in topic.tags],  # the tags plugin shows them as HTML
         sources=[source_ref(g.article) for g in groups],
     )
     facts = {
