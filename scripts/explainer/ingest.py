@@ -29,6 +29,9 @@ META_LIMITS = {"title": 2000, "url": 2048, "publisher": 300, "author": 300, "lan
 # Longest slug: docs/sources/<slug>.md and its temporary file name must fit
 # in a file name (255 bytes on common file systems), with room to spare.
 MAX_SLUG = 200
+# Article file names the site cannot use: ``index`` is the Sources index page,
+# and a README in sources/ is documentation, not an article (it is skipped).
+RESERVED_STEMS = {"index": "is the Sources index page", "readme": "is skipped (sources/README is documentation)"}
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 # A date, optionally with a time (YAML timestamps are read as text).
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
@@ -40,6 +43,8 @@ def slug_for(path: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", stem.casefold()).strip("-")
     if not slug:
         raise ExplainerError("file name gives no usable slug (use letters and digits)", path=path)
+    if slug in RESERVED_STEMS:
+        raise ExplainerError(f"the name {slug!r} {RESERVED_STEMS[slug]}: rename the file", path=path)
     if len(slug) > MAX_SLUG:
         raise ExplainerError(
             f"file name too long: its page name would be {len(slug)} characters, over the limit of {MAX_SLUG}",

@@ -50,7 +50,8 @@ def find_problems(root: Path, sources: Path, topics: Path, boilerplate: Path) ->
             problems.append(str(ExplainerError(f"same slug {slug!r} as {seen[slug]}", path=source.path)))
         elif slug:
             seen[slug] = source.path
-        attempt(partial(_read_source, source, matcher))
+        if slug:  # a bad file name is one problem, not two
+            attempt(partial(_read_source, source, matcher))
     return problems
 
 

@@ -8,6 +8,8 @@ spelled here once, with the run lock and the journal in the state folder.
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,7 +81,7 @@ def generate(paths: Paths, progress: Progress | None = None, on_wait: Callable[[
     neither the inputs nor the output folders changed since the last run, it
     stops before building anything."""
     notes: list[str] = []
-    with write.run_lock(paths.state, on_wait=on_wait):
+    with write.run_lock(paths.state, wait=lock_wait(), on_wait=on_wait):
         notes += write.recover((paths.docs, paths.includes), paths.state)
         project = load(paths)
         runs, inputs = RunCache(paths.state), fingerprint(project)
@@ -98,6 +100,15 @@ def generate(paths: Paths, progress: Progress | None = None, on_wait: Callable[[
         runs.record(inputs, paths.outputs, {**report, "pages": len(plan.writes) + len(plan.unchanged)})
         summary = f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged"
         return Outcome(summary, report, plan.changed, tuple(notes))
+
+
+def lock_wait() -> float:
+    """Seconds a second run waits for the first: EXPLAINER_LOCK_WAIT, else 120."""
+    try:
+        wait = float(os.environ.get("EXPLAINER_LOCK_WAIT", write.LOCK_WAIT))
+    except ValueError:
+        raise ExplainerError("EXPLAINER_LOCK_WAIT must be a number of seconds") from None
+    return wait if math.isfinite(wait) and wait >= 0 else write.LOCK_WAIT
 
 
 def check(paths: Paths) -> write.Plan:

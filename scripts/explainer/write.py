@@ -36,7 +36,7 @@ from .model import Page
 JOURNAL = "journal.json"  # in the state folder (.cache/explainer)
 _TMP_SUFFIX = ".explainer-tmp"
 _NAV = ".nav.yml"
-_LOCK_WAIT = 120  # seconds a second run waits for the first before giving up
+LOCK_WAIT = 120.0  # seconds a second run waits for the first before giving up
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,7 @@ def _commit(folders: tuple[Path, ...], journal: JournalData, state: Path) -> int
 
 
 @contextlib.contextmanager
-def run_lock(state: Path, wait: float = _LOCK_WAIT, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+def run_lock(state: Path, wait: float = LOCK_WAIT, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold the project's run lock: a second run at the same time waits for
     the first (up to ``wait`` seconds), then gives up with one clear line."""
     _state_folder(state)
