@@ -64,6 +64,10 @@ def test_editing_an_article_updates_the_preview(project: Path) -> None:
         assert "Colin Wuxyz" in _get(url) and time.monotonic() - started < 5
         topics.write_text(good.replace("Legal outlook", "Legal outlook now"), encoding="utf-8")
         _wait_for(lambda: "Legal outlook now" in _get(url), 30)
+        # A page template edited: the page shows it within a couple of seconds.
+        template = project / "scripts/explainer/templates/topic.md.j2"
+        template.write_text(template.read_text(encoding="utf-8") + "\nTemplate edited here.\n", encoding="utf-8")
+        assert _wait_for(lambda: "Template edited here." in _get(url), 30) < 10
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)

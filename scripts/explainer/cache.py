@@ -42,9 +42,11 @@ CACHE_DIR = ".cache/explainer"  # under the project root; git-ignored
 _PACKAGE = Path(__file__).resolve().parent
 
 
-@functools.cache
 def code_digest() -> bytes:
-    """Hash of the package's own code and templates: a new version invalidates."""
+    """Hash of the package's own code and templates: a new version invalidates.
+
+    Read afresh on every run (a few dozen small files): under ``mkdocs serve``
+    one process runs many times, and an edited template must show at once."""
     digest = hashlib.sha256(VERSION + sys.version.encode())
     for path in sorted([*_PACKAGE.glob("*.py"), *_PACKAGE.glob("templates/*.j2")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
