@@ -199,3 +199,6 @@ class Site:
     pages: tuple[Page, ...]
     report: dict[str, object] = field(default_factory=dict)
     includes: tuple[Page, ...] = ()  # files for includes/ (the snippets folder), e.g. abbreviations.md
+    # The classified articles the pages were made from (duplicates left out):
+    # for tools that measure the pipeline (scripts/evaluate.py), never written.
+    articles: tuple[ClassifiedArticle, ...] = ()

@@ -72,7 +72,9 @@ def build(project: Project, progress: Progress | None = None, cache: ArticleCach
     pages = render_site(classified, project.config)
     guides = guide_pages.build(classified, project.config, pages, project.guides)  # timeline, glossary, who's who
     pages = tuple(sorted((*pages, *guides.pages), key=lambda p: p.path))
-    return Site(pages, {**report(classified, project.config, duplicates), **guides.report}, guides.includes)
+    return Site(
+        pages, {**report(classified, project.config, duplicates), **guides.report}, guides.includes, tuple(classified)
+    )
 
 
 class _Work:
