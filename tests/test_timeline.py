@@ -12,10 +12,11 @@ import pytest
 from click.testing import Result
 
 from explainer import timeline
+from explainer.bodytext import GuideRules, body_sentences, load_rules
 from explainer.model import Article, Paragraph, Sentence, SourceMeta
 from explainer.timeline import collect
 
-from .conftest import mkdocs_build
+from .conftest import ROOT, mkdocs_build
 
 Run = Callable[..., Result]
 
@@ -164,3 +165,138 @@ def test_a_long_timeline_gets_a_page_per_year(project: Path, run_cli: Run, monke
     assert built.returncode == 0, built.stderr
     home = (project / "site/index.html").read_text(encoding="utf-8")
     assert 'href="timeline/"' in home and 'href="timeline/2021/"' in home  # a Timeline section in the navigation
+
+
+# Reading web copy (issue 9): dates without a year, weekdays, openers, furniture, off-topic articles.
+
+RULES = load_rules((ROOT / "config/guides.yml").read_text(encoding="utf-8"), "config/guides.yml")
+
+
+def _events(text: str, published: date | None, rules: GuideRules = RULES) -> list[tuple[str, str]]:
+    return [(e.when.label, e.phrase) for e in collect([_article(text, published)], rules).events]
+
+
+def test_a_month_without_a_year_is_the_latest_one_not_after_publication() -> None:
+    text = " | ".join(
+        [
+            "The regulator said in November that miners must leave.",  # November 2021, not 2022
+            "Rules were drafted in January.",  # the month of publication: this year
+            "The first warning came on 3 December.",  # a day without a year: last December
+            "Tracking will start in December, officials said.",  # a future word before it: this December
+            "The court is due to rule on 2 March.",
+        ]
+    )
+    assert sorted(_events(text, date(2022, 1, 19))) == sorted(
+        [
+            ("November 2021", "in November"),
+            ("January 2022", "in January"),
+            ("3 December 2021", "on 3 December"),
+            ("December 2022", "in December"),
+            ("2 March 2022", "on 2 March"),
+        ]
+    )
+
+
+def test_a_weekday_is_read_against_the_published_date() -> None:
+    # 19 January 2022 was a Wednesday.
+    text = " | ".join(
+        [
+            "On Friday, the central bank repeated its warning.",  # 14 January
+            "Regulators met miners on Tuesday.",  # 18 January
+            "The notice was posted on Wednesday.",  # the day of publication itself
+            "A similar notice came last Wednesday.",  # the week before
+            "The ministry will answer on Friday.",  # a future word: the coming Friday
+            "Shops close on Sundays.",  # a habit, not a date
+            "Black Friday sales fell.",  # a name, not a date
+            "On Friday, 24 September 2021 the ban was announced.",  # the full date wins
+        ]
+    )
+    assert _events(text, date(2022, 1, 19)) == [
+        ("24 September 2021", "24 September 2021"),
+        ("12 January 2022", "last Wednesday"),
+        ("14 January 2022", "On Friday"),
+        ("18 January 2022", "on Tuesday"),
+        ("19 January 2022", "on Wednesday"),
+        ("21 January 2022", "on Friday"),
+    ]
+    undated = collect([_article(text, None)], RULES)
+    assert [e.phrase for e in undated.events] == ["24 September 2021"]
+    assert [w["phrase"] for w in undated.warnings] == [
+        "On Friday",
+        "on Tuesday",
+        "on Wednesday",
+        "last Wednesday",
+        "on Friday",
+    ]
+
+
+def test_a_sentence_that_opens_with_a_month_is_read() -> None:
+    text = "In May, the big farms left Sichuan. | Since March the rigs have been dark. | May said no."
+    assert _events(text, date(2021, 9, 27)) == [("March 2021", "Since March"), ("May 2021", "In May")]
+
+
+FURNITURE = """\
+---
+title: Miners told to leave
+publisher: Example News
+published: 2022-01-19
+---
+Miners told to leave
+
+By Jane Doe, Senior Reporter
+
+Published Jan 19, 2022 10:15 am ET
+
+Updated 3 hours ago
+
+The regulator said in November that every mining farm must close, and on Friday it named the first ones.
+
+A mining farm in Sichuan in May 2021. Photo: Getty Images
+
+Read more: Beijing widens the ban, January 12, 2022
+
+Jane Doe is a senior reporter covering fintech for Example News. She joined in 2015.
+"""
+
+
+def test_no_timeline_entry_from_bylines_stamps_captions_or_bios(project: Path, run_cli: Run) -> None:
+    (project / "sources/miners-told-to-leave.md").write_text(FURNITURE, encoding="utf-8")
+    assert run_cli("generate", "--root", project).exit_code == 0
+    page = (project / "docs/timeline.md").read_text(encoding="utf-8")
+    assert _entries(page) == [
+        ("2019", "year", "sources/china-crypto-crackdown.md#p6"),
+        ("November 2021", "month", "sources/miners-told-to-leave.md#p4"),
+        ("14 January 2022", "day", "sources/miners-told-to-leave.md#p4"),
+    ]
+    for furniture in ("Jane Doe", "Published", "Updated", "Getty", "Read more", "2015"):
+        assert furniture not in page.split("{: .lead }")[1], furniture
+
+
+def test_paragraphs_that_are_not_prose_are_not_read() -> None:
+    rules = RULES
+    label = Paragraph(1, (Sentence("Posted in Markets, Regulation, 2021", 1, 0),))
+    prose = Paragraph(2, (Sentence("Miners left in 2021.", 2, 1),))
+    headline = Paragraph(
+        3, (Sentence("China Bans Crypto Mining in 2021 as Beijing Widens Its Crackdown on Home Rigs and Farms", 3, 2),)
+    )
+    long_line = Paragraph(
+        4, (Sentence("The ban that came in 2021 was the end of an era for the miners of the province", 4, 3),)
+    )
+    assert [rules.is_prose(p) for p in (label, prose, headline, long_line)] == [False, True, False, True]
+    article = Article("a", "A", SourceMeta(), "sources/a.txt", (label, prose, headline, long_line))
+    assert [s.index for s in body_sentences(article, rules)] == [1, 3]
+
+
+def test_off_topic_articles_stay_out_of_the_timeline(project: Path, run_cli: Run) -> None:
+    off_topic = "---\ntitle: Harbour news\npublished: 2022-05-02\n---\nHarbour news\n\n"
+    off_topic += "The ferry timetable changed on 3 March 2022, and the harbour festival returned in April.\n"
+    (project / "sources/harbour-news.md").write_text(off_topic, encoding="utf-8")
+    (project / "sources/miners-told-to-leave.md").write_text(FURNITURE, encoding="utf-8")
+    assert run_cli("generate", "--root", project).exit_code == 0
+    page = (project / "docs/timeline.md").read_text(encoding="utf-8")
+    assert "harbour-news" not in page and "ferry" not in page
+    assert (project / "docs/articles/harbour-news.md").exists()  # it keeps its own page
+    home = (project / "docs/index.md").read_text(encoding="utf-8")
+    listed, apart = home.split("## Sources")[1].split("## Other articles")
+    assert "sources/miners-told-to-leave.md" in listed and "harbour-news" not in listed
+    assert "[Harbour news](articles/harbour-news.md)" in apart

@@ -45,7 +45,7 @@ class Project:
     sources: tuple[SourceInput, ...]
     config: SiteConfig
     rules: BoilerplateRules
-    guides: guide_pages.GuideData = field(default_factory=guide_pages.GuideData)  # glossary.yml, names.yml
+    guides: guide_pages.GuideData = field(default_factory=guide_pages.GuideData)  # glossary, names, guides.yml
 
 
 Progress = Callable[[str], None]
@@ -236,6 +236,7 @@ def load_project(root: Path, sources: Path, topics: Path, boilerplate: Path) -> 
         guides=guide_pages.load(
             glossary=optional_text(topics.parent / "glossary.yml", root),
             names=optional_text(topics.parent / "names.yml", root),
+            rules=optional_text(topics.parent / "guides.yml", root),
         ),
     )
 
