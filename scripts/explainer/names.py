@@ -143,6 +143,7 @@ def detect(
     sentences = [s.text for c in classified for s in body_sentences(c.article, rules)]
     ordinary = {w for s in sentences for w in _LOWER_WORD.findall(s)}
     small = ordinary & (rules.function_words | names.connectors | names.joiners)
+    known = tuple(known)
     known_re = phrase_pattern(known)
     known_words = {w for phrase in known for w in phrase.split()}
     found: set[str] = set()
@@ -151,8 +152,7 @@ def detect(
     for sentence in sentences:
         if not any(c.isupper() for c in sentence[1:]):
             continue  # no capital past the first letter: no name
-        taken = [m.span() for m in known_re.finditer(sentence)] if known_re else []
-        tokens = [t for t in _tokens(sentence) if not any(a < t.end and t.start < b for a, b in taken)]
+        tokens = _unknown(list(_tokens(sentence)), known_re.finditer(sentence) if known_re else (), names)
         titles = _title_spans(tokens, names, small)
         for piece in _pieces(tokens, names, ordinary):
             if any(a <= piece[0].start and piece[-1].end <= b for a, b in titles):
@@ -268,6 +268,30 @@ def _tokens(sentence: str) -> Iterator[_Token]:
                 stop_after=raw != word and not dotted and not possessive,
             )
         last_end = match.end()
+
+
+def _unknown(tokens: list[_Token], known: Iterable[re.Match[str]], names: NameList) -> list[_Token]:
+    """``tokens`` without those of the known phrases (curated names, glossary
+    terms), unless a connector ties the phrase to the capitalised words before
+    it: "China" is known, "Cyberspace Administration of China" is another name."""
+    inner = names.connectors | names.joiners
+    drop: set[int] = set()
+    for match in known:
+        inside = [i for i, t in enumerate(tokens) if match.start() < t.end and t.start < match.end()]
+        if not inside:
+            continue
+        first = inside[0]
+        tied = (
+            first >= 2
+            and tokens[first].joined
+            and tokens[first - 1].word in inner
+            and tokens[first - 1].joined
+            and _capital(tokens[first - 2].word)
+        )
+        if not tied:
+            drop.update(inside)
+    # A word after a dropped phrase does not continue the name before it.
+    return [replace(t, joined=t.joined and i - 1 not in drop) for i, t in enumerate(tokens) if i not in drop]
 
 
 def _capital(word: str) -> bool:
