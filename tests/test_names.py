@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -174,9 +175,11 @@ def test_names_are_whole_across_their_connectors() -> None:
         "The National Development and Reform Commission wrote to the Bank for International Settlements.",
         "Officials of the People's Bank of China and the Ministry of Industry and Information Technology agreed.",
         "Colin Wu and Jane Doe reported it for Example News.",
+        "Estimates by the Cambridge Centre for Alternative Finance agreed.",
     )
     assert found == (
         "Bank for International Settlements",
+        "Cambridge Centre for Alternative Finance",
         "Colin Wu",
         "Example News",
         "Jane Doe",
@@ -207,6 +210,16 @@ def test_credits_bylines_headlines_and_titles_are_not_names() -> None:
         "The story continues below the line, as the story always does.",
     )
     assert found == ("Colin Wu",)
+
+
+def test_the_articles_own_publisher_and_authors_are_not_names() -> None:
+    article = _paragraphs(
+        "Mining Weekly is not responsible for losses. | Colin Wu said Jane Roe and Tom Hale were right.",
+        "Nothing in this article by Jane Roe is advice.",
+    )
+    meta = SourceMeta(publisher="Mining Weekly", author="Jane Roe and Tom Hale")
+    article = ClassifiedArticle(replace(article.article, meta=meta), article.placements)
+    assert detect([article], known=[], names=NAMES, rules=RULES) == ("Colin Wu",)
 
 
 def test_single_words_need_evidence() -> None:

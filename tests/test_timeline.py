@@ -184,6 +184,7 @@ def test_a_month_without_a_year_is_the_latest_one_not_after_publication() -> Non
             "The first warning came on 3 December.",  # a day without a year: last December
             "Tracking will start in December, officials said.",  # a future word before it: this December
             "The court is due to rule on 2 March.",
+            "The Games, which open on 4 February, will use the app.",  # a day: the nearest one
         ]
     )
     assert sorted(_events(text, date(2022, 1, 19))) == sorted(
@@ -193,6 +194,7 @@ def test_a_month_without_a_year_is_the_latest_one_not_after_publication() -> Non
             ("3 December 2021", "on 3 December"),
             ("December 2022", "in December"),
             ("2 March 2022", "on 2 March"),
+            ("4 February 2022", "on 4 February"),
         ]
     )
 
@@ -209,12 +211,15 @@ def test_a_weekday_is_read_against_the_published_date() -> None:
             "Shops close on Sundays.",  # a habit, not a date
             "Black Friday sales fell.",  # a name, not a date
             "On Friday, 24 September 2021 the ban was announced.",  # the full date wins
+            "A notice dated Monday named 26 farms.",  # without "on", as wire copy writes it
+            "The Sunday Times reported it.",  # a newspaper
         ]
     )
     assert _events(text, date(2022, 1, 19)) == [
         ("24 September 2021", "24 September 2021"),
         ("12 January 2022", "last Wednesday"),
         ("14 January 2022", "On Friday"),
+        ("17 January 2022", "Monday"),
         ("18 January 2022", "on Tuesday"),
         ("19 January 2022", "on Wednesday"),
         ("21 January 2022", "on Friday"),
@@ -227,6 +232,7 @@ def test_a_weekday_is_read_against_the_published_date() -> None:
         "on Wednesday",
         "last Wednesday",
         "on Friday",
+        "Monday",
     ]
 
 
@@ -272,6 +278,27 @@ def test_no_timeline_entry_from_bylines_stamps_captions_or_bios(project: Path, r
         assert furniture not in page.split("{: .lead }")[1], furniture
 
 
+def test_captions_credits_and_run_on_furniture_are_not_read() -> None:
+    paragraph = Paragraph(
+        1,
+        tuple(
+            Sentence(text, 1, i)
+            for i, text in enumerate(
+                [
+                    "Miners left Sichuan in June 2021.",
+                    "Rows of rigs at a farm in Ganzi in 2020.",  # the caption of the credit after it
+                    "Photo: Reuters",
+                    "Prices fell by a third in 2021.",
+                    "Latest Stories Panda base reopens 1 hour ago Rain warning for the basin 3 hours ago",
+                ]
+            )
+        ),
+    )
+    article = Article("a", "A", SourceMeta(), "sources/a.txt", (paragraph,))
+    assert [s.index for s in body_sentences(article, RULES)] == [0, 3]
+    assert [e.when.label for e in collect([article], RULES).events] == ["2021", "June 2021"]
+
+
 def test_paragraphs_that_are_not_prose_are_not_read() -> None:
     rules = RULES
     label = Paragraph(1, (Sentence("Posted in Markets, Regulation, 2021", 1, 0),))
@@ -282,7 +309,7 @@ def test_paragraphs_that_are_not_prose_are_not_read() -> None:
     long_line = Paragraph(
         4, (Sentence("The ban that came in 2021 was the end of an era for the miners of the province", 4, 3),)
     )
-    assert [rules.is_prose(p) for p in (label, prose, headline, long_line)] == [False, True, False, True]
+    assert [rules.is_prose(p.text) for p in (label, prose, headline, long_line)] == [False, True, False, True]
     article = Article("a", "A", SourceMeta(), "sources/a.txt", (label, prose, headline, long_line))
     assert [s.index for s in body_sentences(article, rules)] == [1, 3]
 

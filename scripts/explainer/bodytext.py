@@ -8,12 +8,16 @@ a name in Who's who. So the guides read a sentence only when
   maybe a closing quote or bracket), or it is long and has a fair share of
   function words ("the", "of", "was"...), as a label or a list of headlines
   has not; and it is not in title case (a repeated headline, a notice title);
-- the sentence itself matches none of the ``furniture`` patterns of
-  ``config/guides.yml`` (a "By ..." line, "Updated 3 hours ago", a
-  "Photo: ..." credit, "... is a reporter covering ...").
+- the sentence matches none of the ``furniture`` patterns of
+  ``config/guides.yml`` (a "By ..." line, "Updated 3 hours ago", "... is a
+  reporter covering ..."), nor of the ``credits`` ("Photo: Getty Images"),
+  and is not the caption right before a credit, nor an unpunctuated last
+  sentence after punctuated ones (lines of furniture run on after the text).
 
-All the words and patterns are data (``config/guides.yml``): nothing here
-knows any article. Pure functions.
+A paragraph of a few sentences with any of these in it (a caption and its
+credit, a bio and its "follow" line) is left out whole. All the words and
+patterns are data (``config/guides.yml``): nothing here knows any article.
+Pure functions.
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ from functools import cached_property
 from . import yamldata
 from .config import no_unknown_keys
 from .errors import ExplainerError
-from .model import Article, Paragraph, Sentence
+from .model import Article, Sentence
 
-_KEYS = {"furniture", "function_words", "future_words", "min_prose_words", "min_function_share", "max_title_share"}
+_PATTERN_LISTS = ("furniture", "credits")
+_KEYS = {*_PATTERN_LISTS, "function_words", "future_words", "min_prose_words", "min_function_share", "max_title_share"}
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _ENDS_LIKE_A_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
+SHORT_PARAGRAPH = 3  # sentences: a caption with its credit, a bio with its "follow" line
 
 
 @dataclass(frozen=True)
@@ -39,63 +45,77 @@ class GuideRules:
     body text from furniture, and the words that put a date in the future."""
 
     furniture: tuple[str, ...] = ()  # regexes, searched in each sentence, case ignored
+    credits: tuple[str, ...] = ()  # the same, for credits: the sentence before one is its caption
     function_words: frozenset[str] = field(default_factory=frozenset)  # lower case
-    min_prose_words: int = 12  # an unpunctuated paragraph this long may still be prose...
-    min_function_share: float = 0.25  # ...if this share of its words are function words
+    min_prose_words: int = 12  # a paragraph shorter than this may be a label or a headline
+    min_function_share: float = 0.35  # an unpunctuated paragraph needs this share of function words
     max_title_share: float = 0.6  # more capitalised words than this (of 4 or more) is a title
     future_words: frozenset[str] = field(default_factory=frozenset)  # "will", "due to": see timeline
 
     @cached_property
-    def _pattern(self) -> re.Pattern[str] | None:
-        if not self.furniture:
-            return None
-        return re.compile("|".join(f"(?:{p})" for p in self.furniture), re.IGNORECASE)
+    def _furniture(self) -> re.Pattern[str] | None:
+        return _one_pattern(self.furniture)
+
+    @cached_property
+    def _credits(self) -> re.Pattern[str] | None:
+        return _one_pattern(self.credits)
 
     def is_furniture(self, sentence: str) -> bool:
-        """True when ``sentence`` matches a furniture pattern."""
-        pattern = self._pattern
-        return pattern is not None and pattern.search(sentence) is not None
+        """True when ``sentence`` matches a furniture or credit pattern."""
+        return _found(self._furniture, sentence) or self.is_credit(sentence)
 
-    def is_prose(self, paragraph: Paragraph) -> bool:
-        """True when ``paragraph`` reads as running text, not as a label or title."""
-        text = paragraph.text.strip()
+    def is_credit(self, sentence: str) -> bool:
+        """True when ``sentence`` matches a credit pattern ("Photo: ...")."""
+        return _found(self._credits, sentence)
+
+    def is_prose(self, text: str) -> bool:
+        """True when a paragraph's ``text`` reads as running text, not as a
+        label or title.
+
+        A short one with every word capitalised is a headline or a label even
+        with a full stop ("Our Standards: The Trust Principles.")."""
+        text = text.strip()
         words = _WORD.findall(text)
         if not words:
             return False
         if _ENDS_LIKE_A_SENTENCE.search(text):
-            return True
+            return len(words) >= self.min_prose_words or not self.title_case(words, every=True)
         if self.title_case(words):
             return False
         function = sum(w.casefold() in self.function_words for w in words)
         return len(words) >= self.min_prose_words and function / len(words) >= self.min_function_share
 
-    def title_case(self, words: list[str]) -> bool:
-        """Most words capitalised (a function word counts only when it is):
-        a headline or a title."""
+    def title_case(self, words: list[str], *, every: bool = False) -> bool:
+        """Most words capitalised (``every``: all of them; a function word
+        counts only when it is): a headline or a title."""
         content = [w for w in words if w.casefold() not in self.function_words or w[0].isupper()]
         if len(content) < 4:
             return False
         capitalised = sum(w[0].isupper() for w in content)
-        return capitalised / len(content) > self.max_title_share
-
-
-SHORT_PARAGRAPH = 3  # sentences: a caption with its credit, a bio with its "follow" line
+        return capitalised == len(content) if every else capitalised / len(content) > self.max_title_share
 
 
 def body_sentences(article: Article, rules: GuideRules) -> Iterator[Sentence]:
     """The sentences of ``article`` that the guides read, in order.
 
     A short paragraph with a furniture sentence in it (a caption and its
-    credit) is left out whole; in a longer one only that sentence is."""
+    credit) is left out whole; in a longer one only that sentence is, and
+    the caption before a credit, and a last sentence that does not end like
+    one (furniture run on after the text)."""
     for paragraph in article.paragraphs:
-        if not rules.is_prose(paragraph):
+        sentences = paragraph.sentences
+        skip = [rules.is_furniture(s.text) for s in sentences]
+        if any(skip) and len(sentences) <= SHORT_PARAGRAPH:
             continue
-        furniture = [rules.is_furniture(s.text) for s in paragraph.sentences]
-        if any(furniture) and len(furniture) <= SHORT_PARAGRAPH:
-            continue
-        for sentence, skip in zip(paragraph.sentences, furniture, strict=True):
-            if not skip:
-                yield sentence
+        for i in range(len(sentences) - 1):
+            if rules.is_credit(sentences[i + 1].text):
+                skip[i] = True
+        text = paragraph.text
+        if len(sentences) > 1 and not _ENDS_LIKE_A_SENTENCE.search(sentences[-1].text):
+            skip[-1] = True  # an unpunctuated tail: lines of furniture run on after the text
+            text = " ".join(s.text for s in sentences[:-1])
+        if rules.is_prose(text):
+            yield from (sentence for sentence, left_out in zip(sentences, skip, strict=True) if not left_out)
 
 
 def load_rules(text: str, path: str) -> GuideRules:
@@ -110,22 +130,34 @@ def load_rules(text: str, path: str) -> GuideRules:
     if not isinstance(data, dict):
         raise fail(f"expected a mapping with {', '.join(sorted(_KEYS))}")
     no_unknown_keys(data, _KEYS, fail)
-    furniture = _strings(data, "furniture", fail)
-    for i, pattern in enumerate(furniture):
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            message = f"furniture pattern {pattern!r} is not a valid regular expression ({exc})"
-            raise fail(message, "furniture", i) from None
+    patterns = {key: _strings(data, key, fail) for key in _PATTERN_LISTS}
+    for key, values in patterns.items():
+        for i, pattern in enumerate(values):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise fail(f"{key} pattern {pattern!r} is not a valid regular expression ({exc})", key, i) from None
     defaults = GuideRules()
     return GuideRules(
-        furniture=tuple(furniture),
+        furniture=tuple(patterns["furniture"]),
+        credits=tuple(patterns["credits"]),
         function_words=frozenset(w.casefold() for w in _strings(data, "function_words", fail)),
         future_words=frozenset(" ".join(w.casefold().split()) for w in _strings(data, "future_words", fail)),
         min_prose_words=int(_number(data, "min_prose_words", defaults.min_prose_words, fail, whole=True)),
         min_function_share=_number(data, "min_function_share", defaults.min_function_share, fail),
         max_title_share=_number(data, "max_title_share", defaults.max_title_share, fail),
     )
+
+
+# Helper functions
+
+
+def _one_pattern(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+
+
+def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
+    return pattern is not None and pattern.search(text) is not None
 
 
 Fail = Callable[..., ExplainerError]

@@ -130,18 +130,20 @@ def detect(
     evidence allows.
 
     A run may hold ``connectors`` ("Bank of England"); ``joiners`` ("and",
-    "for") only when the run starts or ends with one of the ``heads``
-    ("National Development and Reform Commission", "Bank for International
-    Settlements"), else they split it ("Colin Wu and Jane Doe" is two). A
+    "for") only when the run starts or ends with one of the ``heads``, or
+    each joiner follows one ("National Development and Reform Commission",
+    "Bank for International Settlements", "Cambridge Centre for Alternative
+    Finance"), else they split it ("Colin Wu and Jane Doe" is two). A
     possessive ends a name ("China's central bank"), unless the word is an
     ordinary one or listed in ``possessive_parts`` ("People's Bank"). Stop
     words, a sentence's ordinary first word and titles ("Notice on ...", a
-    long run of capitals) are not names. A single word is a name when it is
+    long run of capitals) are not names, nor the article's own publisher
+    and authors (its metadata: a disclaimer or a bio names them). A single word is a name when it is
     an acronym given in brackets, "(NDRC)", or when it is seen inside
     sentences at least :data:`MIN_REPEATS` times, never in lower case, and is
     not the last word of a longer name (a surname: "Wu" after "Colin Wu")."""
-    sentences = [s.text for c in classified for s in body_sentences(c.article, rules)]
-    ordinary = {w for s in sentences for w in _LOWER_WORD.findall(s)}
+    sentences = [(s.text, _own_credits(c)) for c in classified for s in body_sentences(c.article, rules)]
+    ordinary = {w for s, _ in sentences for w in _LOWER_WORD.findall(s)}
     small = ordinary & (rules.function_words | names.connectors | names.joiners)
     known = tuple(known)
     known_re = phrase_pattern(known)
@@ -149,7 +151,7 @@ def detect(
     found: set[str] = set()
     singles: Counter[str] = Counter()
     bracketed: set[str] = set()
-    for sentence in sentences:
+    for sentence, own in sentences:
         if not any(c.isupper() for c in sentence[1:]):
             continue  # no capital past the first letter: no name
         tokens = _unknown(list(_tokens(sentence)), known_re.finditer(sentence) if known_re else (), names)
@@ -158,7 +160,7 @@ def detect(
             if any(a <= piece[0].start and piece[-1].end <= b for a, b in titles):
                 continue
             words = [t.word for t in piece]
-            if not _plausible(words, ordinary):
+            if not _plausible(words, ordinary) or " ".join(words) in own:
                 continue
             if len(words) >= 2:
                 found.add(" ".join(words))
@@ -343,7 +345,13 @@ def _pieces(tokens: Sequence[_Token], names: NameList, ordinary: set[str]) -> It
 def _split_joiners(part: list[_Token], names: NameList) -> Iterator[list[_Token]]:
     if not part:
         return
-    if not any(t.word in names.joiners for t in part) or part[0].word in names.heads or part[-1].word in names.heads:
+    joiners = [i for i, t in enumerate(part) if t.word in names.joiners]
+    if (
+        not joiners
+        or part[0].word in names.heads
+        or part[-1].word in names.heads
+        or all(i > 0 and part[i - 1].word in names.heads for i in joiners)
+    ):
         yield part
         return
     piece: list[_Token] = []
@@ -395,6 +403,14 @@ def _title_spans(tokens: Sequence[_Token], names: NameList, small: set[str]) -> 
     if run:
         close()
     return spans
+
+
+def _own_credits(classified: ClassifiedArticle) -> frozenset[str]:
+    """The article's own publisher and authors (from its metadata): the
+    byline of the page, not a name the article is about."""
+    meta = classified.article.meta
+    people = re.split(r"\s*(?:,|;|&|\band\b)\s*", meta.author or "")
+    return frozenset(" ".join(p.split()) for p in (meta.publisher or "", *people) if p.strip())
 
 
 def _body_only(classified: ClassifiedArticle, rules: GuideRules) -> ClassifiedArticle:

@@ -99,7 +99,7 @@ def collect(articles: Sequence[Article], rules: GuideRules = _PLAIN) -> Timeline
                 kind = str(match.lastgroup)  # the kind's group closes last (after "prep")
                 if kind == "bare_month" and not match.group("prep"):
                     continue  # "May" alone is too often the verb or a name
-                if kind == "weekday" and not _dated_weekday(match):
+                if kind == "weekday" and not _dated_weekday(match, sentence.text):
                     continue  # "Friday" alone may be "Black Friday"; "on Friday" is a day
                 phrase = match.group().strip()
                 relative = kind not in {"day", "month", "year"}
@@ -192,7 +192,7 @@ def _candidates(text: str) -> Iterator[re.Match[str]]:
     for i, (start, token) in enumerate(words):
         if start < end:
             continue
-        if not (token[0].isdigit() or token in _MONTHS or token in _TIME_WORDS):
+        if not (token[0].isdigit() or token in _MONTHS or token in _TIME_WORDS or token in _WEEKDAY_WORDS):
             following = words[i + 1][1] if i + 1 < len(words) else ""
             if token not in _LEADS or not (
                 following[:1].isdigit()
@@ -233,10 +233,15 @@ def _warning(article: Article, sentence: Sentence, phrase: str) -> dict[str, obj
     }
 
 
-def _dated_weekday(match: re.Match[str]) -> bool:
-    """ "on Friday" and "last Friday" name a day; "Friday" alone may not."""
+def _dated_weekday(match: re.Match[str], text: str) -> bool:
+    """ "on Friday", "last Friday", "said Friday" name a day; a weekday next
+    to a capitalised word ("Black Friday", "the Sunday Times") does not."""
     prep = (match.group("prep") or "").casefold()
-    return prep == "on" or match.group("weekday").casefold().startswith("last")
+    if prep == "on" or match.group("weekday").casefold().startswith("last"):
+        return True
+    before = text[: match.start()].split()
+    after = text[match.end() :].split()
+    return not (before and before[-1][:1].isupper()) and not (after and after[0][:1].isupper())
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -254,12 +259,13 @@ def _future(before: str, words: frozenset[str]) -> bool:
 def _resolve(kind: str, text: str, base: date | None, *, ahead: bool = False) -> When | None:
     """The date a candidate phrase stands for, read by dateparser.
 
-    A month or a day without a year is the latest one not after the
-    published date: "in November" in an article of 19 January 2022 is
-    November 2021; with ``ahead`` (a future word before it: "will start in
-    April") it is the first one not before. A weekday ("on Friday") is the
-    latest such day on or before the published date (``ahead``: on or
-    after); "last Friday" the latest one before it."""
+    A month without a year is the latest one not after the published date:
+    "in November" in an article of 19 January 2022 is November 2021; a day
+    without a year ("on 4 February") is the nearest one, before or after;
+    with ``ahead`` (a future word before it: "will start in April") either
+    is the first one not before. A weekday ("on Friday") is the latest such
+    day on or before the published date (``ahead``: on or after); "last
+    Friday" the latest one before it."""
     text = " ".join(text.split())
     if kind == "year":
         return When(date(int(text), 1, 1), "year")
@@ -282,7 +288,11 @@ def _resolve(kind: str, text: str, base: date | None, *, ahead: bool = False) ->
             year = base.year - ((start.month, start.day) > (base.month, base.day))
         if whole_month:
             return When(date(year, start.month, 1), "month")
-        return When(_same_day(start, year), found.precision)
+        day = _same_day(start, year)
+        if not ahead:  # a day: the nearest one ("the Games open on 4 February", in January)
+            later = _same_day(start, year + 1)
+            day = later if (later - base) < (base - day) else day
+        return When(day, found.precision)
     if kind == "relative":
         text = re.sub(r"(?i)^(?:earlier|later|early|late)\s+", "", text)
         text = re.sub(r"(?i)^(?:past|previous)\b", "last", text)  # dateparser knows only "last"
