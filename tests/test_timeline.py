@@ -13,6 +13,7 @@ from click.testing import Result
 
 from explainer import timeline
 from explainer.bodytext import GuideRules, body_sentences, load_rules
+from explainer.errors import ExplainerError
 from explainer.model import Article, Paragraph, Sentence, SourceMeta
 from explainer.timeline import collect
 
@@ -327,3 +328,26 @@ def test_off_topic_articles_stay_out_of_the_timeline(project: Path, run_cli: Run
     listed, apart = home.split("## Sources")[1].split("## Other articles")
     assert "sources/miners-told-to-leave.md" in listed and "harbour-news" not in listed
     assert "[Harbour news](articles/harbour-news.md)" in apart
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("furniture:\n  - '^by ('\n", 2, "furniture pattern '^by (' is not a valid regular expression"),
+        ("credits: Photo\n", 1, "'credits' must be a list of strings"),
+        ("min_function_share: 2\n", 1, "'min_function_share' must be a number from 0 to 1"),
+        ("min_prose_words: 2.5\n", 1, "'min_prose_words' must be a whole number >= 0"),
+        ("furniture: []\nstop: [The]\n", 2, "unknown key 'stop'"),
+    ],
+)
+def test_guides_rules_errors_name_file_and_line(text: str, line: int, message: str) -> None:
+    with pytest.raises(ExplainerError) as error:
+        load_rules(text, "config/guides.yml")
+    assert str(error.value).startswith(f"config/guides.yml:{line}: {message}")
+
+
+def test_a_bad_guides_file_stops_check(project: Path, run_cli: Run) -> None:
+    (project / "config/guides.yml").write_text("furniture:\n  - '(unclosed'\n", encoding="utf-8")
+    result = run_cli("check", "--root", project)
+    assert result.exit_code == 1
+    assert "config/guides.yml:2: furniture pattern '(unclosed' is not a valid regular expression" in result.stderr
