@@ -176,10 +176,14 @@ def test_names_are_whole_across_their_connectors() -> None:
         "Officials of the People's Bank of China and the Ministry of Industry and Information Technology agreed.",
         "Colin Wu and Jane Doe reported it for Example News.",
         "Estimates by the Cambridge Centre for Alternative Finance agreed.",
+        "The Central Bank of the UAE met Ada Lovelace of the Bank of England.",
     )
     assert found == (
+        "Ada Lovelace",
         "Bank for International Settlements",
+        "Bank of England",
         "Cambridge Centre for Alternative Finance",
+        "Central Bank of the UAE",
         "Colin Wu",
         "Example News",
         "Jane Doe",

@@ -27,10 +27,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from . import yamldata
+from . import saferegex, yamldata
 from .config import no_unknown_keys
 from .errors import ExplainerError
 from .model import Article, Sentence
+from .saferegex import AnySearch
 
 _PATTERN_LISTS = ("furniture", "credits")
 _KEYS = {*_PATTERN_LISTS, "function_words", "future_words", "min_prose_words", "min_function_share", "max_title_share"}
@@ -52,21 +53,23 @@ class GuideRules:
     max_title_share: float = 0.6  # more capitalised words than this (of 4 or more) is a title
     future_words: frozenset[str] = field(default_factory=frozenset)  # "will", "due to": see timeline
 
+    # The patterns come from a data file a pull request can change: RE2
+    # matches them in linear time (see saferegex), case ignored.
     @cached_property
-    def _furniture(self) -> re.Pattern[str] | None:
-        return _one_pattern(self.furniture)
+    def _furniture(self) -> AnySearch:
+        return AnySearch(self.furniture, ignore_case=True)
 
     @cached_property
-    def _credits(self) -> re.Pattern[str] | None:
-        return _one_pattern(self.credits)
+    def _credits(self) -> AnySearch:
+        return AnySearch(self.credits, ignore_case=True)
 
     def is_furniture(self, sentence: str) -> bool:
         """True when ``sentence`` matches a furniture or credit pattern."""
-        return _found(self._furniture, sentence) or self.is_credit(sentence)
+        return self._furniture(sentence) or self.is_credit(sentence)
 
     def is_credit(self, sentence: str) -> bool:
         """True when ``sentence`` matches a credit pattern ("Photo: ...")."""
-        return _found(self._credits, sentence)
+        return self._credits(sentence)
 
     def is_prose(self, text: str) -> bool:
         """True when a paragraph's ``text`` reads as running text, not as a
@@ -132,11 +135,10 @@ def load_rules(text: str, path: str) -> GuideRules:
     no_unknown_keys(data, _KEYS, fail)
     patterns = {key: _strings(data, key, fail) for key in _PATTERN_LISTS}
     for key, values in patterns.items():
-        for i, pattern in enumerate(values):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise fail(f"{key} pattern {pattern!r} is not a valid regular expression ({exc})", key, i) from None
+        for i, pattern in enumerate(values):  # one by one, so that the error names the pattern's line
+            problem = saferegex.check(pattern)
+            if problem:
+                raise fail(f"{key} pattern {pattern[:60]!r} {problem}", key, i)
     defaults = GuideRules()
     return GuideRules(
         furniture=tuple(patterns["furniture"]),
@@ -150,14 +152,6 @@ def load_rules(text: str, path: str) -> GuideRules:
 
 
 # Helper functions
-
-
-def _one_pattern(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
-
-
-def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
-    return pattern is not None and pattern.search(text) is not None
 
 
 Fail = Callable[..., ExplainerError]

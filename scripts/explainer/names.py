@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -31,7 +31,7 @@ from .render import front_matter, render_template
 
 KINDS = {"person": "People", "organisation": "Organisations", "place": "Places"}
 _KEYS = {"name", "kind", "description", "aliases"}
-_WORD_LISTS = ("stop", "connectors", "joiners", "heads", "possessive_parts", "not_alone", "title_words")
+_WORD_LISTS = ("stop", "connectors", "joiners", "articles", "heads", "possessive_parts", "not_alone", "title_words")
 
 # A word: letters, digits and the marks found inside names ("People's",
 # "U.S.", "Rolls-Royce", "S&P"). Anything else between two words (a comma, a
@@ -64,6 +64,7 @@ class NameList:
     stop: frozenset[str] = field(default_factory=frozenset)  # never the start or end of a name
     connectors: frozenset[str] = field(default_factory=frozenset)  # "of", "von": inside any name
     joiners: frozenset[str] = field(default_factory=frozenset)  # "and", "for": inside an organisation's name
+    articles: frozenset[str] = field(default_factory=frozenset)  # "the": only in "Bank of the ..."
     heads: frozenset[str] = field(default_factory=frozenset)  # "Bank", "Commission": what makes it one
     possessive_parts: frozenset[str] = field(default_factory=frozenset)  # "People's" in "People's Bank"
     not_alone: frozenset[str] = field(default_factory=frozenset)  # "Chinese": never a name on its own
@@ -304,7 +305,7 @@ def _runs(tokens: Sequence[_Token], names: NameList) -> Iterator[list[_Token]]:
     """Runs of adjacent capitalised words, with connectors and joiners between them."""
     run: list[_Token] = []
     for token in tokens:
-        inner = token.word in names.connectors or token.word in names.joiners
+        inner = token.word in names.connectors or token.word in names.joiners or token.word in names.articles
         if run and not token.joined:
             yield run
             run = []
@@ -343,32 +344,37 @@ def _pieces(tokens: Sequence[_Token], names: NameList, ordinary: set[str]) -> It
 
 
 def _split_joiners(part: list[_Token], names: NameList) -> Iterator[list[_Token]]:
-    if not part:
-        return
-    joiners = [i for i, t in enumerate(part) if t.word in names.joiners]
-    if (
-        not joiners
-        or part[0].word in names.heads
-        or part[-1].word in names.heads
-        or all(i > 0 and part[i - 1].word in names.heads for i in joiners)
-    ):
-        yield part
-        return
+    """Split ``part`` at each article, then each joiner, that no head word allows."""
+
+    def articles_allowed(piece: list[_Token], i: int) -> bool:  # "Central Bank of the UAE"
+        return i >= 2 and piece[i - 1].word in names.connectors and piece[i - 2].word in names.heads
+
+    def joiner_allowed(piece: list[_Token], i: int) -> bool:  # "Bank for ...", "... and Reform Commission"
+        heads = names.heads
+        return piece[0].word in heads or piece[-1].word in heads or piece[i - 1].word in heads
+
+    for piece in _split(part, names.articles, articles_allowed, names):
+        yield from _split(piece, names.joiners, joiner_allowed, names)
+
+
+def _split(
+    part: list[_Token], words: frozenset[str], allowed: Callable[[list[_Token], int], bool], names: NameList
+) -> Iterator[list[_Token]]:
     piece: list[_Token] = []
-    for token in part:
-        if token.word in names.joiners:
-            if stripped := _strip(piece, names):
-                yield stripped
-            piece = []
-        else:
+    for i, token in enumerate(part):
+        if token.word not in words or allowed(part, i):
             piece.append(token)
+            continue
+        if stripped := _strip(piece, names):
+            yield stripped
+        piece = []
     if stripped := _strip(piece, names):
         yield stripped
 
 
 def _strip(part: list[_Token], names: NameList) -> list[_Token]:
-    """Without connectors or joiners at either end."""
-    inner = names.connectors | names.joiners
+    """Without connectors, joiners or articles at either end."""
+    inner = names.connectors | names.joiners | names.articles
     while part and part[0].word in inner:
         part = part[1:]
     while part and part[-1].word in inner:

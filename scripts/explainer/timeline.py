@@ -39,7 +39,7 @@ _NUMBER = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|[0-9]{1,2})
 _PREP = r"(?i:in|since|until|by|from|during|through|before|after|on|of|early|late|mid-?)"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _CANDIDATE = re.compile(
-    rf"(?<![\w$£€.,/-])(?:(?P<prep>{_PREP})\s+)?(?:"
+    rf"(?<![\w$£€.,/-])(?:(?P<prep>{_PREP})(?:\s+|(?<=-)))?(?:"
     rf"(?P<day>{_DAY}\s+{_MONTH},?\s+{_YEAR}|{_MONTH}\s+{_DAY},?\s+{_YEAR})"
     rf"|(?P<month>{_MONTH},?\s+{_YEAR})"
     rf"|(?P<month_rel>{_MONTH}\s+(?:of\s+)?(?i:this|last|next)\s+year|(?i:this|last|next)\s+{_MONTH})"
@@ -95,10 +95,13 @@ def collect(articles: Sequence[Article], rules: GuideRules = _PLAIN) -> Timeline
     for article in articles:
         base = article.meta.published
         for sentence in body_sentences(article, rules):
-            for match in _candidates(sentence.text):
+            month_end = -1  # where the last month phrase ended: "in May and June"
+            for match in _undatelined(sentence.text):
                 kind = str(match.lastgroup)  # the kind's group closes last (after "prep")
-                if kind == "bare_month" and not match.group("prep"):
+                if kind == "bare_month" and not match.group("prep") and not _listed(sentence.text, month_end, match):
                     continue  # "May" alone is too often the verb or a name
+                if kind in {"bare_month", "month", "month_rel"}:
+                    month_end = match.end()
                 if kind == "weekday" and not _dated_weekday(match, sentence.text):
                     continue  # "Friday" alone may be "Black Friday"; "on Friday" is a day
                 phrase = match.group().strip()
@@ -151,6 +154,38 @@ def report(timeline: Timeline) -> dict[str, object]:
 
 
 # Helper functions
+
+# Between two months of one phrase: "in May and June", "from May to July".
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|to|through|until)|[-–])\s*")
+
+
+def _listed(text: str, month_end: int, match: re.Match[str]) -> bool:
+    """A month right after another month phrase ("in May and June"), and not
+    the start of a name ("in May, and June Wu said")."""
+    if month_end < 0 or _LIST_GAP.fullmatch(text, month_end, match.start()) is None:
+        return False
+    following = text[match.end() :].split()
+    return not (following and following[0][:1].isupper())
+
+
+# An inline dateline opening a wire story: "XINING, June 10 (Harbour Press) - ".
+_DATELINE = re.compile(r"[A-Z][A-Z.'’ -]{1,40},\s+[^()–—]{3,30}?\s*(?:\([^)]{1,40}\)\s*)?[-–—]\s")
+
+
+def _undatelined(text: str) -> list[re.Match[str]]:
+    """The date phrases of a sentence, less its dateline's date when the
+    sentence dates its event too ("XINING, June 10 (Agency) - ... a notice
+    dated Wednesday": the story was filed on the 10th, the event is the 9th),
+    unless it says the news is "today". A dateline alone dates the sentence."""
+    found = list(_candidates(text))
+    dateline = _DATELINE.match(text)
+    if dateline is None or _TODAY.search(text, dateline.end()):
+        return found  # "SINGAPORE, Oct. 14, 2021 - X today published ...": the dateline dates the news
+    rest = [m for m in found if m.start() >= dateline.end()]
+    return rest or found
+
+
+_TODAY = re.compile(r"\b(?i:today)\b")
 
 
 # Where a date phrase can start: a number, a month or a time word; or a
@@ -241,7 +276,12 @@ def _dated_weekday(match: re.Match[str], text: str) -> bool:
         return True
     before = text[: match.start()].split()
     after = text[match.end() :].split()
+    if before and before[-1].casefold() in _HABITUAL:
+        return False  # "every Friday": a habit, not a day
     return not (before and before[-1][:1].isupper()) and not (after and after[0][:1].isupper())
+
+
+_HABITUAL = frozenset({"every", "each"})
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
