@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from . import timeline
 from .bodytext import GuideRules, load_rules
 from .glossary import Term, abbreviations_file, glossary_page, load_glossary
+from .mentions import PageLink
 from .model import ClassifiedArticle, Page, SiteConfig
-from .names import NameList, load_names, whos_who_page
+from .names import NameList, load_names, whos_who_mentions, whos_who_page
 from .sections import fits
 
 
@@ -52,15 +53,38 @@ def build(
     classified: Sequence[ClassifiedArticle], config: SiteConfig, pages: Sequence[Page], data: GuideData
 ) -> Guides:
     """The guide pages for ``classified``; ``pages`` are the site's other pages."""
-    fitting = [c for c in classified if fits(c, config.min_matched_share)]
-    events = timeline.collect([c.article for c in fitting], data.rules)
-    glossary_forms = [form for term in data.glossary for form in term.forms]
+    events = timeline_of(classified, config, data)
     made = (
         glossary_page(data.glossary, classified, config, pages),
-        whos_who_page(data.names, fitting, config, pages, known=glossary_forms, rules=data.rules),
+        whos_who_page(data.names, feeding(classified, config), config, pages, _glossary_forms(data), data.rules),
     )
     return Guides(
         pages=(*timeline.timeline_pages(events), *(page for page in made if page is not None)),
         includes=(abbreviations_file(data.glossary),),
         report={"timeline": timeline.report(events)},
     )
+
+
+def feeding(classified: Sequence[ClassifiedArticle], config: SiteConfig) -> list[ClassifiedArticle]:
+    """The articles the Timeline and Who's who read: those that fit the topics."""
+    return [c for c in classified if fits(c, config.min_matched_share)]
+
+
+def timeline_of(classified: Sequence[ClassifiedArticle], config: SiteConfig, data: GuideData) -> timeline.Timeline:
+    """The Timeline's events, as :func:`build` makes them (for tools that measure it)."""
+    return timeline.collect([c.article for c in feeding(classified, config)], data.rules)
+
+
+def whos_who_of(
+    classified: Sequence[ClassifiedArticle], config: SiteConfig, pages: Sequence[Page], data: GuideData
+) -> dict[str, tuple[PageLink, ...]]:
+    """Every name Who's who lists, with the pages that mention it, as
+    :func:`build` finds them (for tools that measure it)."""
+    mentions, _ = whos_who_mentions(
+        data.names, feeding(classified, config), config, pages, _glossary_forms(data), data.rules
+    )
+    return {name: links for name, links in mentions.items() if links}
+
+
+def _glossary_forms(data: GuideData) -> list[str]:
+    return [form for term in data.glossary for form in term.forms]

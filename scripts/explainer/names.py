@@ -193,11 +193,7 @@ def whos_who_page(
 ) -> Page | None:
     """The Who's who page: curated names by kind, then other names found.
     Only names the body sentences mention are listed; None if there are none."""
-    curated = {form: n.name for n in names.names for form in (n.name, *n.aliases)}
-    others = detect(classified, [*curated, *known], names, rules)
-    keys = {**curated, **{name: name for name in others}}
-    body = [_body_only(c, rules) for c in classified]
-    mentions = find_mentions(keys, body, pages, [t.slug for t in config.topics], headings=False)
+    mentions, others = whos_who_mentions(names, classified, config, pages, known, rules)
     sections = []
     for kind, heading in KINDS.items():
         entries = [
@@ -216,6 +212,23 @@ def whos_who_page(
         edit="config/names.yml",
     )
     return Page("whos-who.md", render_template("whos_who.md.j2", front_matter=front, sections=sections, other=other))
+
+
+def whos_who_mentions(
+    names: NameList,
+    classified: Sequence[ClassifiedArticle],
+    config: SiteConfig,
+    pages: Sequence[Page],
+    known: Iterable[str] = (),
+    rules: GuideRules = _PLAIN,
+) -> tuple[dict[str, tuple[PageLink, ...]], tuple[str, ...]]:
+    """Every name Who's who lists (curated or found), with the pages whose
+    body sentences mention it; and the names found, in order."""
+    curated = {form: n.name for n in names.names for form in (n.name, *n.aliases)}
+    others = detect(classified, [*curated, *known], names, rules)
+    keys = {**curated, **{name: name for name in others}}
+    body = [_body_only(c, rules) for c in classified]
+    return find_mentions(keys, body, pages, [t.slug for t in config.topics], headings=False), others
 
 
 def listed_names(
