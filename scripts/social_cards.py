@@ -58,19 +58,25 @@ def save_card(target: Path, title: str, description: str, site_name: str, cache:
     if _valid(cached):
         shutil.copyfile(cached, target)
         return False
-    buffer = io.BytesIO()
-    card(title, description, site_name).save(buffer, format="PNG")
-    target.write_bytes(buffer.getvalue())
+    data = encode(card(title, description, site_name))
+    target.write_bytes(data)
     try:
         if not cache.is_symlink() and not cache.parent.is_symlink():
             cache.mkdir(parents=True, exist_ok=True)
             temp = cache / f".{name}.tmp"
             temp.unlink(missing_ok=True)
-            temp.write_bytes(buffer.getvalue())
+            temp.write_bytes(data)
             os.replace(temp, cached)
     except OSError:
         pass  # a cache that cannot be written only costs time
     return True
+
+
+def encode(image: Image.Image) -> bytes:
+    """PNG bytes; zlib level 3 costs half of the default's time for a few KB more."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=3)
+    return buffer.getvalue()
 
 
 def _valid(path: Path) -> bool:
@@ -96,23 +102,39 @@ def card_path(url: str) -> str:
 
 
 def card(title: str, description: str, site_name: str) -> Image.Image:
-    """The card: site name, page title and description on the site's colour."""
-    image = Image.new("RGB", SIZE, INDIGO)
+    """The card: site name, page title and description on the site's colour.
+
+    Every colour on the card lies between the background and white, so it is
+    drawn as one channel of "how light" and shown through a palette of that
+    ramp: a third of the pixels to compress, at the same look."""
+    image = Image.new("L", SIZE, 0)
     draw = ImageDraw.Draw(image)
     small = ImageFont.load_default(size=34)
     big = ImageFont.load_default(size=72)
     body = ImageFont.load_default(size=36)
-    draw.text((80, 70), _unescape(site_name), font=small, fill=SOFT)
+    soft, white = _SOFT_LEVEL, 255
+    draw.text((80, 70), _unescape(site_name), font=small, fill=soft)
     y = 170
     for line in textwrap.wrap(_unescape(title), width=28)[:3]:
-        draw.text((80, y), line, font=big, fill=WHITE)
+        draw.text((80, y), line, font=big, fill=white)
         y += 88
     y += 20
     for line in textwrap.wrap(_unescape(description), width=58)[:4]:
-        draw.text((80, y), line, font=body, fill=SOFT)
+        draw.text((80, y), line, font=body, fill=soft)
         y += 48
-    draw.rectangle((0, SIZE[1] - 16, SIZE[0], SIZE[1]), fill=SOFT)
+    draw.rectangle((0, SIZE[1] - 16, SIZE[0], SIZE[1]), fill=soft)
+    image = Image.frombytes("P", SIZE, image.tobytes())
+    image.putpalette(_RAMP)
     return image
+
+
+def _ramp() -> list[int]:
+    """256 colours from the background (0) to white (255)."""
+    return [round(a + (b - a) * i / 255) for i in range(256) for a, b in zip(INDIGO, WHITE, strict=True)]
+
+
+_RAMP = _ramp()
+_SOFT_LEVEL = 216  # the ramp's colour nearest SOFT
 
 
 def _unescape(text: str) -> str:

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000/")
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from social_cards import card, save_card  # noqa: E402
+from social_cards import card, encode, save_card  # noqa: E402
 
 
 class _Head(HTMLParser):
@@ -89,7 +89,7 @@ def test_a_card_is_drawn_only_when_its_title_or_description_changes(tmp_path: Pa
     drawn = out.read_bytes()
     out.unlink()
     assert save_card(out, "IP tracking", "Records.", "Site", cache) is False  # copied from the cache
-    assert out.read_bytes() == drawn == _save(card("IP tracking", "Records.", "Site"))
+    assert out.read_bytes() == drawn == encode(card("IP tracking", "Records.", "Site"))
     assert save_card(out, "IP tracking", "Other records.", "Site", cache) is True  # description changed
     # A planted entry that is not a card of the right size, or a link, is drawn again.
     for entry in cache.glob("*.png"):
