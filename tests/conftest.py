@@ -32,6 +32,12 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/fixtures/golden/ from today's output"
+    )
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh copy of the project, safe to generate into and build."""
