@@ -35,7 +35,7 @@ from typing import Any
 
 from .layout import ends_sentence
 from .model import BlockThresholds, BoilerplateRules, FurnitureKind, SourceMeta, TextBlock
-from .saferegex import AnyFullMatch
+from .saferegex import AnyFullMatch, BadPattern, FullMatchSet
 
 BODY, SENTENCE, FRAGMENT = "body", "sentence", "fragment"
 _GOOD, _BAD = "good", "bad"
@@ -78,29 +78,25 @@ class Furniture:
         self._exact: dict[str, str] = {}
         for line in rules.lines:
             self._exact.setdefault(normal(line), "other")
-        self._strong: list[tuple[str, AnyFullMatch]] = []
-        self._weak: list[tuple[str, AnyFullMatch]] = []
-        self._cues: list[tuple[str, AnyFullMatch]] = []
+        self.labels: dict[str, tuple[str, str]] = {
+            "other": ("other line", "other lines"),
+            "override": ("line dropped by the article's front matter", "lines dropped by the article's front matter"),
+        }
         self._near: dict[str, frozenset[str]] = {}
-        self._opens: list[tuple[str, str, AnyFullMatch]] = []
         self._words: list[tuple[str, frozenset[str]]] = []
-        self.labels: dict[str, tuple[str, str]] = {"other": ("other line", "other lines")}
+        self._until: dict[str, str] = {}
         for kind in rules.kinds:
             self.labels[kind.name] = kind.label
             for line in kind.lines:
                 self._exact.setdefault(normal(line), kind.name)
-            if kind.patterns:
-                self._strong.append((kind.name, _union(kind.patterns)))
-            if kind.weak:
-                self._weak.append((kind.name, _union(kind.weak)))
-            if kind.cues:
-                self._cues.append((kind.name, _union(kind.cues)))
-            self._near[kind.name] = frozenset(kind.near or (kind.name,))
-            if kind.opens:
-                self._opens.append((kind.name, kind.until, _union(kind.opens)))
             if kind.words:
                 self._words.append((kind.name, frozenset(normal(w) for w in kind.words)))
-        self._legacy = _union(tuple(rules.patterns)) if rules.patterns else None
+            self._near[kind.name] = frozenset(kind.near or (kind.name,))
+            self._until[kind.name] = kind.until
+        # One RE2 set per rule type over every kind's patterns; a match's
+        # index gives its kind (the first kind listed wins).
+        self._sets = {key: _pattern_set(_grouped(rules, key)) for key in ("patterns", "weak", "cues", "opens")}
+        self._legacy = AnyFullMatch([f"(?i:{p})" for p in rules.patterns]) if rules.patterns else None
         self._glue = frozenset(normal(w) for w in rules.glue)
         self._stoplists: dict[str, frozenset[str] | None] = {}
 
@@ -118,9 +114,9 @@ class Furniture:
             return opening[0], "opens"
         if len(_WORD.findall(text)) > self.thresholds.max_words:
             return None
-        for kind, regex in self._strong:
-            if regex(text):
-                return kind, "pattern"
+        kinds = self._match("patterns", text)
+        if kinds:
+            return kinds[0], "pattern"
         tokens = [w for w in _WORD.findall(key) if not w.isdigit()]
         if tokens:
             for kind, words in self._words:
@@ -129,17 +125,19 @@ class Furniture:
         return None
 
     def opening(self, text: str) -> tuple[str, str] | None:
-        for kind, until, regex in self._opens:
-            if regex(text):
-                return kind, until
-        return None
+        kinds = self._match("opens", text)
+        return (kinds[0], self._until[kinds[0]]) if kinds else None
 
     def weak(self, text: str, short: bool = True) -> tuple[str, ...]:
         """The kinds weak rules (or, for a short block, cues) give ``text``."""
         if len(_WORD.findall(text)) > self.thresholds.max_words:
             return ()
-        found = [kind for kind, regex in self._weak + (self._cues if short else []) if regex(text)]
+        found = self._match("weak", text) + (self._match("cues", text) if short else [])
         return tuple(dict.fromkeys(found))
+
+    def _match(self, key: str, text: str) -> list[str]:
+        names, programs = self._sets[key]
+        return [names[i] for i in programs(text)]
 
     def stoplist(self, language: str) -> frozenset[str] | None:
         """jusText's stop words for ``language`` (a code such as "en" or
@@ -180,7 +178,7 @@ class Furniture:
         for item in work:
             marks = {forced[n] for n, _ in item.block.lines if n in forced}
             if False in marks:
-                item.verdict, item.forced = ("other", "override"), True
+                item.verdict, item.forced = ("override", "override"), True
             elif True in marks:
                 item.keep, item.forced, item.strong, item.weak, item.opens = True, True, None, (), None
         self._title_and_people(work, meta)
@@ -211,14 +209,15 @@ class Furniture:
         else:
             shape = FRAGMENT
         strong = known[text] if known is not None and text in known else self.strong(text)
+        opens = self.opening(text) if strong and strong[1] == "opens" else None
         return _Block(
             block=block,
             text=text,
             words=len(words),
             shape=shape,
             strong=strong,
-            weak=() if strong else self.weak(text, short=shape != BODY),
-            opens=self.opening(text),
+            weak=() if strong else self.weak(text, short=len(text) < th.length_high),
+            opens=opens,
         )
 
     def _title_and_people(self, work: list[_Block], meta: SourceMeta) -> None:
@@ -256,7 +255,7 @@ class Furniture:
             elif author and not _STRICT_END.search(item.text) and _names(tokens, author) and item.words <= 12:
                 item.strong, item.keep = ("byline", "author"), False
             elif publisher and tokens == publisher:
-                item.strong, item.keep = ("other", "publisher"), False
+                item.strong, item.keep = ("nav", "publisher"), False  # the masthead
         for i, item in enumerate(work):
             if not (item.title or item.strong == ("headline_repeat", "title")):
                 continue
@@ -384,12 +383,17 @@ class Furniture:
 # Helper functions
 
 
-@functools.lru_cache(maxsize=256)
-def _union(patterns: tuple[str, ...]) -> AnyFullMatch:
-    """Case-insensitive (a pattern may say ``(?-i:[A-Z])``), in linear time.
-    Cached: loading the file compiles each group once to check it, and the
-    classifier then uses the same programs."""
-    return AnyFullMatch([f"(?i:{p})" for p in patterns])
+def _grouped(rules: BoilerplateRules, key: str) -> tuple[tuple[str, str], ...]:
+    """(kind, pattern) for every pattern of type ``key`` ("patterns", "weak"...)."""
+    return tuple((kind.name, pattern) for kind in rules.kinds for pattern in getattr(kind, key))
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern_set(grouped: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], FullMatchSet]:
+    """The kinds, and one RE2 set of their patterns, case-insensitive (a
+    pattern may say ``(?-i:[A-Z])``). Cached: loading the file compiles the
+    sets once to check them, and the classifier then uses the same ones."""
+    return tuple(kind for kind, _ in grouped), FullMatchSet([f"(?i:{p})" for _, p in grouped])
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -444,6 +448,22 @@ def _listed(work: Sequence[_Block], i: int, kinds: Sequence[str]) -> bool:
     """A headline over a timestamp: an item of a list of other stories."""
     nxt = work[i + 1] if i + 1 < len(work) else None
     return bool(nxt and nxt.verdict and nxt.verdict[0] in kinds and nxt.verdict[1] != "section")
+
+
+def summary(removed: Sequence[tuple[str, str]], labels: Mapping[str, tuple[str, str]]) -> str:
+    """ "9 lines removed as boilerplate: 3 bylines and timestamps, 2 captions, 4 related links".
+
+    ``removed`` is (kind, text) per removed line; kinds that share a label
+    are counted together, in the order they first appear."""
+    if not removed:
+        return "no lines removed as boilerplate"
+    counts: dict[tuple[str, str], int] = {}
+    for kind, _ in removed:
+        label = labels.get(kind, (kind.replace("_", " ") + " line", kind.replace("_", " ") + " lines"))
+        counts[label] = counts.get(label, 0) + 1
+    parts = ", ".join(f"{n} {one if n == 1 else many}" for (one, many), n in counts.items())
+    total = len(removed)
+    return f"{total} line{'s' if total != 1 else ''} removed as boilerplate: {parts}"
 
 
 # Loading the rules (config/boilerplate.yml)
@@ -502,22 +522,6 @@ def load_rules(
             raise fail(f"pattern {pattern[:60]!r} is {len(expanded):,} characters long with its words filled in", *at)
         return expanded
 
-    def compiled(group: tuple[str, ...], raw: Sequence[str], *at: str | int) -> tuple[str, ...]:
-        """Check a group of patterns by compiling it; on failure, find the culprit."""
-        try:
-            _union(group)
-        except Exception:  # RE2's error: name the fragment, else the pattern, that does not compile
-            for name, fragment in fragments:
-                problem = saferegex.check(f"(?i:{pieces[name]})", max_length=MAX_EXPANDED)
-                if problem:
-                    raise fail(f"fragment {fragment[:60]!r} {problem}", "fragments", name) from None
-            for i, (pattern, source) in enumerate(zip(group, raw, strict=True)):
-                problem = saferegex.check(f"(?i:{pattern})", max_length=MAX_EXPANDED)
-                if problem:
-                    raise fail(f"pattern {source[:60]!r} {problem}", *at, i) from None
-            raise fail("these patterns do not compile together", *at) from None
-        return group
-
     fragments: list[tuple[str, str]] = []
     for name, fragment in mapping(data.get("fragments"), "fragments").items():
         if not _NAME.match(name) or not isinstance(fragment, str) or not fragment.strip():
@@ -526,6 +530,7 @@ def load_rules(
         fragments.append((name, fragment))
 
     kinds = []
+    sources: list[tuple[str, tuple[str | int, ...]]] = []  # each pattern as written, and where
     for name, raw in mapping(data.get("kinds"), "kinds").items():
         if not _NAME.match(name):
             raise fail(f"kind name {name!r} must be lower-case letters, digits and '_'", "kinds", name)
@@ -542,8 +547,8 @@ def load_rules(
         groups = {}
         for key in ("patterns", "weak", "cues", "opens"):
             raw_patterns = strings(spec.get(key), "kinds", name, key)
-            group = tuple(expand(p, "kinds", name, key, i) for i, p in enumerate(raw_patterns))
-            groups[key] = compiled(group, raw_patterns, "kinds", name, key) if group else ()
+            groups[key] = tuple(expand(p, "kinds", name, key, i) for i, p in enumerate(raw_patterns))
+            sources.extend((p, ("kinds", name, key, i)) for i, p in enumerate(raw_patterns))
         kinds.append(
             FurnitureKind(
                 name=name,
@@ -558,6 +563,19 @@ def load_rules(
                 near=strings(spec.get("near"), "kinds", name, "near") or (name,),
             )
         )
+    rules_so_far = BoilerplateRules(lines=(), patterns=(), kinds=tuple(kinds))
+    for key in ("patterns", "weak", "cues", "opens"):  # compile each set now: a bad pattern names its line
+        grouped = _grouped(rules_so_far, key)
+        try:
+            _pattern_set(grouped)
+        except BadPattern as bad:
+            pattern = grouped[bad.index][1]
+            written, at = next((w, a) for w, a in sources if expand(w) == pattern)
+            for fragment_name, fragment in fragments:  # a broken fragment breaks every pattern using it
+                problem = saferegex.check(f"(?i:{pieces[fragment_name]})", max_length=MAX_EXPANDED)
+                if problem:
+                    raise fail(f"fragment {fragment[:60]!r} {problem}", "fragments", fragment_name) from None
+            raise fail(f"pattern {written[:60]!r} {bad}", *at) from None
     known_kinds = {k.name for k in kinds} | {"other", "end"}
     for kind in kinds:
         for i, other in enumerate(kind.near):
