@@ -492,3 +492,21 @@ def test_a_saved_page_keeps_its_standfirst_and_loses_related_links_and_the_bio()
         "Ether slides as traders brace for rules": "related",
         "What the mining ban means for landlords": "related",
     }
+
+
+def test_tables_are_not_menus() -> None:
+    table = "<table><tr><th>Province</th><th>Share</th></tr><tr><td>Xinjiang</td><td>35.8%</td></tr>" + (
+        "<tr><td>Sichuan</td><td>10.3%</td></tr></table>"
+    )
+    page = PAGE.format(BODY_1, BODY_2 + "</p>" + table + "<p>" + BODY_3, "It is the toughest move yet.")
+    result = judge(page, path="sources/page.html")
+    assert "Xinjiang · 35.8%" in result.paragraphs and "Sichuan · 10.3%" in result.paragraphs
+    copied = judge(article(BODY_1, "Xinjiang    35.8%    2020", "Sichuan    10.3%    2020", BODY_2))
+    assert copied.paragraphs == [BODY_1, "Xinjiang 35.8% 2020", "Sichuan 10.3% 2020", BODY_2]
+
+
+def test_text_without_spaces_between_words_is_judged_too() -> None:
+    body = "中国人民银行表示，数字人民币将继续在更多城市试点。"
+    quote = '他说:"没有地方可去了。"'
+    result = judge(article(body, "Advertisement", quote, "Share this article", title="数字人民币试点扩大"))
+    assert result.paragraphs == [body, quote]

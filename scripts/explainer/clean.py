@@ -98,7 +98,7 @@ def _in_columns(raw: str) -> bool:
     cells = _COLUMN_GAP.split(raw.strip())
     return (
         len(cells) >= 3
-        and all(len(cell.split()) <= 4 for cell in cells)
+        and all(len(cell.split()) <= 4 and not any(c.isdigit() for c in cell) for cell in cells)  # not a table
         and not any(cell.endswith((".", "!", "?")) for cell in cells[:-1])
     )
 

@@ -40,7 +40,7 @@ from .saferegex import AnyFullMatch, BadPattern, FullMatchSet
 BODY, SENTENCE, FRAGMENT = "body", "sentence", "fragment"
 _GOOD, _BAD = "good", "bad"
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
-_STRICT_END = re.compile(r"(?:[.!…][\"')\]»]*|[.!?…][\"')\]»]+)$")
+_STRICT_END = re.compile(r"(?:[.!…。！][\"')\]»」』]*|[.!?…。！？][\"')\]»」』]+)$")
 _SEPARATORS = re.compile(r"\s*[|–—:·•]\s*|\s+-\s+")
 MAX_TITLE_CHARS = 300
 Verdict = tuple[str, str]  # (kind, rule) of a removed block
@@ -204,7 +204,7 @@ class Furniture:
         density = sum(w in stop for w in words) / len(words) if stop is not None and words else None
         if len(text) >= th.length_low and (density >= th.stopwords_low if density is not None else ends_sentence(text)):
             shape = BODY
-        elif ends_sentence(text) and len(words) >= 3 and (text[:1].isupper() or not text[:1].isalpha()):
+        elif ends_sentence(text) and (len(words) >= 3 or len(text) >= 12) and not text[:1].islower():
             shape = SENTENCE
         else:
             shape = FRAGMENT

@@ -24,7 +24,7 @@ _MD_ITEM = re.compile(r"^(?:[-*+•◦▪]|\d{1,3}[.)])\s+")
 _MD_QUOTE = re.compile(r"^>\s?")
 _BULLET = re.compile(r"^[-*•◦▪]\s+")  # .txt: the marker goes, the item stays
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s+\S")  # .txt: the number is part of the text ("2. Then...")
-_SENTENCE_END = re.compile(r"[.!?…:;][\"')\]»”’]*$")
+_SENTENCE_END = re.compile(r"[.!?…:;。！？；：][\"')\]»”’」』]*$")
 
 # Hard-wrapped text: of the lines followed by another line of their block, this
 # share at least is longer than WRAP_FULL of the longest, and this share does

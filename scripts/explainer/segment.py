@@ -19,7 +19,7 @@ MAX_TITLE_CHARS = 300
 # Longer than any news article (the longest long reads are ~40,000 words): a
 # bigger file is a mistake, and would give a page too big to load or index.
 MAX_ARTICLE_CHARS = 1_000_000
-_FINAL_PUNCTUATION = tuple(".!?,;:…\"'")
+_FINAL_PUNCTUATION = tuple(".!?,;:…\"'。！？，；：」』")
 STANDFIRST_WORDS = 8
 
 
@@ -70,7 +70,8 @@ def segment(doc: CleanDocument) -> Article:
     heading: str | None = None
     number = count = 0
     for i, raw in enumerate(raw_blocks):
-        if _is_heading(raw, raw_blocks[i + 1] if i + 1 < len(raw_blocks) else None, source.format, number == 0):
+        neighbours = (raw_blocks[i - 1] if i else None, raw_blocks[i + 1] if i + 1 < len(raw_blocks) else None)
+        if _is_heading(raw, *neighbours, source.format, number == 0):
             heading = raw.text
             blocks.append(Heading(text=heading))
             continue
@@ -96,16 +97,21 @@ def segment(doc: CleanDocument) -> Article:
 # Helper functions
 
 
-def _is_heading(block: TextBlock, following: TextBlock | None, fmt: str, first: bool) -> bool:
+def _is_heading(
+    block: TextBlock, previous: TextBlock | None, following: TextBlock | None, fmt: str, first: bool
+) -> bool:
     """A subheading: a short line without final punctuation that introduces
-    body text (a paragraph or a list after it, not another such line). At the
-    top of the article, a line of many words is the standfirst, not a heading."""
+    body text (a paragraph or a list after it, not another such line); a run
+    of such lines is a list or a table. At the top of the article, a line of
+    many words is the standfirst, not a heading."""
     standfirst = first and len(block.text.split()) >= STANDFIRST_WORDS
     if block.role == "heading":
         return not standfirst  # a saved page's subtitle is often an <h2>
     if fmt == "markdown" or block.role != "paragraph" or following is None or following.role == "heading":
         return False
     if len(block.lines) != 1 or not _heading_like(block.text) or standfirst:
+        return False
+    if previous is not None and previous.role == "paragraph" and _heading_like(previous.text):
         return False
     return following.role == "item" or not _heading_like(following.text)
 
