@@ -93,9 +93,10 @@ class Furniture:
                 self._words.append((kind.name, frozenset(normal(w) for w in kind.words)))
             self._near[kind.name] = frozenset(kind.near or (kind.name,))
             self._until[kind.name] = kind.until
-        # One RE2 set per rule type over every kind's patterns; a match's
-        # index gives its kind (the first kind listed wins).
-        self._sets = {key: _pattern_set(_grouped(rules, key)) for key in ("patterns", "weak", "cues", "opens")}
+        # One RE2 set over every kind's patterns of every type: one pass per
+        # block; a match's index gives its type and kind (the first kind listed wins).
+        self._set = _pattern_set(tuple((f"{key} {kind}", p) for key in _TYPES for kind, p in _grouped(rules, key)))
+        self._seen: dict[str, dict[str, list[str]]] = {}
         self._legacy = AnyFullMatch([f"(?i:{p})" for p in rules.patterns]) if rules.patterns else None
         self._glue = frozenset(normal(w) for w in rules.glue)
         self._stoplists: dict[str, frozenset[str] | None] = {}
@@ -136,8 +137,18 @@ class Furniture:
         return tuple(dict.fromkeys(found))
 
     def _match(self, key: str, text: str) -> list[str]:
-        names, programs = self._sets[key]
-        return [names[i] for i in programs(text)]
+        """The kinds whose rules of type ``key`` match ``text``, in order."""
+        found = self._seen.get(text)
+        if found is None:
+            if len(self._seen) > 20_000:
+                self._seen.clear()
+            names, programs = self._set
+            found = {}
+            for i in programs(text):
+                kind_key, kind = names[i].split(" ", 1)
+                found.setdefault(kind_key, []).append(kind)
+            self._seen[text] = found
+        return found.get(key, [])
 
     def stoplist(self, language: str) -> frozenset[str] | None:
         """jusText's stop words for ``language`` (a code such as "en" or
@@ -383,6 +394,9 @@ class Furniture:
 # Helper functions
 
 
+_TYPES = ("patterns", "weak", "cues", "opens")
+
+
 def _grouped(rules: BoilerplateRules, key: str) -> tuple[tuple[str, str], ...]:
     """(kind, pattern) for every pattern of type ``key`` ("patterns", "weak"...)."""
     return tuple((kind.name, pattern) for kind in rules.kinds for pattern in getattr(kind, key))
@@ -564,8 +578,8 @@ def load_rules(
             )
         )
     rules_so_far = BoilerplateRules(lines=(), patterns=(), kinds=tuple(kinds))
-    for key in ("patterns", "weak", "cues", "opens"):  # compile each set now: a bad pattern names its line
-        grouped = _grouped(rules_so_far, key)
+    grouped = tuple((f"{key} {kind}", p) for key in _TYPES for kind, p in _grouped(rules_so_far, key))
+    if grouped:  # compile the set now (the classifier reuses it): a bad pattern names its line
         try:
             _pattern_set(grouped)
         except BadPattern as bad:
