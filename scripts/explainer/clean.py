@@ -1,6 +1,8 @@
-"""Clean: drop web boilerplate and normalise whitespace, quotes and Unicode.
+"""Clean: normalise whitespace, quotes and Unicode, and drop web furniture.
 
-Every removed line is kept (with its line number) for the report, so nothing
+The text is laid out in blocks (:mod:`layout`) and each block judged by the
+furniture classifier (:mod:`furniture`). Every removed line is kept, with its
+line number and the kind of furniture it was taken for, for the report: nothing
 disappears silently.
 """
 
@@ -8,10 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 
-from .model import BoilerplateRules, CleanDocument, RemovedLine, SourceDocument
-from .saferegex import AnyFullMatch
+from . import layout
+from .errors import ExplainerError
+from .furniture import Furniture, Verdict, normal
+from .model import BoilerplateRules, CleanDocument, RemovedLine, SourceDocument, TextBlock
 
 # Invisible characters that only hide or reorder text: zero-width spaces, word
 # joiners, soft hyphens and bidirectional overrides ("Trojan Source" tricks).
@@ -33,19 +36,20 @@ _QUOTES = str.maketrans(
 )
 _SPACES = re.compile(r"[^\S\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_COLUMN_GAP = re.compile(r"(?: {2,}|\t)\s*")
+_MARKERS = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+•◦▪]\s+|\d{1,3}[.)]\s+)")  # Markdown and list markers
 
 
 class BoilerplateMatcher:
-    """Compiled boilerplate rules: exact lines (a set) and patterns (RE2,
-    linear time: the patterns are data a pull request can change)."""
+    """Compiled boilerplate rules: exact lines, patterns (RE2, linear time: the
+    patterns are data a pull request can change) and the block classifier."""
 
     def __init__(self, rules: BoilerplateRules):
-        self._exact = frozenset(" ".join(line.casefold().split()) for line in rules.lines)
-        self._patterns = AnyFullMatch([f"(?i:{p})" for p in rules.patterns])
+        self.furniture = Furniture(rules)
 
     def matches(self, line: str) -> bool:
-        folded = line.casefold()
-        return folded in self._exact or self._patterns(folded)
+        """Would a strong rule remove this line, wherever it is?"""
+        return self.furniture.strong(line) is not None
 
 
 def normalise_line(line: str) -> str:
@@ -56,20 +60,69 @@ def normalise_line(line: str) -> str:
 
 
 def clean(source: SourceDocument, matcher: BoilerplateMatcher) -> CleanDocument:
-    """Normalise every line and drop those that match a boilerplate rule."""
-    kept: list[tuple[int, str]] = []
+    """Normalise every line, lay the text out in blocks and drop the blocks
+    the furniture classifier (and the article's own overrides) remove."""
+    raw_lines = source.body.split("\n")
+    numbered = [(n, normalise_line(raw)) for n, raw in enumerate(raw_lines, start=source.first_body_line)]
+    menus = {n for n, raw in enumerate(raw_lines, start=source.first_body_line) if _in_columns(raw)}
+    forced = _overrides(source, numbered)
+    known: dict[str, Verdict | None] = {}
+    alone: set[int] = set()  # lines a rule removes (or an override names): never joined to others
+    for number, line in numbered:
+        if line:
+            if line not in known:
+                known[line] = matcher.furniture.strong(line)
+            if known[line] or number in forced:
+                alone.add(number)
+    blocks = layout.blocks(numbered, source.format == "markdown", alone)
+    verdicts = matcher.furniture.classify(blocks, source.meta, forced, known, menus)
+    kept: list[TextBlock] = []
     removed: list[RemovedLine] = []
-    for number, raw in _numbered(source.body.split("\n"), source.first_body_line):
-        line = normalise_line(raw)
-        if line and matcher.matches(line):
-            removed.append(RemovedLine(line=number, text=line))
-            line = ""
-        if line or (kept and kept[-1][1]):  # keep one blank line between blocks
-            kept.append((number, line))
-    while kept and not kept[-1][1]:
-        kept.pop()
-    return CleanDocument(source=source, lines=tuple(kept), removed=tuple(removed))
+    for block, verdict in zip(blocks, verdicts, strict=True):
+        if verdict is None:
+            kept.append(block)
+        else:
+            kind, rule = verdict
+            removed.extend(RemovedLine(line=n, text=text, kind=kind, rule=rule) for n, text in block.lines)
+    lines: list[tuple[int, str]] = []
+    for block in kept:
+        if lines:
+            lines.append((lines[-1][0] + 1, ""))  # one blank line between blocks
+        lines.extend(block.lines)
+    return CleanDocument(source=source, lines=tuple(lines), removed=tuple(removed), blocks=tuple(kept))
 
 
-def _numbered(lines: Iterable[str], start: int) -> Iterable[tuple[int, str]]:
-    return enumerate(lines, start=start)
+def _in_columns(raw: str) -> bool:
+    """A line of three or more short cells apart by runs of spaces or tabs
+    ("NEWS   SPORT   MONEY"): a menu or tab bar as a browser copies it."""
+    cells = _COLUMN_GAP.split(raw.strip())
+    return (
+        len(cells) >= 3
+        and all(len(cell.split()) <= 4 and not any(c.isdigit() for c in cell) for cell in cells)  # not a table
+        and not any(cell.endswith((".", "!", "?")) for cell in cells[:-1])
+    )
+
+
+def _overrides(source: SourceDocument, numbered: list[tuple[int, str]]) -> dict[int, bool]:
+    """Line number -> keep (True) or drop (False), from the article's
+    ``boilerplate: {keep: [...], drop: [...]}``. An entry ending in "..."
+    matches the lines that start with it; one matching no line is an error."""
+    forced: dict[int, bool] = {}
+    if not source.meta.boilerplate:
+        return forced
+    variants = [(n, {normal(line), normal(_MARKERS.sub("", line))}) for n, line in numbered if line]
+    for entry in source.meta.boilerplate:
+        target = normal(normalise_line(entry.text))
+        prefix = target.endswith(("...", "…"))
+        target = target.rstrip(".…").rstrip() if prefix else target
+        hits = [n for n, texts in variants if any(t.startswith(target) if prefix else t == target for t in texts)]
+        if not hits:
+            which = "keep" if entry.keep else "drop"
+            raise ExplainerError(
+                f"boilerplate {which}: {entry.text[:60]!r} is not a line of {source.path}"
+                " (write the line as it is in the article, or end it with '...')",
+                path=entry.path,
+                line=entry.line,
+            )
+        forced.update(dict.fromkeys(hits, entry.keep))
+    return forced

@@ -101,6 +101,8 @@ def generate(
                     " not shown"
                 )
         if not quiet:
+            for article in _boilerplate_lines(data, outcome.fresh):
+                _echo(article)
             _echo(f"{outcome.summary} in {paths.docs}")
 
 
@@ -165,6 +167,17 @@ def _echo(text: str) -> None:
 
 def _note(text: str) -> None:
     _echo(f"note: {text}")
+
+
+def _boilerplate_lines(report: dict[str, Any], fresh: tuple[str, ...]) -> list[str]:
+    """One line per new or changed article: what was removed as boilerplate."""
+    wanted = set(fresh)
+    articles = report.get("articles")
+    return [
+        f"{a.get('source')}: {a.get('boilerplate')}"
+        for a in (articles if isinstance(articles, list) else [])
+        if isinstance(a, dict) and a.get("source") in wanted and isinstance(a.get("boilerplate"), str)
+    ]
 
 
 def _strings(value: object) -> list[str]:

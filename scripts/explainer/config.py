@@ -10,7 +10,7 @@ import math
 import re
 from typing import Any
 
-from . import saferegex, yamldata
+from . import furniture, saferegex, yamldata
 from .errors import ExplainerError
 from .model import BoilerplateRules, Signal, SiteConfig, Topic
 
@@ -103,7 +103,8 @@ def _signals(raw: Any, fail: Any, i: int) -> tuple[Signal, ...]:
 
 
 def load_boilerplate(text: str, path: str) -> BoilerplateRules:
-    """Parse the boilerplate file: ``lines`` (exact) and ``patterns`` (regex)."""
+    """Parse the boilerplate file: ``lines`` (exact), ``patterns`` (regex) and
+    the typed furniture rules (see :func:`furniture.load_rules`)."""
     data, lines = yamldata.load(text, path)
 
     def fail(message: str, *at: str | int) -> ExplainerError:
@@ -111,7 +112,7 @@ def load_boilerplate(text: str, path: str) -> BoilerplateRules:
 
     if not isinstance(data, dict):
         raise fail("expected a mapping with 'lines' and 'patterns'")
-    no_unknown_keys(data, {"lines", "patterns"}, fail)
+    no_unknown_keys(data, furniture.KEYS, fail)
     exact = data.get("lines", []) or []
     patterns = data.get("patterns", []) or []
     for key, values in (("lines", exact), ("patterns", patterns)):
@@ -121,7 +122,7 @@ def load_boilerplate(text: str, path: str) -> BoilerplateRules:
         problem = saferegex.check(pattern)
         if problem:
             raise fail(f"pattern {pattern[:60]!r} {problem}", "patterns", i)
-    return BoilerplateRules(lines=tuple(exact), patterns=tuple(patterns))
+    return furniture.load_rules(data, tuple(exact), tuple(patterns), fail)  # kinds, stop lists, thresholds
 
 
 # Helper functions

@@ -10,6 +10,7 @@ sources never pay for.
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import date
 from typing import Any
 
@@ -34,7 +35,7 @@ def extract_html(text: str, path: str) -> tuple[str, dict[str, Any]]:
         "favor_precision": True,
     }
     xml = trafilatura.extract(text, output_format="xml", with_metadata=False, **options)
-    body = _markdown(xml) if xml else ""
+    body = _with_standfirst(_markdown(xml) if xml else "", text)
     if not body.strip():
         raise ExplainerError("no article text found in this HTML page", path=path)
     found = trafilatura.extract_metadata(text)
@@ -76,6 +77,49 @@ def _markdown(xml: str) -> str:
         else:
             lines.append(_text(element))
     return "\n\n".join(line for line in lines if line.strip(" #->·")) + "\n"
+
+
+# The standfirst (the subtitle under the headline) is often marked with one of
+# these words in its class or itemprop; trafilatura sometimes leaves it out.
+_STANDFIRST = re.compile(
+    r"(?:^|[-_\s])(?:standfirst|subtitle|sub-title|subhead|subheadline|dek|deck|strapline|strap|summary|lede|"
+    r"lead-in|intro|description|teaser|excerpt|abstract)(?:$|[-_\s])",
+    re.IGNORECASE,
+)
+STANDFIRST_WORDS = (6, 80)
+STANDFIRST_SEARCH = 40  # elements after the headline
+
+
+def _with_standfirst(body: str, page: str) -> str:
+    """``body`` with the page's standfirst under its headline, if extraction
+    lost it: the first element after the ``<h1>`` marked as a standfirst (by
+    its class or itemprop), before the article's first paragraph."""
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.document_fromstring(page)
+    except (ValueError, lxml_html.etree.ParserError):
+        return body
+    heading = next(root.iter("h1"), None)
+    if heading is None:
+        return body
+    kept = {line.strip().lstrip("#> ") for line in body.split("\n") if line.strip()}
+    for candidate in heading.xpath("following::*")[:STANDFIRST_SEARCH]:  # in document order
+        if not isinstance(candidate.tag, str) or candidate.tag in ("script", "style", "noscript"):
+            continue
+        words = _text(candidate)
+        if words in kept:
+            return body  # the standfirst is there already, or the article has begun
+        marks = " ".join(str(candidate.get(key, "")) for key in ("class", "itemprop", "id"))
+        if _STANDFIRST.search(marks) and STANDFIRST_WORDS[0] <= len(words.split()) <= STANDFIRST_WORDS[1]:
+            return _insert_after_title(body, words)
+    return body
+
+
+def _insert_after_title(body: str, standfirst: str) -> str:
+    lines = body.split("\n\n")
+    at = next((i + 1 for i, line in enumerate(lines[:3]) if line.startswith("# ")), 0)
+    return "\n\n".join([*lines[:at], standfirst, *lines[at:]])
 
 
 def _text(element: object) -> str:

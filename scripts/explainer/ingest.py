@@ -19,7 +19,7 @@ from . import yamldata
 from .errors import ExplainerError
 from .extract import extract_html
 from .links import is_web_url
-from .model import SourceDocument, SourceMeta
+from .model import Override, SourceDocument, SourceMeta
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 SIDECAR_SUFFIXES = (".yml", ".yaml")
@@ -129,9 +129,12 @@ def _metadata(text: str, path: str, *, first_line: int) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for key, value in data.items():
         key = str(key)
-        if key not in META_KEYS:
-            raise fail(f"unknown field {key!r} (allowed: {', '.join(META_KEYS)})", key)
+        if key not in META_KEYS and key != "boilerplate":
+            raise fail(f"unknown field {key!r} (allowed: {', '.join((*META_KEYS, 'boilerplate'))})", key)
         if value is None:
+            continue
+        if key == "boilerplate":
+            fields[key] = _overrides(value, path, lines, first_line, fail)
             continue
         if key == "published":
             fields[key] = _date(value, fail)
@@ -147,6 +150,44 @@ def _metadata(text: str, path: str, *, first_line: int) -> dict[str, Any]:
             raise fail(f"field 'language' must be a language code such as 'en', not {value[:20]!r}", key)
         fields[key] = value
     return fields
+
+
+MAX_OVERRIDES = 500
+
+
+def _overrides(
+    value: object, path: str, lines: dict[yamldata.Location, int], first_line: int, fail: Callable[..., ExplainerError]
+) -> tuple[Override, ...]:
+    """``boilerplate: {keep: [lines...], drop: [lines...]}``: lines of the
+    article the furniture detector must keep, or must drop."""
+    if not isinstance(value, dict):
+        raise fail("field 'boilerplate' must be a mapping with 'keep' and/or 'drop' (lists of lines)", "boilerplate")
+    found: list[Override] = []
+    for which, entries in value.items():
+        if which not in ("keep", "drop"):
+            raise fail(f"field 'boilerplate' takes 'keep' and 'drop', not {str(which)[:20]!r}", "boilerplate")
+        if entries is None:
+            continue
+        if isinstance(entries, str):
+            entries = [entries]
+        if not isinstance(entries, list):
+            raise fail(f"'boilerplate: {which}' must be a list of lines of the article", "boilerplate")
+        for i, entry in enumerate(entries):
+            line = (yamldata.line_of(lines, ("boilerplate", which, i)) or 1) + first_line - 1
+            if not isinstance(entry, str) or not entry.strip():
+                raise ExplainerError(
+                    f"'boilerplate: {which}' entry {i + 1} must be a line of text", path=path, line=line
+                )
+            if len(entry) > META_LIMITS["title"]:
+                raise ExplainerError(
+                    f"'boilerplate: {which}' entry {i + 1} is over {META_LIMITS['title']:,} characters",
+                    path=path,
+                    line=line,
+                )
+            found.append(Override(text=" ".join(entry.split()), keep=which == "keep", path=path, line=line))
+    if len(found) > MAX_OVERRIDES:
+        raise fail(f"field 'boilerplate' lists {len(found):,} lines, over the limit of {MAX_OVERRIDES}", "boilerplate")
+    return tuple(found)
 
 
 def _date(value: object, fail: Callable[[str, str], ExplainerError]) -> date:

@@ -50,11 +50,49 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
+class FurnitureKind:
+    """One kind of web furniture (bylines, captions, related links...) and the
+    rules that recognise a block of it; regexes are matched case-insensitively
+    against the whole block."""
+
+    name: str
+    label: tuple[str, str]  # singular and plural, for the summary line: ("caption", "captions")
+    lines: tuple[str, ...] = ()  # exact blocks (case and spaces ignored)
+    patterns: tuple[str, ...] = ()  # strong: removed wherever they are
+    weak: tuple[str, ...] = ()  # removed only next to furniture of a kind in `near`
+    cues: tuple[str, ...] = ()  # as `weak`, for short blocks only (not body-length text)
+    near: tuple[str, ...] = ()  # kinds (or "end": the end of the article) that confirm `weak`; default: its own
+    opens: tuple[str, ...] = ()  # a heading after which the blocks are furniture...
+    until: str = "body"  # ...until body text resumes ("body") or to the end ("end")
+    words: tuple[str, ...] = ()  # a block made only of these words (and at least one) is this kind
+
+
+@dataclass(frozen=True)
+class BlockThresholds:
+    """jusText's length and stop-word classes, and the limits of typed rules."""
+
+    length_low: int = 70  # characters: shorter blocks are "short", judged by their neighbours
+    length_high: int = 200
+    stopwords_low: float = 0.30  # share of stop words: body text is above it
+    stopwords_high: float = 0.32
+    section_words: int = 8  # a sentence this long ends a related-links section
+    standfirst_words: int = 8  # a line this long right under the headline is the standfirst: kept
+    max_words: int = 80  # typed rules only judge blocks up to this many words
+
+
+@dataclass(frozen=True)
 class BoilerplateRules:
-    """Lines of web furniture to drop: exact lines and full-line regexes."""
+    """Web furniture to drop: exact lines and full-line regexes (``lines``,
+    ``patterns``, kind "other"), typed kinds, and the block classifier's
+    settings."""
 
     lines: tuple[str, ...]
     patterns: tuple[str, ...]
+    kinds: tuple[FurnitureKind, ...] = ()
+    stoplists: tuple[tuple[str, str], ...] = ()  # language code -> jusText stop list name
+    thresholds: BlockThresholds = field(default_factory=BlockThresholds)
+    glue: tuple[str, ...] = ()  # words a `words` block may also contain ("this", "on"...)
+    listing_kinds: tuple[str, ...] = ()  # a short line just above one of these, in the body, lists another story
 
 
 # ---------------------------------------------------------------------------
@@ -72,6 +110,17 @@ class SourceMeta:
     published: date | None = None
     language: str = "en"
     licence: str | None = None
+    boilerplate: tuple[Override, ...] = ()  # lines a contributor keeps or drops by hand
+
+
+@dataclass(frozen=True)
+class Override:
+    """A line of the article that front matter forces to be kept or dropped."""
+
+    text: str
+    keep: bool
+    path: str  # the file and line that say so, for errors
+    line: int
 
 
 @dataclass(frozen=True)
@@ -96,6 +145,21 @@ class RemovedLine:
 
     line: int
     text: str
+    kind: str = "other"  # a furniture kind of config/boilerplate.yml: "byline", "caption"...
+    rule: str = "line"  # what decided: "line", "pattern", "words", "context", "section", "trailing"...
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A paragraph, list item or heading of the source: its lines, in order."""
+
+    lines: tuple[tuple[int, str], ...]  # (line number in the file, text)
+    role: str = "paragraph"  # "paragraph", "item" (of a list) or "heading" (Markdown "#")
+    level: int = 0  # heading level
+
+    @property
+    def text(self) -> str:
+        return " ".join(text for _, text in self.lines)
 
 
 @dataclass(frozen=True)
@@ -103,8 +167,9 @@ class CleanDocument:
     """The article body with boilerplate gone and whitespace normalised."""
 
     source: SourceDocument
-    lines: tuple[tuple[int, str], ...]  # (line number in the file, text)
+    lines: tuple[tuple[int, str], ...]  # (line number in the file, text); "" between blocks
     removed: tuple[RemovedLine, ...]
+    blocks: tuple[TextBlock, ...] = ()  # the kept blocks, in order
 
 
 # ---------------------------------------------------------------------------
@@ -202,3 +267,4 @@ class Site:
     # The classified articles the pages were made from (duplicates left out):
     # for tools that measure the pipeline (scripts/evaluate.py), never written.
     articles: tuple[ClassifiedArticle, ...] = ()
+    fresh: tuple[str, ...] = ()  # sources processed in this run (new or changed), not taken from the cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from .classify import SignalMatcher, classify
 from .clean import BoilerplateMatcher, clean
 from .dedupe import Duplicate, find_duplicates, shingles
 from .errors import ExplainerError
+from .furniture import summary
 from .ingest import FORMATS, SIDECAR_SUFFIXES, ingest, slug_for
 from .model import BoilerplateRules, ClassifiedArticle, Site, SiteConfig
 from .render import render_site
@@ -65,16 +66,17 @@ def build(project: Project, progress: Progress | None = None, cache: ArticleCach
         if slug in seen:
             raise ExplainerError(f"same slug {slug!r} as {seen[slug]}", path=source.path)
         seen[slug] = source.path
-    processed = _Work(project).run_all(project.sources, cache, progress)
+    work = _Work(project)
+    processed = work.run_all(project.sources, cache, progress)
     duplicates = find_duplicates([(c.article, shingles) for c, shingles in processed])
     dropped = {d.source for d in duplicates}
     classified = [c for c, _ in processed if c.article.path not in dropped]
     pages = render_site(classified, project.config)
     guides = guide_pages.build(classified, project.config, pages, project.guides)  # timeline, glossary, who's who
     pages = tuple(sorted((*pages, *guides.pages), key=lambda p: p.path))
-    return Site(
-        pages, {**report(classified, project.config, duplicates), **guides.report}, guides.includes, tuple(classified)
-    )
+    labels = work.boilerplate.furniture.labels
+    data = {**report(classified, project.config, duplicates, labels), **guides.report}
+    return Site(pages, data, guides.includes, tuple(classified), fresh=tuple(work.fresh))
 
 
 class _Work:
@@ -85,6 +87,7 @@ class _Work:
         self.boilerplate = BoilerplateMatcher(project.rules)
         self.signals = SignalMatcher(project.config)
         self._salt = cache_key(code_digest(), stable_repr(project.config), stable_repr(project.rules))
+        self.fresh: list[str] = []  # sources computed in this run, not taken from the cache: new or changed
 
     def run(self, source: SourceInput) -> Processed:
         document = ingest(source.path, source.data, source.sidecar)
@@ -109,6 +112,7 @@ class _Work:
         for i, result in enumerate(results):
             if result is None:
                 results[i] = result = self.run(sources[i])
+                self.fresh.append(sources[i].path)
                 if cache is not None:
                     cache.put(names[i], result)
         return [r for r in results if r is not None]
@@ -124,7 +128,10 @@ def fingerprint(project: Project) -> str:
 
 
 def report(
-    classified: Sequence[ClassifiedArticle], config: SiteConfig, duplicates: Sequence[Duplicate] = ()
+    classified: Sequence[ClassifiedArticle],
+    config: SiteConfig,
+    duplicates: Sequence[Duplicate] = (),
+    labels: Mapping[str, tuple[str, str]] | None = None,
 ) -> dict[str, object]:
     """The machine-readable account of a run: counts, removed lines, duplicates."""
     articles = []
@@ -141,7 +148,10 @@ def report(
                 "fallback": sum(p.fallback for p in item.placements),
                 "matched_share": round(matched_share(item), 3),
                 "shown_on": "topics" if fits(item, config.min_matched_share) else f"articles/{item.article.slug}.md",
-                "removed": [{"line": r.line, "text": r.text} for r in item.article.removed],
+                "removed": [
+                    {"line": r.line, "text": r.text, "kind": r.kind, "rule": r.rule} for r in item.article.removed
+                ],
+                "boilerplate": summary([(r.kind, r.text) for r in item.article.removed], labels or {}),
             }
         )
     return {

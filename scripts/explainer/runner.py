@@ -68,6 +68,7 @@ class Outcome:
     report: dict[str, Any]
     changed: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    fresh: tuple[str, ...] = ()  # sources processed in this run (new or changed since the cache)
 
 
 def load(paths: Paths) -> Project:
@@ -99,7 +100,7 @@ def generate(paths: Paths, progress: Progress | None = None, on_wait: Callable[[
         report = {**site.report, "taken_over": list(plan.taken_over)}
         runs.record(inputs, paths.outputs, {**report, "pages": len(plan.writes) + len(plan.unchanged)})
         summary = f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged"
-        return Outcome(summary, report, plan.changed, tuple(notes))
+        return Outcome(summary, report, plan.changed, tuple(notes), site.fresh)
 
 
 def lock_wait() -> float:

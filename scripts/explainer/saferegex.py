@@ -26,10 +26,13 @@ def _options() -> Any:
     return options
 
 
-def check(pattern: str) -> str | None:
-    """Why ``pattern`` cannot be used, or None when it compiles."""
-    if len(pattern) > MAX_PATTERN:
-        return f"is {len(pattern):,} characters long, over the limit of {MAX_PATTERN:,}"
+def check(pattern: str, max_length: int = MAX_PATTERN) -> str | None:
+    """Why ``pattern`` cannot be used, or None when it compiles.
+
+    (``max_length`` is for patterns built from shorter checked pieces, such as
+    the word lists of the boilerplate file: RE2's memory budget still holds.)"""
+    if len(pattern) > max_length:
+        return f"is {len(pattern):,} characters long, over the limit of {max_length:,}"
     try:
         re2.compile(pattern, options=_options())
     except re2.error as exc:
@@ -75,3 +78,41 @@ class AnySearch:
 
     def __call__(self, text: str) -> bool:
         return any(program.search(text) for program in self._programs)
+
+
+class BadPattern(ValueError):
+    """Pattern number ``index`` of a :class:`FullMatchSet` does not compile."""
+
+    def __init__(self, index: int, problem: str):
+        super().__init__(problem)
+        self.index = index
+
+
+class FullMatchSet:
+    """Which of ``patterns`` match a whole line? One RE2 set: one pass over
+    the line for all of them, however many (the furniture classifier asks
+    this of every block)."""
+
+    def __init__(self, patterns: Sequence[str]):
+        self._set: Any = None
+        self._each: list[Any] = []
+        if not patterns:
+            return
+        programs = re2.Set.FullMatchSet(_options())
+        for i, pattern in enumerate(patterns):
+            try:
+                programs.Add(pattern)
+            except re2.error:
+                raise BadPattern(i, check(pattern) or "is not a regular expression the safe matcher accepts") from None
+        try:
+            programs.Compile()
+            self._set = programs
+        except re2.error:  # over the memory budget together: each on its own
+            self._each = [re2.compile(p, options=_options()) for p in patterns]
+
+    def __call__(self, line: str) -> list[int]:
+        """The indices of the patterns that match ``line``, in order."""
+        if self._each:
+            return [i for i, program in enumerate(self._each) if program.fullmatch(line)]
+        found = self._set.Match(line) if self._set is not None else None
+        return sorted(found) if found else []

@@ -7,14 +7,11 @@ times faster than pysbd at the same accuracy on news text (see README).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 from syntok import segmenter
 
 from . import fastsplit
 from .errors import ExplainerError
-from .model import Article, Block, CleanDocument, Heading, Paragraph, Sentence
+from .model import Article, Block, CleanDocument, Heading, Paragraph, Sentence, TextBlock
 
 MAX_HEADING_WORDS = 14
 MAX_HEADING_CHARS = 120
@@ -22,10 +19,8 @@ MAX_TITLE_CHARS = 300
 # Longer than any news article (the longest long reads are ~40,000 words): a
 # bigger file is a mistake, and would give a page too big to load or index.
 MAX_ARTICLE_CHARS = 1_000_000
-_FINAL_PUNCTUATION = tuple(".!?,;:…\"'")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_LIST_ITEM = re.compile(r"^(?:[-*+]|\d{1,3}[.)])\s+")
-_MD_QUOTE = re.compile(r"^>\s?")
+_FINAL_PUNCTUATION = tuple(".!?,;:…\"'。！？，；：」』")
+STANDFIRST_WORDS = 8
 
 
 def split_sentences(text: str) -> list[str]:
@@ -56,15 +51,15 @@ def segment(doc: CleanDocument) -> Article:
             " (about 150,000 words): is this one article? Split it into several files",
             path=source.path,
         )
-    raw_blocks = list(_blocks(doc))
+    raw_blocks = list(doc.blocks)
     if not raw_blocks:
         why = "after removing boilerplate" if doc.removed else "(the file is empty or blank)"
         raise ExplainerError(f"no article text left {why}", path=source.path)
     title = source.meta.title
     first = raw_blocks[0]
-    if len(first.lines) == 1 and len(first.lines[0]) <= MAX_TITLE_CHARS and len(raw_blocks) > 1:
-        line = first.lines[0]
-        if title is None and (first.heading_level or not line.endswith((".", ","))):
+    if len(first.text) <= MAX_TITLE_CHARS and len(raw_blocks) > 1 and first.role != "item":
+        line = first.text
+        if title is None and (first.role == "heading" or not line.endswith((".", ","))):
             title, raw_blocks = line, raw_blocks[1:]
         elif title is not None and _same(line, title):
             raw_blocks = raw_blocks[1:]
@@ -75,12 +70,13 @@ def segment(doc: CleanDocument) -> Article:
     heading: str | None = None
     number = count = 0
     for i, raw in enumerate(raw_blocks):
-        if _is_heading(raw, raw_blocks[i + 1] if i + 1 < len(raw_blocks) else None, source.format):
-            heading = raw.lines[0]
+        neighbours = (raw_blocks[i - 1] if i else None, raw_blocks[i + 1] if i + 1 < len(raw_blocks) else None)
+        if _is_heading(raw, *neighbours, source.format, number == 0):
+            heading = raw.text
             blocks.append(Heading(text=heading))
             continue
         number += 1
-        text = " ".join(raw.lines)
+        text = raw.text
         sentences = tuple(
             Sentence(text=s, paragraph=number, index=count + i) for i, s in enumerate(split_sentences(text))
         )
@@ -101,48 +97,26 @@ def segment(doc: CleanDocument) -> Article:
 # Helper functions
 
 
-class _RawBlock:
-    """Consecutive non-blank lines; Markdown markers already stripped."""
-
-    def __init__(self, lines: list[str], heading_level: int = 0):
-        self.lines = lines
-        self.heading_level = heading_level
-
-
-def _blocks(doc: CleanDocument) -> Iterator[_RawBlock]:
-    markdown = doc.source.format == "markdown"
-    current: list[str] = []
-    for _, line in doc.lines:
-        if markdown:
-            heading = _MD_HEADING.match(line)
-            if heading and heading.group(2):
-                if current:
-                    yield _RawBlock(current)
-                    current = []
-                yield _RawBlock([heading.group(2)], heading_level=len(heading.group(1)))
-                continue
-            if _MD_LIST_ITEM.match(line):  # each list item is a paragraph of its own
-                if current:
-                    yield _RawBlock(current)
-                current = [_MD_LIST_ITEM.sub("", line)]
-                continue
-            line = _MD_QUOTE.sub("", line)
-        if line:
-            current.append(line)
-        elif current:
-            yield _RawBlock(current)
-            current = []
-    if current:
-        yield _RawBlock(current)
-
-
-def _is_heading(block: _RawBlock, following: _RawBlock | None, fmt: str) -> bool:
-    """A subheading: a short single line without final punctuation before text."""
-    if block.heading_level:
-        return True
-    if fmt == "markdown" or following is None or len(block.lines) != 1:
+def _is_heading(
+    block: TextBlock, previous: TextBlock | None, following: TextBlock | None, fmt: str, first: bool
+) -> bool:
+    """A subheading: a short line without final punctuation that introduces
+    body text (a paragraph or a list after it, not another such line); a run
+    of such lines is a list or a table. At the top of the article, a line of
+    many words is the standfirst, not a heading."""
+    standfirst = first and len(block.text.split()) >= STANDFIRST_WORDS
+    if block.role == "heading":
+        return not standfirst  # a saved page's subtitle is often an <h2>
+    if fmt == "markdown" or block.role != "paragraph" or following is None or following.role == "heading":
         return False
-    line = block.lines[0]
+    if len(block.lines) != 1 or not _heading_like(block.text) or standfirst:
+        return False
+    if previous is not None and previous.role == "paragraph" and _heading_like(previous.text):
+        return False
+    return following.role == "item" or not _heading_like(following.text)
+
+
+def _heading_like(line: str) -> bool:
     return (
         len(line) <= MAX_HEADING_CHARS
         and len(line.split()) <= MAX_HEADING_WORDS

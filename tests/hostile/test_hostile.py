@@ -65,13 +65,15 @@ ERRORS = {
 # name -> (slug, texts its source page must show, character for character)
 LITERAL = {
     "utf16-bom.txt": ("utf16-bom", ["UTF-16 article title", "Its text says café and naïve."]),
+    # A line break ends a paragraph (web copy puts one paragraph per line), so
+    # these are two paragraphs: each line must show whole.
     "crlf-endings.txt": (
         "crlf-endings",
-        ["This paragraph ends with CRLF. It continues on a second line.", "A second paragraph after a CRLF"],
+        ["This paragraph ends with CRLF.", "It continues on a second line.", "A second paragraph after a CRLF"],
     ),
     "lone-cr-endings.txt": (
         "lone-cr-endings",
-        ["This paragraph ends with a lone CR. It continues on a second line.", "A second paragraph after a CR"],
+        ["This paragraph ends with a lone CR.", "It continues on a second line.", "A second paragraph after a CR"],
     ),
     "html-in-text.txt": (
         "html-in-text",

@@ -25,9 +25,11 @@ from click.testing import CliRunner, Result
 from explainer.cache import CACHE_DIR
 from explainer.cli import main
 
-from ..conftest import copy_project, snapshot
+from ..conftest import ROOT, copy_project, snapshot
 
 Setup = Callable[[Path], None]
+# The line a pattern inserted under the boilerplate file's top-level "patterns:" lands on.
+PATTERN_LINE = (ROOT / "config/boilerplate.yml").read_text(encoding="utf-8").split("\n").index("patterns:") + 2
 
 
 def run(project: Path, command: str = "generate", *extra: str) -> Result:
@@ -112,11 +114,11 @@ CASES: dict[str, tuple[Setup, str]] = {
     "deep nesting in names.yml": (_write("config/names.yml", "names: " + "[" * 60 + "]" * 60 + "\n"), "nested more"),
     "backreference pattern": (
         _replace("config/boilerplate.yml", "patterns:\n", "patterns:\n  - '(a)\\1'\n"),
-        "boilerplate.yml:62: pattern '(a)\\\\1' is not a regular expression the safe matcher accepts",
+        f"boilerplate.yml:{PATTERN_LINE}: pattern '(a)\\\\1' is not a regular expression the safe matcher accepts",
     ),
     "lookahead pattern": (
         _replace("config/boilerplate.yml", "patterns:\n", "patterns:\n  - '(?=x)y'\n"),
-        "boilerplate.yml:62: pattern '(?=x)y' is not a regular expression",
+        f"boilerplate.yml:{PATTERN_LINE}: pattern '(?=x)y' is not a regular expression",
     ),
     "title too long": (
         _write("sources/long.txt", f"---\ntitle: {'T' * 2001}\n---\nText.\n"),
