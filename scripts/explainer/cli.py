@@ -9,17 +9,19 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from . import scaffold, write
+from . import config as config_loader
+from . import pipeline, scaffold, write
 from .cache import CACHE_DIR, ArticleCache, RunCache
 from .errors import ExplainerError
 from .pipeline import Project, build, fingerprint, load_project
 from .problems import find_problems
+from .sections import fits, speaking
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,6 +93,7 @@ def generate(
         # Nothing changed since the last run (inputs and docs/ alike): skip it all.
         runs, inputs, outputs = RunCache(root / CACHE_DIR), fingerprint(project), (docs, root / "includes")
         data = runs.unchanged(inputs, outputs)
+        site = None
         summary = f"0 written, 0 removed, {data and data.get('pages')} unchanged (nothing changed since the last run)"
         if data is None:
             site = build(project, _progress(quiet), ArticleCache(root / CACHE_DIR / "articles"))
@@ -100,6 +103,9 @@ def generate(
             runs.record(inputs, outputs, {**data, "pages": len(plan.writes) + len(plan.unchanged)})
             summary = f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged"
         data.pop("pages", None)
+        if not quiet and site is not None:
+            for line in placement_lines(data, site.fresh, project):
+                click.echo(line, err=True)
         if report:
             report.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         for path in data.get("taken_over", []):
@@ -161,7 +167,53 @@ def new(title: str | None, url: str | None, html: Path | None, root: Path, sourc
         click.echo(f"next: {plan.next_step}", err=True)
 
 
+@main.command()
+@_project_options
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def explain(root: Path, sources: Path, topics: Path, boilerplate: Path, docs: Path, paths: tuple[Path, ...]) -> None:
+    """Say where each paragraph of an article goes and why: its page, the
+    runner-up and the evidence (signals, similarity, context)."""
+    with _errors():
+        project = _load_config(root, topics, boilerplate)
+        classifier = pipeline.classifier(project)
+        for path in paths:
+            item, lines = pipeline.explain(pipeline.source_input(path, root), project, classifier)
+            total = len(item.placements)
+            where = "fits the topics" if fits(item, project.config.min_matched_share) else "own page"
+            click.echo(f"{item.article.path}: {where}: {speaking(item)} of {total} sentences speak to the topics")
+            for line in lines:
+                click.echo(line)
+
+
 # Helper functions
+
+
+def placement_lines(report: dict[str, Any], fresh: Sequence[str], project: Project) -> list[str]:
+    """One line per article read in this run: where its sentences went."""
+    titles = {t.slug: t.title for t in project.config.topics}
+    wanted = set(fresh)
+    lines = []
+    for entry in report.get("articles", []):
+        if entry["source"] not in wanted:
+            continue
+        if entry["shown_on"] == "topics":
+            counts = sorted(((n, slug) for slug, n in entry["topics"].items() if n), key=lambda c: -c[0])
+            where = ", ".join(f"{titles[slug]} {n}" for n, slug in counts)
+        else:
+            where = f"own page: {entry['speaking']} of {entry['sentences']} sentences speak to the topics"
+        lines.append(f"{entry['source']} -> {where}")
+    return lines
+
+
+def _load_config(root: Path, topics: Path, boilerplate: Path) -> Project:
+    """The data files only (no sources): enough to read and classify one article."""
+    topics, boilerplate = root / topics, root / boilerplate
+    return Project(
+        sources=(),
+        config=config_loader.load_topics(pipeline.read_text(topics), str(topics)),
+        rules=config_loader.load_boilerplate(pipeline.read_text(boilerplate), str(boilerplate)),
+        guides=pipeline.guides_for(topics),
+    )
 
 
 def _load(root: Path, sources: Path, topics: Path, boilerplate: Path) -> Project:

@@ -16,14 +16,15 @@ from . import config as config_loader
 from . import guides as guide_pages
 from .cache import ArticleCache, code_digest, stable_repr
 from .cache import key as cache_key
-from .classify import SignalMatcher, classify
+from .classify import Classifier, classify
+from .classify import explain as explain_lines
 from .clean import BoilerplateMatcher, clean
 from .dedupe import Duplicate, find_duplicates, shingles
 from .errors import ExplainerError
 from .ingest import FORMATS, SIDECAR_SUFFIXES, ingest, slug_for
 from .model import BoilerplateRules, ClassifiedArticle, Site, SiteConfig
 from .render import render_site
-from .sections import fits, matched_share
+from .sections import fits, matched_share, speaking
 from .segment import segment
 
 
@@ -63,14 +64,16 @@ def build(project: Project, progress: Progress | None = None, cache: ArticleCach
         if slug in seen:
             raise ExplainerError(f"same slug {slug!r} as {seen[slug]}", path=source.path)
         seen[slug] = source.path
-    processed = _Work(project).run_all(project.sources, cache, progress)
+    fresh: list[str] = []
+    processed = _Work(project).run_all(project.sources, cache, progress, fresh)
     duplicates = find_duplicates([(c.article, shingles) for c, shingles in processed])
     dropped = {d.source for d in duplicates}
     classified = [c for c, _ in processed if c.article.path not in dropped]
     pages = render_site(classified, project.config)
     guides = guide_pages.build(classified, project.config, pages, project.guides)  # timeline, glossary, who's who
     pages = tuple(sorted((*pages, *guides.pages), key=lambda p: p.path))
-    return Site(pages, {**report(classified, project.config, duplicates), **guides.report}, guides.includes)
+    report_ = {**report(classified, project.config, duplicates), **guides.report}
+    return Site(pages, report_, guides.includes, tuple(fresh))
 
 
 class _Work:
@@ -79,18 +82,25 @@ class _Work:
     def __init__(self, project: Project):
         self.project = project
         self.boilerplate = BoilerplateMatcher(project.rules)
-        self.signals = SignalMatcher(project.config)
-        self._salt = cache_key(code_digest(), stable_repr(project.config), stable_repr(project.rules))
+        self.classifier = classifier(project)
+        # The glossary and names lend their aliases to the signals: they count too.
+        aliases = stable_repr(sorted(self.classifier.aliases.items()))
+        self._salt = cache_key(code_digest(), stable_repr(project.config), stable_repr(project.rules), aliases)
 
     def run(self, source: SourceInput) -> Processed:
         document = ingest(source.path, source.data, source.sidecar)
         article = segment(clean(document, self.boilerplate))
-        return classify(article, self.project.config, self.signals), shingles(article)
+        return classify(article, self.classifier), shingles(article)
 
     def run_all(
-        self, sources: Sequence[SourceInput], cache: ArticleCache | None, progress: Progress | None
+        self,
+        sources: Sequence[SourceInput],
+        cache: ArticleCache | None,
+        progress: Progress | None,
+        fresh: list[str] | None = None,
     ) -> list[Processed]:
-        """Every source's result, in order: from the cache, else computed.
+        """Every source's result, in order: from the cache, else computed (their
+        paths are added to ``fresh``).
 
         (Worker processes were tried: on two cores, shipping the results back
         cost more than they saved.)"""
@@ -107,9 +117,19 @@ class _Work:
         for i, result in enumerate(results):
             if result is None:
                 results[i] = result = self.run(sources[i])
+                if fresh is not None:
+                    fresh.append(sources[i].path)
                 if cache is not None:
                     cache.put(names[i], result)
         return [r for r in results if r is not None]
+
+
+def classifier(project: Project) -> Classifier:
+    """The project's classifier: its topics, with the glossary's and Who's who's
+    aliases of their signals."""
+    guides = project.guides
+    groups = [term.forms for term in guides.glossary] + [(n.name, *n.aliases) for n in guides.names.names]
+    return Classifier(project.config, groups)
 
 
 def fingerprint(project: Project) -> str:
@@ -138,6 +158,7 @@ def report(
                 "topics": {t.slug: counts.get(t.slug, 0) for t in config.topics},
                 "fallback": sum(p.fallback for p in item.placements),
                 "matched_share": round(matched_share(item), 3),
+                "speaking": speaking(item),
                 "shown_on": "topics" if fits(item, config.min_matched_share) else f"articles/{item.article.slug}.md",
                 "removed": [{"line": r.line, "text": r.text} for r in item.article.removed],
             }
@@ -181,10 +202,29 @@ def load_project(root: Path, sources: Path, topics: Path, boilerplate: Path) -> 
         sources=tuple(find_sources(sources, root)),
         config=config_loader.load_topics(read_text(topics), str(topics)),
         rules=config_loader.load_boilerplate(read_text(boilerplate), str(boilerplate)),
-        guides=guide_pages.load(
-            glossary=_optional_text(topics.parent / "glossary.yml"), names=_optional_text(topics.parent / "names.yml")
-        ),
+        guides=guides_for(topics),
     )
+
+
+def guides_for(topics: Path) -> guide_pages.GuideData:
+    """The glossary and names files beside the topics file (each optional)."""
+    return guide_pages.load(
+        glossary=_optional_text(topics.parent / "glossary.yml"), names=_optional_text(topics.parent / "names.yml")
+    )
+
+
+def source_input(path: Path, root: Path) -> SourceInput:
+    """One article file (and its sidecar) as :func:`build` reads it."""
+    if not path.is_file():
+        raise ExplainerError("no such article file", path=str(path))
+    return SourceInput(display_path(path, root), _read(path), _sidecar(path, root))
+
+
+def explain(source: SourceInput, project: Project, classifier_: Classifier) -> tuple[ClassifiedArticle, list[str]]:
+    """One article, classified, and the lines that explain each placement."""
+    document = ingest(source.path, source.data, source.sidecar)
+    article = segment(clean(document, BoilerplateMatcher(project.rules)))
+    return classify(article, classifier_), explain_lines(article, classifier_)
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -1,0 +1,109 @@
+"""Phrases: the one definition of a word and of a phrase match.
+
+Classification, Related pages and the guides' mentions all find phrases in
+sentences through this module, so they agree on what a match is: whole words
+(a phrase never matches inside a longer word), "U.S." as written.
+
+Two ways to match, for two purposes:
+
+* by word forms (:class:`PhraseIndex`, :func:`forms`), for topic signals:
+  case-insensitive, each word reduced to its Snowball (Porter 2) stem, so
+  "ban" finds "bans", "banned" and "banning", "crack down" finds "cracking
+  down", "cracks down" and "crack-down". A phrase of several words also finds
+  its words written as one ("crack down" -> "crackdown"). Hyphens, full stops
+  and other punctuation separate words: "e-CNY" is the words "e", "cny", and
+  "U.S." is "u", "s", wherever they are written so.
+* as written (:func:`literal_pattern`), for the glossary and Who's who: the
+  hover definitions of the abbreviations extension match case and form as
+  written, so the pages listed for a term are those that show it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+import Stemmer
+
+# A word: letters and digits, with inner apostrophes ("don't", "people's").
+# Underscores count as word characters, as in ``\w`` (never in real prose).
+_WORD = re.compile(r"\w+(?:'\w+)*")
+_STEMMER = Stemmer.Stemmer("english")  # C code, data compiled in: nothing to download
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, case-folded, in order (quotes normalised)."""
+    return _WORD.findall(text.casefold().replace("\u2019", "'"))
+
+
+def forms(text: str) -> list[str]:
+    """The words of ``text`` as the forms signals are matched by: stems."""
+    return stems(words(text))
+
+
+def stems(folded: list[str]) -> list[str]:
+    """Snowball stems of case-folded words ("'s" goes: "china's" -> "china")."""
+    return _STEMMER.stemWords(folded)  # type: ignore[no-any-return]
+
+
+def form_key(phrase: str) -> str:
+    """A phrase's forms joined by spaces: equal keys match the same text."""
+    return " ".join(forms(phrase))
+
+
+def joined_key(phrase: str) -> str | None:
+    """The form of a phrase of several words written as one ("crack down" ->
+    "crackdown"), or None for one word or words of single letters ("U.S."
+    must not find "us")."""
+    parts = words(phrase)
+    if len(parts) < 2 or not all(p.isalpha() and len(p) > 1 for p in parts):
+        return None
+    return form_key("".join(parts))
+
+
+class PhraseIndex:
+    """Many phrases, found in text by their word forms in one regex pass.
+
+    ``phrases`` maps each phrase (a signal, an alias) to the key reported when
+    it is found. Two phrases with the same forms report the first key in
+    sorted order. Matches do not overlap; the longest phrase wins where two
+    start at the same word, as a reader would read "central bank digital
+    currency" as one phrase."""
+
+    def __init__(self, phrases: Mapping[str, str]):
+        self._keys: dict[str, str] = {}
+        joined: dict[str, str] = {}
+        for phrase, key in sorted(phrases.items()):
+            form = form_key(phrase)
+            if form:
+                self._keys.setdefault(form, key)
+            alt = joined_key(phrase)
+            if alt:
+                joined.setdefault(alt, key)
+        for alt, key in joined.items():  # a phrase written as given wins over a joined form
+            self._keys.setdefault(alt, key)
+        alternatives = sorted(self._keys, key=lambda f: (-len(f), f))
+        body = "|".join(re.escape(f) for f in alternatives)
+        self._regex = re.compile(rf"(?<!\S)(?:{body})(?!\S)") if alternatives else None
+
+    def __bool__(self) -> bool:
+        return self._regex is not None
+
+    def find_forms(self, text_forms: Sequence[str]) -> list[str]:
+        """The keys of the phrases found in a text given as its forms, in order."""
+        if self._regex is None:
+            return []
+        return [self._keys[m.group()] for m in self._regex.finditer(" ".join(text_forms))]
+
+    def find(self, text: str) -> list[str]:
+        """The keys of the phrases found in ``text``, in order."""
+        return self.find_forms(forms(text))
+
+
+def literal_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex for ``phrases`` as written: whole words, case as written,
+    longest first (as the abbreviations extension matches them)."""
+    unique = sorted(set(phrases), key=lambda p: (-len(p), p))
+    if not unique:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in unique) + r")(?!\w)")
