@@ -208,6 +208,8 @@ def decide(article: Article, classifier: Classifier) -> tuple[ParagraphCall, ...
             )
         lean = leans.get(heading) if heading is not None else None
         evidence = list(classifier.own(Text(signals, (), counts), similarity))
+        if max(evidence, default=0.0) < config.min_evidence:
+            evidence = [0.0] * size  # too little to be evidence: the paragraph follows its context
         if lean is not None:
             evidence[lean] += config.subheading_weight
         read.append((paragraph, texts, signals, similarity, lean, tuple(evidence)))
