@@ -228,7 +228,7 @@ def test_explain_prints_each_paragraph_its_page_runner_up_and_evidence(run_cli: 
     assert any(line.startswith("¶2 “As per the latest document") and "-> IP tracking" in line for line in lines)
     assert sum(line.startswith("¶") for line in lines) == 6 and all("runner-up" in x for x in lines if x[0] == "¶")
     assert "    signals: document x2 (IP tracking 1)" in "\n".join(lines)
-    assert any(line.startswith("    similarity (x4): IP tracking 0.") for line in lines)
+    assert any(line.startswith("    similarity (x6): IP tracking 0.") for line in lines)
     assert any(line.startswith("    context (previous and next paragraph, article): ") for line in lines)
     missing = CliRunner().invoke(main, ["explain", "--root", str(project), "sources/none.txt"])
     assert missing.exit_code == 1 and "sources/none.txt" in missing.output

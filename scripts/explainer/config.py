@@ -18,7 +18,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Weights of the evidence (see model.SiteConfig): a number >= 0 each, with its default.
 _WEIGHTS = {
     "subheading_weight": 2.0,
-    "similarity_weight": 4.0,
+    "similarity_weight": 6.0,
     "context_weight": 3.0,
     "split_weight": 3.0,
     "min_evidence": 1.0,

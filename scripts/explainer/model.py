@@ -52,7 +52,7 @@ class SiteConfig:
     # article's main topic) at most this much; a sentence leaves its
     # paragraph for another topic with at least this much evidence; a
     # sentence with at least this much for a topic speaks to the topics.
-    similarity_weight: float = 4.0
+    similarity_weight: float = 6.0
     context_weight: float = 3.0
     split_weight: float = 3.0
     min_evidence: float = 1.0
