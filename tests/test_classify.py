@@ -232,3 +232,50 @@ def test_explain_prints_each_paragraph_its_page_runner_up_and_evidence(run_cli: 
     assert any(line.startswith("    context (previous and next paragraph, article): ") for line in lines)
     missing = CliRunner().invoke(main, ["explain", "--root", str(project), "sources/none.txt"])
     assert missing.exit_code == 1 and "sources/none.txt" in missing.output
+
+
+def test_generate_prints_a_line_per_new_or_changed_article(project: Path) -> None:
+    from click.testing import CliRunner
+
+    from explainer.cli import main
+
+    source = ROOT / "tests/fixtures/articles/harbour-lantern-festival.txt"
+    (project / "sources" / source.name).write_bytes(source.read_bytes())
+    first = CliRunner().invoke(main, ["generate", "--root", str(project)])
+    assert first.exit_code == 0, first.output
+    lines = [line for line in first.stderr.splitlines() if " -> " in line]
+    assert lines == [
+        "sources/china-crypto-crackdown.txt -> Crackdown measures 4, Legal outlook 3, Background 2, IP tracking 2,"
+        " Digital yuan 2",
+        "sources/harbour-lantern-festival.txt -> own page: 0 of 8 sentences speak to the topics",
+    ]
+    (project / "sources" / source.name).write_text(source.read_text(encoding="utf-8") + "\nOne more.\n")
+    again = CliRunner().invoke(main, ["generate", "--root", str(project)])
+    assert [line for line in again.stderr.splitlines() if " -> " in line] == [
+        "sources/harbour-lantern-festival.txt -> own page: 0 of 9 sentences speak to the topics"
+    ]
+
+
+EVAL = ROOT / "tests/eval"
+ARTICLES = sorted(
+    p
+    for folder in (EVAL / "articles", ROOT / "tests/fixtures/articles", ROOT / "sources")
+    for p in folder.rglob("*")
+    if p.suffix in {".txt", ".md", ".html"} and p.name != "README.md"
+)
+
+
+def test_explain_works_on_every_article_and_each_eval_article_fits_as_expected() -> None:
+    import yaml
+
+    from explainer.pipeline import explain, source_input
+
+    project = load_project(ROOT, ROOT / "sources", ROOT / "config/topics.yml", ROOT / "config/boilerplate.yml")
+    model = classifier(project)
+    for path in ARTICLES:
+        item, lines = explain(source_input(path, ROOT), project, model)
+        assert sum(line.startswith("¶") for line in lines) == len(item.article.paragraphs), path
+        expected = EVAL / "expected" / f"{path.stem}.yml"
+        if path.is_relative_to(EVAL) and expected.is_file():
+            wanted = yaml.safe_load(expected.read_text(encoding="utf-8"))["fits"]
+            assert fits(item, project.config.min_matched_share) == wanted, path

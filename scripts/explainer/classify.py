@@ -39,6 +39,8 @@ from .model import Article, ClassifiedArticle, Placement, Sentence, SiteConfig
 
 Scores = tuple[float, ...]
 
+_NO_COUNTS: Counter[str] = Counter()  # never changed
+
 # English function words: they say nothing about a topic.
 _STOP = """a about above after again against all also although am an and any are as at be because been before being
     below between both but by can could did do does doing down during each either even ever every few for from
@@ -67,7 +69,7 @@ class SentenceCall:
     sentence: Sentence
     topic: int
     own: Scores  # signals plus weighted similarity of the sentence alone
-    text: Text
+    text: Text  # its signals (its words are counted with its paragraph's)
     split: bool  # left its paragraph's topic
     speaks: bool
 
@@ -122,6 +124,7 @@ class Classifier:
                 if phrases.form_key(form) not in self.weights:
                     self.aliases.setdefault(form, heaviest)
         self.index = phrases.PhraseIndex({**self.aliases, **lookup})
+        self.key_forms = {key: tuple(key.split()) for key in self.weights}
         self._model(config)
 
     def _model(self, config: SiteConfig) -> None:
@@ -145,37 +148,57 @@ class Classifier:
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             vectors.append({f: w / norm for f, w in weights.items()})
         self.vectors = vectors
-        self.table = {f: tuple(v.get(f, 0.0) for v in vectors) for f in sorted(self.idf)}
+        self.entries = {f: (self.idf[f], tuple(v.get(f, 0.0) for v in vectors)) for f in sorted(self.idf)}
 
     def read(self, text: str) -> Text:
         """A text's signals and content word forms."""
-        folded = phrases.words(text)
-        stems = phrases.stems(folded)
-        matched = tuple(self.index.find_forms(stems))
-        totals = [0.0] * len(self.slugs)
-        for key in matched:
-            for i, weight in enumerate(self.weights[key]):
-                totals[i] += weight
-        counts = Counter(f for w, f in zip(folded, stems, strict=True) if w not in STOP_WORDS and not w.isdigit())
-        for key in matched:  # a signal's words count once, as the signal, not again in the similarity
-            for form in key.split():
+        return self.read_all([text])[0]
+
+    def read_all(self, texts: Sequence[str]) -> list[Text]:
+        """Each text's signals; the word forms of them all together go to the
+        last one's ``counts`` (the others' are empty): a paragraph is compared
+        with the topics as a whole, so its sentences are counted once."""
+        index, weights, size = self.index, self.weights, len(self.slugs)
+        result = []
+        folded_all: list[str] = []
+        stems_all: list[str] = []
+        matched_all: list[str] = []
+        for text in texts:
+            folded = phrases.words(text)
+            stems = phrases.stems(folded)
+            folded_all += folded
+            stems_all += stems
+            matched = index.find_forms(stems)
+            matched_all += matched
+            totals = [0.0] * size
+            for key in matched:
+                totals = [t + w for t, w in zip(totals, weights[key], strict=True)]
+            result.append(Text(tuple(totals), tuple(matched), _NO_COUNTS))
+        counts = Counter(
+            [f for w, f in zip(folded_all, stems_all, strict=True) if w not in STOP_WORDS and not w.isdigit()]
+        )
+        for key in matched_all:  # a signal's words count once, as the signal, not again in the similarity
+            for form in self.key_forms[key]:
                 if counts[form] > 1:
                     counts[form] -= 1
                 else:
                     counts.pop(form, None)
-        return Text(tuple(totals), matched, counts)
+        if result:
+            last = result[-1]
+            result[-1] = Text(last.signals, last.matched, counts)
+        return result
 
     def similarity(self, counts: Counter[str]) -> Scores:
         """Cosine between word-form counts and each topic's vector."""
         dots = [0.0] * len(self.slugs)
         norm = 0.0
-        for form, count in sorted(counts.items()):
-            weight = (1 + math.log(count)) * self.idf.get(form, self.unknown_idf)
+        entries, unknown = self.entries, (self.unknown_idf, None)
+        for form, count in counts.items():  # in the text's order: the same sums every run
+            idf, row = entries.get(form, unknown)
+            weight = idf if count == 1 else (1 + math.log(count)) * idf
             norm += weight * weight
-            row = self.table.get(form)
             if row is not None:
-                for i, value in enumerate(row):
-                    dots[i] += weight * value
+                dots = [d + weight * v for d, v in zip(dots, row, strict=True)]
         if norm == 0:
             return tuple(dots)
         root = math.sqrt(norm)
@@ -194,10 +217,8 @@ def decide(article: Article, classifier: Classifier) -> tuple[ParagraphCall, ...
     leans: dict[str, int | None] = {}
     read = []
     for paragraph in article.paragraphs:
-        texts = [classifier.read(s.text) for s in paragraph.sentences]
-        counts: Counter[str] = Counter()
-        for text in texts:
-            counts.update(text.counts)
+        texts = classifier.read_all([s.text for s in paragraph.sentences])
+        counts = texts[-1].counts if texts else _NO_COUNTS
         signals = _sum([t.signals for t in texts], size)
         similarity = classifier.similarity(counts)
         heading = paragraph.heading
@@ -236,7 +257,9 @@ def decide(article: Article, classifier: Classifier) -> tuple[ParagraphCall, ...
         fallback = best is None
         topic = classifier.slugs.index(config.fallback) if best is None else best
         runner_up = _best(tuple(-1.0 if t == topic else v for t, v in enumerate(total)), None, 0.0)
-        sentences = tuple(_sentence(classifier, s, t, topic) for s, t in zip(paragraph.sentences, texts, strict=True))
+        sentences = tuple(
+            _sentence(classifier, s, t, topic, similarity) for s, t in zip(paragraph.sentences, texts, strict=True)
+        )
         matched = tuple(k for t in texts for k in t.matched)
         calls.append(
             ParagraphCall(
@@ -276,10 +299,15 @@ def classify(article: Article, classifier: Classifier) -> ClassifiedArticle:
 # Helper functions
 
 
-def _sentence(classifier: Classifier, sentence: Sentence, text: Text, paragraph_topic: int) -> SentenceCall:
-    """A sentence keeps its paragraph's topic unless strongly about another."""
+def _sentence(
+    classifier: Classifier, sentence: Sentence, text: Text, paragraph_topic: int, similarity: Scores
+) -> SentenceCall:
+    """A sentence keeps its paragraph's topic unless strongly about another.
+
+    Its evidence is its own signals and its paragraph's similarity (one
+    sentence's words are too few for a cosine to say much)."""
     config = classifier.config
-    own = classifier.own(text, classifier.similarity(text.counts)) if text.counts else text.signals
+    own = classifier.own(text, similarity)
     speaks = max(own, default=0.0) >= config.min_evidence
     other = _best(tuple(-1.0 if t == paragraph_topic else v for t, v in enumerate(own)), None, 0.0)
     if other is not None and own[other] >= config.split_weight and own[other] >= 2 * own[paragraph_topic]:

@@ -62,38 +62,51 @@ def joined_key(phrase: str) -> str | None:
 
 
 class PhraseIndex:
-    """Many phrases, found in text by their word forms in one regex pass.
+    """Many phrases, found in text by their word forms.
 
     ``phrases`` maps each phrase (a signal, an alias) to the key reported when
     it is found. Two phrases with the same forms report the first key in
     sorted order. Matches do not overlap; the longest phrase wins where two
     start at the same word, as a reader would read "central bank digital
-    currency" as one phrase."""
+    currency" as one phrase. (A dictionary from first forms: a regex
+    alternation of all phrases over the forms was three times slower.)"""
 
     def __init__(self, phrases: Mapping[str, str]):
-        self._keys: dict[str, str] = {}
-        joined: dict[str, str] = {}
+        keys: dict[tuple[str, ...], str] = {}
+        joined: dict[tuple[str, ...], str] = {}
         for phrase, key in sorted(phrases.items()):
-            form = form_key(phrase)
-            if form:
-                self._keys.setdefault(form, key)
+            found = tuple(forms(phrase))
+            if found:
+                keys.setdefault(found, key)
             alt = joined_key(phrase)
             if alt:
-                joined.setdefault(alt, key)
+                joined.setdefault((alt,), key)
         for alt, key in joined.items():  # a phrase written as given wins over a joined form
-            self._keys.setdefault(alt, key)
-        alternatives = sorted(self._keys, key=lambda f: (-len(f), f))
-        body = "|".join(re.escape(f) for f in alternatives)
-        self._regex = re.compile(rf"(?<!\S)(?:{body})(?!\S)") if alternatives else None
+            keys.setdefault(alt, key)
+        starts: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for found, key in sorted(keys.items(), key=lambda item: (-len(item[0]), item[0])):
+            starts.setdefault(found[0], []).append((found, key))
+        self._starts = starts
 
     def __bool__(self) -> bool:
-        return self._regex is not None
+        return bool(self._starts)
 
     def find_forms(self, text_forms: Sequence[str]) -> list[str]:
         """The keys of the phrases found in a text given as its forms, in order."""
-        if self._regex is None:
-            return []
-        return [self._keys[m.group()] for m in self._regex.finditer(" ".join(text_forms))]
+        starts = self._starts
+        hits = [i for i, form in enumerate(text_forms) if form in starts]
+        found: list[str] = []
+        end = 0
+        for i in hits:
+            if i < end:
+                continue
+            for candidate, key in starts[text_forms[i]]:
+                size = len(candidate)
+                if size == 1 or tuple(text_forms[i : i + size]) == candidate:
+                    found.append(key)
+                    end = i + size
+                    break
+        return found
 
     def find(self, text: str) -> list[str]:
         """The keys of the phrases found in ``text``, in order."""
