@@ -186,8 +186,11 @@ def test_fit_uses_the_same_evidence_as_placement(config: SiteConfig) -> None:
 def test_related_pages_find_signals_as_the_classifier_does() -> None:
     config = load_topics(TOPICS, "topics.yml")
     text = "The U.S. cracked down on the judges."
-    found = {r.topic.slug: r.shared for r in reading.related(config.topics[0], text, config.topics)}
+    keys = reading.signal_keys(text, config.topics)
+    found = {r.topic.slug: r.shared for r in reading.related(config.topics[0], keys, config.topics)}
     assert found == {"money": ("crack down", "u.s."), "law": ("judge",)}
+    (placement,) = classify(_article([text]), Classifier(config)).placements
+    assert set(placement.signals) == set(keys)  # Related pages read what the classifier found
     assert Classifier(config).read(text).signals[1:] == (3.0, 2.0)
 
 

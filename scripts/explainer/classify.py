@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import phrases
 from .model import Article, ClassifiedArticle, Placement, Sentence, SiteConfig
@@ -53,8 +53,7 @@ _STOP = """a about above after again against all also although am an and any are
 STOP_WORDS = frozenset(_STOP.split())
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):  # a named tuple: made for every sentence, and quick to make
     """What a sentence (or a subheading) says: signals found and word forms."""
 
     signals: Scores  # summed weights per topic
@@ -62,8 +61,7 @@ class Text:
     counts: Counter[str]  # content word forms
 
 
-@dataclass(frozen=True)
-class SentenceCall:
+class SentenceCall(NamedTuple):  # a named tuple: made for every sentence, and quick to make
     """Where one sentence goes, and its own evidence."""
 
     sentence: Sentence
@@ -74,8 +72,7 @@ class SentenceCall:
     speaks: bool
 
 
-@dataclass(frozen=True)
-class ParagraphCall:
+class ParagraphCall(NamedTuple):  # a named tuple: made for every sentence, and quick to make
     """Where one paragraph goes, with every part of the evidence (for ``explain``)."""
 
     number: int
@@ -125,6 +122,7 @@ class Classifier:
                     self.aliases.setdefault(form, heaviest)
         self.index = phrases.PhraseIndex({**self.aliases, **lookup})
         self.key_forms = {key: tuple(key.split()) for key in self.weights}
+        self.sparse = {key: [(i, w) for i, w in enumerate(row) if w] for key, row in self.weights.items()}
         self._model(config)
 
     def _model(self, config: SiteConfig) -> None:
@@ -158,22 +156,33 @@ class Classifier:
         """Each text's signals; the word forms of them all together go to the
         last one's ``counts`` (the others' are empty): a paragraph is compared
         with the topics as a whole, so its sentences are counted once."""
-        index, weights, size = self.index, self.weights, len(self.slugs)
-        result = []
+        index, size = self.index, len(self.slugs)
         folded_all: list[str] = []
-        stems_all: list[str] = []
-        matched_all: list[str] = []
+        stops = []
         for text in texts:
-            folded = phrases.words(text)
-            stems = phrases.stems(folded)
-            folded_all += folded
-            stems_all += stems
-            matched = index.find_forms(stems)
-            matched_all += matched
-            totals = [0.0] * size
+            folded_all += phrases.words(text)
+            stops.append(len(folded_all))
+        stems_all = phrases.stems(folded_all)  # one call for the paragraph
+        per_text: list[list[str]] = [[] for _ in texts]
+        sentence = 0
+        matched_all = []
+        for at, key in index.find_at(stems_all, stops):
+            while stops[sentence] <= at:
+                sentence += 1
+            per_text[sentence].append(key)
+            matched_all.append(key)
+        zero = (0.0,) * size
+        sparse = self.sparse
+        result = []
+        for matched in per_text:
+            if not matched:
+                result.append(Text(zero, (), _NO_COUNTS))
+                continue
+            sums = [0.0] * size
             for key in matched:
-                totals = [t + w for t, w in zip(totals, weights[key], strict=True)]
-            result.append(Text(tuple(totals), tuple(matched), _NO_COUNTS))
+                for i, weight in sparse[key]:
+                    sums[i] += weight
+            result.append(Text(tuple(sums), tuple(matched), _NO_COUNTS))
         counts = Counter(
             [f for w, f in zip(folded_all, stems_all, strict=True) if w not in STOP_WORDS and not w.isdigit()]
         )
@@ -190,15 +199,21 @@ class Classifier:
 
     def similarity(self, counts: Counter[str]) -> Scores:
         """Cosine between word-form counts and each topic's vector."""
+        entries, unknown = self.entries, self.unknown_idf
         dots = [0.0] * len(self.slugs)
         norm = 0.0
-        entries, unknown = self.entries, (self.unknown_idf, None)
-        for form, count in counts.items():  # in the text's order: the same sums every run
-            idf, row = entries.get(form, unknown)
+        known = 0
+        for form in [f for f in counts if f in entries]:  # in the text's order: the same sums every run
+            idf, row = entries[form]
+            count = counts[form]
             weight = idf if count == 1 else (1 + math.log(count)) * idf
             norm += weight * weight
-            if row is not None:
-                dots = [d + weight * v for d, v in zip(dots, row, strict=True)]
+            known += 1
+            dots = [d + weight * v for d, v in zip(dots, row, strict=True)]
+        # Words no topic uses: each weighs ``unknown`` (more when repeated).
+        norm += unknown * unknown * (len(counts) - known)
+        for form in [f for f, c in counts.items() if c > 1 and f not in entries]:
+            norm += unknown * unknown * ((1 + math.log(counts[form])) ** 2 - 1)
         if norm == 0:
             return tuple(dots)
         root = math.sqrt(norm)
@@ -257,9 +272,7 @@ def decide(article: Article, classifier: Classifier) -> tuple[ParagraphCall, ...
         fallback = best is None
         topic = classifier.slugs.index(config.fallback) if best is None else best
         runner_up = _best(tuple(-1.0 if t == topic else v for t, v in enumerate(total)), None, 0.0)
-        sentences = tuple(
-            _sentence(classifier, s, t, topic, similarity) for s, t in zip(paragraph.sentences, texts, strict=True)
-        )
+        sentences = _sentences(classifier, paragraph.sentences, texts, topic, similarity)
         matched = tuple(k for t in texts for k in t.matched)
         calls.append(
             ParagraphCall(
@@ -289,6 +302,7 @@ def classify(article: Article, classifier: Classifier) -> ClassifiedArticle:
             score=s.text.signals[s.topic],
             fallback=call.fallback,
             speaks=s.speaks,
+            signals=s.text.matched,
         )
         for call in decide(article, classifier)
         for s in call.sentences
@@ -299,20 +313,40 @@ def classify(article: Article, classifier: Classifier) -> ClassifiedArticle:
 # Helper functions
 
 
-def _sentence(
-    classifier: Classifier, sentence: Sentence, text: Text, paragraph_topic: int, similarity: Scores
-) -> SentenceCall:
+def _sentences(
+    classifier: Classifier, sentences: Sequence[Sentence], texts: Sequence[Text], topic: int, similarity: Scores
+) -> tuple[SentenceCall, ...]:
     """A sentence keeps its paragraph's topic unless strongly about another.
 
     Its evidence is its own signals and its paragraph's similarity (one
     sentence's words are too few for a cosine to say much)."""
     config = classifier.config
-    own = classifier.own(text, similarity)
-    speaks = max(own, default=0.0) >= config.min_evidence
-    other = _best(tuple(-1.0 if t == paragraph_topic else v for t, v in enumerate(own)), None, 0.0)
-    if other is not None and own[other] >= config.split_weight and own[other] >= 2 * own[paragraph_topic]:
-        return SentenceCall(sentence, other, own, text, True, speaks)
-    return SentenceCall(sentence, paragraph_topic, own, text, False, speaks)
+    weight = config.similarity_weight
+    base = tuple(weight * m for m in similarity)
+    calls = []
+    plain: tuple[int, bool, bool] | None = None  # the call for a sentence without signals (the same for all)
+    for sentence, text in zip(sentences, texts, strict=True):
+        if text.matched:
+            own = tuple(s + b for s, b in zip(text.signals, base, strict=True))
+            placed, split, speaks = _split(own, topic, config)
+        else:
+            own = base
+            plain = plain or _split(base, topic, config)
+            placed, split, speaks = plain
+        calls.append(SentenceCall(sentence, placed, own, text, split, speaks))
+    return tuple(calls)
+
+
+def _split(own: Scores, topic: int, config: SiteConfig) -> tuple[int, bool, bool]:
+    """(topic, split off, speaks) for a sentence with ``own`` evidence in a paragraph on ``topic``."""
+    top = max(own, default=0.0)
+    speaks = top >= config.min_evidence
+    if top < config.split_weight:
+        return topic, False, speaks  # nothing strong enough to leave for
+    other = _best(tuple(-1.0 if t == topic else v for t, v in enumerate(own)), None, 0.0)
+    if other is not None and own[other] >= config.split_weight and own[other] >= 2 * own[topic]:
+        return other, True, speaks
+    return topic, False, speaks
 
 
 def _sum(vectors: Sequence[Scores], size: int) -> Scores:

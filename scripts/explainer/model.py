@@ -182,6 +182,7 @@ class Placement:
     score: float  # its own signal score for that topic (0 when inherited)
     fallback: bool = False  # no evidence in the whole article: sent to the fallback topic
     speaks: bool = False  # its own evidence speaks to a topic (see SiteConfig.min_evidence)
+    signals: tuple[str, ...] = ()  # keys of the signals found in it (classify.Classifier.weights), in order
 
 
 @dataclass(frozen=True)

@@ -81,11 +81,11 @@ class PhraseIndex:
             alt = joined_key(phrase)
             if alt:
                 joined.setdefault((alt,), key)
-        for alt, key in joined.items():  # a phrase written as given wins over a joined form
-            keys.setdefault(alt, key)
+        for one_word, key in joined.items():  # a phrase written as given wins over a joined form
+            keys.setdefault(one_word, key)
         starts: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for found, key in sorted(keys.items(), key=lambda item: (-len(item[0]), item[0])):
-            starts.setdefault(found[0], []).append((found, key))
+        for words_, key in sorted(keys.items(), key=lambda item: (-len(item[0]), item[0])):
+            starts.setdefault(words_[0], []).append((words_, key))
         self._starts = starts
 
     def __bool__(self) -> bool:
@@ -93,17 +93,27 @@ class PhraseIndex:
 
     def find_forms(self, text_forms: Sequence[str]) -> list[str]:
         """The keys of the phrases found in a text given as its forms, in order."""
+        return [key for _, key in self.find_at(text_forms)]
+
+    def find_at(self, text_forms: Sequence[str], stops: Sequence[int] = ()) -> list[tuple[int, str]]:
+        """(position of the first word, key) of each phrase found, in order. A
+        phrase does not run over a position of ``stops`` (sorted: where each
+        sentence of a paragraph ends)."""
         starts = self._starts
         hits = [i for i, form in enumerate(text_forms) if form in starts]
-        found: list[str] = []
+        found: list[tuple[int, str]] = []
         end = 0
+        limit, next_stop = len(text_forms), 0
         for i in hits:
             if i < end:
                 continue
+            while next_stop < len(stops) and stops[next_stop] <= i:
+                next_stop += 1
+            bound = stops[next_stop] if next_stop < len(stops) else limit
             for candidate, key in starts[text_forms[i]]:
                 size = len(candidate)
-                if size == 1 or tuple(text_forms[i : i + size]) == candidate:
-                    found.append(key)
+                if size == 1 or (i + size <= bound and tuple(text_forms[i : i + size]) == candidate):
+                    found.append((i, key))
                     end = i + size
                     break
         return found

@@ -65,24 +65,31 @@ def in_brief(groups: Sequence[Group]) -> list[tuple[Run, Run]]:
     return [(best_sentence(ordered[i]), ordered[i]) for i in sorted(ranked)]
 
 
-def related(topic: Topic, text: str, topics: Sequence[Topic]) -> list[Related]:
-    """Other topics whose signal phrases this page's quoted ``text`` uses: the
-    highest summed weight first, then in configured order; at most
-    :data:`RELATED_MAX`. Signals are found as the classifier finds them (one
-    matcher: :mod:`explainer.phrases`). Only this page's own text counts, so
-    adding an article changes the pages it is quoted on and no others."""
-    index, owners = _signal_index(tuple(topics))
-    found = set(index.find(text))
+def related(topic: Topic, found: Iterable[str], topics: Sequence[Topic]) -> list[Related]:
+    """Other topics whose signals this page's quoted sentences contain
+    (``found``: the signal keys the classifier found in them, see
+    :func:`signal_keys`): the highest summed weight first, then in configured
+    order; at most :data:`RELATED_MAX`. One matcher (:mod:`explainer.phrases`)
+    finds them for both. Only this page's own sentences count, so adding an
+    article changes the pages it is quoted on and no others."""
+    _, owners = _signal_index(tuple(topics))
+    keys = set(found)
     scored = []
     for position, other in enumerate(topics):
         if other.slug == topic.slug:
             continue
-        shared = [s for s in other.signals if owners[(position, s.phrase)] in found]
+        shared = [s for s in other.signals if owners[(position, s.phrase)] in keys]
         if shared:
             weight = sum(s.weight for s in shared)
             names = tuple(sorted({s.phrase for s in shared}, key=str.casefold))
             scored.append((-weight, position, Related(other, names)))
     return [item for _, _, item in sorted(scored, key=lambda s: (s[0], s[1]))[:RELATED_MAX]]
+
+
+def signal_keys(text: str, topics: Sequence[Topic]) -> list[str]:
+    """The keys of the topics' signals in ``text``, as the classifier finds them."""
+    index, _ = _signal_index(tuple(topics))
+    return index.find(text)
 
 
 @functools.cache
