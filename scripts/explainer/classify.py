@@ -51,6 +51,7 @@ _STOP = """a about above after again against all also although am an and any are
     was we were what when where whether which while who whom whose why will with within without would yet you your
     yours yourself yourselves said says say one two three new year years"""
 STOP_WORDS = frozenset(_STOP.split())
+_STOP_FORMS = frozenset(phrases.stems(sorted(STOP_WORDS)))
 
 
 class Text(NamedTuple):  # a named tuple: made for every sentence, and quick to make
@@ -183,9 +184,9 @@ class Classifier:
                 for i, weight in sparse[key]:
                     sums[i] += weight
             result.append(Text(tuple(sums), tuple(matched), _NO_COUNTS))
-        counts = Counter(
-            [f for w, f in zip(folded_all, stems_all, strict=True) if w not in STOP_WORDS and not w.isdigit()]
-        )
+        counts = Counter(stems_all)
+        for form in _STOP_FORMS.intersection(counts):
+            del counts[form]  # (deleting keeps the others' order: the sums stay the same)
         for key in matched_all:  # a signal's words count once, as the signal, not again in the similarity
             for form in self.key_forms[key]:
                 if counts[form] > 1:
@@ -234,7 +235,7 @@ def decide(article: Article, classifier: Classifier) -> tuple[ParagraphCall, ...
     for paragraph in article.paragraphs:
         texts = classifier.read_all([s.text for s in paragraph.sentences])
         counts = texts[-1].counts if texts else _NO_COUNTS
-        signals = _sum([t.signals for t in texts], size)
+        signals = texts[0].signals if len(texts) == 1 else _sum([t.signals for t in texts], size)
         similarity = classifier.similarity(counts)
         heading = paragraph.heading
         if heading is not None and heading not in leans:
@@ -243,7 +244,8 @@ def decide(article: Article, classifier: Classifier) -> tuple[ParagraphCall, ...
                 classifier.own(heading_text, classifier.similarity(heading_text.counts)), None, config.min_evidence
             )
         lean = leans.get(heading) if heading is not None else None
-        evidence = list(classifier.own(Text(signals, (), counts), similarity))
+        weight = config.similarity_weight
+        evidence = [s + weight * m for s, m in zip(signals, similarity, strict=True)]
         if max(evidence, default=0.0) < config.min_evidence:
             evidence = [0.0] * size  # too little to be evidence: the paragraph follows its context
         if lean is not None:
@@ -261,19 +263,19 @@ def decide(article: Article, classifier: Classifier) -> tuple[ParagraphCall, ...
             following = _share(read[i + 1][5])
             if following is not None:
                 sources.append(following)
-        context = (
-            tuple(config.context_weight * sum(s[t] for s in sources) / len(sources) for t in range(size))
-            if sources
-            else zero
-        )
-        total = tuple(o + c for o, c in zip(own, context, strict=True))
+        if sources:
+            scale = config.context_weight / len(sources)
+            context = tuple([scale * sum(column) for column in zip(*sources, strict=True)])
+        else:
+            context = zero
+        total = tuple([o + c for o, c in zip(own, context, strict=True)])
         previous = calls[-1].topic if calls else None
         best = _best(total, previous, 0.0)
         fallback = best is None
         topic = classifier.slugs.index(config.fallback) if best is None else best
         runner_up = _best(tuple(-1.0 if t == topic else v for t, v in enumerate(total)), None, 0.0)
         sentences = _sentences(classifier, paragraph.sentences, texts, topic, similarity)
-        matched = tuple(k for t in texts for k in t.matched)
+        matched = tuple([k for t in texts for k in t.matched])
         calls.append(
             ParagraphCall(
                 paragraph.number,
@@ -322,12 +324,12 @@ def _sentences(
     sentence's words are too few for a cosine to say much)."""
     config = classifier.config
     weight = config.similarity_weight
-    base = tuple(weight * m for m in similarity)
+    base = tuple([weight * m for m in similarity])
     calls = []
     plain: tuple[int, bool, bool] | None = None  # the call for a sentence without signals (the same for all)
     for sentence, text in zip(sentences, texts, strict=True):
         if text.matched:
-            own = tuple(s + b for s, b in zip(text.signals, base, strict=True))
+            own = tuple([s + b for s, b in zip(text.signals, base, strict=True)])
             placed, split, speaks = _split(own, topic, config)
         else:
             own = base
@@ -350,13 +352,13 @@ def _split(own: Scores, topic: int, config: SiteConfig) -> tuple[int, bool, bool
 
 
 def _sum(vectors: Sequence[Scores], size: int) -> Scores:
-    return tuple(sum(v[t] for v in vectors) for t in range(size))
+    return tuple([sum(column) for column in zip(*vectors, strict=True)]) if vectors else (0.0,) * size
 
 
 def _share(scores: Scores) -> Scores | None:
     """Scores as shares of their sum (a distribution); None when all are 0."""
     total = sum(scores)
-    return tuple(s / total for s in scores) if total > 0 else None
+    return tuple([s / total for s in scores]) if total > 0 else None
 
 
 def _best(scores: Scores, previous: int | None, floor: float) -> int | None:
