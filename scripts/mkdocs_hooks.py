@@ -4,6 +4,11 @@ Loaded by path (see ``hooks:`` in mkdocs.yml), so no relative imports here.
 A plain ``mkdocs build`` only uses the committed pages in docs/; under
 ``mkdocs serve`` the pages are regenerated before every build, so an edit to
 an article or to config/ shows up in the preview within a second or two.
+
+The same hooks guard the published site: everything under docs/ is untrusted
+(a pull request can add a page by hand), so every built page is checked for
+markup that could run script or lead off the web (see :mod:`explainer.guard`),
+and a page that has any fails the build with one line naming its file.
 """
 
 from __future__ import annotations
@@ -13,8 +18,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-log = logging.getLogger("mkdocs.hooks.explainer")
+from mkdocs.exceptions import PluginError
+
 _ROOT = Path(__file__).resolve().parent.parent
+if str(_ROOT / "scripts") not in sys.path:
+    sys.path.insert(0, str(_ROOT / "scripts"))
+
+from explainer import guard, links  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.explainer")
 _serving = False
 
 
@@ -24,34 +36,63 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 
 def on_pre_build(*, config: Any) -> None:
-    """Under ``mkdocs serve``, regenerate docs/ from sources/ and config/."""
+    """Under ``mkdocs serve``, regenerate docs/ from sources/ and config/.
+
+    Bad input leaves the last good pages in place: the preview keeps serving
+    them and the terminal shows the one-line error (logged as information,
+    so that the strict build of the preview still goes ahead)."""
     if not _serving:
         return
-    if str(_ROOT / "scripts") not in sys.path:
-        sys.path.insert(0, str(_ROOT / "scripts"))
-    from explainer import write
-    from explainer.cache import CACHE_DIR, ArticleCache
+    from explainer import runner
     from explainer.errors import ExplainerError
-    from explainer.pipeline import build, load_project
 
-    docs = Path(config["docs_dir"])
+    paths = runner.Paths.of(_ROOT, docs=Path(config["docs_dir"]))
     try:
-        project = load_project(_ROOT, _ROOT / "sources", _ROOT / "config/topics.yml", _ROOT / "config/boilerplate.yml")
-        site = build(project, cache=ArticleCache(_ROOT / CACHE_DIR / "articles"))
-        plan = write.plan(site.pages, docs, {_ROOT / "includes": site.includes})
-        write.apply(plan, docs)
+        outcome = runner.generate(paths)
     except ExplainerError as exc:
-        log.error("explainer: %s (the preview shows the last good pages)", exc)
+        log.info("explainer: error: %s (the preview shows the last good pages)", exc)
         return
-    if plan.changed:
-        log.info("explainer: regenerated %s", ", ".join(plan.changed))
+    for note in outcome.notes:
+        log.info("explainer: note: %s", note)
+    if outcome.changed:
+        log.info("explainer: regenerated %s", ", ".join(outcome.changed))
+
+
+def on_env(env: Any, *, config: Any, files: Any) -> Any:
+    """``weburl`` for the theme's templates: a checked web address, or ''."""
+    env.filters["weburl"] = lambda value: links.web_url(value) or ""
+    return env
 
 
 def on_page_context(context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
-    """Point "edit this page" of a generated page at the file it comes from."""
+    """Point "edit this page" of a generated page at the file it comes from.
+
+    ``edit_path`` comes from front matter (untrusted): it must be a plain
+    relative path, and is percent-encoded into the link."""
     edit_path = page.meta.get("edit_path")
     if edit_path and config.get("repo_url") and config.get("edit_uri"):
-        docs_folder = Path(config["docs_dir"]).name + "/"
-        root_uri = config["edit_uri"].removesuffix(docs_folder)
-        page.edit_url = config["repo_url"].rstrip("/") + "/" + root_uri + edit_path
+        page.edit_url = None
+        if guard.plain_relative_path(edit_path):
+            docs_folder = Path(config["docs_dir"]).name + "/"
+            root_uri = config["edit_uri"].removesuffix(docs_folder)
+            url = config["repo_url"].rstrip("/") + "/" + root_uri + links.path_segment(edit_path)
+            page.edit_url = links.web_url(url)
     return context
+
+
+def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> str:
+    """Refuse markup in the front matter fields that the theme shows as HTML
+    (the title in the navigation and the tab, the description in meta tags)."""
+    for key in ("title", "description"):
+        problem = guard.markup_in_text(page.meta.get(key))
+        if problem:
+            raise PluginError(f"docs/{page.file.src_uri}: front matter {key!r} {problem}: write it as plain text")
+    return markdown
+
+
+def on_post_page(output: str, *, page: Any, config: Any) -> str:
+    """Fail the build on a page with live markup or a link that is not a web link."""
+    problem = guard.first_problem(output)
+    if problem:
+        raise PluginError(f"docs/{page.file.src_uri}: {problem}: refused (see CONTRIBUTING.md, 'Untrusted input')")
+    return output

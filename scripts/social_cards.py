@@ -4,22 +4,39 @@ Made offline at build time with Pillow and its bundled font, instead of
 Material's social plugin, which downloads its fonts from Google Fonts on
 first use (no network here, nor on many CI runners) and needs Cairo and
 cairosvg. Same page, same Pillow: byte-identical image.
+
+Drawing and compressing a card costs far more than the page around it, so
+cards are cached outside ``site/`` (which every build empties), in
+``.cache/social/``, under a hash of what is drawn (site name, title,
+description) and of this file and Pillow's version: a card is drawn again
+only when its page's title or description changed. The cache is an
+optimisation (deleting it changes no output) and is untrusted like all
+state: an entry is used only if it is a regular file holding a PNG of the
+card's size; anything else is drawn again.
 Loaded by path (see ``hooks:`` in mkdocs.yml), so no relative imports here.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import io
+import os
+import shutil
 import textwrap
 from pathlib import Path
 from typing import Any
 
+import PIL
 from PIL import Image, ImageDraw, ImageFont
 
 SIZE = (1200, 630)
 INDIGO = (63, 81, 181)  # Material's indigo, the site's primary colour
 WHITE = (255, 255, 255)
 SOFT = (220, 224, 245)
+CACHE = Path(__file__).resolve().parent.parent / ".cache" / "social"
+_PNG_HEAD = b"\x89PNG\r\n\x1a\n"
+_VERSION = hashlib.sha256(Path(__file__).read_bytes() + PIL.__version__.encode()).hexdigest()
 
 
 def on_post_page(output: str, *, page: Any, config: Any) -> str:
@@ -28,10 +45,45 @@ def on_post_page(output: str, *, page: Any, config: Any) -> str:
         return output
     target = Path(config["site_dir"]) / card_path(page.url)
     target.parent.mkdir(parents=True, exist_ok=True)
-    title = page.meta.get("title") or page.title or config["site_name"]
-    description = page.meta.get("description") or config.get("site_description") or ""
-    card(str(title), str(description), str(config["site_name"])).save(target)
+    title = str(page.meta.get("title") or page.title or config["site_name"])
+    description = str(page.meta.get("description") or config.get("site_description") or "")
+    save_card(target, title, description, str(config["site_name"]))
     return output
+
+
+def save_card(target: Path, title: str, description: str, site_name: str, cache: Path = CACHE) -> bool:
+    """Write the card to ``target``, from the cache when it holds it; True if drawn."""
+    name = hashlib.sha256("\0".join((_VERSION, site_name, title, description)).encode()).hexdigest()
+    cached = cache / f"{name}.png"
+    if _valid(cached):
+        shutil.copyfile(cached, target)
+        return False
+    buffer = io.BytesIO()
+    card(title, description, site_name).save(buffer, format="PNG")
+    target.write_bytes(buffer.getvalue())
+    try:
+        if not cache.is_symlink() and not cache.parent.is_symlink():
+            cache.mkdir(parents=True, exist_ok=True)
+            temp = cache / f".{name}.tmp"
+            temp.unlink(missing_ok=True)
+            temp.write_bytes(buffer.getvalue())
+            os.replace(temp, cached)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return True
+
+
+def _valid(path: Path) -> bool:
+    """A cached card: a regular file (not a link) holding a PNG of the card's size."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 2_000_000:
+            return False
+        with path.open("rb") as handle:
+            head = handle.read(24)
+        width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+        return head.startswith(_PNG_HEAD) and (width, height) == SIZE
+    except OSError:
+        return False
 
 
 # Helper functions

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from explainer import write
+from explainer.cache import CACHE_DIR
 
 from .conftest import copy_project
 
@@ -26,7 +27,7 @@ def pages(docs: Path) -> dict[str, bytes]:
     return {
         p.relative_to(docs).as_posix(): p.read_bytes()
         for p in sorted(docs.rglob("*"))
-        if p.is_file() and not p.name.endswith(TEMP_SUFFIX) and p.name != write.JOURNAL
+        if p.is_file() and not p.name.endswith(TEMP_SUFFIX)
     }
 
 
@@ -62,6 +63,10 @@ class Edited:
     def docs(self) -> Path:
         return self.project / "docs"
 
+    @property
+    def journal(self) -> Path:
+        return self.project / CACHE_DIR / write.JOURNAL
+
     def kill_at(self, point: str) -> None:
         assert generate(self.project, point).returncode == -signal.SIGKILL
 
@@ -84,7 +89,7 @@ def test_killed_while_writing_temp_files_leaves_docs_as_it_was(edited: Edited, p
     edited.kill_at(point)
     docs = edited.docs
     assert pages(docs) == edited.before  # nothing visible changed
-    assert not (docs / write.JOURNAL).exists()
+    assert not edited.journal.exists()
     assert list(docs.rglob(f"*{TEMP_SUFFIX}"))  # it was killed mid-way, with temp files written
     done = generate(edited.project)
     assert done.returncode == 0, done.stderr
@@ -95,12 +100,14 @@ def test_killed_while_writing_temp_files_leaves_docs_as_it_was(edited: Edited, p
 def test_killed_after_the_journal_is_completed_by_the_next_run(edited: Edited, point: str) -> None:
     edited.kill_at(point)
     docs = edited.docs
-    assert (docs / write.JOURNAL).exists()
+    assert edited.journal.exists()
     half = pages(docs)
     assert half != edited.before and half != edited.after  # really killed half way through the renames
-    assert write.recover(docs) is True  # what the next run does first
+    assert (
+        write.recover((docs, edited.project / "includes"), edited.project / CACHE_DIR) == []
+    )  # the next run's first step
     assert pages(docs) == edited.after
-    assert not (docs / write.JOURNAL).exists() and not list(docs.rglob(f"*{TEMP_SUFFIX}"))
+    assert not edited.journal.exists() and not list(docs.rglob(f"*{TEMP_SUFFIX}"))
     done = generate(edited.project)
     assert done.returncode == 0 and "0 written" in done.stderr, done.stderr
     assert pages(docs) == edited.after
@@ -110,4 +117,4 @@ def test_the_next_generate_itself_recovers_a_killed_run(edited: Edited) -> None:
     edited.kill_at("rename:2")
     done = generate(edited.project)
     assert done.returncode == 0, done.stderr
-    assert pages(edited.docs) == edited.after and not (edited.docs / write.JOURNAL).exists()
+    assert pages(edited.docs) == edited.after and not edited.journal.exists()

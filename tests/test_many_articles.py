@@ -20,7 +20,7 @@ from click.testing import Result
 from explainer import render
 from explainer.cache import ArticleCache
 from explainer.dedupe import find_duplicates, shingles
-from explainer.pipeline import build, load_project
+from explainer.pipeline import Processed, build, load_project
 
 from .articles import FIXTURES
 from .conftest import mkdocs_build, snapshot
@@ -217,10 +217,21 @@ def test_the_cache_changes_no_output(project: Path, tmp_path: Path) -> None:
         project, project / "sources", project / "config/topics.yml", project / "config/boilerplate.yml"
     )
     plain = build(loaded)
-    cache = ArticleCache(tmp_path / "cache")
+    cache = ArticleCache(tmp_path / "cache", Processed)
     first = build(loaded, cache=cache)  # fills the cache
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 3
-    second = build(loaded, cache=cache)  # served from it
+    entries = sorted((tmp_path / "cache").glob("*.json"))
+    assert len(entries) == 3
+    for entry in entries:  # served from it, not computed again: a changed entry shows on the page
+        entry.write_text(
+            entry.read_text(encoding="utf-8").replace("small rigs run from homes", "small rigs run from caves"), "utf-8"
+        )
+    changed = build(loaded, cache=cache)
+    assert any("small rigs run from caves" in p.content for p in changed.pages) and cache.ignored == 0
+    for entry in entries:
+        entry.write_text(
+            entry.read_text(encoding="utf-8").replace("small rigs run from caves", "small rigs run from homes"), "utf-8"
+        )
+    second = build(loaded, cache=cache)
     assert plain.pages == first.pages == second.pages
     assert plain.report == second.report
 

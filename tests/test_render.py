@@ -7,9 +7,9 @@ import re
 import frontmatter
 import pytest
 
+from explainer.marker import MARKER
 from explainer.model import Page, Site
 from explainer.pipeline import Project, build, load_project
-from explainer.render import MARKER
 
 from .conftest import ROOT
 

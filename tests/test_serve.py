@@ -54,6 +54,23 @@ def test_editing_an_article_updates_the_preview(project: Path) -> None:
         elapsed = _wait_for(lambda: "Colin Wuxyz" in _get(url), 30)
         assert "Colin Wuxyz" in (project / "docs/ip-tracking.md").read_text(encoding="utf-8")
         assert elapsed < 15
+        # An invalid edit: the preview keeps serving the last good pages, at
+        # once (no request hangs), and the terminal names the file and line.
+        topics = project / "config/topics.yml"
+        good = topics.read_text(encoding="utf-8")
+        topics.write_text(good.replace("min_matched_share: 0.25", "min_matched_share: 7"), encoding="utf-8")
+        time.sleep(3)  # the rebuild after the edit
+        started = time.monotonic()
+        assert "Colin Wuxyz" in _get(url) and time.monotonic() - started < 5
+        topics.write_text(good.replace("Legal outlook", "Legal outlook now"), encoding="utf-8")
+        _wait_for(lambda: "Legal outlook now" in _get(url), 30)
+        # A page template edited: the page shows it within a couple of seconds.
+        template = project / "scripts/explainer/templates/topic.md.j2"
+        template.write_text(template.read_text(encoding="utf-8") + "\nTemplate edited here.\n", encoding="utf-8")
+        assert _wait_for(lambda: "Template edited here." in _get(url), 30) < 10
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
+    log = server.stderr.read().decode() if server.stderr else ""
+    assert "config/topics.yml:" in log and "'min_matched_share' must be a number from 0 to 1" in log, log[-3000:]
+    assert "(the preview shows the last good pages)" in log

@@ -1,4 +1,5 @@
-"""Write: atomic, quiet, and never touches a person's file."""
+"""Write: atomic over every output folder, quiet, and never touches a person's
+file; the journal it leaves is state that is checked before it is obeyed."""
 
 from __future__ import annotations
 
@@ -6,24 +7,32 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from explainer import write
+from explainer.errors import ExplainerError
+from explainer.marker import ABBREVIATIONS_MARKER, MARKER_LINE
 from explainer.model import Page
-from explainer.render import MARKER_LINE
 
 
 def _page(path: str, body: str) -> Page:
     return Page(path, f"---\n{MARKER_LINE}\ntitle: T\n---\n{body}\n")
 
 
+def _apply(pages: list[Page], docs: Path, others: dict[Path, list[Page]] | None = None) -> write.Plan:
+    plan = write.plan(pages, docs, others)
+    write.apply(plan, docs.parent / "state")
+    return plan
+
+
 def test_new_pages_are_written_and_unchanged_ones_left_alone(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     pages = [_page("a.md", "A"), _page("sub/b.md", "B")]
-    write.apply(write.plan(pages, docs), docs)
+    _apply(pages, docs)
     assert (docs / "sub/b.md").read_text(encoding="utf-8").endswith("B\n")
     os.utime(docs / "a.md", (1, 1))
-    plan = write.plan(pages, docs)
+    plan = _apply(pages, docs)
     assert plan.writes == () and plan.unchanged == ("a.md", "sub/b.md")
-    write.apply(plan, docs)
     assert (docs / "a.md").stat().st_mtime == 1
 
 
@@ -32,45 +41,170 @@ def test_a_file_without_marker_is_never_overwritten_or_deleted(tmp_path: Path) -
     docs.mkdir()
     (docs / "a.md").write_text("# My own page\n", encoding="utf-8")
     (docs / "notes.md").write_text("# Notes\n", encoding="utf-8")
-    plan = write.plan([_page("a.md", "generated")], docs)
+    plan = _apply([_page("a.md", "generated")], docs)
     assert plan.taken_over == ("a.md",) and plan.writes == () and plan.deletes == ()
-    write.apply(plan, docs)
     assert (docs / "a.md").read_text(encoding="utf-8") == "# My own page\n"
     assert (docs / "notes.md").exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # a person's page that quotes the marker text, below its own front matter
+        ("quote.md", f"---\ntitle: Mine\n---\nOur pages start with: {MARKER_LINE}\n"),
+        ("second-line.md", f"# Notes\n{MARKER_LINE}\n"),
+        ("indented.md", f"---\n  {MARKER_LINE}\n---\n"),
+        ("marker-later.md", f"---\ntitle: x\n{MARKER_LINE}\n---\n"),
+        # a data file someone put in docs/, with the marker as its first line
+        ("data.yml", f"{MARKER_LINE}\nkey: value\n"),
+        ("sub/.nav.yml", f"{MARKER_LINE}\nnav: []\n"),
+        ("notes.txt", f"---\n{MARKER_LINE}\n---\n"),
+    ],
+)
+def test_only_the_exact_marker_in_its_place_makes_a_file_generated(tmp_path: Path, name: str, text: str) -> None:
+    docs = tmp_path / "docs"
+    (docs / name).parent.mkdir(parents=True, exist_ok=True)
+    (docs / name).write_text(text, encoding="utf-8")
+    plan = _apply([_page("a.md", "A")], docs)
+    assert plan.deletes == ()
+    assert (docs / name).read_text(encoding="utf-8") == text
+
+
+def test_a_file_in_includes_the_generator_did_not_ask_for_is_never_touched(tmp_path: Path) -> None:
+    docs, includes = tmp_path / "docs", tmp_path / "includes"
+    includes.mkdir()
+    theirs = f"{ABBREVIATIONS_MARKER}\n\n*[X]: a person's snippet, copied from ours\n"
+    (includes / "mine.md").write_text(theirs, encoding="utf-8")
+    ours = Page("abbreviations.md", f"{ABBREVIATIONS_MARKER}\n")
+    _apply([_page("a.md", "A")], docs, {includes: [ours]})
+    _apply([_page("a.md", "A")], docs, {includes: [ours]})
+    assert (includes / "mine.md").read_text(encoding="utf-8") == theirs
+    assert (includes / "abbreviations.md").read_text(encoding="utf-8") == ours.content
+
+
 def test_generated_pages_whose_topic_is_gone_are_removed(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
-    write.apply(write.plan([_page("a.md", "A"), _page("old/b.md", "B")], docs), docs)
-    plan = write.plan([_page("a.md", "A")], docs)
+    _apply([_page("a.md", "A"), _page("old/b.md", "B")], docs)
+    plan = _apply([_page("a.md", "A")], docs)
     assert plan.deletes == ("old/b.md",)
-    write.apply(plan, docs)
     assert not (docs / "old").exists()
 
 
 def test_no_temporary_files_are_left_behind(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
-    write.apply(write.plan([_page("a.md", "A")], docs), docs)
+    _apply([_page("a.md", "A")], docs)
     assert sorted(p.name for p in docs.rglob("*")) == ["a.md"]
+    assert sorted(p.name for p in (tmp_path / "state").iterdir()) == []
+
+
+def test_a_folder_that_is_a_link_is_never_written_through(tmp_path: Path) -> None:
+    docs, outside = tmp_path / "docs", tmp_path / "outside"
+    outside.mkdir()
+    docs.mkdir()
+    (docs / "sources").symlink_to(outside, target_is_directory=True)
+    (outside / "x.md").write_text(_page("x.md", "outside").content, encoding="utf-8")
+    with pytest.raises(ExplainerError, match="docs/sources: is a symbolic link"):
+        write.plan([_page("sources/a.md", "A")], docs)
+    plan = _apply([_page("a.md", "A")], docs)
+    assert plan.deletes == ()  # a generated-looking file behind the link is not the generator's
+    assert sorted(p.name for p in outside.iterdir()) == ["x.md"]
+
+
+def test_a_generated_page_that_is_a_link_is_taken_over_not_followed(tmp_path: Path) -> None:
+    docs, outside = tmp_path / "docs", tmp_path / "secret.md"
+    docs.mkdir()
+    outside.write_text(_page("a.md", "secret").content, encoding="utf-8")
+    (docs / "a.md").symlink_to(outside)
+    plan = _apply([_page("a.md", "A")], docs)
+    assert plan.taken_over == ("a.md",)
+    assert outside.read_text(encoding="utf-8").endswith("secret\n")
+
+
+def _journal(state: Path, folders: list[Path], renames: list[object], deletes: list[object]) -> None:
+    state.mkdir(parents=True, exist_ok=True)
+    data = {"version": 1, "folders": [str(f.resolve()) for f in folders], "renames": renames, "deletes": deletes}
+    (state / write.JOURNAL).write_text(json.dumps(data), encoding="utf-8")
 
 
 def test_recover_finishes_a_run_killed_after_its_journal(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    write.apply(write.plan([_page("a.md", "old"), _page("gone.md", "x")], docs), docs)
+    docs, includes, state = tmp_path / "docs", tmp_path / "includes", tmp_path / "state"
+    _apply([_page("a.md", "old"), _page("gone.md", "x")], docs)
     # State of a run killed half way through its renames: one temp file still
-    # waiting, one deletion not done, the journal in place.
+    # waiting in each folder, one deletion not done, the journal in place.
     (docs / ".a.md.explainer-tmp").write_text(_page("a.md", "new").content, encoding="utf-8")
-    journal = {"renames": [[".a.md.explainer-tmp", "a.md"]], "deletes": ["gone.md"]}
-    (docs / write.JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
-    assert write.recover(docs)
+    includes.mkdir()
+    (includes / ".abbreviations.md.explainer-tmp").write_text(f"{ABBREVIATIONS_MARKER}\nnew\n", encoding="utf-8")
+    _journal(state, [docs, includes], [[0, "a.md"], [1, "abbreviations.md"]], [[0, "gone.md"]])
+    assert write.recover((docs, includes), state) == []
     assert (docs / "a.md").read_text(encoding="utf-8").endswith("new\n")
-    assert not (docs / "gone.md").exists() and not (docs / write.JOURNAL).exists()
+    assert (includes / "abbreviations.md").read_text(encoding="utf-8").endswith("new\n")
+    assert not (docs / "gone.md").exists() and not (state / write.JOURNAL).exists()
 
 
 def test_recover_drops_temp_files_of_a_run_killed_before_its_journal(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
-    write.apply(write.plan([_page("a.md", "old")], docs), docs)
-    (docs / ".a.md.explainer-tmp").write_text("half", encoding="utf-8")
-    assert not write.recover(docs)
+    _apply([_page("a.md", "old")], docs)
+    (docs / ".a.md.explainer-tmp").write_text(_page("a.md", "half").content[:150], encoding="utf-8")
+    (docs / ".b.md.explainer-tmp").write_bytes(b"")  # killed before its first byte
+    (docs / ".mine.explainer-tmp").write_text("a person's file with our suffix", encoding="utf-8")
+    assert write.recover((docs,), tmp_path / "state") == []
     assert (docs / "a.md").read_text(encoding="utf-8").endswith("old\n")
-    assert not (docs / ".a.md.explainer-tmp").exists()
+    assert sorted(p.name for p in docs.iterdir()) == [".mine.explainer-tmp", "a.md"]
+
+
+# A journal that arrives in a clone or a pull request is state the generator
+# did not write: it must not move, create or delete anything it does not own.
+FOREIGN_JOURNALS = {
+    "outside the project": lambda t: {"renames": [[0, "../../etc/passwd"]], "deletes": [[0, "../outside.md"]]},
+    "absolute path": lambda t: {"renames": [], "deletes": [[0, str(t / "outside.md")]]},
+    "a person's page": lambda t: {"renames": [], "deletes": [[0, "mine.md"]]},
+    "not a page": lambda t: {"renames": [], "deletes": [[0, "data.yml"]]},
+    "folder out of range": lambda t: {"renames": [], "deletes": [[7, "a.md"]]},
+    "old format": lambda t: {"renames": [[".a.md.explainer-tmp", "a.md"]], "deletes": ["a.md"]},
+}
+
+
+@pytest.mark.parametrize("case", sorted(FOREIGN_JOURNALS))
+def test_a_foreign_journal_changes_nothing_and_does_not_block(tmp_path: Path, case: str) -> None:
+    docs, state = tmp_path / "project/docs", tmp_path / "project/state"
+    _apply([_page("a.md", "A")], docs)
+    (tmp_path / "outside.md").write_text(_page("x.md", "outside").content, encoding="utf-8")
+    (docs / "mine.md").write_text("# Mine\n", encoding="utf-8")
+    (docs / "data.yml").write_text(f"{MARKER_LINE}\n", encoding="utf-8")
+    entries = FOREIGN_JOURNALS[case](tmp_path)
+    _journal(state, [docs], entries["renames"], entries["deletes"])
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p.parent != state}
+    notes = write.recover((docs,), state)
+    assert len(notes) == 1 and ("ignored" in notes[0] or "skipped" in notes[0]), notes
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p.parent != state} == before
+    assert not (state / write.JOURNAL).exists()
+    _apply([_page("a.md", "A2")], docs)  # the next run goes ahead
+    assert (docs / "a.md").read_text(encoding="utf-8").endswith("A2\n")
+
+
+@pytest.mark.parametrize("content", ["{not json", "[]", '{"version": 1}', "\x00\xff"])
+def test_a_corrupt_journal_is_ignored_with_a_note(tmp_path: Path, content: str) -> None:
+    docs, state = tmp_path / "docs", tmp_path / "state"
+    _apply([_page("a.md", "A")], docs)
+    state.mkdir(exist_ok=True)
+    (state / write.JOURNAL).write_text(content, encoding="utf-8")
+    assert len(write.recover((docs,), state)) == 1
+    assert (docs / "a.md").exists()
+
+
+def test_a_journal_entry_for_a_temp_file_a_person_wrote_is_not_obeyed(tmp_path: Path) -> None:
+    docs, state = tmp_path / "docs", tmp_path / "state"
+    _apply([_page("a.md", "A")], docs)
+    (docs / ".a.md.explainer-tmp").write_text("not generated", encoding="utf-8")
+    _journal(state, [docs], [[0, "a.md"]], [])
+    write.recover((docs,), state)
+    assert (docs / "a.md").read_text(encoding="utf-8").endswith("A\n")
+
+
+def test_a_state_folder_that_is_a_link_is_refused(tmp_path: Path) -> None:
+    docs, outside = tmp_path / "docs", tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "state").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(ExplainerError, match="state: is a symbolic link"):
+        _apply([_page("a.md", "A")], docs)
+    assert list(outside.iterdir()) == []

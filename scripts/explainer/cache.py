@@ -11,7 +11,14 @@ Two levels, both keyed by SHA-256 of everything that can change a result:
   building anything: under a second for 1,000 articles, no file touched.
 
 The cache is an optimisation only: deleting ``.cache/`` changes no output,
-and an unreadable entry is treated as missing.
+and an unreadable entry is treated as missing. It is also untrusted: a copy
+may arrive in a clone or a pull request. So nothing is read back with a
+format that can run code (entries are JSON, decoded into the model's frozen
+dataclasses field by field, with every type checked), files are read only if
+they are regular files of a bounded size, and a bad entry is counted, noted
+and ignored. A planted entry can at worst change which text is shown, never
+add markup or links (rendering escapes text and checks every link again), and
+``explainer check`` (CI) builds without the cache.
 """
 
 from __future__ import annotations
@@ -20,22 +27,27 @@ import dataclasses
 import functools
 import hashlib
 import json
+import math
 import os
-import pickle
 import sys
+import types
+import typing
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-VERSION = b"explainer-cache-1"
+VERSION = b"explainer-cache-2"
 CACHE_DIR = ".cache/explainer"  # under the project root; git-ignored
 _PACKAGE = Path(__file__).resolve().parent
 
 
-@functools.cache
 def code_digest() -> bytes:
-    """Hash of the package's own code and templates: a new version invalidates."""
-    digest = hashlib.sha256(VERSION + sys.version.encode())  # pickles and hashes are per Python version
+    """Hash of the package's own code and templates: a new version invalidates.
+
+    Read afresh on every run (a few dozen small files): under ``mkdocs serve``
+    one process runs many times, and an edited template must show at once."""
+    digest = hashlib.sha256(VERSION + sys.version.encode())
     for path in sorted([*_PACKAGE.glob("*.py"), *_PACKAGE.glob("templates/*.j2")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.digest()
@@ -66,26 +78,167 @@ def key(*parts: bytes | str) -> str:
 
 
 class ArticleCache:
-    """Pickled per-article results in ``folder``, one file per key."""
+    """Per-article results in ``folder``, one JSON file per key.
 
-    def __init__(self, folder: Path):
+    ``kind`` is the type of the value, e.g. ``tuple[ClassifiedArticle,
+    frozenset[int]]``: an entry is only returned if it decodes to exactly
+    that; anything else counts in :attr:`ignored`."""
+
+    def __init__(self, folder: Path, kind: Any):
         self.folder = folder
+        self.kind = kind
+        self.ignored = 0
 
     def get(self, name: str) -> Any | None:
+        path = self.folder / f"{name}.json"
+        data = read_state(path)
+        if data is None:
+            return None
         try:
-            with (self.folder / f"{name}.pickle").open("rb") as handle:
-                return pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+            return decode(self.kind, json.loads(data))
+        except (ValueError, TypeError, KeyError, RecursionError):
+            self.ignored += 1
             return None
 
     def put(self, name: str, value: Any) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            if self.folder.is_symlink():
+                return
             temp = self.folder / f".{name}.tmp"
-            temp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temp, self.folder / f"{name}.pickle")
+            temp.unlink(missing_ok=True)
+            temp.write_text(json.dumps(encode(value), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            os.replace(temp, self.folder / f"{name}.json")
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+MAX_STATE_BYTES = 50_000_000
+
+
+def read_state(path: Path) -> str | None:
+    """A state file's text: only a regular file (not a link), of bounded size."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    if not os.path.isfile(path) or path.is_symlink() or info.st_size > MAX_STATE_BYTES:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+# A JSON codec for the model's frozen dataclasses: no code runs on load, and
+# every value is checked against the field's declared type.
+
+
+def encode(value: Any) -> Any:
+    """Dataclasses, tuples, sets, dates and scalars -> JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            "@": type(value).__name__,
+            **{f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)},
+        }
+    if isinstance(value, frozenset | set):
+        return sorted(encode(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [encode(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    return value
+
+
+def decode(kind: Any, data: Any) -> Any:
+    """The inverse of :func:`encode` for a value of type ``kind``; raises
+    ValueError or TypeError on anything that is not exactly such a value."""
+    origin = typing.get_origin(kind)
+    args = typing.get_args(kind)
+    if kind is Any or kind is object:
+        return _plain(data)
+    if origin in (typing.Union, types.UnionType):
+        if data is None and type(None) in args:
+            return None
+        if isinstance(data, dict) and "@" in data:
+            for member in args:
+                if isinstance(member, type) and dataclasses.is_dataclass(member) and member.__name__ == data["@"]:
+                    return decode(member, data)
+        for member in args:
+            if member is type(None):
+                continue
+            try:
+                return decode(member, data)
+            except (ValueError, TypeError, KeyError):
+                continue
+        raise ValueError(f"no member of {kind} fits")
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        if not isinstance(data, dict) or data.get("@") != kind.__name__:
+            raise ValueError(f"expected a {kind.__name__}")
+        hints = _hints(kind)
+        fields = [f for f in dataclasses.fields(kind) if f.init]
+        if set(data) - {"@"} != {f.name for f in fields}:
+            raise ValueError(f"wrong fields for {kind.__name__}")
+        return kind(**{f.name: decode(hints[f.name], data[f.name]) for f in fields})
+    if origin is tuple:
+        if not isinstance(data, list):
+            raise TypeError("expected a list")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(decode(args[0], v) for v in data)
+        if len(args) != len(data):
+            raise ValueError("wrong tuple length")
+        return tuple(decode(a, v) for a, v in zip(args, data, strict=True))
+    if origin is frozenset:
+        if not isinstance(data, list):
+            raise TypeError("expected a list")
+        return frozenset(decode(args[0], v) for v in data)
+    if origin is dict:
+        if not isinstance(data, dict):
+            raise TypeError("expected a mapping")
+        return {decode(args[0], k): decode(args[1], v) for k, v in data.items()}
+    if kind is date:
+        if not isinstance(data, str):
+            raise TypeError("expected a date")
+        return date.fromisoformat(data)
+    if kind is bool:
+        if not isinstance(data, bool):
+            raise TypeError("expected true or false")
+        return data
+    if kind is int:
+        if not isinstance(data, int) or isinstance(data, bool):
+            raise TypeError("expected an integer")
+        return data
+    if kind is float:
+        if not isinstance(data, int | float) or isinstance(data, bool) or not math.isfinite(data):
+            raise TypeError("expected a number")
+        return float(data)
+    if kind is str:
+        if not isinstance(data, str):
+            raise TypeError("expected text")
+        return data
+    if kind is type(None):
+        if data is not None:
+            raise TypeError("expected null")
+        return None
+    raise TypeError(f"cannot decode {kind!r}")
+
+
+def _plain(data: Any) -> Any:
+    """JSON scalars, lists and mappings only (for fields typed ``object``)."""
+    if data is None or isinstance(data, str | int | float | bool):
+        return data
+    if isinstance(data, list):
+        return [_plain(v) for v in data]
+    if isinstance(data, dict):
+        return {str(k): _plain(v) for k, v in data.items()}
+    raise TypeError("not JSON data")
+
+
+@functools.cache
+def _hints(kind: type) -> dict[str, Any]:
+    return typing.get_type_hints(kind)
 
 
 class RunCache:
@@ -96,9 +249,10 @@ class RunCache:
 
     def unchanged(self, inputs: str, folders: Sequence[Path]) -> dict[str, Any] | None:
         """The last run's report if neither the inputs nor the output folders changed since."""
+        text = read_state(self.path)
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(text) if text is not None else None
+        except ValueError:
             return None
         if not isinstance(data, dict) or data.get("inputs") != inputs or data.get("docs") != docs_state(folders):
             return None
@@ -117,15 +271,25 @@ class RunCache:
 
 
 def docs_state(folders: Sequence[Path]) -> list[list[object]]:
-    """Every file under ``folders`` with its size and modification time.
+    """Every file under ``folders`` with its size and a hash of its bytes.
 
-    Any change to them, by the generator or by hand, shows here."""
+    Any change to them, by the generator or by hand, shows here, even one
+    that keeps the size and the modification time. Links are listed, never
+    followed."""
     state: list[list[object]] = []
     for folder in folders:
         state.append([str(folder)])
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                info = path.stat()
-                if not path.is_dir():
-                    state.append([path.relative_to(folder).as_posix(), info.st_size, info.st_mtime_ns])
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for base, subfolders, files in os.walk(folder, followlinks=False):
+            subfolders.sort()
+            for name in sorted(files + [d for d in subfolders if os.path.islink(os.path.join(base, d))]):
+                path = Path(base) / name
+                relative = path.relative_to(folder).as_posix()
+                if path.is_symlink():
+                    state.append([relative, "link", os.readlink(path)])
+                elif path.is_file():
+                    state.append([relative, path.stat().st_size, hashlib.blake2b(path.read_bytes()).hexdigest()])
+                else:
+                    state.append([relative, "special"])
     return state

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from .model import BoilerplateRules, CleanDocument, RemovedLine, SourceDocument
+from .saferegex import AnyFullMatch
 
 # Invisible characters that only hide or reorder text: zero-width spaces, word
 # joiners, soft hyphens and bidirectional overrides ("Trojan Source" tricks).
@@ -35,15 +36,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class BoilerplateMatcher:
-    """Compiled boilerplate rules: one regex over a whole, normalised line."""
+    """Compiled boilerplate rules: exact lines (a set) and patterns (RE2,
+    linear time: the patterns are data a pull request can change)."""
 
     def __init__(self, rules: BoilerplateRules):
-        exact = [re.escape(" ".join(line.casefold().split())) for line in rules.lines]
-        alternatives = exact + [f"(?:{p})" for p in rules.patterns]
-        self._regex = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+        self._exact = frozenset(" ".join(line.casefold().split()) for line in rules.lines)
+        self._patterns = AnyFullMatch([f"(?i:{p})" for p in rules.patterns])
 
     def matches(self, line: str) -> bool:
-        return bool(self._regex and self._regex.fullmatch(line.casefold()))
+        folded = line.casefold()
+        return folded in self._exact or self._patterns(folded)
 
 
 def normalise_line(line: str) -> str:

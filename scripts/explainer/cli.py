@@ -9,18 +9,17 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from . import config as config_loader
-from . import pipeline, scaffold, write
-from .cache import CACHE_DIR, ArticleCache, RunCache
+from . import files, pipeline, runner, scaffold
 from .errors import ExplainerError
-from .pipeline import Project, build, fingerprint, load_project
 from .problems import find_problems
+from .runner import Paths
 from .sections import fits, speaking
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,35 +87,26 @@ def generate(
 ) -> None:
     """Build the pages from the sources and write the ones that changed."""
     with _errors():
-        docs = root / docs
-        project = _load(root, sources, topics, boilerplate)
-        # Nothing changed since the last run (inputs and docs/ alike): skip it all.
-        runs, inputs, outputs = RunCache(root / CACHE_DIR), fingerprint(project), (docs, root / "includes")
-        data = runs.unchanged(inputs, outputs)
-        site = None
-        summary = f"0 written, 0 removed, {data and data.get('pages')} unchanged (nothing changed since the last run)"
-        if data is None:
-            site = build(project, _progress(quiet), ArticleCache(root / CACHE_DIR / "articles"))
-            plan = write.plan(site.pages, docs, {root / "includes": site.includes})
-            write.apply(plan, docs)
-            data = {**site.report, "taken_over": list(plan.taken_over)}
-            runs.record(inputs, outputs, {**data, "pages": len(plan.writes) + len(plan.unchanged)})
-            summary = f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged"
-        data.pop("pages", None)
-        if not quiet and site is not None:
-            for line in placement_lines(data, site.fresh, project):
-                click.echo(line, err=True)
+        paths = Paths.of(root, sources=sources, topics=topics, boilerplate=boilerplate, docs=docs)
+        outcome = runner.generate(paths, _progress(quiet), on_wait=lambda: _note("waiting for another explainer run"))
+        data = outcome.report
+        if not quiet:
+            for line in outcome.placed:
+                _echo(line)
         if report:
             report.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        for path in data.get("taken_over", []):
-            click.echo(f"note: {docs / path} has no generated-file marker: left as it is (taken over)", err=True)
-        for dup in data.get("duplicates", []):
-            click.echo(
-                f"note: {dup['source']} repeats {dup['duplicate_of']} (similarity {dup['similarity']}): not shown",
-                err=True,
-            )
+        for note in outcome.notes:
+            _note(note)
+        for path in _strings(data.get("taken_over")):
+            _note(f"{paths.docs / path} has no generated-file marker: left as it is (taken over)")
+        for dup in data.get("duplicates") or []:
+            if isinstance(dup, dict):
+                _note(
+                    f"{dup.get('source')} repeats {dup.get('duplicate_of')} (similarity {dup.get('similarity')}):"
+                    " not shown"
+                )
         if not quiet:
-            click.echo(f"{summary} in {docs}", err=True)
+            _echo(f"{outcome.summary} in {paths.docs}")
 
 
 @main.command()
@@ -125,23 +115,22 @@ def check(root: Path, sources: Path, topics: Path, boilerplate: Path, docs: Path
     """Exit with status 1 if the pages in docs/ are out of date with the sources,
     or if any source or data file is invalid (every problem, one line each)."""
     with _errors():
-        docs = root / docs
+        paths = Paths.of(root, sources=sources, topics=topics, boilerplate=boilerplate, docs=docs)
         try:
-            site = build(_load(root, sources, topics, boilerplate))
+            plan = runner.check(paths)
         except ExplainerError:
-            problems = find_problems(root, root / sources, root / topics, root / boilerplate)
+            problems = find_problems(paths.root, paths.sources, paths.topics, paths.boilerplate)
             if not problems:  # a problem only the whole build sees (e.g. two pages at one path)
                 raise
             for problem in problems:
-                click.echo(f"error: {problem}", err=True)
+                _echo(f"error: {problem}")
             sys.exit(1)
-        plan = write.plan(site.pages, docs, {root / "includes": site.includes})
         if plan.changed:
-            click.echo(f"{docs} is out of date; run `make build` (or `explainer generate`) and commit:", err=True)
+            _echo(f"{paths.docs} is out of date; run `make build` (or `explainer generate`) and commit:")
             for path in plan.changed:
-                click.echo(f"  {docs / path}", err=True)
+                _echo(f"  {paths.docs / path}")
             sys.exit(1)
-        click.echo(f"{docs} is up to date ({len(plan.unchanged)} generated files)", err=True)
+        _echo(f"{paths.docs} is up to date ({len(plan.unchanged)} generated files)")
 
 
 @main.command()
@@ -163,8 +152,8 @@ def new(title: str | None, url: str | None, html: Path | None, root: Path, sourc
         page = (html.name, html.read_bytes()) if html else None
         plan = scaffold.new_source(title=title, url=url, html=page, existing=existing)
         for path in scaffold.create(plan, folder):
-            click.echo(f"created {path}", err=True)
-        click.echo(f"next: {plan.next_step}", err=True)
+            _echo(f"created {path}")
+        _echo(f"next: {plan.next_step}")
 
 
 @main.command()
@@ -182,42 +171,38 @@ def explain(root: Path, sources: Path, topics: Path, boilerplate: Path, docs: Pa
             where = "fits the topics" if fits(item, project.config.min_matched_share) else "own page"
             click.echo(f"{item.article.path}: {where}: {speaking(item)} of {total} sentences speak to the topics")
             for line in lines:
-                click.echo(line)
+                click.echo(line.translate(_CONTROL))  # article text is shown, never obeyed
 
 
 # Helper functions
 
 
-def placement_lines(report: dict[str, Any], fresh: Sequence[str], project: Project) -> list[str]:
-    """One line per article read in this run: where its sentences went."""
-    titles = {t.slug: t.title for t in project.config.topics}
-    wanted = set(fresh)
-    lines = []
-    for entry in report.get("articles", []):
-        if entry["source"] not in wanted:
-            continue
-        if entry["shown_on"] == "topics":
-            counts = sorted(((n, slug) for slug, n in entry["topics"].items() if n), key=lambda c: -c[0])
-            where = ", ".join(f"{titles[slug]} {n}" for n, slug in counts)
-        else:
-            where = f"own page: {entry['speaking']} of {entry['sentences']} sentences speak to the topics"
-        lines.append(f"{entry['source']} -> {where}")
-    return lines
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F]} | {0x9B: "\\x9b"}
 
 
-def _load_config(root: Path, topics: Path, boilerplate: Path) -> Project:
+def _echo(text: str) -> None:
+    """One line on stderr, with control characters shown, never obeyed: a
+    file name or a state file cannot send escape sequences to the terminal."""
+    click.echo(str(text).translate(_CONTROL), err=True)
+
+
+def _note(text: str) -> None:
+    _echo(f"note: {text}")
+
+
+def _strings(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _load_config(root: Path, topics: Path, boilerplate: Path) -> pipeline.Project:
     """The data files only (no sources): enough to read and classify one article."""
     topics, boilerplate = root / topics, root / boilerplate
-    return Project(
+    return pipeline.Project(
         sources=(),
-        config=config_loader.load_topics(pipeline.read_text(topics), str(topics)),
-        rules=config_loader.load_boilerplate(pipeline.read_text(boilerplate), str(boilerplate)),
-        guides=pipeline.guides_for(topics),
+        config=config_loader.load_topics(files.read_text(topics, root), str(topics)),
+        rules=config_loader.load_boilerplate(files.read_text(boilerplate, root), str(boilerplate)),
+        guides=pipeline.guides_for(topics, root),
     )
-
-
-def _load(root: Path, sources: Path, topics: Path, boilerplate: Path) -> Project:
-    return load_project(root, root / sources, root / topics, root / boilerplate)
 
 
 def _progress(quiet: bool) -> Callable[[str], None] | None:
@@ -230,7 +215,7 @@ def _progress(quiet: bool) -> Callable[[str], None] | None:
         nonlocal count
         count += 1
         if count % 25 == 0:
-            click.echo(f"\r{count} articles read ({path})\x1b[K", err=True, nl=False)
+            click.echo(f"\r{count} articles read ({path.translate(_CONTROL)})\x1b[K", err=True, nl=False)
 
     return show
 
@@ -252,7 +237,7 @@ class _errors:
             return
         else:
             message = f"internal error ({type(exc).__name__}: {exc}); set EXPLAINER_DEBUG=1 for details"
-        click.echo(f"error: {message}", err=True)
+        _echo(f"error: {message}")
         sys.exit(1)
 
 

@@ -6,10 +6,11 @@ checks them and turns them into typed values. Errors name the file and line.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
-from . import yamldata
+from . import saferegex, yamldata
 from .errors import ExplainerError
 from .model import BoilerplateRules, Signal, SiteConfig, Topic
 
@@ -53,11 +54,11 @@ def load_topics(text: str, path: str) -> SiteConfig:
     weights = {}
     for key, default in _WEIGHTS.items():
         weight = data.get(key, default)
-        if not isinstance(weight, int | float) or isinstance(weight, bool) or weight < 0:
+        if not _number(weight) or weight < 0:
             raise fail(f"'{key}' must be a number >= 0", key)
         weights[key] = float(weight)
     share = data.get("min_matched_share", 0.2)
-    if not isinstance(share, int | float) or isinstance(share, bool) or not 0 <= share <= 1:
+    if not _number(share) or not 0 <= share <= 1:
         raise fail("'min_matched_share' must be a number from 0 to 1", "min_matched_share")
     return SiteConfig(
         title=_text(data, "title", fail),
@@ -110,7 +111,7 @@ def _signals(raw: Any, fail: Any, i: int) -> tuple[Signal, ...]:
         if key in seen:
             raise fail(f"duplicate signal {phrase!r}", *at, phrase)
         seen.add(key)
-        if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
+        if not _number(weight) or weight <= 0:
             raise fail(f"weight of {phrase!r} must be a number > 0", *at, phrase)
         signals.append(Signal(phrase=key, weight=float(weight)))
     return tuple(signals)
@@ -131,11 +132,10 @@ def load_boilerplate(text: str, path: str) -> BoilerplateRules:
     for key, values in (("lines", exact), ("patterns", patterns)):
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise fail(f"'{key}' must be a list of strings", key)
-    for i, pattern in enumerate(patterns):
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise fail(f"pattern {pattern!r} is not a valid regular expression ({exc})", "patterns", i) from None
+    for i, pattern in enumerate(patterns):  # one by one, so that the error names the pattern's line
+        problem = saferegex.check(pattern)
+        if problem:
+            raise fail(f"pattern {pattern[:60]!r} {problem}", "patterns", i)
     return BoilerplateRules(lines=tuple(exact), patterns=tuple(patterns))
 
 
@@ -147,6 +147,11 @@ def no_unknown_keys(data: dict[str, Any], known: set[str], fail: Any, *at: str |
         if key not in known:
             allowed = ", ".join(sorted(known))
             raise fail(f"unknown key {key!r} (allowed: {allowed})", *at, str(key))
+
+
+def _number(value: object) -> bool:
+    """A real, finite number: not a bool, not NaN, not infinite."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _text(data: dict[str, Any], key: str, fail: Any, *at: str | int) -> str:

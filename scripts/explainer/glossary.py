@@ -17,21 +17,21 @@ from typing import Any
 from . import yamldata
 from .config import no_unknown_keys
 from .errors import ExplainerError
+from .links import is_web_url
+from .marker import ABBREVIATIONS_MARKER
 from .mdtext import attribute
 from .mentions import find_mentions
 from .model import ClassifiedArticle, Page, SiteConfig
-from .render import MARKER, front_matter, render_template
+from .render import front_matter, render_template
 
 ABBREVIATIONS = "abbreviations.md"  # under includes/, appended to every page by pymdownx.snippets
 # An HTML comment: the abbreviations file is appended to every page, and this
 # line must not show on any of them. (No "--" inside: that would end it early.)
-ABBREVIATIONS_MARKER = f"<!-- {MARKER} from config/glossary.yml: edit that file and run make build. -->"
 
 _KEYS = {"term", "definition", "link", "aliases"}
 # Letters, digits, spaces and a little punctuation: a term becomes ``*[term]:``
 # in the abbreviations file, where brackets or markup would break the line.
 _TERM = re.compile(r"^\w[\w .,'’/-]*$")
-_LINK = re.compile(r"^https?://[^\s<>\"]+$")
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def _term(raw: Any, fail: Any, i: int) -> Term:
     if not isinstance(definition, str) or not definition.strip():
         raise fail(f"the definition of {term!r} is empty", *at, "definition")
     link = raw.get("link")
-    if link is not None and (not isinstance(link, str) or not _LINK.match(link)):
+    if link is not None and not is_web_url(link):
         raise fail("'link' must be a web address (http:// or https://)", *at, "link")
     aliases = raw.get("aliases", []) or []
     if not isinstance(aliases, list):

@@ -8,22 +8,33 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
 from frontmatter.default_handlers import YAMLHandler
 
 from . import yamldata
 from .errors import ExplainerError
 from .extract import extract_html
+from .links import is_web_url
 from .model import SourceDocument, SourceMeta
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 SIDECAR_SUFFIXES = (".yml", ".yaml")
 META_KEYS = ("title", "url", "publisher", "author", "published", "language", "licence")
+# Metadata has limits like the body's: longer values are mistakes (or attacks).
+META_LIMITS = {"title": 2000, "url": 2048, "publisher": 300, "author": 300, "language": 35, "licence": 1000}
+# Longest slug: docs/sources/<slug>.md and its temporary file name must fit
+# in a file name (255 bytes on common file systems), with room to spare.
+MAX_SLUG = 200
+# Article file names the site cannot use: ``index`` is the Sources index page,
+# and a README in sources/ is documentation, not an article (it is skipped).
+RESERVED_STEMS = {"index": "is the Sources index page", "readme": "is skipped (sources/README is documentation)"}
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# A date, optionally with a time (YAML timestamps are read as text).
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 def slug_for(path: str) -> str:
@@ -32,6 +43,13 @@ def slug_for(path: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", stem.casefold()).strip("-")
     if not slug:
         raise ExplainerError("file name gives no usable slug (use letters and digits)", path=path)
+    if slug in RESERVED_STEMS:
+        raise ExplainerError(f"the name {slug!r} {RESERVED_STEMS[slug]}: rename the file", path=path)
+    if len(slug) > MAX_SLUG:
+        raise ExplainerError(
+            f"file name too long: its page name would be {len(slug)} characters, over the limit of {MAX_SLUG}",
+            path=path,
+        )
     return slug
 
 
@@ -64,7 +82,15 @@ def ingest(path: str, data: bytes, sidecar: tuple[str, bytes] | None = None) -> 
     fmt = FORMATS[suffix]
     if fmt == "html":  # main text as Markdown; the page's own metadata comes first, then the sidecar's
         text, found = extract_html(text, path)
-        fields.update((k, v) for k, v in found.items() if k != "url" or _is_web_url(v))
+        for key, value in found.items():  # a canonical address that is not a web address is left out
+            if key == "url" and not is_web_url(value):
+                continue
+            if isinstance(value, str) and len(value) > META_LIMITS.get(key, 2000):
+                raise ExplainerError(
+                    f"the page's {key} is {len(value):,} characters, over the limit of {META_LIMITS.get(key, 2000):,}",
+                    path=path,
+                )
+            fields[key] = value
         fmt = "markdown"
     if sidecar is not None:
         side_path, side_data = sidecar
@@ -113,7 +139,9 @@ def _metadata(text: str, path: str, *, first_line: int) -> dict[str, Any]:
         if not isinstance(value, str) or not value.strip():
             raise fail(f"field {key!r} must be text", key)
         value = " ".join(value.split())
-        if key == "url" and not _is_web_url(value):
+        if len(value) > META_LIMITS[key]:
+            raise fail(f"field {key!r} is {len(value):,} characters, over the limit of {META_LIMITS[key]:,}", key)
+        if key == "url" and not is_web_url(value):
             raise fail(f"field 'url' must be an http:// or https:// address, not {value[:60]!r}", key)
         if key == "language" and not _LANGUAGE.match(value):
             raise fail(f"field 'language' must be a language code such as 'en', not {value[:20]!r}", key)
@@ -121,19 +149,17 @@ def _metadata(text: str, path: str, *, first_line: int) -> dict[str, Any]:
     return fields
 
 
-def _date(value: object, fail: Any) -> date:
+def _date(value: object, fail: Callable[[str, str], ExplainerError]) -> date:
+    """A real calendar date: ``2021-02-30`` and month 13 are errors with their line."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        text = value.strip()
+        if _ISO_DATE.match(text):
+            try:
+                return date.fromisoformat(text[:10])
+            except ValueError:
+                raise fail(f"field 'published' is not a real date: {text[:40]!r} (no such day)", "published") from None
     raise fail(f"field 'published' is not a date: {str(value)[:40]!r} (write YYYY-MM-DD)", "published")
-
-
-def _is_web_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in {"http", "https"} and bool(parts.netloc) and not any(c.isspace() for c in value)

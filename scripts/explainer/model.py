@@ -214,3 +214,6 @@ class Site:
     report: dict[str, object] = field(default_factory=dict)
     includes: tuple[Page, ...] = ()  # files for includes/ (the snippets folder), e.g. abbreviations.md
     fresh: tuple[str, ...] = ()  # sources read and classified in this run (not taken from the cache)
+    # The classified articles the pages were made from (duplicates left out):
+    # for tools that measure the pipeline (scripts/evaluate.py), never written.
+    articles: tuple[ClassifiedArticle, ...] = ()

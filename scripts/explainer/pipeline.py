@@ -7,12 +7,15 @@ is :mod:`explainer.write`'s.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import config as config_loader
+from . import files
 from . import guides as guide_pages
 from .cache import ArticleCache, code_digest, stable_repr
 from .cache import key as cache_key
@@ -73,7 +76,7 @@ def build(project: Project, progress: Progress | None = None, cache: ArticleCach
     guides = guide_pages.build(classified, project.config, pages, project.guides)  # timeline, glossary, who's who
     pages = tuple(sorted((*pages, *guides.pages), key=lambda p: p.path))
     report_ = {**report(classified, project.config, duplicates), **guides.report}
-    return Site(pages, report_, guides.includes, tuple(fresh))
+    return Site(pages, report_, guides.includes, fresh=tuple(fresh), articles=tuple(classified))
 
 
 class _Work:
@@ -111,9 +114,7 @@ class _Work:
                 progress(source.path)
             side = source.sidecar or ("", b"")
             names.append(cache_key(self._salt, source.path, source.data, side[0], side[1]))
-            hit = cache.get(names[-1]) if cache is not None else None
-            valid = isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], ClassifiedArticle)
-            results.append(hit if valid else None)
+            results.append(cache.get(names[-1]) if cache is not None else None)  # type-checked on load
         for i, result in enumerate(results):
             if result is None:
                 results[i] = result = self.run(sources[i])
@@ -122,6 +123,25 @@ class _Work:
                 if cache is not None:
                     cache.put(names[i], result)
         return [r for r in results if r is not None]
+
+
+def placement_lines(data: dict[str, Any], fresh: Sequence[str], config: SiteConfig) -> list[str]:
+    """One line per article read in this run (``fresh``), from the report:
+    "sources/x.txt -> Crackdown measures 9, Legal outlook 3", or for one that
+    does not fit, "own page: 2 of 31 sentences speak to the topics"."""
+    titles = {t.slug: t.title for t in config.topics}
+    wanted = set(fresh)
+    lines = []
+    for entry in data.get("articles", []):
+        if entry["source"] not in wanted:
+            continue
+        if entry["shown_on"] == "topics":
+            counts = sorted(((n, slug) for slug, n in entry["topics"].items() if n), key=lambda c: -c[0])
+            where = ", ".join(f"{titles[slug]} {n}" for n, slug in counts)
+        else:
+            where = f"own page: {entry['speaking']} of {entry['sentences']} sentences speak to the topics"
+        lines.append(f"{entry['source']} -> {where}")
+    return lines
 
 
 def classifier(project: Project) -> Classifier:
@@ -173,26 +193,76 @@ def report(
 
 # Reading the project
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
-def find_sources(folder: Path, root: Path) -> list[SourceInput]:
+
+def find_sources(folder: Path, root: Path, problems: list[str] | None = None) -> list[SourceInput]:
     """Article files of ``folder`` in sorted order, each with its sidecar.
 
     Paths are given relative to ``root`` (the project), so that pages and the
-    report name them the same way on every machine."""
+    report name them the same way on every machine. Anything in the folder
+    that is not a regular file inside the project (a folder, a FIFO, a link
+    leading outside) is refused, and so is a metadata file that would be
+    silently ignored (``.YML``, or a ``.yaml`` beside a ``.yml``). With
+    ``problems``, every refusal is added to it and the rest is still read;
+    without, the first one is raised."""
+
+    def refuse(error: ExplainerError) -> None:
+        if problems is None:
+            raise error
+        problems.append(str(error))
+
     if not folder.is_dir():
         raise ExplainerError("sources folder not found", path=str(folder))
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    stems = {p.stem for p in files if p.suffix.casefold() in FORMATS}
-    inputs = []
-    for path in files:
+    files.check_inside(folder, root)
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    articles: dict[str, Path] = {}
+    sidecars: dict[str, list[Path]] = {}
+    for path in entries:
+        shown = display_path(path, root)
+        try:
+            if _CONTROL.search(path.name):
+                raise ExplainerError("file name holds control characters: rename the file", path=shown)
+            files.check_inside(path, root)
+            kind = files.kind_of(path)
+            if kind is not None:
+                raise ExplainerError(f"is {kind}, not an article file: refused (sources/ holds files only)", path=shown)
+        except ExplainerError as error:
+            refuse(error)
+            continue
         suffix = path.suffix.casefold()
         if suffix in SIDECAR_SUFFIXES:
-            if path.stem not in stems:
-                raise ExplainerError("metadata file has no article of the same name beside it", path=str(path))
+            sidecars.setdefault(path.stem, []).append(path)
+        elif path.stem.casefold() != "readme":
+            articles[path.name] = path
+    stems = {p.stem for p in articles.values() if p.suffix.casefold() in FORMATS}
+    chosen: dict[str, Path] = {}
+    for stem, found in sorted(sidecars.items()):
+        try:
+            if stem not in stems:
+                raise ExplainerError("metadata file has no article of the same name beside it", path=str(found[0]))
+            if len(found) > 1:
+                names = " and ".join(p.name for p in found)
+                raise ExplainerError(f"two metadata files for one article ({names}): keep one", path=str(found[0]))
+            if found[0].suffix not in SIDECAR_SUFFIXES:
+                raise ExplainerError(
+                    f"metadata file must end in .yml or .yaml, in lower case (not {found[0].suffix!r})",
+                    path=str(found[0]),
+                )
+            chosen[stem] = found[0]
+        except ExplainerError as error:
+            refuse(error)
+    inputs = []
+    for name in sorted(articles):
+        path = articles[name]
+        try:
+            data = files.read_bytes(path, root, files.MAX_SOURCE_BYTES)
+            side = chosen.get(path.stem)
+            sidecar = (display_path(side, root), files.read_bytes(side, root, files.MAX_DATA_BYTES)) if side else None
+        except ExplainerError as error:
+            refuse(error)
             continue
-        if path.stem.casefold() == "readme":
-            continue
-        inputs.append(SourceInput(display_path(path, root), _read(path), _sidecar(path, root)))
+        inputs.append(SourceInput(display_path(path, root), data, sidecar))
     return inputs
 
 
@@ -200,24 +270,30 @@ def load_project(root: Path, sources: Path, topics: Path, boilerplate: Path) -> 
     """Read the sources and data files that :func:`build` needs."""
     return Project(
         sources=tuple(find_sources(sources, root)),
-        config=config_loader.load_topics(read_text(topics), str(topics)),
-        rules=config_loader.load_boilerplate(read_text(boilerplate), str(boilerplate)),
-        guides=guides_for(topics),
+        config=config_loader.load_topics(files.read_text(topics, root), str(topics)),
+        rules=config_loader.load_boilerplate(files.read_text(boilerplate, root), str(boilerplate)),
+        guides=guides_for(topics, root),
     )
 
 
-def guides_for(topics: Path) -> guide_pages.GuideData:
+def guides_for(topics: Path, root: Path) -> guide_pages.GuideData:
     """The glossary and names files beside the topics file (each optional)."""
     return guide_pages.load(
-        glossary=_optional_text(topics.parent / "glossary.yml"), names=_optional_text(topics.parent / "names.yml")
+        glossary=optional_text(topics.parent / "glossary.yml", root),
+        names=optional_text(topics.parent / "names.yml", root),
     )
 
 
 def source_input(path: Path, root: Path) -> SourceInput:
-    """One article file (and its sidecar) as :func:`build` reads it."""
-    if not path.is_file():
-        raise ExplainerError("no such article file", path=str(path))
-    return SourceInput(display_path(path, root), _read(path), _sidecar(path, root))
+    """One article file (and its sidecar) as :func:`build` reads it, with the
+    same checks (found among its folder's sources)."""
+    path = path if path.is_absolute() else root / path
+    if path.is_file():
+        wanted = display_path(path, root)
+        for source in find_sources(path.parent, root):
+            if source.path == wanted:
+                return source
+    raise ExplainerError("no such article file", path=display_path(path, root))
 
 
 def explain(source: SourceInput, project: Project, classifier_: Classifier) -> tuple[ClassifiedArticle, list[str]]:
@@ -235,30 +311,8 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _sidecar(path: Path, root: Path) -> tuple[str, bytes] | None:
-    for suffix in SIDECAR_SUFFIXES:
-        candidate = path.with_suffix(suffix)
-        if candidate.is_file():
-            return display_path(candidate, root), _read(candidate)
-    return None
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ExplainerError(f"cannot read file ({exc.strerror})", path=str(path)) from None
-
-
-def _optional_text(path: Path) -> tuple[str, str] | None:
+def optional_text(path: Path, root: Path) -> tuple[str, str] | None:
     """A data file's text and path, or None when the project has no such file."""
-    return (read_text(path), str(path)) if path.is_file() else None
-
-
-def read_text(path: Path) -> str:
-    """A data file's text: UTF-8, or one clear error naming the file."""
-    data = _read(path)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ExplainerError("not valid UTF-8", path=str(path)) from None
+    if not path.exists() and not path.is_symlink():
+        return None
+    return files.read_text(path, root), str(path)

@@ -17,9 +17,10 @@ from . import config as config_loader
 from . import guides
 from .clean import BoilerplateMatcher, clean
 from .errors import ExplainerError
+from .files import read_text
 from .ingest import ingest, slug_for
 from .model import BoilerplateRules
-from .pipeline import SourceInput, find_sources, read_text
+from .pipeline import SourceInput, find_sources, optional_text
 from .segment import segment
 
 T = TypeVar("T")
@@ -36,13 +37,11 @@ def find_problems(root: Path, sources: Path, topics: Path, boilerplate: Path) ->
             problems.append(str(error))
             return None
 
-    attempt(lambda: config_loader.load_topics(read_text(topics), str(topics)))
-    rules = attempt(lambda: config_loader.load_boilerplate(read_text(boilerplate), str(boilerplate)))
+    attempt(lambda: config_loader.load_topics(read_text(topics, root), str(topics)))
+    rules = attempt(lambda: config_loader.load_boilerplate(read_text(boilerplate, root), str(boilerplate)))
     for name in ("glossary", "names"):
-        data = topics.parent / f"{name}.yml"
-        if data.is_file():
-            attempt(partial(_load_guide, name, data))
-    inputs = attempt(lambda: find_sources(sources, root)) or []
+        attempt(partial(_load_guide, name, topics.parent / f"{name}.yml", root))
+    inputs = attempt(lambda: find_sources(sources, root, problems)) or []
     matcher = BoilerplateMatcher(rules or BoilerplateRules(lines=(), patterns=()))
     seen: dict[str, str] = {}
     for source in inputs:
@@ -51,12 +50,13 @@ def find_problems(root: Path, sources: Path, topics: Path, boilerplate: Path) ->
             problems.append(str(ExplainerError(f"same slug {slug!r} as {seen[slug]}", path=source.path)))
         elif slug:
             seen[slug] = source.path
-        attempt(partial(_read_source, source, matcher))
+        if slug:  # a bad file name is one problem, not two
+            attempt(partial(_read_source, source, matcher))
     return problems
 
 
-def _load_guide(name: str, path: Path) -> guides.GuideData:
-    data = (read_text(path), str(path))
+def _load_guide(name: str, path: Path, root: Path) -> guides.GuideData:
+    data = optional_text(path, root)
     return guides.load(glossary=data if name == "glossary" else None, names=data if name == "names" else None)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import ExplainerError
-from .ingest import META_KEYS, SIDECAR_SUFFIXES, decode, ingest
+from .ingest import META_KEYS, RESERVED_STEMS, SIDECAR_SUFFIXES, decode, ingest
 
 MAX_SLUG_CHARS = 60
 HINTS = {
@@ -102,6 +102,10 @@ def new_source(
         slug = slugify(PurePosixPath(html[0]).stem)
     if not slug:
         raise ExplainerError("give a title, a --url or a --from-html page to name the new source after")
+    if slug in RESERVED_STEMS:
+        raise ExplainerError(
+            f"the title gives the file name {slug!r}, which {RESERVED_STEMS[slug]}: choose another title"
+        )
     stems = {PurePosixPath(name).stem.casefold() for name in existing}
     if slug in stems:
         raise ExplainerError(f"a source named {slug!r} already exists in the sources folder: choose another title")

@@ -1,36 +1,47 @@
 """Write: the only stage that touches the disk.
 
-Safe: a file without the generated-file marker belongs to a person and is
-never overwritten or deleted. Atomic: every new file is first written beside
-its target under a dot-name (which MkDocs ignores), then a journal lists the
-renames, then the renames happen. A run killed before the journal leaves
-``docs/`` as it was; one killed after it is completed by :func:`recover` at the
-start of the next run. Quiet: unchanged files are not touched (mtimes stay).
+Safe: only generated files are ever changed or deleted, and only inside the
+output folders: a file is generated when it begins with the exact marker
+(:mod:`explainer.marker`), and a folder that is a symbolic link is never
+written through. Atomic over every output folder at once (``docs/`` and
+``includes/``): new files are first written beside their targets under a
+dot-name (which MkDocs ignores), then one journal lists the targets, then the
+renames happen. A run killed before the journal leaves every folder as it
+was; one killed after it is completed by :func:`recover` at the start of the
+next run. Quiet: unchanged files are not touched (mtimes stay).
+
+The journal is the generator's own state (in ``.cache/``, git-ignored), and a
+copy of it may still arrive in a clone: it is plain JSON, names targets only
+(temporary names are derived from them), and every entry is checked again
+before it is obeyed. A journal that does not describe this project's output
+folders is ignored with a note.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import signal
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
 
 from .errors import ExplainerError
+from .marker import is_generated
 from .model import Page
-from .render import MARKER
 
-JOURNAL = ".explainer-journal.json"
-Journal = dict[str, list[Any]]
+JOURNAL = "journal.json"  # in the state folder (.cache/explainer)
 _TMP_SUFFIX = ".explainer-tmp"
-_MANAGED_SUFFIXES = {".md", ".yml"}
+_NAV = ".nav.yml"
+LOCK_WAIT = 120.0  # seconds a second run waits for the first before giving up
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What a run would change in the docs folder."""
+    """What a run would change in the docs folder (and the other output folders)."""
 
     writes: tuple[Page, ...]  # new or changed
     deletes: tuple[str, ...]  # generated pages whose topic or article is gone
@@ -47,32 +58,49 @@ class Plan:
             paths += [Path(os.path.relpath(root / p, self.folder)).as_posix() for p in other.changed]
         return tuple(sorted(paths))
 
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Every output folder of the plan, the docs folder first."""
+        return (self.folder, *(root for root, _ in self.others))
 
-def is_generated(path: Path) -> bool:
-    """True when the file carries the generated-file marker near its top."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(512)
-    except OSError:
+
+def is_managed(relative: str, *, docs: bool) -> bool:
+    """Could the generator have written this path? Markdown pages anywhere in
+    the docs folder and its ``.nav.yml``; in other folders (``includes/``)
+    only the files a run asks for (checked by the caller)."""
+    path = PurePosixPath(relative)
+    if path.is_absolute() or not path.parts or any(p in {"", ".", ".."} for p in path.parts):
         return False
-    return MARKER.encode() in head
+    if "\\" in relative or "\0" in relative:
+        return False
+    return path.suffix == ".md" or (docs and relative == _NAV)
 
 
 def generated_files(docs: Path) -> list[str]:
-    """Paths (relative, POSIX) of every generated file in ``docs``."""
-    if not docs.is_dir():
+    """Paths (relative, POSIX) of every generated file in ``docs``; symbolic
+    links, and folders that are links, are never followed."""
+    if not docs.is_dir() or docs.is_symlink():
         return []
     found = []
-    for path in sorted(docs.rglob("*")):
-        if path.is_file() and path.suffix in _MANAGED_SUFFIXES and is_generated(path):
-            found.append(path.relative_to(docs).as_posix())
-    return found
+    for folder, subfolders, files in os.walk(docs, followlinks=False):
+        subfolders.sort()
+        base = Path(folder)
+        for name in sorted(files):
+            relative = (base / name).relative_to(docs).as_posix()
+            if is_managed(relative, docs=True) and is_generated(base / name):
+                found.append(relative)
+    return sorted(found)
 
 
 def plan(pages: Iterable[Page], docs: Path, others: Mapping[Path, Iterable[Page]] | None = None) -> Plan:
     """Compare the pages with what ``docs`` holds now. ``others`` maps more
     output folders (``includes/``) to their files, planned by the same rules
-    (marker, only if changed) and applied together with ``docs``."""
+    (marker, only if changed) and applied together with ``docs``; in those,
+    only the files asked for are ever touched."""
+    return _plan(pages, docs, others or {}, docs_folder=True)
+
+
+def _plan(pages: Iterable[Page], docs: Path, others: Mapping[Path, Iterable[Page]], *, docs_folder: bool) -> Plan:
     writes, unchanged, taken = [], [], []
     wanted = set()
     for page in pages:
@@ -81,9 +109,12 @@ def plan(pages: Iterable[Page], docs: Path, others: Mapping[Path, Iterable[Page]
                 f"two generated pages would be written to {docs / page.path}: rename the source file or topic slug"
                 " that clashes with a page of the site"
             )
+        if not is_managed(page.path, docs=True):
+            raise ExplainerError(f"refusing to write {page.path!r}: not a page path the generator owns", path=str(docs))
         wanted.add(page.path)
         target = docs / page.path
-        if not target.exists():
+        _no_links_on_the_way(docs, page.path)
+        if not target.exists() and not target.is_symlink():
             writes.append(page)
         elif not is_generated(target):
             taken.append(page.path)
@@ -91,62 +122,183 @@ def plan(pages: Iterable[Page], docs: Path, others: Mapping[Path, Iterable[Page]
             unchanged.append(page.path)
         else:
             writes.append(page)
-    deletes = [path for path in generated_files(docs) if path not in wanted]
-    nested = tuple((root, plan(files, root)) for root, files in sorted((others or {}).items()))
+    deletes = [path for path in generated_files(docs) if path not in wanted] if docs_folder else []
+    nested = tuple((root, _plan(files, root, {}, docs_folder=False)) for root, files in sorted(others.items()))
     return Plan(tuple(writes), tuple(deletes), tuple(unchanged), tuple(taken), nested, docs)
 
 
-def apply(plan: Plan, docs: Path) -> None:
-    """Carry out ``plan`` all-or-nothing (see the module docstring); each
-    other folder of the plan first, each all-or-nothing in itself."""
-    for root, other in plan.others:
-        apply(other, root)
-    recover(docs)
-    if not plan.writes and not plan.deletes:
-        return
-    renames: list[tuple[str, str]] = []
-    for page in plan.writes:
-        target = docs / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = _write_temp(target, page.content.encode("utf-8"))
-        renames.append((temp.relative_to(docs).as_posix(), page.path))
-        _test_kill("temp", len(renames))
-    journal: Journal = {"renames": renames, "deletes": list(plan.deletes)}
-    _write_atomic(docs / JOURNAL, json.dumps(journal, indent=1).encode())
+def apply(plan: Plan, state: Path) -> list[str]:
+    """Carry out ``plan`` all-or-nothing over every output folder (see the
+    module docstring). ``state`` is the folder of the journal. Returns notes
+    (a foreign journal ignored, for example)."""
+    folders = plan.folders
+    notes = recover(folders, state)
+    parts = [(0, plan), *((i, other) for i, (_, other) in enumerate(plan.others, start=1))]
+    if not any(p.writes or p.deletes for _, p in parts):
+        return notes
+    renames: list[tuple[int, str]] = []
+    for index, part in parts:
+        root = folders[index]
+        for page in part.writes:
+            target = root / page.path
+            _make_folders(root, target.parent)
+            _write_temp(target, page.content.encode("utf-8"))
+            renames.append((index, page.path))
+            _test_kill("temp", len(renames))
+    journal = {
+        "version": 1,
+        "folders": [str(f.resolve()) for f in folders],
+        "renames": renames,
+        "deletes": [(0, path) for path in plan.deletes],
+    }
+    _state_folder(state)
+    _write_atomic(state / JOURNAL, json.dumps(journal, indent=1).encode())
     # From here on the run counts as done; hold off Ctrl-C and kill until the
     # journal is carried out (a hard kill is finished by recover()).
     blocked = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
     try:
-        _commit(docs, journal)
+        _commit(folders, journal, state)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    return notes
 
 
-def recover(docs: Path) -> bool:
-    """Finish a run that was killed after its journal; drop stray temp files."""
-    journal_path = docs / JOURNAL
-    finished = False
-    if journal_path.exists():
-        _commit(docs, json.loads(journal_path.read_text(encoding="utf-8")))
-        finished = True
-    if docs.is_dir():
-        for temp in docs.rglob(f".*{_TMP_SUFFIX}"):
-            temp.unlink()
-    return finished
+def recover(folders: tuple[Path, ...], state: Path) -> list[str]:
+    """Finish a run that was killed after its journal; drop stray temp files.
+
+    The journal is checked first: one that is unreadable, or that names other
+    folders or paths the generator does not own, is ignored and removed (with
+    a note), so it can neither do harm nor block later runs."""
+    notes: list[str] = []
+    journal_path = state / JOURNAL
+    if journal_path.is_symlink() or journal_path.exists():
+        journal = _read_journal(journal_path, folders)
+        if journal is None:
+            notes.append(f"{journal_path}: not a journal of this project's last run: ignored and removed")
+            _remove_state_file(journal_path)
+        else:
+            skipped = _commit(folders, journal, state)
+            if skipped:
+                notes.append(
+                    f"{journal_path}: {skipped} entries named files the generator does not own: skipped"
+                    " (the rest of the interrupted run was completed)"
+                )
+    for root in folders:
+        if not root.is_dir() or root.is_symlink():
+            continue
+        for folder, subfolders, files in os.walk(root, followlinks=False):
+            subfolders.sort()
+            for name in files:
+                temp = Path(folder) / name
+                if name.startswith(".") and name.endswith(_TMP_SUFFIX) and _ours(temp):
+                    temp.unlink()
+    return notes
 
 
-def _commit(docs: Path, journal: Journal) -> None:
-    for done, (temp, target) in enumerate(journal["renames"], start=1):
-        if (docs / temp).exists():
-            os.replace(docs / temp, docs / target)
+JournalData = dict[str, object]
+
+
+def _ours(temp: Path) -> bool:
+    """A temp file of a killed run: generated, or empty (killed before any byte)."""
+    try:
+        return is_generated(temp) or (temp.is_file() and not temp.is_symlink() and temp.stat().st_size == 0)
+    except OSError:
+        return False
+
+
+def _read_journal(path: Path, folders: tuple[Path, ...]) -> JournalData | None:
+    """The journal if it is well formed and about ``folders``, else None."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 10_000_000:
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != 1:
+        return None
+    if data.get("folders") != [str(f.resolve()) for f in folders]:
+        return None
+    for key in ("renames", "deletes"):
+        entries = data.get(key)
+        if not isinstance(entries, list):
+            return None
+        for entry in entries:
+            if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int)):
+                return None
+            index, relative = entry
+            if isinstance(index, bool) or not 0 <= index < len(folders) or not isinstance(relative, str):
+                return None
+            if not is_managed(relative, docs=index == 0):
+                return None
+    return data
+
+
+def _commit(folders: tuple[Path, ...], journal: JournalData, state: Path) -> int:
+    """Carry out a (checked) journal: only marked temp files are moved, only
+    over generated files or free places; only generated files are deleted.
+    Returns the number of entries skipped because they did not hold."""
+    renames = journal["renames"]
+    deletes = journal["deletes"]
+    assert isinstance(renames, list | tuple) and isinstance(deletes, list | tuple)
+    skipped = 0
+    for done, (index, relative) in enumerate(renames, start=1):
+        root = folders[index]
+        target = root / relative
+        temp = _temp_name(target)
+        if _has_link(root, relative) or not is_generated(temp):
+            skipped += temp.exists() or temp.is_symlink()  # gone: already renamed by the killed run
+            continue
+        if (target.exists() or target.is_symlink()) and not is_generated(target):
+            skipped += 1  # a person's file appeared meanwhile: theirs
+            continue
+        os.replace(temp, target)
         _test_kill("rename", done)
-    for path in journal["deletes"]:
-        target = docs / path
-        if target.exists() and is_generated(target):
+    for index, relative in deletes:
+        root = folders[index]
+        target = root / relative
+        if not _has_link(root, relative) and is_generated(target):
             target.unlink()
-            _remove_empty_parents(target.parent, docs)
-    (docs / JOURNAL).unlink(missing_ok=True)
+            _remove_empty_parents(target.parent, root)
+        elif target.exists() or target.is_symlink():
+            skipped += 1
+    (state / JOURNAL).unlink(missing_ok=True)
+    return skipped
+
+
+@contextlib.contextmanager
+def run_lock(state: Path, wait: float = LOCK_WAIT, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the project's run lock: a second run at the same time waits for
+    the first (up to ``wait`` seconds), then gives up with one clear line."""
+    _state_folder(state)
+    path = state / "lock"
+    if path.is_symlink():
+        path.unlink()
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            if not _lock_with_timeout(fd, wait):
+                raise ExplainerError(
+                    f"another explainer run has held {path} for over {wait:.0f} s: wait for it to finish, or stop it"
+                ) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _lock_with_timeout(fd: int, wait: float) -> bool:
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            time.sleep(0.1)
+    return False
 
 
 def _test_kill(point: str, count: int) -> None:
@@ -158,10 +310,20 @@ def _test_kill(point: str, count: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def _temp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}{_TMP_SUFFIX}")
+
+
 def _write_temp(target: Path, data: bytes) -> Path:
-    """Write ``data`` beside ``target`` under a hidden temporary name, synced."""
-    temp = target.with_name(f".{target.name}{_TMP_SUFFIX}")
-    with temp.open("wb") as handle:
+    """Write ``data`` beside ``target`` under a hidden temporary name, synced.
+    Never through a symbolic link: an existing temp name is replaced."""
+    temp = _temp_name(target)
+    if temp.is_symlink() or temp.exists():
+        if temp.is_dir() and not temp.is_symlink():
+            raise ExplainerError("a folder has the name of the generator's temporary file", path=str(temp))
+        temp.unlink()
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
@@ -172,7 +334,55 @@ def _write_atomic(target: Path, data: bytes) -> None:
     os.replace(_write_temp(target, data), target)
 
 
+def _state_folder(state: Path) -> None:
+    """Create the state folder; refuse one that is (or sits in) a link."""
+    for folder in (*reversed(state.parents[:2]), state):
+        if folder.is_symlink():
+            raise ExplainerError(
+                "is a symbolic link: the generator keeps its state only in a real folder of the project; remove it",
+                path=str(folder),
+            )
+    state.mkdir(parents=True, exist_ok=True)
+
+
+def _remove_state_file(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+
+
+def _has_link(root: Path, relative: str) -> bool:
+    """True when a folder between ``root`` and ``relative`` (or the file) is a link."""
+    current = root
+    for part in PurePosixPath(relative).parts:
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
+
+
+def _no_links_on_the_way(root: Path, relative: str) -> None:
+    current = root
+    for part in PurePosixPath(relative).parts[:-1]:
+        current = current / part
+        if current.is_symlink():
+            raise ExplainerError(
+                "is a symbolic link: the generator does not write through links (make it a real folder)",
+                path=str(current),
+            )
+        if current.exists() and not current.is_dir():
+            raise ExplainerError("is a file where the generator needs a folder", path=str(current))
+
+
+def _make_folders(root: Path, folder: Path) -> None:
+    """Create ``folder`` under ``root``, checking again that no part is a link
+    (the plan checked already; this closes the gap until the write)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if folder != root and _has_link(root, folder.relative_to(root).as_posix()):
+        raise ExplainerError("is a symbolic link: the generator does not write through links", path=str(folder))
+
+
 def _remove_empty_parents(folder: Path, docs: Path) -> None:
-    while folder != docs and folder.is_dir() and not any(folder.iterdir()):
+    while folder != docs and folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent

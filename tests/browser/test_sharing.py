@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000/")
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from social_cards import card  # noqa: E402
+from social_cards import card, save_card  # noqa: E402
 
 
 class _Head(HTMLParser):
@@ -81,6 +81,24 @@ def test_preview_image_is_deterministic() -> None:
     first = _save(card("IP tracking", "How internet providers' records are used.", "Site"))
     assert first == _save(card("IP tracking", "How internet providers' records are used.", "Site"))
     assert first != _save(card("Other", "How internet providers' records are used.", "Site"))
+
+
+def test_a_card_is_drawn_only_when_its_title_or_description_changes(tmp_path: Path) -> None:
+    cache, out = tmp_path / "cache", tmp_path / "out.png"
+    assert save_card(out, "IP tracking", "Records.", "Site", cache) is True  # drawn
+    drawn = out.read_bytes()
+    out.unlink()
+    assert save_card(out, "IP tracking", "Records.", "Site", cache) is False  # copied from the cache
+    assert out.read_bytes() == drawn == _save(card("IP tracking", "Records.", "Site"))
+    assert save_card(out, "IP tracking", "Other records.", "Site", cache) is True  # description changed
+    # A planted entry that is not a card of the right size, or a link, is drawn again.
+    for entry in cache.glob("*.png"):
+        entry.write_bytes(b"not a png")
+    assert save_card(out, "IP tracking", "Records.", "Site", cache) is True and out.read_bytes() == drawn
+    for entry in cache.glob("*.png"):
+        entry.unlink()
+        entry.symlink_to(tmp_path / "out.png")
+    assert save_card(tmp_path / "again.png", "IP tracking", "Records.", "Site", cache) is True
 
 
 def test_sitemap_lists_every_page(built_site: Path) -> None:

@@ -1,0 +1,87 @@
+"""Reading the project's files: only regular files inside the project, of a
+bounded size.
+
+Every byte a contributor controls is untrusted, file names and file kinds
+included. One rule, applied to sources, sidecars and data files alike: a
+path is read only if it is a regular file, or a symbolic link to a regular
+file inside the project; a link leading outside, a FIFO, a device, a socket
+or a folder is refused with one line naming it (never skipped silently, and
+never opened in a way that could block: FIFOs are opened non-blocking and
+refused after ``fstat``).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .errors import ExplainerError
+
+# A saved web page can be a few megabytes; no article is bigger than this.
+MAX_SOURCE_BYTES = 20_000_000
+# Sidecars, front matter and config files are small by nature.
+MAX_DATA_BYTES = 2_000_000
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def check_inside(path: Path, root: Path) -> None:
+    """Refuse ``path`` when it, or a link on its way, leads outside ``root``."""
+    try:
+        resolved = path.resolve(strict=False)
+        resolved.relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        raise ExplainerError(
+            "is a symbolic link leading outside the project: refused (copy the file in instead)", path=str(path)
+        ) from None
+
+
+def kind_of(path: Path) -> str | None:
+    """What ``path`` is when it is not a regular file (following links), else None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def read_bytes(path: Path, root: Path, limit: int) -> bytes:
+    """The bytes of a regular file inside ``root``, at most ``limit`` of them."""
+    check_inside(path, root)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise ExplainerError(f"cannot read file ({exc.strerror})", path=str(path)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            raise ExplainerError(f"is {kind}, not a regular file: refused", path=str(path))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ExplainerError(f"cannot read file ({exc.strerror})", path=str(path)) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise ExplainerError(f"is larger than the limit of {limit:,} bytes for such a file: refused", path=str(path))
+    return data
+
+
+def read_text(path: Path, root: Path, limit: int = MAX_DATA_BYTES) -> str:
+    """A data file's text: UTF-8, or one clear error naming the file."""
+    data = read_bytes(path, root, limit)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ExplainerError("not valid UTF-8", path=str(path), line=line) from None

@@ -1,0 +1,124 @@
+"""One edge for the disk: the project's paths, and the generate/check pair
+that the command line and the MkDocs preview hook both call.
+
+Reading the project (:func:`pipeline.load_project`), building it in memory
+(:func:`pipeline.build`), planning and writing (:mod:`explainer.write`) are
+spelled here once, with the run lock and the journal in the state folder.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import write
+from .cache import CACHE_DIR, ArticleCache, RunCache
+from .errors import ExplainerError
+from .pipeline import Processed, Progress, Project, build, fingerprint, load_project, placement_lines
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Every input and output of a run; defaults relative to the project root."""
+
+    root: Path
+    sources: Path
+    topics: Path
+    boilerplate: Path
+    docs: Path
+    includes: Path
+    state: Path  # the generator's own state: cache, journal, lock (git-ignored)
+
+    @classmethod
+    def of(
+        cls,
+        root: Path,
+        *,
+        sources: Path | str = "sources",
+        topics: Path | str = "config/topics.yml",
+        boilerplate: Path | str = "config/boilerplate.yml",
+        docs: Path | str = "docs",
+        includes: Path | str = "includes",
+    ) -> Paths:
+        """Paths of a project at ``root``; relative ones are taken from it."""
+        return cls(
+            root=root,
+            sources=root / sources,
+            topics=root / topics,
+            boilerplate=root / boilerplate,
+            docs=root / docs,
+            includes=root / includes,
+            state=root / CACHE_DIR,
+        )
+
+    @property
+    def outputs(self) -> tuple[Path, Path]:
+        return (self.docs, self.includes)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run did, for the CLI or the hook to tell."""
+
+    summary: str
+    report: dict[str, Any]
+    changed: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    placed: tuple[str, ...] = ()  # a line per article read in this run: where it went
+
+
+def load(paths: Paths) -> Project:
+    return load_project(paths.root, paths.sources, paths.topics, paths.boilerplate)
+
+
+def generate(paths: Paths, progress: Progress | None = None, on_wait: Callable[[], None] | None = None) -> Outcome:
+    """Build every page and write the ones that changed, all or nothing.
+
+    A second run at the same time waits for the first (the run lock). When
+    neither the inputs nor the output folders changed since the last run, it
+    stops before building anything."""
+    notes: list[str] = []
+    with write.run_lock(paths.state, wait=lock_wait(), on_wait=on_wait):
+        notes += write.recover((paths.docs, paths.includes), paths.state)
+        project = load(paths)
+        runs, inputs = RunCache(paths.state), fingerprint(project)
+        data = runs.unchanged(inputs, paths.outputs)
+        if data is not None:
+            pages = data.pop("pages", None)
+            summary = f"0 written, 0 removed, {pages} unchanged (nothing changed since the last run)"
+            return Outcome(summary, data, (), tuple(notes))
+        cache = ArticleCache(paths.state / "articles", Processed)
+        site = build(project, progress, cache)
+        if cache.ignored:
+            notes.append(f"{cache.folder}: {cache.ignored} cache entries were not valid: ignored")
+        plan = write.plan(site.pages, paths.docs, {paths.includes: site.includes})
+        notes += write.apply(plan, paths.state)
+        report = {**site.report, "taken_over": list(plan.taken_over)}
+        runs.record(inputs, paths.outputs, {**report, "pages": len(plan.writes) + len(plan.unchanged)})
+        summary = f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged"
+        placed = tuple(placement_lines(report, site.fresh, project.config))
+        return Outcome(summary, report, plan.changed, tuple(notes), placed)
+
+
+def lock_wait() -> float:
+    """Seconds a second run waits for the first: EXPLAINER_LOCK_WAIT, else 120."""
+    try:
+        wait = float(os.environ.get("EXPLAINER_LOCK_WAIT", write.LOCK_WAIT))
+    except ValueError:
+        raise ExplainerError("EXPLAINER_LOCK_WAIT must be a number of seconds") from None
+    return wait if math.isfinite(wait) and wait >= 0 else write.LOCK_WAIT
+
+
+def check(paths: Paths) -> write.Plan:
+    """The plan a run would carry out (empty when docs/ is up to date).
+
+    Never reads the cache: what CI checks is built from the sources alone."""
+    site = build(load(paths))
+    return write.plan(site.pages, paths.docs, {paths.includes: site.includes})
+
+
+__all__ = ["ExplainerError", "Outcome", "Paths", "check", "generate", "load"]

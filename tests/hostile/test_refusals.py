@@ -1,0 +1,328 @@
+"""Untrusted input, class by class: what reaches the machine is refused with
+one line naming the file (and line), exit status 1, every output folder as it
+was, and nothing outside the project read or changed.
+
+Classes (issue "Untrusted input never reaches the machine or the reader"):
+state files, the marker, links, text fields (test_fields.py), file kinds,
+parser limits, bad values, failed and concurrent runs.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from explainer.cache import CACHE_DIR
+from explainer.cli import main
+
+from ..conftest import copy_project, snapshot
+
+Setup = Callable[[Path], None]
+
+
+def run(project: Path, command: str = "generate", *extra: str) -> Result:
+    return CliRunner().invoke(main, [command, "--root", str(project), *extra])
+
+
+def _write(relative: str, text: str | bytes) -> Setup:
+    def setup(project: Path) -> None:
+        target = project / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text if isinstance(text, bytes) else text.encode())
+
+    return setup
+
+
+def _replace(relative: str, old: str, new: str) -> Setup:
+    def setup(project: Path) -> None:
+        target = project / relative
+        text = target.read_text(encoding="utf-8")
+        assert old in text, old
+        target.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return setup
+
+
+def _link(relative: str, to: str) -> Setup:
+    def setup(project: Path) -> None:
+        target = project / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        target.symlink_to(project.parent / "outside" / to if not to.startswith("/") else Path(to))
+
+    return setup
+
+
+def _fifo(relative: str) -> Setup:
+    return lambda project: os.mkfifo(project / relative)
+
+
+def _folder(relative: str) -> Setup:
+    return lambda project: (project / relative).mkdir(parents=True)
+
+
+ARTICLE = "A title\n\nThe central bank banned every crypto transaction.\n"
+BOMB = 'a: &a ["x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b]\n'
+
+# name -> (set-up, what the one error line must contain)
+CASES: dict[str, tuple[Setup, str]] = {
+    # File kinds: only regular files inside the project are read.
+    "source links outside": (_link("sources/leak.txt", "secret.txt"), "leak.txt: is a symbolic link leading outside"),
+    "source links to /etc": (
+        _link("sources/passwd.txt", "/etc/passwd"),
+        "passwd.txt: is a symbolic link leading outside",
+    ),
+    "sidecar links outside": (
+        lambda p: (_write("sources/a.txt", ARTICLE)(p), _link("sources/a.yml", "secret.txt")(p)),
+        "sources/a.yml: is a symbolic link leading outside",
+    ),
+    "topics file links outside": (_link("config/topics.yml", "secret.txt"), "topics.yml: is a symbolic link leading"),
+    "source is a FIFO": (_fifo("sources/pipe.txt"), "sources/pipe.txt: is a named pipe (FIFO), not an article file"),
+    "source is a folder": (_folder("sources/folder.txt"), "sources/folder.txt: is a folder, not an article file"),
+    "sources folder links outside": (
+        lambda p: (os.rename(p / "sources", p / "sources-real"), _link("sources", ".")(p)),
+        "sources: is a symbolic link leading outside",
+    ),
+    "data file too big": (
+        _write("config/glossary.yml", b"# " + b"x" * 2_100_000),
+        "glossary.yml: is larger than the limit of 2,000,000 bytes",
+    ),
+    "file name with a terminal escape": (_write("sources/bad\x1b[31mname.txt", ARTICLE), "holds control characters"),
+    # Parser limits.
+    "alias bomb in front matter": (_write("sources/bomb.md", f"---\n{BOMB}---\nText.\n"), "bomb.md:3: YAML aliases"),
+    "recursive alias in a sidecar": (
+        lambda p: (_write("sources/a.txt", ARTICLE)(p), _write("sources/a.yml", "title: &t [*t]\n")(p)),
+        "sources/a.yml:1: YAML aliases",
+    ),
+    "alias in topics.yml": (
+        _replace("config/topics.yml", "fallback: background", "fallback: &f background\nx: *f"),
+        "topics.yml:20: YAML aliases",
+    ),
+    "deep nesting in names.yml": (_write("config/names.yml", "names: " + "[" * 60 + "]" * 60 + "\n"), "nested more"),
+    "backreference pattern": (
+        _replace("config/boilerplate.yml", "patterns:\n", "patterns:\n  - '(a)\\1'\n"),
+        "boilerplate.yml:62: pattern '(a)\\\\1' is not a regular expression the safe matcher accepts",
+    ),
+    "lookahead pattern": (
+        _replace("config/boilerplate.yml", "patterns:\n", "patterns:\n  - '(?=x)y'\n"),
+        "boilerplate.yml:62: pattern '(?=x)y' is not a regular expression",
+    ),
+    "title too long": (
+        _write("sources/long.txt", f"---\ntitle: {'T' * 2001}\n---\nText.\n"),
+        "long.txt:2: field 'title'",
+    ),
+    "author too long": (_write("sources/by.txt", f"---\nauthor: {'A' * 301}\n---\nText.\n"), "over the limit of 300"),
+    # Bad values, each with its file and line.
+    "30 February": (
+        _write("sources/feb.txt", "---\npublished: 2021-02-30\n---\nText.\n"),
+        "feb.txt:2: field 'published' is not a real date",
+    ),
+    "month 13": (
+        _write("sources/m13.txt", "---\npublished: 2021-13-01\n---\nText.\n"),
+        "m13.txt:2: field 'published' is not a real date",
+    ),
+    "NaN weight": (
+        _replace("config/topics.yml", "stance: 3", "stance: .nan"),
+        "topics.yml:33: weight of 'stance' must be a number > 0",
+    ),
+    "infinite weight": (
+        _replace("config/topics.yml", "subheading_weight: 2", "subheading_weight: .inf"),
+        "topics.yml:21:",
+    ),
+    "file name too long": (_write(f"sources/{'a' * 201}.txt", ARTICLE), "over the limit of 200"),
+    "upper-case sidecar": (
+        lambda p: (_write("sources/a.txt", ARTICLE)(p), _write("sources/a.YML", "title: T\n")(p)),
+        "sources/a.YML: metadata file must end in .yml or .yaml, in lower case",
+    ),
+    "two sidecars": (
+        lambda p: (
+            _write("sources/a.txt", ARTICLE)(p),
+            _write("sources/a.yml", "")(p),
+            _write("sources/a.yaml", "")(p),
+        ),
+        "two metadata files for one article (a.yaml and a.yml)",
+    ),
+}
+
+
+@pytest.fixture
+def hostile_project(tmp_path: Path) -> Path:
+    project = copy_project(tmp_path / "project")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("root:x:0:0 a secret outside the project\n", encoding="utf-8")
+    return project
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_refused_with_one_line_and_nothing_changed(hostile_project: Path, case: str) -> None:
+    setup, expected = CASES[case]
+    setup(hostile_project)
+    outputs = {name: snapshot(hostile_project / name) for name in ("docs", "includes")}
+    outside = snapshot(hostile_project.parent / "outside")
+    started = time.monotonic()
+    result = run(hostile_project)
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().split("\n")
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert expected in lines[0], lines[0]
+    assert "\x1b" not in result.stderr and "Traceback" not in result.output
+    assert {name: snapshot(hostile_project / name) for name in outputs} == outputs
+    assert snapshot(hostile_project.parent / "outside") == outside
+
+
+def test_check_lists_every_bad_source_at_once(hostile_project: Path) -> None:
+    chosen = ["source links outside", "source is a FIFO", "source is a folder", "30 February", "month 13"]
+    chosen += ["upper-case sidecar", "title too long", "alias bomb in front matter", "file name too long"]
+    for name in chosen:
+        CASES[name][0](hostile_project)
+    result = run(hostile_project, "check")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.strip().split("\n")
+    assert len(lines) == 9, lines
+    assert all(line.startswith("error: ") for line in lines)
+
+
+def test_a_catastrophic_pattern_is_matched_in_linear_time(hostile_project: Path) -> None:
+    _replace("config/boilerplate.yml", "patterns:\n", "patterns:\n  - '(a+)+b'\n  - '(x|x)*y'\n")(hostile_project)
+    _write("sources/long-line.txt", "A title\n\n" + "a" * 50_000 + "\n\nThe bank banned crypto.\n")(hostile_project)
+    started = time.monotonic()
+    assert run(hostile_project).exit_code == 0
+    assert time.monotonic() - started < 20  # Python's re would take far longer than the age of the universe
+
+
+def test_a_readme_in_sources_is_skipped(hostile_project: Path) -> None:
+    _write("sources/README.md", "# About these sources\n\nNot an article.\n")(hostile_project)
+    result = run(hostile_project)
+    assert result.exit_code == 0 and not (hostile_project / "docs/sources/readme.md").exists()
+
+
+@pytest.mark.parametrize("title", ["Readme", "Index", "index!"])
+def test_new_refuses_a_title_that_gives_a_reserved_file_name(hostile_project: Path, title: str) -> None:
+    result = run_new(hostile_project, title)
+    assert result.exit_code == 1 and "choose another title" in result.stderr
+    assert sorted(p.name for p in (hostile_project / "sources").iterdir()) == ["china-crypto-crackdown.txt"]
+
+
+def run_new(project: Path, title: str) -> Result:
+    return CliRunner().invoke(main, ["new", title, "--root", str(project)])
+
+
+# State files that arrive in a clone.
+
+
+def test_a_planted_pickle_is_never_loaded(hostile_project: Path) -> None:
+    """Old caches were pickles; a pickle that runs code on load is ignored."""
+    assert run(hostile_project).exit_code == 0
+    folder = hostile_project / CACHE_DIR / "articles"
+    marker = hostile_project.parent / "outside" / "pwned"
+    payload = b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."
+    for entry in list(folder.iterdir()):
+        entry.with_suffix(".pickle").write_bytes(payload)
+        entry.write_bytes(payload)
+    (hostile_project / CACHE_DIR / "manifest.json").unlink()
+    result = run(hostile_project)
+    assert result.exit_code == 0, result.output
+    assert not marker.exists()
+    assert "cache entries were not valid: ignored" in result.stderr
+
+
+def test_a_forged_cache_entry_of_the_wrong_shape_is_ignored(hostile_project: Path) -> None:
+    assert run(hostile_project).exit_code == 0
+    reference = snapshot(hostile_project / "docs")
+    folder = hostile_project / CACHE_DIR / "articles"
+    for entry in folder.iterdir():
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        data[0]["article"]["@"] = "SourceMeta"  # a different class
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    (hostile_project / CACHE_DIR / "manifest.json").unlink()
+    result = run(hostile_project)
+    assert result.exit_code == 0 and "not valid: ignored" in result.stderr
+    assert snapshot(hostile_project / "docs") == reference
+
+
+def test_a_committed_old_journal_in_docs_is_not_obeyed(hostile_project: Path) -> None:
+    """The journal once lived in docs/; one committed there is inert."""
+    (hostile_project / "docs/index.md").read_bytes()
+    journal = {"renames": [["../../outside/secret.txt", "../config/topics.yml"]], "deletes": ["index.md"]}
+    (hostile_project / "docs/.explainer-journal.json").write_text(json.dumps(journal), encoding="utf-8")
+    outside = snapshot(hostile_project.parent / "outside")
+    assert run(hostile_project).exit_code == 0
+    assert (hostile_project / "docs/index.md").exists() and (hostile_project / "config/topics.yml").exists()
+    assert snapshot(hostile_project.parent / "outside") == outside
+
+
+def test_a_forged_journal_in_the_state_folder_is_ignored_with_a_note(hostile_project: Path) -> None:
+    state = hostile_project / CACHE_DIR
+    state.mkdir(parents=True)
+    journal = {"version": 1, "folders": ["/etc"], "renames": [], "deletes": [[0, "passwd"]]}
+    (state / "journal.json").write_text(json.dumps(journal), encoding="utf-8")
+    result = run(hostile_project)
+    assert result.exit_code == 0 and "not a journal of this project's last run: ignored" in result.stderr
+    assert Path("/etc/passwd").exists()
+    assert run(hostile_project).exit_code == 0  # and it never blocks a later run
+
+
+# Failed and concurrent runs.
+
+
+def test_a_failed_run_leaves_includes_as_it_was(hostile_project: Path) -> None:
+    _replace("config/glossary.yml", "Central bank digital currency:", "Central bank money:")(hostile_project)
+    _write("sources/broken.txt", b"A title\n\nnot utf-8 \xc3\x28\n")(hostile_project)
+    before = snapshot(hostile_project / "includes"), snapshot(hostile_project / "docs")
+    assert run(hostile_project).exit_code == 1
+    assert (snapshot(hostile_project / "includes"), snapshot(hostile_project / "docs")) == before
+
+
+def test_a_hand_edit_that_keeps_size_and_time_is_noticed(hostile_project: Path) -> None:
+    assert run(hostile_project).exit_code == 0
+    page = hostile_project / "docs/background.md"
+    good, info = page.read_bytes(), page.stat()
+    page.write_bytes(good.replace(b"nothing new", b"nothing NEW"))
+    os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert page.stat().st_size == info.st_size and page.stat().st_mtime_ns == info.st_mtime_ns
+    result = run(hostile_project)
+    assert result.exit_code == 0 and "nothing changed" not in result.stderr
+    assert page.read_bytes() == good
+
+
+def _generate_process(project: Path, wait: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "EXPLAINER_LOCK_WAIT": wait}
+    command = [sys.executable, "-m", "explainer.cli", "generate", "--root", str(project)]
+    return subprocess.Popen(command, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+
+
+def test_a_second_run_waits_for_the_first(hostile_project: Path) -> None:
+    state = hostile_project / CACHE_DIR
+    state.mkdir(parents=True)
+    with (state / "lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        second = _generate_process(hostile_project, "60")
+        threading.Timer(2.0, lambda: fcntl.flock(held, fcntl.LOCK_UN)).start()
+        _, err = second.communicate(timeout=60)
+    assert second.returncode == 0, err
+    assert "waiting for another explainer run" in err
+
+
+def test_a_second_run_gives_up_with_one_line(hostile_project: Path) -> None:
+    state = hostile_project / CACHE_DIR
+    state.mkdir(parents=True)
+    before = snapshot(hostile_project / "docs")
+    with (state / "lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        _, err = _generate_process(hostile_project, "1").communicate(timeout=60)
+    lines = err.strip().split("\n")
+    assert lines[-1].startswith("error: another explainer run has held") and len(lines) == 2, lines
+    assert snapshot(hostile_project / "docs") == before
