@@ -123,6 +123,7 @@ class Classifier:
                     self.aliases.setdefault(form, heaviest)
         self.index = phrases.PhraseIndex({**self.aliases, **lookup})
         self.key_forms = {key: tuple(key.split()) for key in self.weights}
+        self.subject = [phrases.PhraseIndex({p: p for p in group}) for group in config.subject]
         self.sparse = {key: [(i, w) for i, w in enumerate(row) if w] for key, row in self.weights.items()}
         self._model(config)
 
@@ -309,7 +310,17 @@ def classify(article: Article, classifier: Classifier) -> ClassifiedArticle:
         for call in decide(article, classifier)
         for s in call.sentences
     ]
-    return ClassifiedArticle(article=article, placements=tuple(placements))
+    return ClassifiedArticle(
+        article=article, placements=tuple(placements), names_subject=names_subject(article, classifier)
+    )
+
+
+def names_subject(article: Article, classifier: Classifier) -> bool:
+    """Whether the article uses a phrase of every group of the site's subject."""
+    if not classifier.subject:
+        return True
+    text = phrases.forms(" ".join([article.title, *(s.text for s in article.sentences)]))
+    return all(index.find_forms(text) for index in classifier.subject)
 
 
 # Helper functions

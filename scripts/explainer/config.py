@@ -24,7 +24,7 @@ _WEIGHTS = {
     "split_weight": 3.0,
     "min_evidence": 1.0,
 }
-_SITE_KEYS = {"title", "summary", "fallback", "min_matched_share", "topics", *_WEIGHTS}
+_SITE_KEYS = {"title", "summary", "fallback", "min_matched_share", "topics", "subject", *_WEIGHTS}
 _TOPIC_KEYS = {"slug", "title", "description", "tags", "signals", "examples"}
 _RESERVED_SLUGS = {"index", "sources", "tags", "404", "assets", "stylesheets", "javascripts"}
 
@@ -60,12 +60,18 @@ def load_topics(text: str, path: str) -> SiteConfig:
     share = data.get("min_matched_share", 0.2)
     if not _number(share) or not 0 <= share <= 1:
         raise fail("'min_matched_share' must be a number from 0 to 1", "min_matched_share")
+    subject = data.get("subject", []) or []
+    if not isinstance(subject, list) or not all(
+        isinstance(g, list) and g and all(isinstance(p, str) and p.strip() for p in g) for g in subject
+    ):
+        raise fail("'subject' must be a list of lists of phrases", "subject")
     return SiteConfig(
         title=_text(data, "title", fail),
         summary=_text(data, "summary", fail),
         topics=tuple(topics),
         fallback=fallback,
         min_matched_share=float(share),
+        subject=tuple(tuple(" ".join(p.split()) for p in g) for g in subject),
         **weights,
     )
 

@@ -56,6 +56,9 @@ class SiteConfig:
     context_weight: float = 3.0
     split_weight: float = 3.0
     min_evidence: float = 1.0
+    # The site's subject: groups of phrases; an article fits only if it uses a
+    # phrase of every group (found as signals are). Empty: no such condition.
+    subject: tuple[tuple[str, ...], ...] = ()
 
     def topic(self, slug: str) -> Topic:
         return next(t for t in self.topics if t.slug == slug)
@@ -189,6 +192,7 @@ class Placement:
 class ClassifiedArticle:
     article: Article
     placements: tuple[Placement, ...]
+    names_subject: bool = True  # it names the site's subject (SiteConfig.subject), or none is configured
 
     def for_topic(self, slug: str) -> tuple[Placement, ...]:
         return tuple(p for p in self.placements if p.topic == slug)

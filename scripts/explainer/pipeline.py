@@ -140,6 +140,8 @@ def placement_lines(data: dict[str, Any], fresh: Sequence[str], config: SiteConf
             where = ", ".join(f"{titles[slug]} {n}" for n, slug in counts)
         else:
             where = f"own page: {entry['speaking']} of {entry['sentences']} sentences speak to the topics"
+            if not entry.get("names_subject", True):
+                where += ", and it does not name the subject"
         lines.append(f"{entry['source']} -> {where}")
     return lines
 
@@ -179,6 +181,7 @@ def report(
                 "fallback": sum(p.fallback for p in item.placements),
                 "matched_share": round(matched_share(item), 3),
                 "speaking": speaking(item),
+                "names_subject": item.names_subject,
                 "shown_on": "topics" if fits(item, config.min_matched_share) else f"articles/{item.article.slug}.md",
                 "removed": [{"line": r.line, "text": r.text} for r in item.article.removed],
             }
@@ -285,15 +288,14 @@ def guides_for(topics: Path, root: Path) -> guide_pages.GuideData:
 
 
 def source_input(path: Path, root: Path) -> SourceInput:
-    """One article file (and its sidecar) as :func:`build` reads it, with the
-    same checks (found among its folder's sources)."""
+    """One article file (and its sidecar) read as :func:`find_sources` reads them."""
     path = path if path.is_absolute() else root / path
-    if path.is_file():
-        wanted = display_path(path, root)
-        for source in find_sources(path.parent, root):
-            if source.path == wanted:
-                return source
-    raise ExplainerError("no such article file", path=display_path(path, root))
+    if not path.is_file() or path.suffix.casefold() not in FORMATS:
+        raise ExplainerError("no such article file (.txt, .md or .html)", path=display_path(path, root))
+    data = files.read_bytes(path, root, files.MAX_SOURCE_BYTES)
+    side = next((path.with_suffix(s) for s in SIDECAR_SUFFIXES if path.with_suffix(s).is_file()), None)
+    sidecar = (display_path(side, root), files.read_bytes(side, root, files.MAX_DATA_BYTES)) if side else None
+    return SourceInput(display_path(path, root), data, sidecar)
 
 
 def explain(source: SourceInput, project: Project, classifier_: Classifier) -> tuple[ClassifiedArticle, list[str]]:

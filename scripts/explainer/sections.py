@@ -41,8 +41,9 @@ def speaking(classified: ClassifiedArticle) -> int:
 
 
 def fits(classified: ClassifiedArticle, threshold: float) -> bool:
-    """True when enough of the article speaks to the configured topics."""
-    return matched_share(classified) >= threshold
+    """True when the article names the site's subject and enough of it speaks
+    to the configured topics."""
+    return classified.names_subject and matched_share(classified) >= threshold
 
 
 def sections(classified: ClassifiedArticle) -> tuple[Section, ...]:
