@@ -250,12 +250,14 @@ def test_generate_prints_a_line_per_new_or_changed_article(project: Path) -> Non
     assert lines == [
         "sources/china-crypto-crackdown.txt -> Crackdown measures 4, Legal outlook 3, Background 2, IP tracking 2,"
         " Digital yuan 2",
-        "sources/harbour-lantern-festival.txt -> own page: 0 of 8 sentences speak to the topics",
+        "sources/harbour-lantern-festival.txt -> own page: 0 of 8 sentences speak to the topics, and it does not"
+        " name the subject",
     ]
     (project / "sources" / source.name).write_text(source.read_text(encoding="utf-8") + "\nOne more.\n")
     again = CliRunner().invoke(main, ["generate", "--root", str(project)])
     assert [line for line in again.stderr.splitlines() if " -> " in line] == [
-        "sources/harbour-lantern-festival.txt -> own page: 0 of 9 sentences speak to the topics"
+        "sources/harbour-lantern-festival.txt -> own page: 0 of 9 sentences speak to the topics, and it does not"
+        " name the subject"
     ]
 
 
@@ -282,3 +284,14 @@ def test_explain_works_on_every_article_and_each_eval_article_fits_as_expected()
         if path.is_relative_to(EVAL) and expected.is_file():
             wanted = yaml.safe_load(expected.read_text(encoding="utf-8"))["fits"]
             assert fits(item, project.config.min_matched_share) == wanted, path
+
+
+def test_an_article_that_does_not_name_the_subject_does_not_fit(config: SiteConfig) -> None:
+    import dataclasses
+
+    scoped = dataclasses.replace(config, subject=(("Atlantis", "Atlantean"),))
+    article = _article(["The court ruled on the law.", "The judge agreed."])
+    assert fits(classify(article, Classifier(config)), 0.5)
+    assert not fits(classify(article, Classifier(scoped)), 0.5)
+    named = _article(["The Atlantean court ruled on the law.", "The judge agreed."])
+    assert fits(classify(named, Classifier(scoped)), 0.5)
