@@ -10,7 +10,15 @@ dated across ten years). Then, each step in a fresh process:
 1. ``explainer generate`` from cold (no cache): wall time and peak memory;
 2. ``mkdocs build --strict`` of the result: wall time and peak memory;
 3. ``explainer generate`` again, nothing changed: wall time, files rewritten;
-4. one article added, ``explainer generate``: wall time, files written.
+4. one article added, ``explainer generate``: wall time, files written;
+5. the floor to compare with: stock Material (search plugin only) building a
+   plain site with every article's text twice (once as it would be quoted on
+   the topic pages, once as its Source page): build time and search index.
+
+Ratios are taken within one run, so a busy machine moves both sides:
+``make build`` (generate + build) against the plain build, the search index
+against the plain site's, adding one article against a run with nothing
+changed (CPU time). The largest HTML page is reported too.
 
 Peak memory is the child's maximum resident set size (``os.wait4``). The text
 is nonsense assembled from lists, not copied from anywhere.
@@ -161,6 +169,30 @@ def run(command: list[str], cwd: Path) -> tuple[float, int, float]:
     return elapsed, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime  # ru_maxrss is in KiB on Linux
 
 
+PLAIN_CONFIG = "site_name: Plain\ntheme:\n  name: material\nplugins:\n  - search\n"
+
+
+def plain_site(project: Path, work: Path) -> tuple[float, float, int]:
+    """Stock Material on every article's text twice: build CPU time (s),
+    search index size (bytes) and the largest page (bytes)."""
+    plain = work / f"{project.name}-plain"
+    docs = plain / "docs"
+    docs.mkdir(parents=True)
+    (plain / "mkdocs.yml").write_text(PLAIN_CONFIG, encoding="utf-8")
+    (docs / "index.md").write_text("# Plain\n", encoding="utf-8")
+    for source in sorted((project / "sources").glob("*.txt")):
+        text = source.read_text(encoding="utf-8").split("---\n", 2)[-1]
+        for copy in ("quoted", "source"):
+            (docs / f"{source.stem}-{copy}.md").write_text(f"# {source.stem} ({copy})\n\n{text}", encoding="utf-8")
+    _, _, cpu = run([str(BIN / "mkdocs"), "build", "-q", "-d", str(plain / "site")], plain)
+    index = (plain / "site/search/search_index.json").stat().st_size
+    return cpu, index, largest_page(plain / "site")
+
+
+def largest_page(site: Path) -> int:
+    return max((p.stat().st_size for p in site.rglob("*.html")), default=0)
+
+
 def mtimes(docs: Path) -> dict[str, int]:
     return {p.relative_to(docs).as_posix(): p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()}
 
@@ -182,7 +214,13 @@ def measure(count: int, work: Path) -> dict[str, object]:
     touched = sorted(p for p in added if after.get(p) != added[p])
     pages = sum(1 for p in docs.rglob("*.md"))
     index = project / "site" / "search" / "search_index.json"
+    plain_cpu, plain_index, _ = plain_site(project, work)
     return {
+        "make_build_vs_plain": round((gen_cpu + build_cpu) / plain_cpu, 2),
+        "search_index_vs_plain": round(index.stat().st_size / plain_index, 2),
+        "add_one_vs_no_op": round(add_cpu / rerun_cpu, 2),
+        "largest_page_kib": round(largest_page(project / "site") / 1024),
+        "plain_build_cpu_s": round(plain_cpu, 2),
         "articles": count,
         "pages": pages,
         "generate_s": round(gen_s, 2),
@@ -231,7 +269,8 @@ def table(rows: list[dict[str, object]]) -> str:
     """Markdown table; "wall (CPU)" seconds for each step."""
     head = (
         "| N | pages | generate s | mkdocs build s | ratio | peak MiB (gen / build) | no-change rerun s "
-        "| files rewritten | add one s | files written | search index MiB |"
+        "| files rewritten | add one s | files written | search index MiB | make build / plain "
+        "| index / plain | add one / no-op | largest page KiB |"
     )
     lines = [head, "|" + " --- |" * (head.count("|") - 1)]
     for r in rows:
@@ -240,7 +279,8 @@ def table(rows: list[dict[str, object]]) -> str:
             f"| {r['mkdocs_build_s']} ({r['mkdocs_build_cpu_s']}) | {r['ratio']} ({r['cpu_ratio']}) "
             f"| {r['generate_peak_mib']} / {r['mkdocs_peak_mib']} | {r['rerun_s']} ({r['rerun_cpu_s']}) "
             f"| {r['rerun_files_rewritten']} | {r['add_one_s']} ({r['add_one_cpu_s']}) | {r['add_one_files_written']} "
-            f"| {r['search_index_mib']} |"
+            f"| {r['search_index_mib']} | {r['make_build_vs_plain']} | {r['search_index_vs_plain']} "
+            f"| {r['add_one_vs_no_op']} | {r['largest_page_kib']} |"
         )
     return "\n".join(lines)
 

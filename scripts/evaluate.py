@@ -34,13 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "scripts") not in sys.path:
     sys.path.insert(0, str(ROOT / "scripts"))
 
-from explainer import timeline  # noqa: E402
+from explainer import guides, timeline  # noqa: E402
 from explainer.clean import normalise_line  # noqa: E402
 from explainer.errors import ExplainerError  # noqa: E402
 from explainer.ingest import FORMATS, decode, ingest  # noqa: E402
-from explainer.mentions import find_mentions  # noqa: E402
 from explainer.model import Heading, Site, SiteConfig  # noqa: E402
-from explainer.names import detect  # noqa: E402
 from explainer.pipeline import Project, build, load_project  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval"
@@ -429,10 +427,10 @@ def _when(when: timeline.When) -> str:
     }.get(when.precision, f"week of {start.isoformat()}")
 
 
-def guide_events(site: Site) -> dict[str, list[Event]]:
+def guide_events(site: Site, project: Project) -> dict[str, list[Event]]:
     """Timeline entries by article slug, from the guide builder's own data."""
     events: dict[str, list[Event]] = {}
-    for event in timeline.collect([c.article for c in site.articles]).events:
+    for event in guides.timeline_of(site.articles, project.config, project.guides).events:
         events.setdefault(event.article.slug, []).append(Event(_when(event.when), event.sentence.text, event.phrase))
     return events
 
@@ -440,12 +438,7 @@ def guide_events(site: Site) -> dict[str, list[Event]]:
 def guide_names(site: Site, project: Project) -> dict[str, set[str]]:
     """Who's who entries by article slug: the names the page lists whose
     pages include the article's Source page (as ``names.whos_who_page`` finds them)."""
-    data, classified = project.guides, list(site.articles)
-    curated = {form: n.name for n in data.names.names for form in (n.name, *n.aliases)}
-    known = [form for term in data.glossary for form in term.forms]
-    others = detect(classified, [*curated, *known], data.names.stop)
-    keys = {**curated, **{name: name for name in others}}
-    mentions = find_mentions(keys, classified, site.pages, [t.slug for t in project.config.topics])
+    mentions = guides.whos_who_of(site.articles, project.config, site.pages, project.guides)
     result: dict[str, set[str]] = {}
     for name, links in mentions.items():
         for link in links:
@@ -463,7 +456,7 @@ def run(cases: Sequence[Case], root: Path = ROOT) -> tuple[dict[str, Output], Pr
         raise EvalError(str(exc)) from None
     articles = site.report.get("articles", [])
     shown = {str(a["source"]): a["shown_on"] == "topics" for a in articles} if isinstance(articles, list) else {}
-    events, names = guide_events(site), guide_names(site, project)
+    events, names = guide_events(site, project), guide_names(site, project)
     outputs = {}
     for item in site.articles:
         article = item.article

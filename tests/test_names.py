@@ -7,19 +7,21 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
+from explainer.bodytext import load_rules
 from explainer.errors import ExplainerError
 from explainer.model import Article, ClassifiedArticle, Paragraph, Placement, Sentence, SourceMeta
-from explainer.names import detect, load_names
+from explainer.names import detect, listed_names, load_names
 
 from .conftest import ROOT, snapshot
 
 Run = Callable[..., Result]
-STOP = load_names((ROOT / "config/names.yml").read_text(encoding="utf-8"), "config/names.yml").stop
+NAMES = load_names((ROOT / "config/names.yml").read_text(encoding="utf-8"), "config/names.yml")
 
 
 def _entry(page: str, name: str) -> str:
@@ -76,7 +78,7 @@ def test_detection_skips_sentence_openers_headings_and_known_names() -> None:
             )
         ],
         known=["Shanghai Telecom"],
-        stop=STOP,
+        names=NAMES,
     )
     # "However" is a stop word; "Several" opens a sentence and is an ordinary word
     # here ("several others"), as "Digital" is; "Ms" is trimmed; the title is never
@@ -144,3 +146,113 @@ def test_a_name_in_many_articles_lists_a_few_sources_and_a_count(project: Path, 
     colin = _entry((project / "docs/whos-who.md").read_text(encoding="utf-8"), "Colin Wu")
     assert colin.count("](sources/") == 12
     assert colin.endswith(", and 4 more sources.</small>")  # 16 articles mention him
+
+
+# Reading web copy (issue 9): whole names, possessives, credits, single words, off-topic articles.
+
+RULES = load_rules((ROOT / "config/guides.yml").read_text(encoding="utf-8"), "config/guides.yml")
+
+
+def _paragraphs(*texts: str) -> ClassifiedArticle:
+    """One paragraph per text (sentences split on " | ")."""
+    paragraphs, count = [], 0
+    for number, text in enumerate(texts, 1):
+        sentences = []
+        for piece in text.split(" | "):
+            sentences.append(Sentence(piece, number, count))
+            count += 1
+        paragraphs.append(Paragraph(number, tuple(sentences)))
+    article = Article("a", "A Title In Capitals", SourceMeta(), "sources/a.txt", tuple(paragraphs))
+    return ClassifiedArticle(article, tuple(Placement(s, "background", 1.0) for p in paragraphs for s in p.sentences))
+
+
+def _detect(*texts: str) -> tuple[str, ...]:
+    return detect([_paragraphs(*texts)], known=[], names=NAMES, rules=RULES)
+
+
+def test_names_are_whole_across_their_connectors() -> None:
+    found = _detect(
+        "The National Development and Reform Commission wrote to the Bank for International Settlements.",
+        "Officials of the People's Bank of China and the Ministry of Industry and Information Technology agreed.",
+        "Colin Wu and Jane Doe reported it for Example News.",
+        "Estimates by the Cambridge Centre for Alternative Finance agreed.",
+        "The Central Bank of the UAE met Ada Lovelace of the Bank of England.",
+    )
+    assert found == (
+        "Ada Lovelace",
+        "Bank for International Settlements",
+        "Bank of England",
+        "Cambridge Centre for Alternative Finance",
+        "Central Bank of the UAE",
+        "Colin Wu",
+        "Example News",
+        "Jane Doe",
+        "Ministry of Industry and Information Technology",
+        "National Development and Reform Commission",
+        "People's Bank of China",
+    )
+
+
+def test_a_possessive_ends_a_name() -> None:
+    found = _detect(
+        "China's Ministry of Public Security said Colin Wu's report was wrong.",
+        "The plan is Beijing's answer to Sichuan's miners.",
+    )
+    assert found == ("Colin Wu", "Ministry of Public Security")
+    assert not any(name.endswith(("'s", "’s")) for name in found)
+
+
+def test_credits_bylines_headlines_and_titles_are_not_names() -> None:
+    found = _detect(
+        "By Jane Roe, Senior Reporter",
+        "A mining farm in Inner Mongolia. | Photo: Getty Images",
+        "China Set to Formulate Laws to Punish Crypto Activities",
+        "STORY CONTINUES BELOW",
+        "The bank cited the Notice on Further Preventing and Disposing of the Risks of Speculation in Virtual "
+        "Currency Trading, which Colin Wu first reported.",
+        "Jane Roe is a senior reporter covering fintech for Example News. | Follow her on Twitter.",
+        "The story continues below the line, as the story always does.",
+    )
+    assert found == ("Colin Wu",)
+
+
+def test_the_articles_own_publisher_and_authors_are_not_names() -> None:
+    article = _paragraphs(
+        "Mining Weekly is not responsible for losses. | Colin Wu said Jane Roe and Tom Hale were right.",
+        "Nothing in this article by Jane Roe is advice.",
+    )
+    meta = SourceMeta(publisher="Mining Weekly", author="Jane Roe and Tom Hale")
+    article = ClassifiedArticle(replace(article.article, meta=meta), article.placements)
+    assert detect([article], known=[], names=NAMES, rules=RULES) == ("Colin Wu",)
+
+
+def test_single_words_need_evidence() -> None:
+    found = _detect(
+        "The National Development and Reform Commission (NDRC) said miners in Sichuan must stop.",
+        "The NDRC gave miners in Sichuan until June. | Chinese officials agreed, and Chinese miners left.",
+        "Colin Wu said so, and Wu said it again. | Binance declined to comment.",
+    )
+    # NDRC is given in brackets; Sichuan is seen twice; "Chinese" is never a name on its own;
+    # "Wu" is Colin Wu's surname; Binance is seen once only.
+    assert found == ("Colin Wu", "NDRC", "National Development and Reform Commission", "Sichuan")
+
+
+def test_who_is_who_reads_only_articles_that_fit_the_topics(project: Path, run_cli: Run) -> None:
+    off_topic = "Harbour news\n\nThe ferry operator Harbour Lines said Mara Ellison will run the festival.\n"
+    (project / "sources/harbour-news.txt").write_text(off_topic, encoding="utf-8")
+    on_topic = (
+        "Miners told to leave\n\nThe crypto ban reached Sichuan, where Lin Ha ran a crypto mining farm.\n\n"
+        "Photo: Getty Images\n"
+    )
+    (project / "sources/miners-told-to-leave.txt").write_text(on_topic, encoding="utf-8")
+    assert run_cli("generate", "--root", project).exit_code == 0
+    page = (project / "docs/whos-who.md").read_text(encoding="utf-8")
+    other = page.split("## Other names mentioned")[1]
+    assert re.findall(r"^- \*\*(.+?)\*\*", other, re.M) == ["Lin Ha"]
+    assert "Harbour" not in page and "Mara Ellison" not in page and "Getty" not in page
+    assert (project / "docs/articles/harbour-news.md").exists()
+
+
+def test_listed_names_are_the_pages_names() -> None:
+    article = _paragraphs("Colin Wu met officials of the People's Bank of China in Beijing.", "Photo: Colin Wu")
+    assert listed_names(NAMES, [article], rules=RULES) == ("Beijing", "Colin Wu", "People's Bank of China")

@@ -9,7 +9,8 @@ from explainer import timeline
 _WORDS = (
     "in 2019 May may Sept. Sept 24 24th 3rd December Dec. dec. jan Jan 1999 1650 2099 19 200 "
     "this last next past previous earlier later early late week weeks month year years yesterday Yesterday "
-    "WEEK Month two days ago Ago a one ten mid- of since until by on the , . - \u212a \u017f"
+    "WEEK Month two days ago Ago a one ten mid- of since until by on the , . - \u212a \u017f "
+    "Friday Monday Fridays On In"
 )
 PIECES = _WORDS.split()
 

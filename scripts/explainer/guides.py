@@ -2,7 +2,10 @@
 
 They are made after the other pages, from the same classified articles, and
 look at those pages only to link to them: a guide never links to a page that
-is not in the site. Pure, like the rest of the pipeline.
+is not in the site. The Timeline and Who's who read only the articles that fit
+the topics (an off-topic article has its own page, and its dates and names
+are not the subject's), and only their body sentences (:mod:`bodytext`).
+Pure, like the rest of the pipeline.
 """
 
 from __future__ import annotations
@@ -11,17 +14,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import timeline
+from .bodytext import GuideRules, load_rules
 from .glossary import Term, abbreviations_file, glossary_page, load_glossary
+from .mentions import PageLink
 from .model import ClassifiedArticle, Page, SiteConfig
-from .names import NameList, load_names, whos_who_page
+from .names import NameList, load_names, whos_who_mentions, whos_who_page
+from .sections import fits
 
 
 @dataclass(frozen=True)
 class GuideData:
-    """The curated data files: ``config/glossary.yml`` and ``config/names.yml``."""
+    """The data files: ``config/glossary.yml``, ``config/names.yml`` and ``config/guides.yml``."""
 
     glossary: tuple[Term, ...] = ()
     names: NameList = field(default_factory=NameList)
+    rules: GuideRules = field(default_factory=GuideRules)
 
 
 @dataclass(frozen=True)
@@ -31,11 +38,14 @@ class Guides:
     report: dict[str, object]
 
 
-def load(glossary: tuple[str, str] | None, names: tuple[str, str] | None) -> GuideData:
+def load(
+    glossary: tuple[str, str] | None, names: tuple[str, str] | None, rules: tuple[str, str] | None = None
+) -> GuideData:
     """Check and parse the data files, given as (text, path); None when absent."""
     return GuideData(
         glossary=load_glossary(*glossary) if glossary else (),
         names=load_names(*names) if names else NameList(),
+        rules=load_rules(*rules) if rules else GuideRules(),
     )
 
 
@@ -43,14 +53,38 @@ def build(
     classified: Sequence[ClassifiedArticle], config: SiteConfig, pages: Sequence[Page], data: GuideData
 ) -> Guides:
     """The guide pages for ``classified``; ``pages`` are the site's other pages."""
-    events = timeline.collect([c.article for c in classified])
-    glossary_forms = [form for term in data.glossary for form in term.forms]
+    events = timeline_of(classified, config, data)
     made = (
         glossary_page(data.glossary, classified, config, pages),
-        whos_who_page(data.names, classified, config, pages, known=glossary_forms),
+        whos_who_page(data.names, feeding(classified, config), config, pages, _glossary_forms(data), data.rules),
     )
     return Guides(
         pages=(*timeline.timeline_pages(events), *(page for page in made if page is not None)),
         includes=(abbreviations_file(data.glossary),),
         report={"timeline": timeline.report(events)},
     )
+
+
+def feeding(classified: Sequence[ClassifiedArticle], config: SiteConfig) -> list[ClassifiedArticle]:
+    """The articles the Timeline and Who's who read: those that fit the topics."""
+    return [c for c in classified if fits(c, config.min_matched_share)]
+
+
+def timeline_of(classified: Sequence[ClassifiedArticle], config: SiteConfig, data: GuideData) -> timeline.Timeline:
+    """The Timeline's events, as :func:`build` makes them (for tools that measure it)."""
+    return timeline.collect([c.article for c in feeding(classified, config)], data.rules)
+
+
+def whos_who_of(
+    classified: Sequence[ClassifiedArticle], config: SiteConfig, pages: Sequence[Page], data: GuideData
+) -> dict[str, tuple[PageLink, ...]]:
+    """Every name Who's who lists, with the pages that mention it, as
+    :func:`build` finds them (for tools that measure it)."""
+    mentions, _ = whos_who_mentions(
+        data.names, feeding(classified, config), config, pages, _glossary_forms(data), data.rules
+    )
+    return {name: links for name, links in mentions.items() if links}
+
+
+def _glossary_forms(data: GuideData) -> list[str]:
+    return [form for term in data.glossary for form in term.forms]

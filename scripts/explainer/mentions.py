@@ -41,12 +41,15 @@ def find_mentions(
     classified: Sequence[ClassifiedArticle],
     pages: Sequence[Page],
     topic_order: Sequence[str] = (),
+    *,
+    headings: bool = True,
 ) -> dict[str, tuple[PageLink, ...]]:
     """For each key, the pages whose text shows one of its phrases.
 
     ``keys`` maps each phrase (a term, a name or an alias) to the key of its
     entry; the result maps each key that is mentioned to its pages: topic
-    pages first (in ``topic_order``, then by path), then Source pages."""
+    pages first (in ``topic_order``, then by path), then Source pages.
+    ``headings=False`` reads the sentences only, not titles and subheadings."""
     pattern = phrase_pattern(keys)
     if pattern is None:
         return {}
@@ -55,7 +58,9 @@ def find_mentions(
     for item in classified:
         slug = item.article.slug
         source = f"sources/{slug}.md"
-        texts = [item.article.title] + [b.text for b in item.article.blocks if isinstance(b, Heading)]
+        texts = (
+            [item.article.title] + [b.text for b in item.article.blocks if isinstance(b, Heading)] if headings else []
+        )
         for text in texts:
             for match in pattern.finditer(text):
                 found.setdefault(keys[match.group()], set()).add(source)

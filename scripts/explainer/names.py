@@ -4,22 +4,25 @@ Two sources of names, so that the page is both reliable and complete:
 
 - a curated list, ``config/names.yml`` (name, kind, a one-line description in
   our words, aliases), which says exactly who or what each one is;
-- detection of names the list lacks: runs of two or more capitalised words in
-  the article sentences (never headings or titles, which are capitalised
-  anyway), joined by at most "of", "de", "von"... A sentence's first word is
-  dropped when it is an ordinary word (it appears in lower case elsewhere in
-  the sources) or on the stop list. These are shown as "other names
-  mentioned", without a description, until someone adds them to the list.
+- detection of names the list lacks, in the body sentences of the articles
+  (:mod:`explainer.bodytext`: never headings, titles, bylines or credits).
+  See :func:`detect`. These are shown as "other names mentioned", without a
+  description, until someone adds them to the list.
+
+Every list of words the detection uses (stop words, connectors, the words
+that head an organisation's name...) is data in ``config/names.yml``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import yamldata
+from .bodytext import GuideRules, body_sentences
 from .config import no_unknown_keys
 from .errors import ExplainerError
 from .mentions import PageLink, find_mentions, phrase_pattern
@@ -28,13 +31,19 @@ from .render import front_matter, render_template
 
 KINDS = {"person": "People", "organisation": "Organisations", "place": "Places"}
 _KEYS = {"name", "kind", "description", "aliases"}
+_WORD_LISTS = ("stop", "connectors", "joiners", "articles", "heads", "possessive_parts", "not_alone", "title_words")
 
-_TOKEN = r"[A-Z][\w'’.-]*"
-# Lower-case words allowed inside a name ("Bank of England", "Ursula von der
-# Leyen"). Not "the": "Ada Lovelace of the Bank of England" is two names.
-_CONNECTORS = {"of", "de", "da", "del", "van", "von", "der", "bin", "al"}
-_CANDIDATE = re.compile(rf"(?<![\w'’]){_TOKEN}(?:(?:\s+(?:{'|'.join(sorted(_CONNECTORS))}))*\s+{_TOKEN})+")
+# A word: letters, digits and the marks found inside names ("People's",
+# "U.S.", "Rolls-Royce", "S&P"). Anything else between two words (a comma, a
+# bracket, a dash) ends a name.
+_TOKEN = re.compile(r"[^\W_][\w'’.&-]*")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]*\b")
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
+_CONTRACTION = re.compile(r"(?i)(?:n['’]t|['’](?:ll|re|ve|d|m))$")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,5}s?")
+_PLAIN = GuideRules()
+MIN_REPEATS = 2  # a single word is a name when seen this often inside sentences
+MAX_NAME_CAPITALS = 9  # a run of more capitalised words (small words between them) is a title, not a name
 
 
 @dataclass(frozen=True)
@@ -49,10 +58,17 @@ class Name:
 
 @dataclass(frozen=True)
 class NameList:
-    """The curated names, and words never to take as the start or end of a name."""
+    """The curated names, and the word lists that detection reads (all data)."""
 
     names: tuple[Name, ...] = ()
-    stop: frozenset[str] = field(default_factory=frozenset)
+    stop: frozenset[str] = field(default_factory=frozenset)  # never the start or end of a name
+    connectors: frozenset[str] = field(default_factory=frozenset)  # "of", "von": inside any name
+    joiners: frozenset[str] = field(default_factory=frozenset)  # "and", "for": inside an organisation's name
+    articles: frozenset[str] = field(default_factory=frozenset)  # "the": only in "Bank of the ..."
+    heads: frozenset[str] = field(default_factory=frozenset)  # "Bank", "Commission": what makes it one
+    possessive_parts: frozenset[str] = field(default_factory=frozenset)  # "People's" in "People's Bank"
+    not_alone: frozenset[str] = field(default_factory=frozenset)  # "Chinese": never a name on its own
+    title_words: frozenset[str] = field(default_factory=frozenset)  # "Notice" in "Notice on ...": a title
 
 
 @dataclass(frozen=True)
@@ -73,18 +89,24 @@ def load_names(text: str, path: str) -> NameList:
         return NameList()
     if not isinstance(data, dict):
         raise fail("expected a mapping with 'names' and 'stop'")
-    no_unknown_keys(data, {"names", "stop"}, fail)
+    no_unknown_keys(data, {"names", *_WORD_LISTS}, fail)
     raw_names = data.get("names") or []
-    stop = data.get("stop") or []
     if not isinstance(raw_names, list):
         raise fail("'names' must be a list", "names")
-    if not isinstance(stop, list):
-        raise fail("'stop' must be a list of words", "stop")
-    for i, word in enumerate(stop):
-        if not isinstance(word, str) or not word.strip():
-            raise fail(
-                f"stop word {word!r} must be a word (quote No, On, Yes: YAML reads them as true/false)", "stop", i
-            )
+    words: dict[str, frozenset[str]] = {}
+    for key in _WORD_LISTS:
+        values = data.get(key) or []
+        if not isinstance(values, list):
+            raise fail(f"'{key}' must be a list of words", key)
+        for i, word in enumerate(values):
+            if not isinstance(word, str) or not word.strip():
+                raise fail(
+                    f"{key[:-1] if key.endswith('s') else key} word {word!r} must be a word"
+                    " (quote No, On, Yes: YAML reads them as true/false)",
+                    key,
+                    i,
+                )
+        words[key] = frozenset(w.strip() for w in values)
     names: list[Name] = []
     owner: dict[str, str] = {}
     for i, raw in enumerate(raw_names):
@@ -95,27 +117,69 @@ def load_names(text: str, path: str) -> NameList:
                 raise fail(f"duplicate name {form!r} (already given for {owner[form]!r})", *at)
             owner[form] = name.name
         names.append(name)
-    return NameList(tuple(names), frozenset(w.strip() for w in stop))
+    return NameList(tuple(names), **words)
 
 
-def detect(classified: Sequence[ClassifiedArticle], known: Iterable[str], stop: frozenset[str]) -> tuple[str, ...]:
-    """Capitalised names of two or more words in the sentences, minus the
-    ``known`` phrases (curated names, glossary terms) and the stop words."""
-    sentences = [p.sentence.text for c in classified for p in c.placements]
-    ordinary = {w for s in sentences for w in _LOWER_WORD.findall(s)}
+def detect(
+    classified: Sequence[ClassifiedArticle],
+    known: Iterable[str],
+    names: NameList,
+    rules: GuideRules = _PLAIN,
+) -> tuple[str, ...]:
+    """Names in the body sentences that are not ``known`` (curated names,
+    glossary terms): runs of capitalised words, and single words where the
+    evidence allows.
+
+    A run may hold ``connectors`` ("Bank of England"); ``joiners`` ("and",
+    "for") only when the run starts or ends with one of the ``heads``, or
+    each joiner follows one ("National Development and Reform Commission",
+    "Bank for International Settlements", "Cambridge Centre for Alternative
+    Finance"), else they split it ("Colin Wu and Jane Doe" is two). A
+    possessive ends a name ("China's central bank"), unless the word is an
+    ordinary one or listed in ``possessive_parts`` ("People's Bank"). Stop
+    words, a sentence's ordinary first word and titles ("Notice on ...", a
+    long run of capitals) are not names, nor the article's own publisher
+    and authors (its metadata: a disclaimer or a bio names them). A single word is a name when it is
+    an acronym given in brackets, "(NDRC)", or when it is seen inside
+    sentences at least :data:`MIN_REPEATS` times, never in lower case, and is
+    not the last word of a longer name (a surname: "Wu" after "Colin Wu")."""
+    sentences = [(s.text, _own_credits(c)) for c in classified for s in body_sentences(c.article, rules)]
+    ordinary = {w for s, _ in sentences for w in _LOWER_WORD.findall(s)}
+    small = ordinary & (rules.function_words | names.connectors | names.joiners)
+    known = tuple(known)
     known_re = phrase_pattern(known)
+    known_words = {w for phrase in known for w in phrase.split()}
     found: set[str] = set()
-    for sentence in sentences:
-        candidates = list(_CANDIDATE.finditer(sentence))
-        if not candidates:
-            continue  # most sentences: no need to look for the known phrases
-        taken = [m.span() for m in known_re.finditer(sentence)] if known_re else []
-        for match in candidates:
-            if any(start < match.end() and match.start() < end for start, end in taken):
+    singles: Counter[str] = Counter()
+    bracketed: set[str] = set()
+    for sentence, own in sentences:
+        if not any(c.isupper() for c in sentence[1:]):
+            continue  # no capital past the first letter: no name
+        tokens = _unknown(list(_tokens(sentence)), known_re.finditer(sentence) if known_re else (), names)
+        titles = _title_spans(tokens, names, small)
+        for piece in _pieces(tokens, names, ordinary):
+            if any(a <= piece[0].start and piece[-1].end <= b for a, b in titles):
                 continue
-            words = _trim(match.group().split(), stop, ordinary, sentence_start=not sentence[: match.start()].strip())
-            if sum(1 for w in words if w[0].isupper()) >= 2:
+            words = [t.word for t in piece]
+            if not _plausible(words, ordinary) or " ".join(words) in own:
+                continue
+            if len(words) >= 2:
                 found.add(" ".join(words))
+                continue
+            word = words[0]
+            if piece[0].start > 0 and sentence[piece[0].start - 1] == "(" and sentence[piece[0].end :][:1] == ")":
+                bracketed.add(word)
+            if not piece[0].first:
+                singles[word] += 1
+    last_words = {name.split()[-1] for name in found} | {p.split()[-1] for p in known if " " in p}
+    for word in sorted({*bracketed, *singles}):
+        if word in names.stop or word in names.not_alone or word.casefold() in ordinary or word in last_words:
+            continue
+        if word in known_words and word not in bracketed:
+            continue
+        acronym = _ACRONYM.fullmatch(word) is not None
+        if (acronym and word in bracketed) or (not acronym and singles[word] >= MIN_REPEATS):
+            found.add(word)
     return tuple(sorted(found))
 
 
@@ -125,13 +189,11 @@ def whos_who_page(
     config: SiteConfig,
     pages: Sequence[Page],
     known: Iterable[str] = (),
+    rules: GuideRules = _PLAIN,
 ) -> Page | None:
     """The Who's who page: curated names by kind, then other names found.
-    Only names the sources mention are listed; None if there are none."""
-    curated = {form: n.name for n in names.names for form in (n.name, *n.aliases)}
-    others = detect(classified, [*curated, *known], names.stop)
-    keys = {**curated, **{name: name for name in others}}
-    mentions = find_mentions(keys, classified, pages, [t.slug for t in config.topics])
+    Only names the body sentences mention are listed; None if there are none."""
+    mentions, others = whos_who_mentions(names, classified, config, pages, known, rules)
     sections = []
     for kind, heading in KINDS.items():
         entries = [
@@ -152,20 +214,239 @@ def whos_who_page(
     return Page("whos-who.md", render_template("whos_who.md.j2", front_matter=front, sections=sections, other=other))
 
 
+def whos_who_mentions(
+    names: NameList,
+    classified: Sequence[ClassifiedArticle],
+    config: SiteConfig,
+    pages: Sequence[Page],
+    known: Iterable[str] = (),
+    rules: GuideRules = _PLAIN,
+) -> tuple[dict[str, tuple[PageLink, ...]], tuple[str, ...]]:
+    """Every name Who's who lists (curated or found), with the pages whose
+    body sentences mention it; and the names found, in order."""
+    curated = {form: n.name for n in names.names for form in (n.name, *n.aliases)}
+    others = detect(classified, [*curated, *known], names, rules)
+    keys = {**curated, **{name: name for name in others}}
+    body = [_body_only(c, rules) for c in classified]
+    return find_mentions(keys, body, pages, [t.slug for t in config.topics], headings=False), others
+
+
+def listed_names(
+    names: NameList, classified: Sequence[ClassifiedArticle], known: Iterable[str] = (), rules: GuideRules = _PLAIN
+) -> tuple[str, ...]:
+    """The names Who's who lists for ``classified`` (curated ones a body
+    sentence mentions, then the names found): for evaluation and tests."""
+    curated = {form: n.name for n in names.names for form in (n.name, *n.aliases)}
+    others = detect(classified, [*curated, *known], names, rules)
+    pattern = phrase_pattern(curated)
+    sentences = [s.text for c in classified for s in body_sentences(c.article, rules)]
+    seen = {curated[m.group()] for s in sentences for m in pattern.finditer(s)} if pattern else set()
+    return (*sorted(seen, key=lambda n: (n.casefold(), n)), *others)
+
+
 # Helper functions
 
 
-def _trim(words: list[str], stop: frozenset[str], ordinary: set[str], *, sentence_start: bool) -> list[str]:
-    """Drop what is not part of the name: an ordinary first word of a sentence,
-    stop words, connectors at either end, trailing punctuation and "'s"."""
-    words = [re.sub(r"(?:['’]s)?[.,;:]*$", "", w) for w in words]
-    if sentence_start and words and (words[0].casefold() in ordinary or words[0] in stop):
-        words = words[1:]
-    while words and (words[0] in stop or words[0] in _CONNECTORS):
-        words = words[1:]
-    while words and (words[-1] in stop or words[-1] in _CONNECTORS or not words[-1]):
-        words = words[:-1]
-    return words
+@dataclass(frozen=True)
+class _Token:
+    word: str  # without a trailing full stop, comma or possessive
+    start: int
+    end: int
+    first: bool  # the sentence's first word
+    joined: bool  # only spaces between it and the word before
+    possessive: bool  # it ended in "'s" (or "s'")
+    full: str  # the word with its possessive ending
+    stop_after: bool  # a full stop ended it ("Inc."): the name ends there
+
+
+def _tokens(sentence: str) -> Iterator[_Token]:
+    last_end: int | None = None
+    for match in _TOKEN.finditer(sentence):
+        raw = match.group()
+        word = raw.rstrip(".")
+        dotted = word != raw and (len(word) == 1 or "." in word)  # "J." and "U.S." keep their stop
+        if dotted:
+            word = raw
+        possessive = _POSSESSIVE.search(word) is not None and word[:1].isupper()
+        full = word
+        if possessive:
+            word = word[:-1] if word.endswith(("'", "’")) else word[:-2]
+        gap = sentence[last_end : match.start()] if last_end is not None else ""
+        if word:
+            yield _Token(
+                word=word,
+                start=match.start(),
+                end=match.start() + len(word),
+                first=not any(c.isalnum() for c in sentence[: match.start()]),
+                joined=last_end is not None and not gap.strip(),
+                possessive=possessive,
+                full=full,
+                stop_after=raw != word and not dotted and not possessive,
+            )
+        last_end = match.end()
+
+
+def _unknown(tokens: list[_Token], known: Iterable[re.Match[str]], names: NameList) -> list[_Token]:
+    """``tokens`` without those of the known phrases (curated names, glossary
+    terms), unless a connector ties the phrase to the capitalised words before
+    it: "China" is known, "Cyberspace Administration of China" is another name."""
+    inner = names.connectors | names.joiners
+    drop: set[int] = set()
+    for match in known:
+        inside = [i for i, t in enumerate(tokens) if match.start() < t.end and t.start < match.end()]
+        if not inside:
+            continue
+        first = inside[0]
+        tied = (
+            first >= 2
+            and tokens[first].joined
+            and tokens[first - 1].word in inner
+            and tokens[first - 1].joined
+            and _capital(tokens[first - 2].word)
+        )
+        if not tied:
+            drop.update(inside)
+    # A word after a dropped phrase does not continue the name before it.
+    return [replace(t, joined=t.joined and i - 1 not in drop) for i, t in enumerate(tokens) if i not in drop]
+
+
+def _capital(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _runs(tokens: Sequence[_Token], names: NameList) -> Iterator[list[_Token]]:
+    """Runs of adjacent capitalised words, with connectors and joiners between them."""
+    run: list[_Token] = []
+    for token in tokens:
+        inner = token.word in names.connectors or token.word in names.joiners or token.word in names.articles
+        if run and not token.joined:
+            yield run
+            run = []
+        if _capital(token.word) or (run and inner):
+            run.append(token)
+        elif run:
+            yield run
+            run = []
+        if run and token.stop_after:  # "... Inc." ends the sentence or the name
+            yield run
+            run = []
+    if run:
+        yield run
+
+
+def _pieces(tokens: Sequence[_Token], names: NameList, ordinary: set[str]) -> Iterator[list[_Token]]:
+    """The names in a sentence's runs: split at stop words and possessives,
+    at joiners unless a head word allows them, trimmed of connectors."""
+    for run in _runs(tokens, names):
+        if run[0].first and (run[0].word.casefold() in ordinary or run[0].word in names.stop):
+            run = run[1:]
+        parts: list[list[_Token]] = [[]]
+        for token in run:
+            if token.word in names.stop:
+                parts.append([])
+                continue
+            if not token.possessive:
+                parts[-1].append(token)
+            elif token.word.casefold() in ordinary or token.word in names.possessive_parts:
+                parts[-1].append(replace(token, word=token.full, end=token.start + len(token.full)))
+            else:  # "China's central bank": the name ends here, without the "'s"
+                parts[-1].append(token)
+                parts.append([])
+        for part in parts:
+            yield from _split_joiners(_strip(part, names), names)
+
+
+def _split_joiners(part: list[_Token], names: NameList) -> Iterator[list[_Token]]:
+    """Split ``part`` at each article, then each joiner, that no head word allows."""
+
+    def articles_allowed(piece: list[_Token], i: int) -> bool:  # "Central Bank of the UAE"
+        return i >= 2 and piece[i - 1].word in names.connectors and piece[i - 2].word in names.heads
+
+    def joiner_allowed(piece: list[_Token], i: int) -> bool:  # "Bank for ...", "... and Reform Commission"
+        heads = names.heads
+        return piece[0].word in heads or piece[-1].word in heads or piece[i - 1].word in heads
+
+    for piece in _split(part, names.articles, articles_allowed, names):
+        yield from _split(piece, names.joiners, joiner_allowed, names)
+
+
+def _split(
+    part: list[_Token], words: frozenset[str], allowed: Callable[[list[_Token], int], bool], names: NameList
+) -> Iterator[list[_Token]]:
+    piece: list[_Token] = []
+    for i, token in enumerate(part):
+        if token.word not in words or allowed(part, i):
+            piece.append(token)
+            continue
+        if stripped := _strip(piece, names):
+            yield stripped
+        piece = []
+    if stripped := _strip(piece, names):
+        yield stripped
+
+
+def _strip(part: list[_Token], names: NameList) -> list[_Token]:
+    """Without connectors, joiners or articles at either end."""
+    inner = names.connectors | names.joiners | names.articles
+    while part and part[0].word in inner:
+        part = part[1:]
+    while part and part[-1].word in inner:
+        part = part[:-1]
+    return part
+
+
+def _title_spans(tokens: Sequence[_Token], names: NameList, small: set[str]) -> list[tuple[int, int]]:
+    """Spans of the sentence that read as a title, not a name: a run of
+    capitalised words (small words between them) that starts with one of the
+    ``title_words`` before a small word ("Notice on Further Preventing..."),
+    or that has more than :data:`MAX_NAME_CAPITALS` capitals."""
+    spans = []
+    run: list[_Token] = []
+
+    def close() -> None:
+        while run and not _capital(run[-1].word):
+            run.pop()
+        capitals = sum(_capital(t.word) for t in run)
+        titled = len(run) > 2 and run[0].word in names.title_words and not _capital(run[1].word)
+        if capitals > MAX_NAME_CAPITALS or titled:
+            spans.append((run[0].start, run[-1].end))
+        run.clear()
+
+    for token in tokens:
+        if run and not token.joined:
+            close()
+        if _capital(token.word) or (run and token.word in small):
+            run.append(token)
+        elif run:
+            close()
+    if run:
+        close()
+    return spans
+
+
+def _own_credits(classified: ClassifiedArticle) -> frozenset[str]:
+    """The article's own publisher and authors (from its metadata): the
+    byline of the page, not a name the article is about."""
+    meta = classified.article.meta
+    people = re.split(r"\s*(?:,|;|&|\band\b)\s*", meta.author or "")
+    return frozenset(" ".join(p.split()) for p in (meta.publisher or "", *people) if p.strip())
+
+
+def _body_only(classified: ClassifiedArticle, rules: GuideRules) -> ClassifiedArticle:
+    """``classified`` with only the placements of its body sentences."""
+    body = {s.index for s in body_sentences(classified.article, rules)}
+    return ClassifiedArticle(classified.article, tuple(p for p in classified.placements if p.sentence.index in body))
+
+
+def _plausible(words: list[str], ordinary: set[str]) -> bool:
+    """Not a contraction ("Don't"), not a shouted ordinary word ("STORY
+    CONTINUES BELOW"), and holding at least one capitalised word."""
+    for word in words:
+        if _CONTRACTION.search(word):
+            return False
+        if len(word) >= 4 and word.isupper() and word.casefold() in ordinary:
+            return False
+    return any(_capital(w) for w in words)
 
 
 def _name(raw: Any, fail: Any, i: int) -> Name:

@@ -47,7 +47,7 @@ class Project:
     sources: tuple[SourceInput, ...]
     config: SiteConfig
     rules: BoilerplateRules
-    guides: guide_pages.GuideData = field(default_factory=guide_pages.GuideData)  # glossary.yml, names.yml
+    guides: guide_pages.GuideData = field(default_factory=guide_pages.GuideData)  # glossary, names, guides.yml
 
 
 Progress = Callable[[str], None]
@@ -280,10 +280,11 @@ def load_project(root: Path, sources: Path, topics: Path, boilerplate: Path) -> 
 
 
 def guides_for(topics: Path, root: Path) -> guide_pages.GuideData:
-    """The glossary and names files beside the topics file (each optional)."""
+    """The glossary, names and guides files beside the topics file (each optional)."""
     return guide_pages.load(
         glossary=optional_text(topics.parent / "glossary.yml", root),
         names=optional_text(topics.parent / "names.yml", root),
+        rules=optional_text(topics.parent / "guides.yml", root),
     )
 
 

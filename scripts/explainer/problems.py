@@ -39,7 +39,7 @@ def find_problems(root: Path, sources: Path, topics: Path, boilerplate: Path) ->
 
     attempt(lambda: config_loader.load_topics(read_text(topics, root), str(topics)))
     rules = attempt(lambda: config_loader.load_boilerplate(read_text(boilerplate, root), str(boilerplate)))
-    for name in ("glossary", "names"):
+    for name in ("glossary", "names", "guides"):
         attempt(partial(_load_guide, name, topics.parent / f"{name}.yml", root))
     inputs = attempt(lambda: find_sources(sources, root, problems)) or []
     matcher = BoilerplateMatcher(rules or BoilerplateRules(lines=(), patterns=()))
@@ -57,7 +57,11 @@ def find_problems(root: Path, sources: Path, topics: Path, boilerplate: Path) ->
 
 def _load_guide(name: str, path: Path, root: Path) -> guides.GuideData:
     data = optional_text(path, root)
-    return guides.load(glossary=data if name == "glossary" else None, names=data if name == "names" else None)
+    return guides.load(
+        glossary=data if name == "glossary" else None,
+        names=data if name == "names" else None,
+        rules=data if name == "guides" else None,
+    )
 
 
 def _read_source(source: SourceInput, matcher: BoilerplateMatcher) -> None:

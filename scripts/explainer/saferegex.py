@@ -56,3 +56,22 @@ class AnyFullMatch:
 
     def __call__(self, line: str) -> bool:
         return any(program.fullmatch(line) for program in self._programs)
+
+
+class AnySearch:
+    """Is one of ``patterns`` found anywhere in a text? One combined RE2
+    program (case ignored with ``ignore_case``), or each pattern on its own if
+    together they exceed the memory budget."""
+
+    def __init__(self, patterns: Sequence[str], *, ignore_case: bool = False):
+        flags = "(?i)" if ignore_case else ""
+        self._programs: list[Any] = []
+        if not patterns:
+            return
+        try:
+            self._programs = [re2.compile(flags + "|".join(f"(?:{p})" for p in patterns), options=_options())]
+        except re2.error:
+            self._programs = [re2.compile(flags + p, options=_options()) for p in patterns]
+
+    def __call__(self, text: str) -> bool:
+        return any(program.search(text) for program in self._programs)

@@ -19,11 +19,13 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
+from .bodytext import GuideRules, body_sentences
 from .model import Article, Page, Sentence
 from .render import front_matter, long_date, render_template, source_ref
 
 PRECISIONS = ("year", "month", "week", "day")  # coarse first: the order of equal dates
 ONE_PAGE = 300  # events; more get a page per year
+_PLAIN = GuideRules()  # no furniture patterns: every paragraph that ends like a sentence is read
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -33,15 +35,18 @@ _MONTH = (
 _DAY = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[6-9][0-9][0-9]|20[0-9][0-9])(?![0-9%])"
 _NUMBER = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|[0-9]{1,2})"
-_PREP = r"(?:in|since|until|by|from|during|through|before|after|on|of|early|late|mid-?)"
+# Case ignored: a sentence may open with one ("In May, ...", "On Friday, ...").
+_PREP = r"(?i:in|since|until|by|from|during|through|before|after|on|of|early|late|mid-?)"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _CANDIDATE = re.compile(
-    rf"(?<![\w$£€.,/-])(?:(?P<prep>{_PREP})\s+)?(?:"
+    rf"(?<![\w$£€.,/-])(?:(?P<prep>{_PREP})(?:\s+|(?<=-)))?(?:"
     rf"(?P<day>{_DAY}\s+{_MONTH},?\s+{_YEAR}|{_MONTH}\s+{_DAY},?\s+{_YEAR})"
     rf"|(?P<month>{_MONTH},?\s+{_YEAR})"
     rf"|(?P<month_rel>{_MONTH}\s+(?:of\s+)?(?i:this|last|next)\s+year|(?i:this|last|next)\s+{_MONTH})"
     rf"|(?P<day_rel>{_DAY}\s+{_MONTH}|{_MONTH}\s+{_DAY}\b(?![,.]?\s*[0-9]))"
     rf"|(?P<relative>(?i:(?:(?:earlier|later|early|late)\s+)?(?:this|last|next|past|previous)\s+(?:week|month|year)"
     rf"|yesterday|{_NUMBER}\s+(?:day|week|month|year)s?\s+ago))"
+    rf"|(?P<weekday>(?:(?i:last)\s+)?{_WEEKDAY}(?!,?\s+(?:{_DAY}\s+{_MONTH}|{_MONTH}\s+{_DAY})))"
     rf"|(?P<bare_month>{_MONTH})"
     rf"|(?P<year>{_YEAR})"
     r")(?![\w-])"
@@ -81,24 +86,31 @@ class Timeline:
     warnings: tuple[dict[str, object], ...]  # for the report: relative dates left out
 
 
-def collect(articles: Sequence[Article]) -> Timeline:
-    """Every dated event of every article, sorted by date (ties: coarse
-    precision first, then article title and slug, then position)."""
+def collect(articles: Sequence[Article], rules: GuideRules = _PLAIN) -> Timeline:
+    """Every dated event in the body sentences of every article (see
+    :mod:`explainer.bodytext`), sorted by date (ties: coarse precision first,
+    then article title and slug, then position)."""
     events: dict[tuple[str, int, When], tuple[tuple[object, ...], Event]] = {}
     warnings: list[dict[str, object]] = []
     for article in articles:
         base = article.meta.published
-        for sentence in article.sentences:
-            for match in _candidates(sentence.text):
+        for sentence in body_sentences(article, rules):
+            month_end = -1  # where the last month phrase ended: "in May and June"
+            for match in _undatelined(sentence.text):
                 kind = str(match.lastgroup)  # the kind's group closes last (after "prep")
-                if kind == "bare_month" and not match.group("prep"):
+                if kind == "bare_month" and not match.group("prep") and not _listed(sentence.text, month_end, match):
                     continue  # "May" alone is too often the verb or a name
+                if kind in {"bare_month", "month", "month_rel"}:
+                    month_end = match.end()
+                if kind == "weekday" and not _dated_weekday(match, sentence.text):
+                    continue  # "Friday" alone may be "Black Friday"; "on Friday" is a day
                 phrase = match.group().strip()
                 relative = kind not in {"day", "month", "year"}
                 if relative and base is None:
                     warnings.append(_warning(article, sentence, phrase))
                     continue
-                when = _resolve(kind, match.group(kind), base)
+                ahead = _future(sentence.text[: match.start()], rules.future_words)
+                when = _resolve(kind, match.group(kind), base, ahead=ahead)
                 if when is None:
                     continue
                 key = (article.slug, sentence.index, when)
@@ -143,6 +155,38 @@ def report(timeline: Timeline) -> dict[str, object]:
 
 # Helper functions
 
+# Between two months of one phrase: "in May and June", "from May to July".
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s*(?:and|or|to|through|until)|[-–])\s*")
+
+
+def _listed(text: str, month_end: int, match: re.Match[str]) -> bool:
+    """A month right after another month phrase ("in May and June"), and not
+    the start of a name ("in May, and June Wu said")."""
+    if month_end < 0 or _LIST_GAP.fullmatch(text, month_end, match.start()) is None:
+        return False
+    following = text[match.end() :].split()
+    return not (following and following[0][:1].isupper())
+
+
+# An inline dateline opening a wire story: "XINING, June 10 (Harbour Press) - ".
+_DATELINE = re.compile(r"[A-Z][A-Z.'’ -]{1,40},\s+[^()–—]{3,30}?\s*(?:\([^)]{1,40}\)\s*)?[-–—]\s")
+
+
+def _undatelined(text: str) -> list[re.Match[str]]:
+    """The date phrases of a sentence, less its dateline's date when the
+    sentence dates its event too ("XINING, June 10 (Agency) - ... a notice
+    dated Wednesday": the story was filed on the 10th, the event is the 9th),
+    unless it says the news is "today". A dateline alone dates the sentence."""
+    found = list(_candidates(text))
+    dateline = _DATELINE.match(text)
+    if dateline is None or _TODAY.search(text, dateline.end()):
+        return found  # "SINGAPORE, Oct. 14, 2021 - X today published ...": the dateline dates the news
+    rest = [m for m in found if m.start() >= dateline.end()]
+    return rest or found
+
+
+_TODAY = re.compile(r"\b(?i:today)\b")
+
 
 # Where a date phrase can start: a number, a month or a time word; or a
 # preposition or number word right before one ("in 2019", "two days ago").
@@ -159,17 +203,19 @@ _MONTHS = _words(
     " jan feb mar apr jun jul aug sep sept oct nov dec"
 )
 _TIME_WORDS = _words("this last next past previous earlier later early late yesterday")
+_WEEKDAY_WORDS = _words("monday tuesday wednesday thursday friday saturday sunday")
 _UNITS = _words("day days week weeks month months year years")
 _LEADS = _words(
     "in since until by from during through before after on of mid a an one two three four five six seven eight nine ten"
 )
 
 
-# Every kind of candidate holds a year, a month (names are capitalised), or
-# one of these words: a sentence with none of them (most sentences) is
-# passed over without looking at its words.
+# Every kind of candidate holds a year, a month or a weekday (names are
+# capitalised), or one of these words: a sentence with none of them (most
+# sentences) is passed over without looking at its words.
 _MAYBE = re.compile(
-    r"(?:1[6-9]|20)[0-9][0-9]|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|(?i:week|month|year|yesterday|ago)"
+    r"(?:1[6-9]|20)[0-9][0-9]|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|(?i:week|month|year|yesterday|ago)"
 )
 
 
@@ -181,10 +227,14 @@ def _candidates(text: str) -> Iterator[re.Match[str]]:
     for i, (start, token) in enumerate(words):
         if start < end:
             continue
-        if not (token[0].isdigit() or token in _MONTHS or token in _TIME_WORDS):
+        if not (token[0].isdigit() or token in _MONTHS or token in _TIME_WORDS or token in _WEEKDAY_WORDS):
             following = words[i + 1][1] if i + 1 < len(words) else ""
             if token not in _LEADS or not (
-                following[:1].isdigit() or following in _MONTHS or following in _TIME_WORDS or following in _UNITS
+                following[:1].isdigit()
+                or following in _MONTHS
+                or following in _TIME_WORDS
+                or following in _UNITS
+                or following in _WEEKDAY_WORDS
             ):
                 continue
         match = _CANDIDATE.match(text, start)
@@ -218,11 +268,71 @@ def _warning(article: Article, sentence: Sentence, phrase: str) -> dict[str, obj
     }
 
 
-def _resolve(kind: str, text: str, base: date | None) -> When | None:
-    """The date a candidate phrase stands for, read by dateparser."""
+def _dated_weekday(match: re.Match[str], text: str) -> bool:
+    """ "on Friday", "last Friday", "said Friday" name a day; a weekday next
+    to a capitalised word ("Black Friday", "the Sunday Times") does not."""
+    prep = (match.group("prep") or "").casefold()
+    if prep == "on" or match.group("weekday").casefold().startswith("last"):
+        return True
+    before = text[: match.start()].split()
+    after = text[match.end() :].split()
+    if before and before[-1].casefold() in _HABITUAL:
+        return False  # "every Friday": a habit, not a day
+    return not (before and before[-1][:1].isupper()) and not (after and after[0][:1].isupper())
+
+
+_HABITUAL = frozenset({"every", "each"})
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+FUTURE_REACH = 6  # words before a date phrase where a future word counts
+
+
+def _future(before: str, words: frozenset[str]) -> bool:
+    """A future word ("will", "due to") in the last few words of the clause before a date phrase."""
+    clause = re.split(r"[,;:()\u2014\u2013]|\s-\s", before)[-1].casefold().split()[-FUTURE_REACH:]
+    return any(" ".join(clause[i : i + n]) in words for n in (1, 2) for i in range(len(clause)))
+
+
+def _resolve(kind: str, text: str, base: date | None, *, ahead: bool = False) -> When | None:
+    """The date a candidate phrase stands for, read by dateparser.
+
+    A month without a year is the latest one not after the published date:
+    "in November" in an article of 19 January 2022 is November 2021; a day
+    without a year ("on 4 February") is the nearest one, before or after;
+    with ``ahead`` (a future word before it: "will start in April") either
+    is the first one not before. A weekday ("on Friday") is the latest such
+    day on or before the published date (``ahead``: on or after); "last
+    Friday" the latest one before it."""
     text = " ".join(text.split())
     if kind == "year":
         return When(date(int(text), 1, 1), "year")
+    if kind == "weekday":
+        if base is None:
+            return None
+        last, name = text.casefold().startswith("last"), text.split()[-1].casefold()
+        if ahead and not last:
+            return When(base + timedelta(days=(_WEEKDAYS.index(name) - base.weekday()) % 7), "day")
+        back = (base.weekday() - _WEEKDAYS.index(name)) % 7 or (7 if last else 0)
+        return When(base - timedelta(days=back), "day")
+    if kind in {"bare_month", "day_rel"} and base is not None:
+        found = _parse(text, date(2000, 1, 1))  # any base: only its month and day are read
+        if found is None:
+            return None
+        start, whole_month = found.start, found.precision == "month"
+        if ahead:  # the first such month (or day) not before the published date
+            year = base.year + ((start.month, 31 if whole_month else start.day) < (base.month, base.day))
+        else:  # the latest not after it
+            year = base.year - ((start.month, start.day) > (base.month, base.day))
+        if whole_month:
+            return When(date(year, start.month, 1), "month")
+        day = _same_day(start, year)
+        if not ahead:  # a day: the nearest one ("the Games open on 4 February", in January)
+            later = _same_day(start, year + 1)
+            day = later if (later - base) < (base - day) else day
+        return When(day, found.precision)
     if kind == "relative":
         text = re.sub(r"(?i)^(?:earlier|later|early|late)\s+", "", text)
         text = re.sub(r"(?i)^(?:past|previous)\b", "last", text)  # dateparser knows only "last"
@@ -241,6 +351,14 @@ def _resolve(kind: str, text: str, base: date | None) -> When | None:
             year = base.year - (which == "last" and number >= base.month) + (which == "next" and number <= base.month)
         text = f"{month.start:%B} {year}"
     return _parse(text, base or date(2000, 1, 1))
+
+
+def _same_day(day: date, year: int) -> date:
+    """``day`` in ``year``; 29 February in a common year is 28 February."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
 
 
 @cache
