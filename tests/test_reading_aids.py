@@ -56,10 +56,11 @@ def test_in_brief_quotes_the_best_sentence_of_its_run() -> None:
 
 def test_related_pages_are_topics_whose_signals_the_page_quotes() -> None:
     text = "A court ruled on the mining rigs and the farms; the law is unclear."
-    related = reading.related(TOPICS[0], text, TOPICS)
+    found = reading.signal_keys(text, TOPICS)
+    related = reading.related(TOPICS[0], found, TOPICS)
     assert [(r.topic.slug, r.shared) for r in related] == [("law", ("court", "law"))]
-    assert reading.related(TOPICS[2], text, TOPICS)[0].topic.slug == "law"  # heaviest first
-    assert reading.related(TOPICS[1], "Nothing in common.", TOPICS) == []
+    assert reading.related(TOPICS[2], found, TOPICS)[0].topic.slug == "law"  # heaviest first
+    assert reading.related(TOPICS[1], reading.signal_keys("Nothing in common.", TOPICS), TOPICS) == []
 
 
 def test_topic_page_links_each_brief_sentence_to_its_anchored_excerpt() -> None:
@@ -67,7 +68,7 @@ def test_topic_page_links_each_brief_sentence_to_its_anchored_excerpt() -> None:
     runs = tuple(
         _run("a", n, (f"Mining rig number {n} with a digital yuan [x].", n), start=n * 10) for n in range(1, 6)
     )
-    related = reading.related(TOPICS[0], " ".join(r.text for r in runs), TOPICS)
+    related = reading.related(TOPICS[0], reading.signal_keys(" ".join(r.text for r in runs), TOPICS), TOPICS)
     page = _topic_page(TOPICS[0], (Group(article, runs),), None, related)  # type: ignore[arg-type]
     assert '!!! abstract "In brief"' in page
     links = re.findall(r"\]\(#(q-a-\d+)\)", page)

@@ -15,10 +15,12 @@ from typing import Any, TypeVar
 
 import click
 
-from . import runner, scaffold
+from . import config as config_loader
+from . import files, pipeline, runner, scaffold
 from .errors import ExplainerError
 from .problems import find_problems
 from .runner import Paths
+from .sections import fits, speaking
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,6 +90,9 @@ def generate(
         paths = Paths.of(root, sources=sources, topics=topics, boilerplate=boilerplate, docs=docs)
         outcome = runner.generate(paths, _progress(quiet), on_wait=lambda: _note("waiting for another explainer run"))
         data = outcome.report
+        if not quiet:
+            for line in outcome.placed:
+                _echo(line)
         if report:
             report.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         for note in outcome.notes:
@@ -153,6 +158,24 @@ def new(title: str | None, url: str | None, html: Path | None, root: Path, sourc
         _echo(f"next: {plan.next_step}")
 
 
+@main.command()
+@_project_options
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def explain(root: Path, sources: Path, topics: Path, boilerplate: Path, docs: Path, paths: tuple[Path, ...]) -> None:
+    """Say where each paragraph of an article goes and why: its page, the
+    runner-up and the evidence (signals, similarity, context)."""
+    with _errors():
+        project = _load_config(root, topics, boilerplate)
+        classifier = pipeline.classifier(project)
+        for path in paths:
+            item, lines = pipeline.explain(pipeline.source_input(path, root), project, classifier)
+            total = len(item.placements)
+            where = "fits the topics" if fits(item, project.config.min_matched_share) else "own page"
+            click.echo(f"{item.article.path}: {where}: {speaking(item)} of {total} sentences speak to the topics")
+            for line in lines:
+                click.echo(line.translate(_CONTROL))  # article text is shown, never obeyed
+
+
 # Helper functions
 
 
@@ -182,6 +205,17 @@ def _boilerplate_lines(report: dict[str, Any], fresh: tuple[str, ...]) -> list[s
 
 def _strings(value: object) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _load_config(root: Path, topics: Path, boilerplate: Path) -> pipeline.Project:
+    """The data files only (no sources): enough to read and classify one article."""
+    topics, boilerplate = root / topics, root / boilerplate
+    return pipeline.Project(
+        sources=(),
+        config=config_loader.load_topics(files.read_text(topics, root), str(topics)),
+        rules=config_loader.load_boilerplate(files.read_text(boilerplate, root), str(boilerplate)),
+        guides=pipeline.guides_for(topics, root),
+    )
 
 
 def _progress(quiet: bool) -> Callable[[str], None] | None:

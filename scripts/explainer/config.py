@@ -16,8 +16,16 @@ from .model import BoilerplateRules, Signal, SiteConfig, Topic
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-_SITE_KEYS = {"title", "summary", "fallback", "subheading_weight", "min_matched_share", "topics"}
-_TOPIC_KEYS = {"slug", "title", "description", "tags", "signals"}
+# Weights of the evidence (see model.SiteConfig): a number >= 0 each, with its default.
+_WEIGHTS = {
+    "subheading_weight": 2.0,
+    "similarity_weight": 6.0,
+    "context_weight": 3.0,
+    "split_weight": 3.0,
+    "min_evidence": 1.0,
+}
+_SITE_KEYS = {"title", "summary", "fallback", "min_matched_share", "topics", "subject", *_WEIGHTS}
+_TOPIC_KEYS = {"slug", "title", "description", "tags", "signals", "examples"}
 _RESERVED_SLUGS = {"index", "sources", "tags", "404", "assets", "stylesheets", "javascripts"}
 
 
@@ -43,19 +51,28 @@ def load_topics(text: str, path: str) -> SiteConfig:
     fallback = data.get("fallback", topics[0].slug)
     if fallback not in {t.slug for t in topics}:
         raise fail(f"'fallback' names no topic: {fallback!r}", "fallback")
-    weight = data.get("subheading_weight", 2.0)
-    if not _number(weight) or weight < 0:
-        raise fail("'subheading_weight' must be a number >= 0", "subheading_weight")
+    weights = {}
+    for key, default in _WEIGHTS.items():
+        weight = data.get(key, default)
+        if not _number(weight) or weight < 0:
+            raise fail(f"'{key}' must be a number >= 0", key)
+        weights[key] = float(weight)
     share = data.get("min_matched_share", 0.2)
     if not _number(share) or not 0 <= share <= 1:
         raise fail("'min_matched_share' must be a number from 0 to 1", "min_matched_share")
+    subject = data.get("subject", []) or []
+    if not isinstance(subject, list) or not all(
+        isinstance(g, list) and g and all(isinstance(p, str) and p.strip() for p in g) for g in subject
+    ):
+        raise fail("'subject' must be a list of lists of phrases", "subject")
     return SiteConfig(
         title=_text(data, "title", fail),
         summary=_text(data, "summary", fail),
         topics=tuple(topics),
         fallback=fallback,
-        subheading_weight=float(weight),
         min_matched_share=float(share),
+        subject=tuple(tuple(" ".join(p.split()) for p in g) for g in subject),
+        **weights,
     )
 
 
@@ -71,12 +88,16 @@ def _topic(raw: Any, fail: Any, i: int) -> Topic:
     tags = raw.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
         raise fail("'tags' must be a list of words", "topics", i, "tags")
+    examples = raw.get("examples", []) or []
+    if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
+        raise fail("'examples' must be a list of sentences", "topics", i, "examples")
     return Topic(
         slug=slug,
         title=_text(raw, "title", fail, "topics", i),
         description=_text(raw, "description", fail, "topics", i),
         signals=_signals(raw.get("signals"), fail, i),
         tags=tuple(tags),
+        examples=tuple(" ".join(e.split()) for e in examples),
     )
 
 

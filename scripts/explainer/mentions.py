@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import yaml
 
 from .model import ClassifiedArticle, Heading, Page
+from .phrases import literal_pattern
+
+# Mentions are found as written (the hover definitions match so); the one
+# definition of a whole-word match is in :mod:`explainer.phrases`.
+phrase_pattern = literal_pattern
 
 
 @dataclass(frozen=True)
@@ -29,15 +34,6 @@ class PageLink:
     @property
     def is_source(self) -> bool:
         return self.path.startswith("sources/")
-
-
-def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for all phrases: whole words, case as written, longest first
-    (as the abbreviations extension matches them)."""
-    unique = sorted(set(phrases), key=lambda p: (-len(p), p))
-    if not unique:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in unique) + r")(?!\w)")
 
 
 def find_mentions(

@@ -30,6 +30,9 @@ class Topic:
     description: str
     signals: tuple[Signal, ...]
     tags: tuple[str, ...] = ()
+    # Sentences in our own words about the topic: with the description and the
+    # signals, what a paragraph is compared with (word-form similarity).
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,21 @@ class SiteConfig:
     topics: tuple[Topic, ...]
     fallback: str
     subheading_weight: float = 2.0
-    # Below this share of sentences carrying a topic signal, an article does
+    # Below this share of sentences that speak to the topics, an article does
     # not fit the topics and gets its own page, sectioned by its subheadings.
     min_matched_share: float = 0.2
+    # Evidence is counted in signal weights. Similarity (0 to 1) to a topic's
+    # text counts this much; the context (neighbouring paragraphs, the
+    # article's main topic) at most this much; a sentence leaves its
+    # paragraph for another topic with at least this much evidence; a
+    # sentence with at least this much for a topic speaks to the topics.
+    similarity_weight: float = 6.0
+    context_weight: float = 3.0
+    split_weight: float = 3.0
+    min_evidence: float = 1.0
+    # The site's subject: groups of phrases; an article fits only if it uses a
+    # phrase of every group (found as signals are). Empty: no such condition.
+    subject: tuple[tuple[str, ...], ...] = ()
 
     def topic(self, slug: str) -> Topic:
         return next(t for t in self.topics if t.slug == slug)
@@ -233,13 +248,16 @@ class Placement:
     sentence: Sentence
     topic: str
     score: float  # its own signal score for that topic (0 when inherited)
-    fallback: bool = False  # no signal anywhere: sent to the fallback topic
+    fallback: bool = False  # no evidence in the whole article: sent to the fallback topic
+    speaks: bool = False  # its own evidence speaks to a topic (see SiteConfig.min_evidence)
+    signals: tuple[str, ...] = ()  # keys of the signals found in it (classify.Classifier.weights), in order
 
 
 @dataclass(frozen=True)
 class ClassifiedArticle:
     article: Article
     placements: tuple[Placement, ...]
+    names_subject: bool = True  # it names the site's subject (SiteConfig.subject), or none is configured
 
     def for_topic(self, slug: str) -> tuple[Placement, ...]:
         return tuple(p for p in self.placements if p.topic == slug)
@@ -264,6 +282,7 @@ class Site:
     pages: tuple[Page, ...]
     report: dict[str, object] = field(default_factory=dict)
     includes: tuple[Page, ...] = ()  # files for includes/ (the snippets folder), e.g. abbreviations.md
+    fresh: tuple[str, ...] = ()  # sources read and classified in this run (not taken from the cache)
     # The classified articles the pages were made from (duplicates left out):
     # for tools that measure the pipeline (scripts/evaluate.py), never written.
     articles: tuple[ClassifiedArticle, ...] = ()

@@ -12,13 +12,15 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import config as config_loader
 from . import files
 from . import guides as guide_pages
 from .cache import ArticleCache, code_digest, stable_repr
 from .cache import key as cache_key
-from .classify import SignalMatcher, classify
+from .classify import Classifier, classify
+from .classify import explain as explain_lines
 from .clean import BoilerplateMatcher, clean
 from .dedupe import Duplicate, find_duplicates, shingles
 from .errors import ExplainerError
@@ -26,7 +28,7 @@ from .furniture import summary
 from .ingest import FORMATS, SIDECAR_SUFFIXES, ingest, slug_for
 from .model import BoilerplateRules, ClassifiedArticle, Site, SiteConfig
 from .render import render_site
-from .sections import fits, matched_share
+from .sections import fits, matched_share, speaking
 from .segment import segment
 
 
@@ -76,7 +78,7 @@ def build(project: Project, progress: Progress | None = None, cache: ArticleCach
     pages = tuple(sorted((*pages, *guides.pages), key=lambda p: p.path))
     labels = work.boilerplate.furniture.labels
     data = {**report(classified, project.config, duplicates, labels), **guides.report}
-    return Site(pages, data, guides.includes, tuple(classified), fresh=tuple(work.fresh))
+    return Site(pages, data, guides.includes, fresh=tuple(work.fresh), articles=tuple(classified))
 
 
 class _Work:
@@ -85,19 +87,22 @@ class _Work:
     def __init__(self, project: Project):
         self.project = project
         self.boilerplate = BoilerplateMatcher(project.rules)
-        self.signals = SignalMatcher(project.config)
-        self._salt = cache_key(code_digest(), stable_repr(project.config), stable_repr(project.rules))
+        self.classifier = classifier(project)
+        # The glossary and names lend their aliases to the signals: they count too.
+        aliases = stable_repr(sorted(self.classifier.aliases.items()))
+        self._salt = cache_key(code_digest(), stable_repr(project.config), stable_repr(project.rules), aliases)
         self.fresh: list[str] = []  # sources computed in this run, not taken from the cache: new or changed
 
     def run(self, source: SourceInput) -> Processed:
         document = ingest(source.path, source.data, source.sidecar)
         article = segment(clean(document, self.boilerplate))
-        return classify(article, self.project.config, self.signals), shingles(article)
+        return classify(article, self.classifier), shingles(article)
 
     def run_all(
         self, sources: Sequence[SourceInput], cache: ArticleCache | None, progress: Progress | None
     ) -> list[Processed]:
-        """Every source's result, in order: from the cache, else computed.
+        """Every source's result, in order: from the cache, else computed (their
+        paths are added to :attr:`fresh`).
 
         (Worker processes were tried: on two cores, shipping the results back
         cost more than they saved.)"""
@@ -116,6 +121,35 @@ class _Work:
                 if cache is not None:
                     cache.put(names[i], result)
         return [r for r in results if r is not None]
+
+
+def placement_lines(data: dict[str, Any], fresh: Sequence[str], config: SiteConfig) -> list[str]:
+    """One line per article read in this run (``fresh``), from the report:
+    "sources/x.txt -> Crackdown measures 9, Legal outlook 3", or for one that
+    does not fit, "own page: 2 of 31 sentences speak to the topics"."""
+    titles = {t.slug: t.title for t in config.topics}
+    wanted = set(fresh)
+    lines = []
+    for entry in data.get("articles", []):
+        if entry["source"] not in wanted:
+            continue
+        if entry["shown_on"] == "topics":
+            counts = sorted(((n, slug) for slug, n in entry["topics"].items() if n), key=lambda c: -c[0])
+            where = ", ".join(f"{titles[slug]} {n}" for n, slug in counts)
+        else:
+            where = f"own page: {entry['speaking']} of {entry['sentences']} sentences speak to the topics"
+            if not entry.get("names_subject", True):
+                where += ", and it does not name the subject"
+        lines.append(f"{entry['source']} -> {where}")
+    return lines
+
+
+def classifier(project: Project) -> Classifier:
+    """The project's classifier: its topics, with the glossary's and Who's who's
+    aliases of their signals."""
+    guides = project.guides
+    groups = [term.forms for term in guides.glossary] + [(n.name, *n.aliases) for n in guides.names.names]
+    return Classifier(project.config, groups)
 
 
 def fingerprint(project: Project) -> str:
@@ -147,6 +181,8 @@ def report(
                 "topics": {t.slug: counts.get(t.slug, 0) for t in config.topics},
                 "fallback": sum(p.fallback for p in item.placements),
                 "matched_share": round(matched_share(item), 3),
+                "speaking": speaking(item),
+                "names_subject": item.names_subject,
                 "shown_on": "topics" if fits(item, config.min_matched_share) else f"articles/{item.article.slug}.md",
                 "removed": [
                     {"line": r.line, "text": r.text, "kind": r.kind, "rule": r.rule} for r in item.article.removed
@@ -243,12 +279,35 @@ def load_project(root: Path, sources: Path, topics: Path, boilerplate: Path) -> 
         sources=tuple(find_sources(sources, root)),
         config=config_loader.load_topics(files.read_text(topics, root), str(topics)),
         rules=config_loader.load_boilerplate(files.read_text(boilerplate, root), str(boilerplate)),
-        guides=guide_pages.load(
-            glossary=optional_text(topics.parent / "glossary.yml", root),
-            names=optional_text(topics.parent / "names.yml", root),
-            rules=optional_text(topics.parent / "guides.yml", root),
-        ),
+        guides=guides_for(topics, root),
     )
+
+
+def guides_for(topics: Path, root: Path) -> guide_pages.GuideData:
+    """The glossary, names and guides files beside the topics file (each optional)."""
+    return guide_pages.load(
+        glossary=optional_text(topics.parent / "glossary.yml", root),
+        names=optional_text(topics.parent / "names.yml", root),
+        rules=optional_text(topics.parent / "guides.yml", root),
+    )
+
+
+def source_input(path: Path, root: Path) -> SourceInput:
+    """One article file (and its sidecar) read as :func:`find_sources` reads them."""
+    path = path if path.is_absolute() else root / path
+    if not path.is_file() or path.suffix.casefold() not in FORMATS:
+        raise ExplainerError("no such article file (.txt, .md or .html)", path=display_path(path, root))
+    data = files.read_bytes(path, root, files.MAX_SOURCE_BYTES)
+    side = next((path.with_suffix(s) for s in SIDECAR_SUFFIXES if path.with_suffix(s).is_file()), None)
+    sidecar = (display_path(side, root), files.read_bytes(side, root, files.MAX_DATA_BYTES)) if side else None
+    return SourceInput(display_path(path, root), data, sidecar)
+
+
+def explain(source: SourceInput, project: Project, classifier_: Classifier) -> tuple[ClassifiedArticle, list[str]]:
+    """One article, classified, and the lines that explain each placement."""
+    document = ingest(source.path, source.data, source.sidecar)
+    article = segment(clean(document, BoilerplateMatcher(project.rules)))
+    return classify(article, classifier_), explain_lines(article, classifier_)
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -8,12 +8,14 @@ yuan" points to the Digital yuan page. Self-contained: no glossary needed.
 
 from __future__ import annotations
 
+import functools
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
+
+from .phrases import PhraseIndex, form_key
 
 if TYPE_CHECKING:
     from .model import Article, Topic
@@ -63,46 +65,39 @@ def in_brief(groups: Sequence[Group]) -> list[tuple[Run, Run]]:
     return [(best_sentence(ordered[i]), ordered[i]) for i in sorted(ranked)]
 
 
-def related(topic: Topic, text: str, topics: Sequence[Topic]) -> list[Related]:
-    """Other topics whose signal phrases this page's quoted ``text`` uses: the
-    highest summed weight first, then in configured order; at most
-    :data:`RELATED_MAX`. Only this page's own text counts, so adding an article
-    changes the pages it is quoted on and no others."""
+def related(topic: Topic, found: Iterable[str], topics: Sequence[Topic]) -> list[Related]:
+    """Other topics whose signals this page's quoted sentences contain
+    (``found``: the signal keys the classifier found in them, see
+    :func:`signal_keys`): the highest summed weight first, then in configured
+    order; at most :data:`RELATED_MAX`. One matcher (:mod:`explainer.phrases`)
+    finds them for both. Only this page's own sentences count, so adding an
+    article changes the pages it is quoted on and no others."""
+    _, owners = _signal_index(tuple(topics))
+    keys = set(found)
     scored = []
-    lowered = None if _ODD_CASES.search(text) else text.lower()
     for position, other in enumerate(topics):
         if other.slug == topic.slug:
             continue
-        found = [s for s in other.signals if _mentions(text, s.phrase, lowered)]
-        if found:
-            weight = sum(s.weight for s in found)
-            shared = tuple(sorted({s.phrase for s in found}, key=str.casefold))
-            scored.append((-weight, position, Related(other, shared)))
+        shared = [s for s in other.signals if owners[(position, s.phrase)] in keys]
+        if shared:
+            weight = sum(s.weight for s in shared)
+            names = tuple(sorted({s.phrase for s in shared}, key=str.casefold))
+            scored.append((-weight, position, Related(other, names)))
     return [item for _, _, item in sorted(scored, key=lambda s: (s[0], s[1]))[:RELATED_MAX]]
 
 
-def _mentions(text: str, phrase: str, lowered: str | None = None) -> bool:
-    """Whole words, any case, plural allowed: as the classifier matches signals.
-
-    Scanning a long page with the pattern is slow, so when ``lowered`` (
-    ``text.lower()``) is given, the pattern is tried only where
-    ``phrase.lower()`` shows in it: a match can start nowhere else, for an ASCII
-    phrase, as long as ``text`` has none of the three letters that match an
-    ASCII letter under ``re.IGNORECASE`` but do not lower to it (İ, ı, ſ: the
-    caller checks)."""
-    pattern = re.compile(rf"\b{re.escape(phrase)}(?:s|es)?\b", re.IGNORECASE)
-    if lowered is None or not phrase.isascii():
-        return pattern.search(text) is not None
-    needle = phrase.lower()
-    start = lowered.find(needle)
-    while start >= 0:
-        if pattern.match(text, start):
-            return True
-        start = lowered.find(needle, start + 1)
-    return False
+def signal_keys(text: str, topics: Sequence[Topic]) -> list[str]:
+    """The keys of the topics' signals in ``text``, as the classifier finds them."""
+    index, _ = _signal_index(tuple(topics))
+    return index.find(text)
 
 
-_ODD_CASES = re.compile("[\u0130\u0131\u017f]")
+@functools.cache
+def _signal_index(topics: tuple[Topic, ...]) -> tuple[PhraseIndex, dict[tuple[int, str], str]]:
+    """One matcher for every topic's signals (built once per configuration),
+    and each (topic, signal)'s key in it."""
+    owners = {(i, s.phrase): form_key(s.phrase) for i, t in enumerate(topics) for s in t.signals}
+    return PhraseIndex({phrase: key for (_, phrase), key in owners.items()}), owners
 
 
 def best_sentence(run: Run) -> Run:

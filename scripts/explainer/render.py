@@ -118,8 +118,8 @@ def render_site(
 
 def topic_pages(site: Corpus) -> Iterator[Page]:
     for topic in site.topics:
-        text = " ".join(r.text for g in site.groups[topic.slug] for r in g.runs)
-        related = reading.related(topic, text, site.topics)
+        found = {k for g in site.groups[topic.slug] for r in g.runs for p in r.placements for k in p.signals}
+        related = reading.related(topic, found, site.topics)
         yield Page(f"{topic.slug}.md", _topic_page(topic, site.groups[topic.slug], site.config, related))
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from . import write
 from .cache import CACHE_DIR, ArticleCache, RunCache
 from .errors import ExplainerError
-from .pipeline import Processed, Progress, Project, build, fingerprint, load_project
+from .pipeline import Processed, Progress, Project, build, fingerprint, load_project, placement_lines
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class Outcome:
     changed: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
     fresh: tuple[str, ...] = ()  # sources processed in this run (new or changed since the cache)
+    placed: tuple[str, ...] = ()  # a line per article read in this run: where it went
 
 
 def load(paths: Paths) -> Project:
@@ -100,7 +101,8 @@ def generate(paths: Paths, progress: Progress | None = None, on_wait: Callable[[
         report = {**site.report, "taken_over": list(plan.taken_over)}
         runs.record(inputs, paths.outputs, {**report, "pages": len(plan.writes) + len(plan.unchanged)})
         summary = f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged"
-        return Outcome(summary, report, plan.changed, tuple(notes), site.fresh)
+        placed = tuple(placement_lines(report, site.fresh, project.config))
+        return Outcome(summary, report, plan.changed, tuple(notes), site.fresh, placed)
 
 
 def lock_wait() -> float:

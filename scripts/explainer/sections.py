@@ -1,7 +1,8 @@
 """Sections: decide whether an article fits the topics, and if not, how to show it.
 
-An article whose sentences mostly carry no topic signal would only pad the
-fallback topic, so it is shown on a page of its own instead, split by its own
+An article whose sentences mostly say nothing about the topics (by the
+evidence placement uses: signals and similarity, see :mod:`explainer.classify`)
+would only pad the topic pages, so it is shown on a page of its own instead, split by its own
 subheadings ("Overview" for the part before the first one). With neither topic
 signals nor subheadings, that page is a single overview. Pure functions.
 """
@@ -26,16 +27,23 @@ class Section:
 
 
 def matched_share(classified: ClassifiedArticle) -> float:
-    """Share of sentences that carry a signal of the topic they are placed on."""
+    """Share of sentences that speak to the topics (their own evidence, as
+    placement weighs it, reaches ``min_evidence`` for a topic)."""
     placements = classified.placements
     if not placements:
         return 0.0
-    return sum(p.score > 0 for p in placements) / len(placements)
+    return speaking(classified) / len(placements)
+
+
+def speaking(classified: ClassifiedArticle) -> int:
+    """How many of the article's sentences speak to the topics."""
+    return sum(p.speaks for p in classified.placements)
 
 
 def fits(classified: ClassifiedArticle, threshold: float) -> bool:
-    """True when enough of the article speaks to the configured topics."""
-    return matched_share(classified) >= threshold
+    """True when the article names the site's subject and enough of it speaks
+    to the configured topics."""
+    return classified.names_subject and matched_share(classified) >= threshold
 
 
 def sections(classified: ClassifiedArticle) -> tuple[Section, ...]:

@@ -109,7 +109,7 @@ CASES: dict[str, tuple[Setup, str]] = {
     ),
     "alias in topics.yml": (
         _replace("config/topics.yml", "fallback: background", "fallback: &f background\nx: *f"),
-        "topics.yml:20: YAML aliases",
+        "topics.yml:30: YAML aliases",
     ),
     "deep nesting in names.yml": (_write("config/names.yml", "names: " + "[" * 60 + "]" * 60 + "\n"), "nested more"),
     "backreference pattern": (
@@ -136,11 +136,11 @@ CASES: dict[str, tuple[Setup, str]] = {
     ),
     "NaN weight": (
         _replace("config/topics.yml", "stance: 3", "stance: .nan"),
-        "topics.yml:33: weight of 'stance' must be a number > 0",
+        "topics.yml:61: weight of 'stance' must be a number > 0",
     ),
     "infinite weight": (
         _replace("config/topics.yml", "subheading_weight: 2", "subheading_weight: .inf"),
-        "topics.yml:21:",
+        "topics.yml:32:",
     ),
     "file name too long": (_write(f"sources/{'a' * 201}.txt", ARTICLE), "over the limit of 200"),
     "upper-case sidecar": (
