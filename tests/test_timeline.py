@@ -291,7 +291,7 @@ Published Jan 19, 2022 10:15 am ET
 
 Updated 3 hours ago
 
-The regulator said in November that every mining farm must close, and on Friday it named the first ones.
+China's regulator said in November that every crypto mining farm must close, and on Friday it named the first ones.
 
 A mining farm in Sichuan in May 2021. Photo: Getty Images
 
