@@ -33,9 +33,7 @@ def copy_project(target: Path) -> Path:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--update-golden", action="store_true", help="rewrite tests/fixtures/golden/ from today's output"
-    )
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/fixtures/golden/ from today's output")
 
 
 @pytest.fixture

@@ -47,7 +47,9 @@ def test_generated_pages_match_the_golden_files(fixture: Path, tmp_path: Path, r
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text, encoding="utf-8")
         return
-    expected = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.is_file()}
+    expected = {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.is_file()
+    }
     assert sorted(files) == sorted(expected), "pages added or gone: run with --update-golden and read the diff"
     for name in sorted(files):
         if files[name] != expected[name]:
