@@ -286,4 +286,3 @@ class Site:
     # The classified articles the pages were made from (duplicates left out):
     # for tools that measure the pipeline (scripts/evaluate.py), never written.
     articles: tuple[ClassifiedArticle, ...] = ()
-    fresh: tuple[str, ...] = ()  # sources processed in this run (new or changed), not taken from the cache
