@@ -7,8 +7,8 @@ import re
 from datetime import date
 
 from explainer import reading
-from explainer.model import Article, Paragraph, Placement, Sentence, Signal, SourceMeta, Topic
-from explainer.render import Group, Run, _topic_page
+from explainer.model import Article, Group, Paragraph, Placement, Run, Sentence, Signal, SourceMeta, Topic
+from explainer.render import _topic_page
 
 TOPICS = (
     Topic("mining", "Mining", "Who mines.", (Signal("mining rig", 2), Signal("farm"))),

@@ -22,7 +22,7 @@ from .marker import ABBREVIATIONS_MARKER
 from .mdtext import attribute
 from .mentions import find_mentions
 from .model import ClassifiedArticle, Page, SiteConfig
-from .render import front_matter, render_template
+from .pagekit import front_matter, render_template
 
 ABBREVIATIONS = "abbreviations.md"  # under includes/, appended to every page by pymdownx.snippets
 # An HTML comment: the abbreviations file is appended to every page, and this

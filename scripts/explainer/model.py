@@ -6,6 +6,7 @@ keeps the stages pure and their output deterministic.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -261,6 +262,50 @@ class ClassifiedArticle:
 
     def for_topic(self, slug: str) -> tuple[Placement, ...]:
         return tuple(p for p in self.placements if p.topic == slug)
+
+
+# ---------------------------------------------------------------------------
+# Render: what the page builders read
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive sentences of one paragraph that share a topic."""
+
+    slug: str
+    paragraph: int
+    placements: tuple[Placement, ...]
+
+    @functools.cached_property
+    def text(self) -> str:  # asked for several times per page (excerpt, reading time, related pages)
+        return " ".join([p.sentence.text for p in self.placements])
+
+    @property
+    def score(self) -> float:
+        return max(p.score for p in self.placements)
+
+
+@dataclass(frozen=True)
+class Group:
+    """What one article says about one topic."""
+
+    article: Article
+    runs: tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What every page builder sees: the articles, ordered, and where each goes."""
+
+    config: SiteConfig
+    classified: tuple[ClassifiedArticle, ...]  # newest first (article_order)
+    topics: tuple[Topic, ...]  # configured topics that have sentences
+    groups: dict[str, tuple[Group, ...]]  # topic slug -> what each article says
+    own_pages: tuple[ClassifiedArticle, ...]  # articles that do not fit the topics
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(c.article for c in self.classified)
 
 
 # ---------------------------------------------------------------------------

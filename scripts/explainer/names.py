@@ -27,7 +27,7 @@ from .config import no_unknown_keys
 from .errors import ExplainerError
 from .mentions import PageLink, find_mentions, phrase_pattern
 from .model import ClassifiedArticle, Page, SiteConfig
-from .render import front_matter, render_template
+from .pagekit import front_matter, render_template
 
 KINDS = {"person": "People", "organisation": "Organisations", "place": "Places"}
 _KEYS = {"name", "kind", "description", "aliases"}

@@ -1,5 +1,5 @@
 """Reading aids for topic pages: reading time, last-updated date, "In brief"
-and "Related pages" (pure functions; render.py passes them to the template).
+and "Related pages" (pure functions over the model; render.py passes them to the template).
 
 Related pages: the other topics whose signal phrases (config/topics.yml) this
 page's quoted text uses, so a page about crypto mining that quotes "digital
@@ -13,13 +13,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
+from .model import Article, Group, Run, Topic
 from .phrases import PhraseIndex, form_key
-
-if TYPE_CHECKING:
-    from .model import Article, Topic
-    from .render import Group, Run
 
 WORDS_PER_MINUTE = 200  # a common figure for reading prose on screen
 BRIEF_FROM_RUNS = 4  # a page with more than three quoted paragraphs gets "In brief"
@@ -33,11 +29,6 @@ class Related:
 
     topic: Topic
     shared: tuple[str, ...]
-
-
-def anchor(run: Run) -> str:
-    """The id of a quoted paragraph on its topic page: unique per article and sentence."""
-    return f"q-{run.slug}-{run.placements[0].sentence.index}"
 
 
 def reading_minutes(texts: Iterable[str]) -> int:
@@ -102,7 +93,5 @@ def _signal_index(topics: tuple[Topic, ...]) -> tuple[PhraseIndex, dict[tuple[in
 
 def best_sentence(run: Run) -> Run:
     """The run's best sentence alone: "in brief" lines quote one sentence."""
-    from .render import Run as RunType
-
     best = max(run.placements, key=lambda p: p.score)  # max() keeps the first of equals
-    return RunType(run.slug, run.paragraph, (best,))
+    return Run(run.slug, run.paragraph, (best,))

@@ -6,47 +6,14 @@ through :func:`mdtext.literal` so it can never become markup.
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
-
-import jinja2
-import yaml
 
 from . import reading
-from .links import web_url
 from .marker import MARKER_LINE
-from .mdtext import attribute, literal, short_title
-from .model import Article, ClassifiedArticle, Page, Paragraph, Placement, SiteConfig, Topic
+from .mdtext import attribute
+from .model import Article, ClassifiedArticle, Corpus, Group, Page, Paragraph, Placement, Run, SiteConfig, Topic
+from .pagekit import front_matter, quote_anchor, render_template, source_ref
 from .sections import fits, sections
-
-
-@dataclass(frozen=True)
-class Run:
-    """Consecutive sentences of one paragraph that share a topic."""
-
-    slug: str
-    paragraph: int
-    placements: tuple[Placement, ...]
-
-    @functools.cached_property
-    def text(self) -> str:  # asked for several times per page (excerpt, reading time, related pages)
-        return " ".join([p.sentence.text for p in self.placements])
-
-    @property
-    def score(self) -> float:
-        return max(p.score for p in self.placements)
-
-
-@dataclass(frozen=True)
-class Group:
-    """What one article says about one topic."""
-
-    article: Article
-    runs: tuple[Run, ...]
 
 
 def runs(classified: ClassifiedArticle, topic: str) -> tuple[Run, ...]:
@@ -71,21 +38,6 @@ def article_order(article: Article) -> tuple[int, str, str]:
     """Newest first by published date (undated last), then by title."""
     published = article.meta.published
     return (-published.toordinal() if published else 1, article.title.casefold(), article.slug)
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """What every page builder sees: the articles, ordered, and where each goes."""
-
-    config: SiteConfig
-    classified: tuple[ClassifiedArticle, ...]  # newest first (article_order)
-    topics: tuple[Topic, ...]  # configured topics that have sentences
-    groups: dict[str, tuple[Group, ...]]  # topic slug -> what each article says
-    own_pages: tuple[ClassifiedArticle, ...]  # articles that do not fit the topics
-
-    @property
-    def articles(self) -> tuple[Article, ...]:
-        return tuple(c.article for c in self.classified)
 
 
 PageBuilder = Callable[[Corpus], Iterable[Page]]
@@ -207,7 +159,7 @@ def _topic_page(
         groups=groups,
         brief=reading.in_brief(groups),
         related=related,
-        anchor=reading.anchor,
+        anchor=quote_anchor,
         **facts,
     )
 
@@ -243,99 +195,3 @@ def _source_page(article: Article) -> str:
     description = f"The full text of the article “{article.title}”, paragraph by paragraph."
     front = front_matter(article.title, description, edit=article.path, sources=[source_ref(article)])
     return render_template("source.md.j2", front_matter=front, article=article)
-
-
-def source_ref(article: Article) -> dict[str, str]:
-    """Attribution data for the page template (shown escaped by the theme partial)."""
-    meta = article.meta
-    ref = {"slug": article.slug, "title": article.title}
-    for key in ("publisher", "author", "url", "licence"):
-        value = getattr(meta, key)
-        if value:
-            ref[key] = value
-    if meta.published:
-        ref["published"] = meta.published.isoformat()
-    return ref
-
-
-def front_matter(title: str, description: str, *, edit: str, **extra: object) -> str:
-    """YAML front matter, marker first. ``title`` and ``description`` are read
-    as HTML by the theme, so they are escaped here; the rest is escaped by our
-    own templates."""
-    data: dict[str, object] = {"title": attribute(short_title(title)), "description": attribute(description)}
-    data.update({k: v for k, v in extra.items() if v})
-    data["edit_path"] = edit
-    body = "".join(
-        f"{key}:\n" + "".join(_yaml_ref(tuple(ref.items())) for ref in value)
-        if key == "sources" and isinstance(value, list)
-        else _yaml({key: value})
-        for key, value in data.items()
-    )
-    return f"---\n{MARKER_LINE}\n{body}---\n"
-
-
-def _yaml(data: object) -> str:
-    return yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
-
-
-@functools.cache
-def _yaml_ref(items: tuple[tuple[str, str], ...]) -> str:
-    """One item of a ``sources:`` list, dumped once per run however many pages
-    list it (a topic page lists hundreds): a block mapping's text is the
-    concatenation of its keys' texts, a block list's of its items' texts."""
-    return _yaml([dict(items)])
-
-
-def long_date(value: date) -> str:
-    return f"{value.day} {value:%B} {value.year}"
-
-
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: same text, ~10x faster
-_BLANK_LINES = re.compile(r"\n{3,}")
-_ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    autoescape=False,  # the output is Markdown; escaping is the `literal` filter's job
-)
-_ENV.filters.update(literal=literal, longdate=long_date, weburl=web_url, quoted=lambda text: f"“{text}”")
-
-
-def _excerpt(run: Run, prefix: str, id: str = "") -> str:
-    """A quoted run with its ¶ link to the Source page, and its attribute list.
-
-    Plain Python, not a template macro: a large site has tens of thousands
-    of them, and a macro call costs ten times as much."""
-    n = run.paragraph
-    label = f"#{id} " if id else ""
-    return (
-        f"{literal(run.text)} [¶{n}]({prefix}sources/{run.slug}.md#p{n})"
-        f'{{ .provenance aria-label="Source paragraph {n}" }}\n{{: {label}.excerpt }}'
-    )
-
-
-def _anchored_excerpts(runs: Iterable[Run]) -> str:
-    """A topic page's excerpts of one article, each with its anchor and a blank line after."""
-    return "".join(_excerpt(run, "", reading.anchor(run)) + "\n\n" for run in runs)
-
-
-def _credit(article: Article) -> str:
-    """Title, publisher and date of an article, for a link to its Source page."""
-    meta = article.meta
-    text = literal(article.title)
-    if meta.publisher:
-        text += f", {literal(meta.publisher)}"
-    if meta.published:
-        text += f", {long_date(meta.published)}"
-    return text
-
-
-_ENV.globals.update(excerpt=_excerpt, anchored_excerpts=_anchored_excerpts, credit=_credit)
-
-
-def render_template(template: str, **context: object) -> str:
-    text = _ENV.get_template(template).render(**context)
-    text = "\n".join([line.rstrip() for line in text.strip().split("\n")])
-    return _BLANK_LINES.sub("\n\n", text) + "\n"

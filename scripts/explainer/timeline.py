@@ -21,7 +21,7 @@ from typing import Any
 
 from .bodytext import GuideRules, body_sentences
 from .model import Article, Page, Sentence
-from .render import front_matter, long_date, render_template, source_ref
+from .pagekit import front_matter, long_date, render_template, source_ref
 
 PRECISIONS = ("year", "month", "week", "day")  # coarse first: the order of equal dates
 ONE_PAGE = 300  # events; more get a page per year
