@@ -118,7 +118,7 @@ def glossary_page(
         "Short definitions, in this site's words, of the terms the sources use.",
         edit="config/glossary.yml",
     )
-    return Page("glossary.md", render_template("glossary.md.j2", front_matter=front, entries=entries))
+    return Page("glossary.md", render_template("glossary.md.j2", front_matter=front, entries=entries), "Glossary")
 
 
 # Helper functions

@@ -9,12 +9,8 @@ site are linked, whatever builders made them, so a link can never break.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import yaml
 
 from .model import ClassifiedArticle, Heading, Page
 from .phrases import literal_pattern
@@ -53,7 +49,7 @@ def find_mentions(
     pattern = phrase_pattern(keys)
     if pattern is None:
         return {}
-    cites = _citations(pages)
+    cites = {page.path: page.cites for page in pages}
     found: dict[str, set[str]] = {}
     for item in classified:
         slug = item.article.slug
@@ -78,7 +74,7 @@ def find_mentions(
             for key in matches:
                 found.setdefault(key, set()).update(shown)
     order = {page.path: i for i, page in enumerate(_site_order(pages, topic_order))}
-    titles = _Titles(pages)
+    titles = {page.path: page.title or page.path for page in pages}
     return {
         key: tuple(PageLink(p, titles[p]) for p in sorted((p for p in paths if p in order), key=order.__getitem__))
         for key, paths in sorted(found.items())
@@ -98,35 +94,3 @@ def _site_order(pages: Sequence[Page], topic_order: Sequence[str]) -> list[Page]
 
     skip = {"index.md", "sources/index.md"}
     return sorted((p for p in pages if p.path.endswith(".md") and p.path not in skip), key=key)
-
-
-_CITATION = re.compile(r"sources/([^/#)]+)\.md#p(\d+)\)")
-
-
-def _citations(pages: Sequence[Page]) -> dict[str, set[tuple[str, int]]]:
-    """For each page, the source paragraphs it links to (its ¶ links)."""
-    return {
-        page.path: {(slug, int(number)) for slug, number in _CITATION.findall(page.content)}
-        for page in pages
-        if page.path.endswith(".md") and not page.path.startswith("sources/")
-    }
-
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present, as ingest reads front matter
-
-
-class _Titles:
-    """Page titles, read from the front matter of the pages when first asked for."""
-
-    _TITLE = re.compile(r"^title: .*$", re.MULTILINE)
-
-    def __init__(self, pages: Sequence[Page]) -> None:
-        self._pages = {p.path: p for p in pages}
-        self._cache: dict[str, str] = {}
-
-    def __getitem__(self, path: str) -> str:
-        if path not in self._cache:
-            match = self._TITLE.search(self._pages[path].content)
-            value = yaml.load(match.group(), Loader=_LOADER)["title"] if match else path
-            self._cache[path] = html.unescape(str(value))  # front matter titles are HTML-escaped
-        return self._cache[path]

@@ -314,10 +314,16 @@ class Corpus:
 
 @dataclass(frozen=True)
 class Page:
-    """A generated file: its path relative to the docs folder, and its text."""
+    """A generated file: its path relative to the docs folder, and its text.
+
+    A page also carries the facts later stages need, so that they read data
+    and never parse the Markdown back: its title (as the navigation shows it)
+    and the source paragraphs it quotes, as (article slug, paragraph number)."""
 
     path: str
     content: str
+    title: str = ""
+    cites: frozenset[tuple[str, int]] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -211,7 +211,8 @@ def whos_who_page(
         "The people, organisations and places the sources mention, and the pages that mention them.",
         edit="config/names.yml",
     )
-    return Page("whos-who.md", render_template("whos_who.md.j2", front_matter=front, sections=sections, other=other))
+    page = render_template("whos_who.md.j2", front_matter=front, sections=sections, other=other)
+    return Page("whos-who.md", page, "Who's who")
 
 
 def whos_who_mentions(

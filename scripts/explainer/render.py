@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from . import reading
 from .marker import MARKER_LINE
-from .mdtext import attribute
+from .mdtext import attribute, short_title
 from .model import Article, ClassifiedArticle, Corpus, Group, Page, Paragraph, Placement, Run, SiteConfig, Topic
 from .pagekit import front_matter, quote_anchor, render_template, source_ref
 from .sections import fits, sections
@@ -72,11 +72,15 @@ def topic_pages(site: Corpus) -> Iterator[Page]:
     for topic in site.topics:
         found = {k for g in site.groups[topic.slug] for r in g.runs for p in r.placements for k in p.signals}
         related = reading.related(topic, found, site.topics)
-        yield Page(f"{topic.slug}.md", _topic_page(topic, site.groups[topic.slug], site.config, related))
+        groups = site.groups[topic.slug]
+        cites = frozenset((g.article.slug, r.paragraph) for g in groups for r in g.runs)
+        yield Page(
+            f"{topic.slug}.md", _topic_page(topic, groups, site.config, related), short_title(topic.title), cites
+        )
 
 
 def home_page(site: Corpus) -> Iterator[Page]:
-    yield Page("index.md", _home_page(site))
+    yield Page("index.md", _home_page(site), short_title(site.config.title))
 
 
 def source_pages(site: Corpus) -> Iterator[Page]:
@@ -90,9 +94,11 @@ def source_pages(site: Corpus) -> Iterator[Page]:
         edit="config/topics.yml",
     )
     own = {c.article.slug for c in site.own_pages}
-    yield Page("sources/index.md", render_template("sources.md.j2", front_matter=front, years=years, own=own))
+    yield Page(
+        "sources/index.md", render_template("sources.md.j2", front_matter=front, years=years, own=own), "Sources"
+    )
     for article in site.articles:
-        yield Page(f"sources/{article.slug}.md", _source_page(article))
+        yield Page(f"sources/{article.slug}.md", _source_page(article), short_title(article.title))
 
 
 def article_pages(site: Corpus) -> Iterator[Page]:
@@ -108,6 +114,8 @@ def article_pages(site: Corpus) -> Iterator[Page]:
         yield Page(
             f"articles/{article.slug}.md",
             render_template("article.md.j2", front_matter=front, article=article, parts=parts),
+            short_title(article.title),
+            frozenset((article.slug, p.number) for p in article.paragraphs),
         )
 
 

@@ -144,7 +144,8 @@ def timeline_pages(timeline: Timeline) -> tuple[Page, ...]:
         sources=_sources(timeline.events),
     )
     counts = {year: len(events) for year, events in years.items()}
-    pages.append(Page("timeline/index.md", render_template("timeline_index.md.j2", front_matter=front, counts=counts)))
+    index = render_template("timeline_index.md.j2", front_matter=front, counts=counts)
+    pages.append(Page("timeline/index.md", index, "Timeline"))
     return tuple(pages)
 
 
@@ -251,7 +252,8 @@ def _page(path: str, title: str, years: dict[int, list[Event]], prefix: str) -> 
         edit="config/topics.yml",
         sources=_sources(events),
     )
-    return Page(path, render_template("timeline.md.j2", front_matter=front, title=title, years=years, prefix=prefix))
+    page = render_template("timeline.md.j2", front_matter=front, title=title, years=years, prefix=prefix)
+    return Page(path, page, title)
 
 
 def _sources(events: Sequence[Event]) -> list[dict[str, str]]:
