@@ -13,6 +13,7 @@ from typing import Any
 from . import furniture, saferegex, yamldata
 from .errors import ExplainerError
 from .model import BoilerplateRules, Signal, SiteConfig, Topic
+from .sitepages import RESERVED_SLUGS
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -26,7 +27,6 @@ _WEIGHTS = {
 }
 _SITE_KEYS = {"title", "summary", "fallback", "min_matched_share", "topics", "subject", *_WEIGHTS}
 _TOPIC_KEYS = {"slug", "title", "description", "tags", "signals", "examples"}
-_RESERVED_SLUGS = {"index", "sources", "tags", "404", "assets", "stylesheets", "javascripts"}
 
 
 def load_topics(text: str, path: str) -> SiteConfig:
@@ -83,7 +83,7 @@ def _topic(raw: Any, fail: Any, i: int) -> Topic:
     slug = raw.get("slug")
     if not isinstance(slug, str) or not SLUG.match(slug):
         raise fail("'slug' must be lower-case words joined by hyphens", "topics", i, "slug")
-    if slug in _RESERVED_SLUGS:
+    if slug in RESERVED_SLUGS:
         raise fail(f"slug {slug!r} is reserved for the site's own pages", "topics", i, "slug")
     tags = raw.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):

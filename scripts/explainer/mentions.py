@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .model import ClassifiedArticle, Heading, Page
 from .phrases import literal_pattern
+from .sitepages import is_index
 
 # Mentions are found as written (the hover definitions match so); the one
 # definition of a whole-word match is in :mod:`explainer.phrases`.
@@ -92,5 +93,4 @@ def _site_order(pages: Sequence[Page], topic_order: Sequence[str]) -> list[Page]
         source = page.path.startswith("sources/")
         return (int(source), rank.get(page.path, len(rank)), page.path)
 
-    skip = {"index.md", "sources/index.md"}
-    return sorted((p for p in pages if p.path.endswith(".md") and p.path not in skip), key=key)
+    return sorted((p for p in pages if p.path.endswith(".md") and not is_index(p.path)), key=key)

@@ -14,6 +14,7 @@ from .mdtext import attribute, short_title
 from .model import Article, ClassifiedArticle, Corpus, Group, Page, Paragraph, Placement, Run, SiteConfig, Topic
 from .pagekit import front_matter, quote_anchor, render_template, source_ref
 from .sections import fits, sections
+from .sitepages import nav_globs
 
 
 def runs(classified: ClassifiedArticle, topic: str) -> tuple[Run, ...]:
@@ -128,7 +129,7 @@ def nav_page(site: Corpus) -> Iterator[Page]:
     if len(site.articles) > NAV_LIST_LIMIT:
         for article in site.articles:
             years.setdefault(_year(article), []).append(article.slug)
-    context = {"topics": site.topics, "articles": bool(site.own_pages), "years": years}
+    context = {"topics": site.topics, "articles": bool(site.own_pages), "years": years, "guides": nav_globs()}
     yield Page(".nav.yml", render_template("nav.yml.j2", marker=MARKER_LINE, **context))
 
 
