@@ -23,15 +23,14 @@ Pure functions.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from . import saferegex, yamldata
-from .config import no_unknown_keys
-from .errors import ExplainerError
 from .model import Article, Sentence
 from .saferegex import AnySearch
+from .validate import Fail, failer, no_unknown_keys
 
 _PATTERN_LISTS = ("furniture", "credits")
 _KEYS = {*_PATTERN_LISTS, "function_words", "future_words", "min_prose_words", "min_function_share", "max_title_share"}
@@ -125,8 +124,7 @@ def load_rules(text: str, path: str) -> GuideRules:
     """Parse and check ``config/guides.yml``; every error names file and line."""
     data, lines = yamldata.load(text, path)
 
-    def fail(message: str, *at: str | int) -> ExplainerError:
-        return ExplainerError(message, path=path, line=yamldata.line_of(lines, at))
+    fail = failer(path, lines)
 
     if data is None:
         return GuideRules()
@@ -152,9 +150,6 @@ def load_rules(text: str, path: str) -> GuideRules:
 
 
 # Helper functions
-
-
-Fail = Callable[..., ExplainerError]
 
 
 def _strings(data: dict[str, object], key: str, fail: Fail) -> list[str]:

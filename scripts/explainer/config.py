@@ -6,16 +6,13 @@ checks them and turns them into typed values. Errors name the file and line.
 
 from __future__ import annotations
 
-import math
-import re
 from typing import Any
 
 from . import furniture, saferegex, yamldata
-from .errors import ExplainerError
 from .model import BoilerplateRules, Signal, SiteConfig, Topic
 from .sitepages import RESERVED_SLUGS
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+from .validate import Fail, failer, is_number, is_slug, no_unknown_keys
+from .validate import text as text_field
 
 # Weights of the evidence (see model.SiteConfig): a number >= 0 each, with its default.
 _WEIGHTS = {
@@ -33,8 +30,7 @@ def load_topics(text: str, path: str) -> SiteConfig:
     """Parse the topics file into a :class:`SiteConfig`."""
     data, lines = yamldata.load(text, path)
 
-    def fail(message: str, *at: str | int) -> ExplainerError:
-        return ExplainerError(message, path=path, line=yamldata.line_of(lines, at))
+    fail = failer(path, lines)
 
     if not isinstance(data, dict):
         raise fail("expected a mapping with 'title', 'summary', 'fallback' and 'topics'")
@@ -54,11 +50,11 @@ def load_topics(text: str, path: str) -> SiteConfig:
     weights = {}
     for key, default in _WEIGHTS.items():
         weight = data.get(key, default)
-        if not _number(weight) or weight < 0:
+        if not is_number(weight) or weight < 0:
             raise fail(f"'{key}' must be a number >= 0", key)
         weights[key] = float(weight)
     share = data.get("min_matched_share", 0.2)
-    if not _number(share) or not 0 <= share <= 1:
+    if not is_number(share) or not 0 <= share <= 1:
         raise fail("'min_matched_share' must be a number from 0 to 1", "min_matched_share")
     subject = data.get("subject", []) or []
     if not isinstance(subject, list) or not all(
@@ -66,8 +62,8 @@ def load_topics(text: str, path: str) -> SiteConfig:
     ):
         raise fail("'subject' must be a list of lists of phrases", "subject")
     return SiteConfig(
-        title=_text(data, "title", fail),
-        summary=_text(data, "summary", fail),
+        title=text_field(data, "title", fail),
+        summary=text_field(data, "summary", fail),
         topics=tuple(topics),
         fallback=fallback,
         min_matched_share=float(share),
@@ -76,12 +72,12 @@ def load_topics(text: str, path: str) -> SiteConfig:
     )
 
 
-def _topic(raw: Any, fail: Any, i: int) -> Topic:
+def _topic(raw: Any, fail: Fail, i: int) -> Topic:
     if not isinstance(raw, dict):
         raise fail("each topic must be a mapping", "topics", i)
     no_unknown_keys(raw, _TOPIC_KEYS, fail, "topics", i)
     slug = raw.get("slug")
-    if not isinstance(slug, str) or not SLUG.match(slug):
+    if not is_slug(slug):
         raise fail("'slug' must be lower-case words joined by hyphens", "topics", i, "slug")
     if slug in RESERVED_SLUGS:
         raise fail(f"slug {slug!r} is reserved for the site's own pages", "topics", i, "slug")
@@ -93,15 +89,15 @@ def _topic(raw: Any, fail: Any, i: int) -> Topic:
         raise fail("'examples' must be a list of sentences", "topics", i, "examples")
     return Topic(
         slug=slug,
-        title=_text(raw, "title", fail, "topics", i),
-        description=_text(raw, "description", fail, "topics", i),
+        title=text_field(raw, "title", fail, "topics", i),
+        description=text_field(raw, "description", fail, "topics", i),
         signals=_signals(raw.get("signals"), fail, i),
         tags=tuple(tags),
         examples=tuple(" ".join(e.split()) for e in examples),
     )
 
 
-def _signals(raw: Any, fail: Any, i: int) -> tuple[Signal, ...]:
+def _signals(raw: Any, fail: Fail, i: int) -> tuple[Signal, ...]:
     """Signals are a list of phrases (weight 1) or a mapping phrase -> weight."""
     at = ("topics", i, "signals")
     if isinstance(raw, list):
@@ -117,7 +113,7 @@ def _signals(raw: Any, fail: Any, i: int) -> tuple[Signal, ...]:
         if key in seen:
             raise fail(f"duplicate signal {phrase!r}", *at, phrase)
         seen.add(key)
-        if not _number(weight) or weight <= 0:
+        if not is_number(weight) or weight <= 0:
             raise fail(f"weight of {phrase!r} must be a number > 0", *at, phrase)
         signals.append(Signal(phrase=key, weight=float(weight)))
     return tuple(signals)
@@ -128,8 +124,7 @@ def load_boilerplate(text: str, path: str) -> BoilerplateRules:
     the typed furniture rules (see :func:`furniture.load_rules`)."""
     data, lines = yamldata.load(text, path)
 
-    def fail(message: str, *at: str | int) -> ExplainerError:
-        return ExplainerError(message, path=path, line=yamldata.line_of(lines, at))
+    fail = failer(path, lines)
 
     if not isinstance(data, dict):
         raise fail("expected a mapping with 'lines' and 'patterns'")
@@ -147,22 +142,3 @@ def load_boilerplate(text: str, path: str) -> BoilerplateRules:
 
 
 # Helper functions
-
-
-def no_unknown_keys(data: dict[str, Any], known: set[str], fail: Any, *at: str | int) -> None:
-    for key in data:
-        if key not in known:
-            allowed = ", ".join(sorted(known))
-            raise fail(f"unknown key {key!r} (allowed: {allowed})", *at, str(key))
-
-
-def _number(value: object) -> bool:
-    """A real, finite number: not a bool, not NaN, not infinite."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _text(data: dict[str, Any], key: str, fail: Any, *at: str | int) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise fail(f"'{key}' must be a non-empty string", *at, key)
-    return " ".join(value.split())

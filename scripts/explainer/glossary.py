@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import yamldata
-from .config import no_unknown_keys
-from .errors import ExplainerError
 from .links import is_web_url
 from .marker import ABBREVIATIONS_MARKER
 from .mdtext import attribute
 from .mentions import find_mentions
 from .model import ClassifiedArticle, Page, SiteConfig
 from .pagekit import front_matter, render_template
+from .validate import Fail, failer, no_unknown_keys
 
 ABBREVIATIONS = "abbreviations.md"  # under includes/, appended to every page by pymdownx.snippets
 # An HTML comment: the abbreviations file is appended to every page, and this
@@ -64,8 +63,7 @@ def load_glossary(text: str, path: str) -> tuple[Term, ...]:
     """Parse and check the glossary file; every error names file and line."""
     data, lines = yamldata.load(text, path)
 
-    def fail(message: str, *at: str | int) -> ExplainerError:
-        return ExplainerError(message, path=path, line=yamldata.line_of(lines, at))
+    fail = failer(path, lines)
 
     if data is None:
         return ()
@@ -124,7 +122,7 @@ def glossary_page(
 # Helper functions
 
 
-def _term(raw: Any, fail: Any, i: int) -> Term:
+def _term(raw: Any, fail: Fail, i: int) -> Term:
     at = ("terms", i)
     if not isinstance(raw, dict):
         raise fail("each term must be a mapping with 'term' and 'definition'", *at)
@@ -143,7 +141,7 @@ def _term(raw: Any, fail: Any, i: int) -> Term:
     return Term(term=term, definition=" ".join(definition.split()), link=link, aliases=forms)
 
 
-def _form(value: Any, fail: Any, what: str, *at: str | int) -> str:
+def _form(value: Any, fail: Fail, what: str, *at: str | int) -> str:
     if not isinstance(value, str) or not value.strip():
         raise fail(f"{what} must be a non-empty string", *at)
     text = " ".join(value.split())

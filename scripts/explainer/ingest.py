@@ -20,6 +20,7 @@ from .errors import ExplainerError
 from .extract import extract_html
 from .links import is_web_url
 from .model import Override, SourceDocument, SourceMeta
+from .validate import slugify
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 SIDECAR_SUFFIXES = (".yml", ".yaml")
@@ -40,7 +41,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2}
 def slug_for(path: str) -> str:
     """The article's slug, from its file name: lower case words and hyphens."""
     stem = PurePosixPath(path).stem
-    slug = re.sub(r"[^a-z0-9]+", "-", stem.casefold()).strip("-")
+    slug = slugify(stem)
     if not slug:
         raise ExplainerError("file name gives no usable slug (use letters and digits)", path=path)
     if slug in RESERVED_STEMS:

@@ -23,11 +23,10 @@ from typing import Any
 
 from . import yamldata
 from .bodytext import GuideRules, body_sentences
-from .config import no_unknown_keys
-from .errors import ExplainerError
 from .mentions import PageLink, find_mentions, phrase_pattern
 from .model import ClassifiedArticle, Page, SiteConfig
 from .pagekit import front_matter, render_template
+from .validate import Fail, failer, no_unknown_keys
 
 KINDS = {"person": "People", "organisation": "Organisations", "place": "Places"}
 _KEYS = {"name", "kind", "description", "aliases"}
@@ -82,8 +81,7 @@ def load_names(text: str, path: str) -> NameList:
     """Parse and check the names file; every error names file and line."""
     data, lines = yamldata.load(text, path)
 
-    def fail(message: str, *at: str | int) -> ExplainerError:
-        return ExplainerError(message, path=path, line=yamldata.line_of(lines, at))
+    fail = failer(path, lines)
 
     if data is None:
         return NameList()
@@ -450,7 +448,7 @@ def _plausible(words: list[str], ordinary: set[str]) -> bool:
     return any(_capital(w) for w in words)
 
 
-def _name(raw: Any, fail: Any, i: int) -> Name:
+def _name(raw: Any, fail: Fail, i: int) -> Name:
     at = ("names", i)
     if not isinstance(raw, dict):
         raise fail("each name must be a mapping with 'name', 'kind' and 'description'", *at)

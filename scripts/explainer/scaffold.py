@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from . import validate
 from .errors import ExplainerError
 from .ingest import META_KEYS, RESERVED_STEMS, SIDECAR_SUFFIXES, decode, ingest
 
@@ -42,8 +43,7 @@ class NewSource:
 
 def slugify(text: str) -> str:
     """Lower-case words joined by hyphens, cut at a word under 60 characters."""
-    text = text.casefold().replace("'", "").replace("\u2019", "")  # "China's" -> "chinas"
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    slug = validate.slugify(text.replace("'", "").replace("\u2019", ""))  # "China's" -> "chinas"
     if len(slug) > MAX_SLUG_CHARS:
         slug = slug[: MAX_SLUG_CHARS + 1].rsplit("-", 1)[0]
     return slug

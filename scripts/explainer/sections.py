@@ -9,10 +9,10 @@ signals nor subheadings, that page is a single overview. Pure functions.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .model import ClassifiedArticle, Paragraph
+from .validate import slugify
 
 OVERVIEW = "Overview"
 
@@ -71,5 +71,5 @@ def sections(classified: ClassifiedArticle) -> tuple[Section, ...]:
 
 def _anchor(title: str) -> str:
     """An ASCII id for a section heading; "section" when the title has none."""
-    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:60].strip("-")
+    slug = slugify(title)[:60].strip("-")
     return f"s-{slug}" if slug else "section"
