@@ -45,8 +45,9 @@ def on_pre_build(*, config: Any) -> None:
         return
     from explainer import runner
     from explainer.errors import ExplainerError
+    from explainer.paths import Paths
 
-    paths = runner.Paths.of(_ROOT, docs=Path(config["docs_dir"]))
+    paths = Paths.of(_ROOT, docs=Path(config["docs_dir"]))
     try:
         outcome = runner.generate(paths)
     except ExplainerError as exc:

@@ -144,3 +144,16 @@ def test_installed_command_prints_no_traceback(project: Path) -> None:
     )
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_inputs_are_options_and_edit_links_follow_them(project: Path, run_cli: Callable[..., Result]) -> None:
+    """--topics elsewhere: the topic pages' edit links point at that file, and
+    the glossary and names are still the project's (their own options)."""
+    (project / "site-config").mkdir()
+    (project / "config/topics.yml").rename(project / "site-config/topics.yml")
+    (project / "config/glossary.yml").rename(project / "site-config/terms.yml")
+    args = ["generate", "--root", project, "--topics", "site-config/topics.yml", "--glossary", "site-config/terms.yml"]
+    assert run_cli(*args).exit_code == 0
+    assert "edit_path: site-config/topics.yml" in (project / "docs/background.md").read_text(encoding="utf-8")
+    assert "edit_path: site-config/terms.yml" in (project / "docs/glossary.md").read_text(encoding="utf-8")
+    assert "edit_path: config/names.yml" in (project / "docs/whos-who.md").read_text(encoding="utf-8")

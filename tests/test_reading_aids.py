@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from explainer import reading
-from explainer.model import Article, Group, Paragraph, Placement, Run, Sentence, Signal, SourceMeta, Topic
+from explainer.model import Article, Group, Paragraph, Placement, Run, Sentence, Signal, SiteConfig, SourceMeta, Topic
 from explainer.render import _topic_page
 
 TOPICS = (
@@ -69,7 +69,8 @@ def test_topic_page_links_each_brief_sentence_to_its_anchored_excerpt() -> None:
         _run("a", n, (f"Mining rig number {n} with a digital yuan [x].", n), start=n * 10) for n in range(1, 6)
     )
     related = reading.related(TOPICS[0], reading.signal_keys(" ".join(r.text for r in runs), TOPICS), TOPICS)
-    page = _topic_page(TOPICS[0], (Group(article, runs),), None, related)  # type: ignore[arg-type]
+    config = SiteConfig(title="Site", summary="About it.", topics=TOPICS, fallback=TOPICS[0].slug)
+    page = _topic_page(TOPICS[0], (Group(article, runs),), config, related)
     assert '!!! abstract "In brief"' in page
     links = re.findall(r"\]\(#(q-a-\d+)\)", page)
     anchors = re.findall(r"\{: #(q-a-\d+) \.excerpt \}", page)

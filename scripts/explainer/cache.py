@@ -37,8 +37,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .paths import STATE
+
 VERSION = b"explainer-cache-2"
-CACHE_DIR = ".cache/explainer"  # under the project root; git-ignored
+CACHE_DIR = STATE  # under the project root; git-ignored
 _PACKAGE = Path(__file__).resolve().parent
 
 

@@ -15,17 +15,17 @@ from typing import Any, TypeVar
 
 import click
 
-from . import config as config_loader
-from . import files, pipeline, runner, scaffold
+from . import pipeline, runner, scaffold
 from .errors import ExplainerError
+from .paths import DEFAULTS, Paths
 from .problems import find_problems
-from .runner import Paths
 from .sections import fits, speaking
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _project_options(func: F) -> F:
+    """--root and one option per input and output (:data:`paths.DEFAULTS`)."""
     options = [
         click.option(
             "--root",
@@ -34,33 +34,9 @@ def _project_options(func: F) -> F:
             show_default=True,
             help="Project folder; the paths below are relative to it.",
         ),
-        click.option(
-            "--sources",
-            type=click.Path(path_type=Path),
-            default="sources",
-            show_default=True,
-            help="Folder of source articles.",
-        ),
-        click.option(
-            "--topics",
-            type=click.Path(path_type=Path),
-            default="config/topics.yml",
-            show_default=True,
-            help="Topics file.",
-        ),
-        click.option(
-            "--boilerplate",
-            type=click.Path(path_type=Path),
-            default="config/boilerplate.yml",
-            show_default=True,
-            help="Boilerplate rules.",
-        ),
-        click.option(
-            "--docs",
-            type=click.Path(path_type=Path),
-            default="docs",
-            show_default=True,
-            help="Folder of Markdown pages that MkDocs builds.",
+        *(
+            click.option(f"--{name}", type=click.Path(path_type=Path), default=default, show_default=True, help=text)
+            for name, (default, text) in DEFAULTS.items()
         ),
     ]
     for option in reversed(options):
@@ -82,12 +58,10 @@ def main() -> None:
     help="Write a JSON report (counts per topic, removed boilerplate) to this file.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def generate(
-    root: Path, sources: Path, topics: Path, boilerplate: Path, docs: Path, report: Path | None, quiet: bool
-) -> None:
+def generate(root: Path, report: Path | None, quiet: bool, **given: Path) -> None:
     """Build the pages from the sources and write the ones that changed."""
     with _errors():
-        paths = Paths.of(root, sources=sources, topics=topics, boilerplate=boilerplate, docs=docs)
+        paths = Paths.of(root, **given)
         outcome = runner.generate(paths, _progress(quiet), on_wait=lambda: _note("waiting for another explainer run"))
         data = outcome.report
         if not quiet:
@@ -113,15 +87,15 @@ def generate(
 
 @main.command()
 @_project_options
-def check(root: Path, sources: Path, topics: Path, boilerplate: Path, docs: Path) -> None:
+def check(root: Path, **given: Path) -> None:
     """Exit with status 1 if the pages in docs/ are out of date with the sources,
     or if any source or data file is invalid (every problem, one line each)."""
     with _errors():
-        paths = Paths.of(root, sources=sources, topics=topics, boilerplate=boilerplate, docs=docs)
+        paths = Paths.of(root, **given)
         try:
             plan = runner.check(paths)
         except ExplainerError:
-            problems = find_problems(paths.root, paths.sources, paths.topics, paths.boilerplate)
+            problems = find_problems(paths)
             if not problems:  # a problem only the whole build sees (e.g. two pages at one path)
                 raise
             for problem in problems:
@@ -161,11 +135,11 @@ def new(title: str | None, url: str | None, html: Path | None, root: Path, sourc
 @main.command()
 @_project_options
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-def explain(root: Path, sources: Path, topics: Path, boilerplate: Path, docs: Path, paths: tuple[Path, ...]) -> None:
+def explain(root: Path, paths: tuple[Path, ...], **given: Path) -> None:
     """Say where each paragraph of an article goes and why: its page, the
     runner-up and the evidence (signals, similarity, context)."""
     with _errors():
-        project = _load_config(root, topics, boilerplate)
+        project = pipeline.load_data(Paths.of(root, **given))
         classifier = pipeline.classifier(project)
         for path in paths:
             item, lines = pipeline.explain(pipeline.source_input(path, root), project, classifier)
@@ -205,17 +179,6 @@ def _boilerplate_lines(report: dict[str, Any], fresh: tuple[str, ...]) -> list[s
 
 def _strings(value: object) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _load_config(root: Path, topics: Path, boilerplate: Path) -> pipeline.Project:
-    """The data files only (no sources): enough to read and classify one article."""
-    topics, boilerplate = root / topics, root / boilerplate
-    return pipeline.Project(
-        sources=(),
-        config=config_loader.load_topics(files.read_text(topics, root), str(topics)),
-        rules=config_loader.load_boilerplate(files.read_text(boilerplate, root), str(boilerplate)),
-        guides=pipeline.guides_for(topics, root),
-    )
 
 
 def _progress(quiet: bool) -> Callable[[str], None] | None:

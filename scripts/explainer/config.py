@@ -26,7 +26,7 @@ _SITE_KEYS = {"title", "summary", "fallback", "min_matched_share", "topics", "su
 _TOPIC_KEYS = {"slug", "title", "description", "tags", "signals", "examples"}
 
 
-def load_topics(text: str, path: str) -> SiteConfig:
+def load_topics(text: str, path: str, edit_path: str | None = None) -> SiteConfig:
     """Parse the topics file into a :class:`SiteConfig`."""
     data, lines = yamldata.load(text, path)
 
@@ -68,6 +68,7 @@ def load_topics(text: str, path: str) -> SiteConfig:
         fallback=fallback,
         min_matched_share=float(share),
         subject=tuple(tuple(" ".join(p.split()) for p in g) for g in subject),
+        edit_path=edit_path or path,
         **weights,
     )
 

@@ -102,7 +102,11 @@ def abbreviations_file(terms: Sequence[Term]) -> Page:
 
 
 def glossary_page(
-    terms: Sequence[Term], classified: Sequence[ClassifiedArticle], config: SiteConfig, pages: Sequence[Page]
+    terms: Sequence[Term],
+    classified: Sequence[ClassifiedArticle],
+    config: SiteConfig,
+    pages: Sequence[Page],
+    edit: str = "config/glossary.yml",
 ) -> Page | None:
     """The Glossary page: each term, its definition and link, and the pages
     that use it. None without terms: never an empty page."""
@@ -114,7 +118,7 @@ def glossary_page(
     front = front_matter(
         "Glossary",
         "Short definitions, in this site's words, of the terms the sources use.",
-        edit="config/glossary.yml",
+        edit=edit,
     )
     return Page("glossary.md", render_template("glossary.md.j2", front_matter=front, entries=entries), "Glossary")
 

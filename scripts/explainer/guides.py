@@ -29,6 +29,8 @@ class GuideData:
     glossary: tuple[Term, ...] = ()
     names: NameList = field(default_factory=NameList)
     rules: GuideRules = field(default_factory=GuideRules)
+    glossary_path: str = "config/glossary.yml"  # where "edit this page" points, for the Glossary
+    names_path: str = "config/names.yml"  # and for Who's who
 
 
 @dataclass(frozen=True)
@@ -39,13 +41,19 @@ class Guides:
 
 
 def load(
-    glossary: tuple[str, str] | None, names: tuple[str, str] | None, rules: tuple[str, str] | None = None
+    glossary: tuple[str, str] | None,
+    names: tuple[str, str] | None,
+    rules: tuple[str, str] | None = None,
+    edit_paths: tuple[str, str] = ("config/glossary.yml", "config/names.yml"),
 ) -> GuideData:
-    """Check and parse the data files, given as (text, path); None when absent."""
+    """Check and parse the data files, given as (text, path); None when absent.
+    ``edit_paths`` are the glossary's and the names file's paths as edit links show them."""
     return GuideData(
         glossary=load_glossary(*glossary) if glossary else (),
         names=load_names(*names) if names else NameList(),
         rules=load_rules(*rules) if rules else GuideRules(),
+        glossary_path=edit_paths[0],
+        names_path=edit_paths[1],
     )
 
 
@@ -55,11 +63,13 @@ def build(
     """The guide pages for ``classified``; ``pages`` are the site's other pages."""
     events = timeline_of(classified, config, data)
     made = (
-        glossary_page(data.glossary, classified, config, pages),
-        whos_who_page(data.names, feeding(classified, config), config, pages, _glossary_forms(data), data.rules),
+        glossary_page(data.glossary, classified, config, pages, data.glossary_path),
+        whos_who_page(
+            data.names, feeding(classified, config), config, pages, _glossary_forms(data), data.rules, data.names_path
+        ),
     )
     return Guides(
-        pages=(*timeline.timeline_pages(events), *(page for page in made if page is not None)),
+        pages=(*timeline.timeline_pages(events, config.edit_path), *(page for page in made if page is not None)),
         includes=(abbreviations_file(data.glossary),),
         report={"timeline": timeline.report(events)},
     )

@@ -60,6 +60,8 @@ class SiteConfig:
     # The site's subject: groups of phrases; an article fits only if it uses a
     # phrase of every group (found as signals are). Empty: no such condition.
     subject: tuple[tuple[str, ...], ...] = ()
+    # The topics file as "edit this page" links name it (topic pages, home...).
+    edit_path: str = "config/topics.yml"
 
     def topic(self, slug: str) -> Topic:
         return next(t for t in self.topics if t.slug == slug)

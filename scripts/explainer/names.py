@@ -188,6 +188,7 @@ def whos_who_page(
     pages: Sequence[Page],
     known: Iterable[str] = (),
     rules: GuideRules = _PLAIN,
+    edit: str = "config/names.yml",
 ) -> Page | None:
     """The Who's who page: curated names by kind, then other names found.
     Only names the body sentences mention are listed; None if there are none."""
@@ -207,7 +208,7 @@ def whos_who_page(
     front = front_matter(
         "Who's who",
         "The people, organisations and places the sources mention, and the pages that mention them.",
-        edit="config/names.yml",
+        edit=edit,
     )
     page = render_template("whos_who.md.j2", front_matter=front, sections=sections, other=other)
     return Page("whos-who.md", page, "Who's who")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from .errors import ExplainerError
 from .furniture import summary
 from .ingest import FORMATS, SIDECAR_SUFFIXES, ingest, slug_for
 from .model import BoilerplateRules, ClassifiedArticle, Site, SiteConfig
+from .paths import Paths
 from .render import render_site
 from .sections import fits, matched_share, speaking
 from .segment import segment
@@ -273,22 +274,36 @@ def find_sources(folder: Path, root: Path, problems: list[str] | None = None) ->
     return inputs
 
 
-def load_project(root: Path, sources: Path, topics: Path, boilerplate: Path) -> Project:
+def load(paths: Paths) -> Project:
     """Read the sources and data files that :func:`build` needs."""
+    return replace(load_data(paths), sources=tuple(find_sources(paths.sources, paths.root)))
+
+
+def load_data(paths: Paths) -> Project:
+    """The data files only (no sources): enough to read and classify one article."""
+    root = paths.root
     return Project(
-        sources=tuple(find_sources(sources, root)),
-        config=config_loader.load_topics(files.read_text(topics, root), str(topics)),
-        rules=config_loader.load_boilerplate(files.read_text(boilerplate, root), str(boilerplate)),
-        guides=guides_for(topics, root),
+        sources=(),
+        config=config_loader.load_topics(
+            files.read_text(paths.topics, root), str(paths.topics), edit_path=paths.shown(paths.topics)
+        ),
+        rules=config_loader.load_boilerplate(files.read_text(paths.boilerplate, root), str(paths.boilerplate)),
+        guides=guides_for(paths),
     )
 
 
-def guides_for(topics: Path, root: Path) -> guide_pages.GuideData:
-    """The glossary, names and guides files beside the topics file (each optional)."""
+def load_project(root: Path, sources: Path, topics: Path, boilerplate: Path) -> Project:
+    """:func:`load` of the project at ``root`` with these inputs (and the default data files)."""
+    return load(Paths.of(root, sources=sources, topics=topics, boilerplate=boilerplate))
+
+
+def guides_for(paths: Paths) -> guide_pages.GuideData:
+    """The glossary, names and guides files (each optional)."""
     return guide_pages.load(
-        glossary=optional_text(topics.parent / "glossary.yml", root),
-        names=optional_text(topics.parent / "names.yml", root),
-        rules=optional_text(topics.parent / "guides.yml", root),
+        glossary=optional_text(paths.glossary, paths.root),
+        names=optional_text(paths.names, paths.root),
+        rules=optional_text(paths.guides, paths.root),
+        edit_paths=(paths.shown(paths.glossary), paths.shown(paths.names)),
     )
 
 

@@ -20,14 +20,16 @@ from .errors import ExplainerError
 from .files import read_text
 from .ingest import ingest, slug_for
 from .model import BoilerplateRules
+from .paths import Paths
 from .pipeline import SourceInput, find_sources, optional_text
 from .segment import segment
 
 T = TypeVar("T")
 
 
-def find_problems(root: Path, sources: Path, topics: Path, boilerplate: Path) -> list[str]:
+def find_problems(paths: Paths) -> list[str]:
     """One message (``file:line: what``) per problem found, in file order."""
+    root, sources, topics, boilerplate = paths.root, paths.sources, paths.topics, paths.boilerplate
     problems: list[str] = []
 
     def attempt(step: Callable[[], T]) -> T | None:
@@ -39,8 +41,8 @@ def find_problems(root: Path, sources: Path, topics: Path, boilerplate: Path) ->
 
     attempt(lambda: config_loader.load_topics(read_text(topics, root), str(topics)))
     rules = attempt(lambda: config_loader.load_boilerplate(read_text(boilerplate, root), str(boilerplate)))
-    for name in ("glossary", "names", "guides"):
-        attempt(partial(_load_guide, name, topics.parent / f"{name}.yml", root))
+    for name, path in (("glossary", paths.glossary), ("names", paths.names), ("guides", paths.guides)):
+        attempt(partial(_load_guide, name, path, root))
     inputs = attempt(lambda: find_sources(sources, root, problems)) or []
     matcher = BoilerplateMatcher(rules or BoilerplateRules(lines=(), patterns=()))
     seen: dict[str, str] = {}

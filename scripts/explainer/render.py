@@ -92,7 +92,7 @@ def source_pages(site: Corpus) -> Iterator[Page]:
     front = front_matter(
         "Sources",
         "The articles this explainer quotes, each shown in full with numbered paragraphs.",
-        edit="config/topics.yml",
+        edit=site.config.edit_path,
     )
     own = {c.article.slug for c in site.own_pages}
     yield Page(
@@ -153,7 +153,7 @@ def _topic_page(
     front = front_matter(
         topic.title,
         topic.description,
-        edit="config/topics.yml",
+        edit=config.edit_path,
         tags=[attribute(tag) for tag in topic.tags],  # the tags plugin shows them as HTML
         sources=[source_ref(g.article) for g in groups],
     )
@@ -181,7 +181,7 @@ def _home_page(site: Corpus) -> str:
         brief.append({"topic": topic, "run": reading.best_sentence(best)})
     config = site.config
     front = front_matter(
-        config.title, config.summary, edit="config/topics.yml", sources=[source_ref(a) for a in site.articles]
+        config.title, config.summary, edit=config.edit_path, sources=[source_ref(a) for a in site.articles]
     )
     own = {c.article.slug for c in site.own_pages}
     return render_template(

@@ -12,52 +12,13 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from . import write
-from .cache import CACHE_DIR, ArticleCache, RunCache
+from . import pipeline, write
+from .cache import ArticleCache, RunCache
 from .errors import ExplainerError
-from .pipeline import Processed, Progress, Project, build, fingerprint, load_project, placement_lines
-
-
-@dataclass(frozen=True)
-class Paths:
-    """Every input and output of a run; defaults relative to the project root."""
-
-    root: Path
-    sources: Path
-    topics: Path
-    boilerplate: Path
-    docs: Path
-    includes: Path
-    state: Path  # the generator's own state: cache, journal, lock (git-ignored)
-
-    @classmethod
-    def of(
-        cls,
-        root: Path,
-        *,
-        sources: Path | str = "sources",
-        topics: Path | str = "config/topics.yml",
-        boilerplate: Path | str = "config/boilerplate.yml",
-        docs: Path | str = "docs",
-        includes: Path | str = "includes",
-    ) -> Paths:
-        """Paths of a project at ``root``; relative ones are taken from it."""
-        return cls(
-            root=root,
-            sources=root / sources,
-            topics=root / topics,
-            boilerplate=root / boilerplate,
-            docs=root / docs,
-            includes=root / includes,
-            state=root / CACHE_DIR,
-        )
-
-    @property
-    def outputs(self) -> tuple[Path, Path]:
-        return (self.docs, self.includes)
+from .paths import Paths
+from .pipeline import Processed, Progress, Project, build, fingerprint, placement_lines
 
 
 @dataclass(frozen=True)
@@ -73,7 +34,7 @@ class Outcome:
 
 
 def load(paths: Paths) -> Project:
-    return load_project(paths.root, paths.sources, paths.topics, paths.boilerplate)
+    return pipeline.load(paths)
 
 
 def generate(paths: Paths, progress: Progress | None = None, on_wait: Callable[[], None] | None = None) -> Outcome:

@@ -124,7 +124,7 @@ def collect(articles: Sequence[Article], rules: GuideRules = _PLAIN) -> Timeline
     return Timeline(tuple(event for _, event in ordered), tuple(warnings))
 
 
-def timeline_pages(timeline: Timeline) -> tuple[Page, ...]:
+def timeline_pages(timeline: Timeline, edit: str = "config/topics.yml") -> tuple[Page, ...]:
     """The Timeline: one page, events grouped by year; or, past
     :data:`ONE_PAGE` events, a section with a page per year (one page of
     thousands of entries is slow to build and useless to read). No page when
@@ -135,12 +135,14 @@ def timeline_pages(timeline: Timeline) -> tuple[Page, ...]:
     for event in timeline.events:
         years.setdefault(event.when.start.year, []).append(event)
     if len(timeline.events) <= ONE_PAGE:
-        return (_page("timeline.md", "Timeline", years, ""),)
-    pages = [_page(f"timeline/{year}.md", f"Timeline: {year}", {year: events}, "../") for year, events in years.items()]
+        return (_page("timeline.md", "Timeline", years, "", edit),)
+    pages = [
+        _page(f"timeline/{year}.md", f"Timeline: {year}", {year: events}, "../", edit) for year, events in years.items()
+    ]
     front = front_matter(
         "Timeline",
         "Dated events from the sources, a page per year, oldest first.",
-        edit="config/topics.yml",
+        edit=edit,
         sources=_sources(timeline.events),
     )
     counts = {year: len(events) for year, events in years.items()}
@@ -244,12 +246,12 @@ def _candidates(text: str) -> Iterator[re.Match[str]]:
             end = match.end()
 
 
-def _page(path: str, title: str, years: dict[int, list[Event]], prefix: str) -> Page:
+def _page(path: str, title: str, years: dict[int, list[Event]], prefix: str, edit: str) -> Page:
     events = [e for group in years.values() for e in group]
     front = front_matter(
         title,
         "Dated events from the sources, oldest first, each with the sentence it comes from.",
-        edit="config/topics.yml",
+        edit=edit,
         sources=_sources(events),
     )
     page = render_template("timeline.md.j2", front_matter=front, title=title, years=years, prefix=prefix)
