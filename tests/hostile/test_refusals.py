@@ -277,6 +277,22 @@ def test_a_forged_journal_in_the_state_folder_is_ignored_with_a_note(hostile_pro
     assert run(hostile_project).exit_code == 0  # and it never blocks a later run
 
 
+def test_a_link_planted_at_a_state_file_is_never_written_through(hostile_project: Path) -> None:
+    """A state folder that arrives in a clone can hold links where the cache
+    writes (its files and their temp names): the file outside is untouched."""
+    assert run(hostile_project).exit_code == 0
+    state = hostile_project / CACHE_DIR
+    secret = hostile_project.parent / "outside" / "secret.txt"
+    before = secret.read_bytes()
+    for entry in [*(state / "articles").glob("*.json"), state / "manifest.json"]:
+        entry.unlink()
+        for temp in {f".{entry.stem}.tmp", f".{entry.name}.tmp"}:  # where a writer would put its temp file
+            entry.with_name(temp).symlink_to(secret)
+    (state / "manifest.json").symlink_to(secret)
+    assert run(hostile_project).exit_code == 0
+    assert secret.read_bytes() == before and not (state / "manifest.json").is_symlink()
+
+
 # Failed and concurrent runs.
 
 
