@@ -344,3 +344,20 @@ def test_a_second_run_gives_up_with_one_line(hostile_project: Path) -> None:
     lines = err.strip().split("\n")
     assert lines[-1].startswith("error: another explainer run has held") and len(lines) == 2, lines
     assert snapshot(hostile_project / "docs") == before
+
+
+# File names reach the shell in the Makefile's linter line (make test, make lint-markdown).
+
+
+def test_make_quotes_file_names_for_the_shell(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    names = ["$(touch pwned-1).md", "a;touch pwned-2;.md", "it's `touch pwned-3`.md"]
+    for name in names:
+        _write(f"docs/{name}", "# A page\n")(project)
+    show = "show: ; @echo $(LINT_MARKDOWN)"
+    command = ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "--eval", show, "show"]
+    done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False, env=os.environ)
+    assert done.returncode == 0, done.stderr
+    assert not list(project.glob("pwned-*"))
+    for name in names:
+        assert f"docs/{name}" in done.stdout
