@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import markdown
 from mkdocs.exceptions import PluginError
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -35,14 +36,57 @@ def on_startup(*, command: str, dirty: bool) -> None:
     _serving = command == "serve"
 
 
-def on_pre_build(*, config: Any) -> None:
-    """Under ``mkdocs serve``, regenerate docs/ from sources/ and config/.
+def on_config(config: Any) -> Any:
+    config["markdown_extensions"].append(_OneLineSnippets())
+    return config
 
-    Bad input leaves the last good pages in place: the preview keeps serving
-    them and the terminal shows the one-line error (logged as information,
-    so that the strict build of the preview still goes ahead)."""
-    if not _serving:
-        return
+
+class _OneLineSnippets(markdown.Extension):
+    """A snippet (``--8<--``) that cannot be read (missing, outside includes/,
+    not UTF-8) ends the build with one line naming it, not a traceback."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        if "snippet" not in md.preprocessors:
+            return
+        snippets = md.preprocessors["snippet"]
+        run = snippets.run
+
+        def one_line(lines: list[str]) -> list[str]:
+            try:
+                return run(lines)
+            except Exception as exc:  # any reason a snippet cannot be used: say it on one line
+                raise PluginError(f"a snippet (--8<--) cannot be used: {exc}") from None
+
+        snippets.run = one_line  # type: ignore[method-assign]
+
+
+def on_pre_build(*, config: Any) -> None:
+    """Check what MkDocs is about to read from docs/ and includes/ (see
+    :mod:`explainer.siteinput`); under ``mkdocs serve``, first regenerate
+    docs/ from sources/ and config/.
+
+    Bad input to the generator leaves the last good pages in place: the
+    preview keeps serving them and the terminal shows the one-line error
+    (logged as information, so that the strict build of the preview still
+    goes ahead)."""
+    from mkdocs.utils import meta
+
+    from explainer import siteinput
+    from explainer.errors import ExplainerError
+
+    if _serving:
+        _regenerate(config)
+    root = Path(config.config_file_path).parent
+    snippets = config["mdx_configs"].get("pymdownx.snippets", {})
+    includes = [Path(p).resolve() for p in snippets.get("base_path", [])]
+    own = {str(getattr(item, "path", item)) for item in [*config["extra_css"], *config["extra_javascript"]]}
+    try:
+        siteinput.check(root, Path(config["docs_dir"]), includes, own, meta.get_data)
+    except ExplainerError as exc:
+        raise PluginError(f"{exc} (see CONTRIBUTING.md, 'Untrusted input')") from None
+
+
+def _regenerate(config: Any) -> None:
     from explainer import runner
     from explainer.errors import ExplainerError
 
@@ -56,12 +100,6 @@ def on_pre_build(*, config: Any) -> None:
         log.info("explainer: note: %s", note)
     if outcome.changed:
         log.info("explainer: regenerated %s", ", ".join(outcome.changed))
-
-
-def on_env(env: Any, *, config: Any, files: Any) -> Any:
-    """``weburl`` for the theme's templates: a checked web address, or ''."""
-    env.filters["weburl"] = lambda value: links.web_url(value) or ""
-    return env
 
 
 def on_page_context(context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
@@ -78,6 +116,34 @@ def on_page_context(context: dict[str, Any], *, page: Any, config: Any, nav: Any
             url = config["repo_url"].rstrip("/") + "/" + root_uri + links.path_segment(edit_path)
             page.edit_url = links.web_url(url)
     return context
+
+
+def on_nav(nav: Any, *, config: Any, files: Any) -> Any:
+    """Navigation titles are printed as HTML by the theme: folder names,
+    titles from .nav.yml files and from pages must be text."""
+    for item in _nav_items(nav.items):
+        problem = guard.markup_in_text(getattr(item, "title", None))
+        if problem:
+            raise PluginError(f"the navigation title {item.title!r} {problem}: write it as plain text (refused)")
+    return nav
+
+
+def on_env(env: Any, *, config: Any, files: Any) -> Any:
+    """``weburl`` for the theme's templates: a checked web address, or ''.
+    Every page has been read by now: its title (from front matter, its first
+    heading or its file name) is shown in the navigation of every page."""
+    for file in files.documentation_pages():
+        problem = file.page and guard.markup_in_text(file.page.title)
+        if problem:
+            raise PluginError(f"docs/{file.src_uri}: the page's title {problem}: write it as plain text (refused)")
+    env.filters["weburl"] = lambda value: links.web_url(value) or ""
+    return env
+
+
+def _nav_items(items: list[Any]) -> Any:
+    for item in items:
+        yield item
+        yield from _nav_items(getattr(item, "children", None) or [])
 
 
 def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> str:

@@ -1,0 +1,269 @@
+"""What MkDocs reads by itself, attacked: hand-written pages and their front
+matter, navigation files, static files, symbolic links and snippets in docs/
+and includes/.
+
+The rules are tested where they are made (fast, one case each: siteinput's
+check before a build), and two strict builds
+show them wired into MkDocs: one with tricky input that must build and stay
+text, one with a refused file that must fail with one line naming it.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import types
+from collections.abc import Callable
+from pathlib import Path
+
+import markdown
+import pytest
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import meta
+
+import mkdocs_hooks
+from explainer import siteinput
+from explainer.errors import ExplainerError
+
+from ..conftest import copy_project, mkdocs_build
+
+Setup = Callable[[Path], None]
+OWN = {"stylesheets/extra.css", "javascripts/glossary.js"}
+
+
+def _write(relative: str, text: str) -> Setup:
+    def setup(root: Path) -> None:
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+
+    return setup
+
+
+def _link(relative: str, to: str) -> Setup:
+    def setup(root: Path) -> None:
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).symlink_to(to)
+
+    return setup
+
+
+def _page(front: str, body: str = "# A page\n\nText.\n") -> str:
+    return f"---\n{front}\n---\n{body}"
+
+
+BOMB = 'a: &a ["x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nauthor: *b'
+
+# name -> (set-up in a project with docs/ and includes/, what the one line says)
+REFUSED: dict[str, tuple[Setup, str]] = {
+    # Front matter keys the theme reads as templates, file names or raw HTML.
+    "redirect template": (
+        _write("docs/r.md", _page('template: redirect.html\nlocation: "\\",alert(1),\\""')),
+        "docs/r.md:2: front matter key 'template' is not one this site reads",
+    ),
+    "author printed raw in a meta tag": (
+        _write("docs/a.md", _page('author: "x\\"><script>alert(1)</script>"')),
+        "docs/a.md:2: front matter key 'author'",
+    ),
+    "nav subtitle": (_write("docs/s.md", _page("subtitle: <script>alert(1)</script>")), "key 'subtitle'"),
+    "status class": (
+        _write("docs/s.md", _page('title: T\nstatus: x"><script>')),
+        "docs/s.md:3: front matter key 'status'",
+    ),
+    "icon path": (_write("docs/i.md", _page("icon: ../../../../etc/passwd")), "key 'icon'"),
+    "front matter without dashes": (
+        _write("docs/m.md", "template: redirect.html\n\n# Title\n"),
+        "docs/m.md: front matter key 'template'",
+    ),
+    "description opens a meta refresh": (
+        _write("docs/d.md", _page('description: "0;url=https://evil.example\\" http-equiv=\\"refresh"')),
+        "docs/d.md:2: front matter 'description' holds a double quote",
+    ),
+    "title with markup": (_write("docs/t.md", _page("title: <img src=x>")), "front matter 'title' holds < or >"),
+    "tag with markup": (_write("docs/t.md", _page("tags: [ok, <b>]")), "front matter 'tags' tag holds < or >"),
+    "tags not a list": (_write("docs/t.md", _page("tags: 5")), "'tags' is not a list of tags"),
+    "hide not a list": (_write("docs/h.md", _page("hide: 5")), "'hide' must be a list of"),
+    "search not a mapping": (_write("docs/h.md", _page("search: nope")), "'search' must be a mapping"),
+    "sources of the wrong shape": (_write("docs/h.md", _page("sources: 5")), "'sources' must be a list"),
+    "edit path leading out": (_write("docs/h.md", _page("edit_path: ../../etc")), "not a plain relative path"),
+    "alias bomb in front matter": (_write("docs/b.md", _page(BOMB)), "docs/b.md:3: YAML aliases"),
+    "deep nesting in front matter": (_write("docs/n.md", _page("tags: " + "[" * 60 + "]" * 60)), "nested more"),
+    "tags listing naming a template": (
+        _write("docs/t.md", '# Tags\n\n<!-- material/tags { layout: "../../x" } -->\n'),
+        "docs/t.md:3: a tags listing with settings: refused",
+    ),
+    # Navigation files (awesome-nav).
+    "script in a navigation title": (
+        _write("docs/.nav.yml", 'nav:\n  - "<script>alert(1)</script>": index.md\n'),
+        "docs/.nav.yml:2: navigation entry '<script>alert(1)</script>' holds < or >",
+    ),
+    "javascript link in navigation": (
+        _write("docs/sub/.nav.yml", 'nav:\n  - Home: index.md\n  - "Evil": "javascript:alert(1)"\n'),
+        "docs/sub/.nav.yml:3: navigation entry 'javascript:alert(1)' is a javascript: address",
+    ),
+    "alias bomb in navigation": (
+        _write("docs/.nav.yml", "a: &a [x.md, x.md]\nb: &b [*a, *a]\nnav: *b\n"),
+        "docs/.nav.yml:2: YAML aliases",
+    ),
+    # Static files: published as they are, on the site's address.
+    "HTML file": (_write("docs/evil.html", "<script>alert(1)</script>"), "docs/evil.html: is not a page or a picture"),
+    "SVG file": (_write("docs/x.svg", "<svg><script>alert(1)</script></svg>"), "docs/x.svg: is not a page"),
+    "theme asset replaced": (
+        _write("docs/assets/javascripts/bundle.a5f9d56c.min.js", "alert(1)"),
+        "docs/assets/javascripts/bundle.a5f9d56c.min.js: is not a page",
+    ),
+    "custom domain file": (_write("docs/CNAME", "evil.example"), "docs/CNAME: is not a page"),
+    # File kinds and names.
+    "page links outside": (_link("docs/leak.md", "/etc/passwd"), "docs/leak.md: is a symbolic link leading outside"),
+    "picture links outside": (_link("docs/leak.png", "/etc/hostname"), "docs/leak.png: is a symbolic link leading"),
+    "snippet links outside": (_link("includes/leak.md", "/etc/passwd"), "includes/leak.md: is a symbolic link leading"),
+    "snippet links into .git": (
+        lambda root: (_write(".git/config", "[remote]")(root), _link("includes/git.md", "../.git/config")(root)),
+        "includes/git.md: is a symbolic link into a hidden folder",
+    ),
+    "folder link loops": (_link("docs/loop", ".."), "docs/loop: is a symbolic link to a folder"),
+    "folder link to /": (_link("docs/.hidden", "/"), "docs/.hidden: is a symbolic link leading outside"),
+    "folder name with markup": (
+        _write('docs/<iframe srcdoc="x">/a.md', "# A\n"),
+        "file name holds control characters, < or >",
+    ),
+    "file name with a terminal escape": (_write("docs/a\x1b[2J.md", "# A\n"), "holds control characters"),
+    "page too big": (
+        lambda root: (root / "docs/big.md").write_bytes(b"x" * 20_000_001),
+        "docs/big.md: is larger than the limit of 20,000,000 bytes",
+    ),
+}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    for name in ("docs", "includes"):
+        (root / name).mkdir(parents=True)
+    (root / "docs/index.md").write_text("# Home\n", encoding="utf-8")
+    return root
+
+
+def _check(root: Path) -> None:
+    siteinput.check(root, root / "docs", [root / "includes"], OWN, meta.get_data)
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_refused_before_mkdocs_reads_it(site: Path, case: str) -> None:
+    setup, expected = REFUSED[case]
+    setup(site)
+    with pytest.raises(ExplainerError) as refused:
+        _check(site)
+    assert expected in str(refused.value) and "\n" not in str(refused.value), str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        _write("docs/ok.md", _page("title: Q&amp;A &lt;tags&gt;\ndescription: A &quot;quote&quot;\nhide: [toc]")),
+        _write("docs/ok.md", _page("search:\n  exclude: true\ntags: [China, Tag two]")),
+        _write("docs/ok.md", "# No front matter at all\n\nText.\n"),
+        _write("docs/.nav.yml", "nav:\n  - Home: index.md\n  - Out: https://example.org/a\n  - glob: '*'\n"),
+        _write("docs/pic.png", "not really a picture"),
+        _write("docs/stylesheets/extra.css", "body {}"),
+        _link("docs/again.md", "index.md"),
+        _link("includes/x.md", "../docs/index.md"),
+    ],
+)
+def test_accepted(site: Path, setup: Setup) -> None:
+    setup(site)
+    _check(site)
+
+
+# Wired into MkDocs: one build that must succeed, one that must be refused.
+
+
+class _Tags(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self._in_title = tag == "title"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+
+def test_entities_in_titles_stay_text_in_the_built_site(tmp_path: Path) -> None:
+    """A heading or a navigation title written with entities shows them as
+    text: the browser tab's title is escaped after the theme decodes them."""
+    project = copy_project(tmp_path / "project")
+    (project / "docs/h1.md").write_text("# &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;\n\nText.\n", "utf-8")
+    (project / "docs/plain.md").write_text("Text without a heading.\n", encoding="utf-8")
+    nav = (project / "docs/.nav.yml").read_text(encoding="utf-8").split("\n", 1)[1]  # taken over
+    nav = nav.replace("- Home: index.md", '- Home: index.md\n  - "&lt;/title&gt;&lt;script&gt;": plain.md')
+    (project / "docs/.nav.yml").write_text(nav, encoding="utf-8")
+    built = mkdocs_build(project)
+    assert built.returncode == 0, built.stderr[-2000:]
+    reference = _Tags()
+    reference.feed((project / "site/background/index.html").read_text(encoding="utf-8"))
+    for page, title in [("h1", "</title><script>alert(1)</script>"), ("plain", "</title><script>")]:
+        parsed = _Tags()
+        parsed.feed((project / "site" / page / "index.html").read_text(encoding="utf-8"))
+        assert parsed.title.startswith(title + " - "), parsed.title
+        assert parsed.tags.count("script") == reference.tags.count("script"), page
+    index = json.loads((project / "site/search/search_index.json").read_text(encoding="utf-8"))
+    assert all("<script" not in entry["title"] for entry in index["docs"])
+
+
+def test_a_refused_file_fails_the_build_with_one_line(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    (project / "includes/leak.md").symlink_to("/etc/passwd")
+    (project / "docs/leak.md").write_text('# Leak\n\n--8<-- "leak.md"\n', encoding="utf-8")
+    built = mkdocs_build(project)
+    errors = [line for line in built.stderr.splitlines() if line.startswith("ERROR")]
+    assert built.returncode == 1 and len(errors) == 1, built.stderr[-2000:]
+    assert "includes/leak.md: is a symbolic link leading outside the project" in errors[0]
+    assert "Traceback" not in built.stderr and not (project / "site/leak").exists()
+
+
+def test_a_snippet_that_cannot_be_read_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "includes").mkdir()
+    extensions = ["pymdownx.snippets", mkdocs_hooks._OneLineSnippets()]
+    settings = {"pymdownx.snippets": {"base_path": [str(tmp_path / "includes")], "check_paths": True}}
+    for reference in ['"/etc/passwd"', '"../secret.md"', '"missing.md"']:
+        with pytest.raises(PluginError, match=r"a snippet \(--8<--\) cannot be used: Snippet at path"):
+            markdown.Markdown(extensions=extensions, extension_configs=settings).convert(f"--8<-- {reference}\n")
+
+
+class _Page:
+    def __init__(self, title: str) -> None:
+        self.title = title
+
+
+class _File:
+    def __init__(self, src_uri: str, title: str) -> None:
+        self.src_uri, self.page = src_uri, _Page(title)
+
+
+class _Files:
+    def __init__(self, *pages: _File) -> None:
+        self.pages = pages
+
+    def documentation_pages(self) -> tuple[_File, ...]:
+        return self.pages
+
+
+def test_titles_shown_in_the_navigation_are_text() -> None:
+    """A backstop behind the checks of files: any page or navigation title
+    that would reach the theme with < or > stops the build."""
+    env = types.SimpleNamespace(filters={})
+    assert mkdocs_hooks.on_env(env, config={}, files=_Files(_File("a.md", "Q&amp;A"))) is env
+    with pytest.raises(PluginError, match=r"docs/b\.md: the page's title contains HTML markup"):
+        mkdocs_hooks.on_env(env, config={}, files=_Files(_File("b.md", "<img src=x>")))
+    section = types.SimpleNamespace(title="<iframe>", children=[])
+    nav = types.SimpleNamespace(items=[types.SimpleNamespace(title="Home", children=[section])])
+    with pytest.raises(PluginError, match="navigation title '<iframe>'"):
+        mkdocs_hooks.on_nav(nav, config={}, files=None)
