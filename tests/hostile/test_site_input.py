@@ -1,9 +1,9 @@
 """What MkDocs reads by itself, attacked: hand-written pages and their front
 matter, navigation files, static files, symbolic links and snippets in docs/
-and includes/.
+and includes/, and the built pages' last line of defence (the guard).
 
 The rules are tested where they are made (fast, one case each: siteinput's
-check before a build), and two strict builds
+check before a build, guard's scan of a built page), and two strict builds
 show them wired into MkDocs: one with tricky input that must build and stay
 text, one with a refused file that must fail with one line naming it.
 """
@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils import meta
 
 import mkdocs_hooks
-from explainer import siteinput
+from explainer import guard, siteinput
 from explainer.errors import ExplainerError
 
 from ..conftest import copy_project, mkdocs_build
@@ -172,6 +172,44 @@ def test_refused_before_mkdocs_reads_it(site: Path, case: str) -> None:
 def test_accepted(site: Path, setup: Setup) -> None:
     setup(site)
     _check(site)
+
+
+# The guard: built pages, scanned as a browser reads them.
+
+
+def _built(body: str) -> str:
+    head = "<html><head><script>x<y</script><title>t</title></head><body><nav>n</nav>"
+    return f'{head}<article class="md-content__inner">{body}</article><script src="a.js"></script></body></html>'
+
+
+LIVE = {
+    "an article closed early": "</article><script>alert(1)</script><article>",
+    "SVG animation of href": '<svg><a><animate attributeName="href" values="javascript:alert(1)"/></a></svg>',
+    "SVG set of href": '<svg><a><set attributeName="HREF" to="javascript:alert(2)"/></a></svg>',
+    "a tag hidden in a comment": '<!-- <a title=" --> <img src=x onerror=alert(1)> ">',
+    "a tag hidden in a bogus comment": '<? <a title="> <img src=x onerror=alert(1)> ">',
+    "noscript": '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+    "style": '<style><a title="</style><img src=x onerror=alert(1)>"></style>',
+    "an attribute name starting with =": '<a ="><script>alert(1)</script>">',
+    "no-break space is not white space": '<a\u00a0title="x><script>alert(1)</script>">',
+    "an unquoted value with a quote": '<a b=c="d><script>alert(1)</script>">',
+    "CDATA in SVG": '<svg><![CDATA[<a title="]]><img src=x onerror=alert(1)>">]]></svg>',
+    "meta refresh": '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    "a quote in an attribute name": '<a x"y onclick=alert(1)>c</a>',
+    "an encoded scheme": '<a href="jav&#x09;ascript&colon;alert(1)">x</a>',
+    "iframe srcdoc": '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+}
+
+
+@pytest.mark.parametrize("case", sorted(LIVE))
+def test_the_guard_finds_live_markup_however_it_hides(case: str) -> None:
+    assert guard.first_problem(_built(LIVE[case])) is not None
+
+
+def test_the_guard_lets_ordinary_markup_through_and_looks_outside_the_content() -> None:
+    assert guard.first_problem(_built('<!-- a note --><p title="a > b">a &lt; b <a href="https://x">x</a></p>')) is None
+    assert guard.first_problem("<nav><iframe></iframe></nav><article></article>") == "a <iframe> element"
+    assert guard.first_problem('<head><meta http-equiv="refresh" content="0"></head><article></article>')
 
 
 # Wired into MkDocs: one build that must succeed, one that must be refused.
