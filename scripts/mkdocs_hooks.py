@@ -14,12 +14,16 @@ and a page that has any fails the build with one line naming its file.
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 import markdown
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT / "scripts") not in sys.path:
@@ -28,6 +32,8 @@ if str(_ROOT / "scripts") not in sys.path:
 from explainer import guard, links  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.explainer")
+# Seconds for one page to become HTML (the largest generated page takes a few).
+PAGE_TIME_LIMIT = 60
 _serving = False
 
 
@@ -146,14 +152,41 @@ def _nav_items(items: list[Any]) -> Any:
         yield from _nav_items(getattr(item, "children", None) or [])
 
 
+@event_priority(-100)  # the last thing before the page is turned into HTML
 def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> str:
     """Refuse markup in the front matter fields that the theme shows as HTML
-    (the title in the navigation and the tab, the description in meta tags)."""
+    (the title in the navigation and the tab, the description in meta tags),
+    and give the page a time limit to become HTML: Python-Markdown takes
+    time quadratic in the length of some hand-written input (``*a*a*a...``),
+    and a build must not hang on one page."""
     for key in ("title", "description"):
         problem = guard.markup_in_text(page.meta.get(key))
         if problem:
             raise PluginError(f"docs/{page.file.src_uri}: front matter {key!r} {problem}: write it as plain text")
+    limit = float(os.environ.get("EXPLAINER_PAGE_TIME_LIMIT", PAGE_TIME_LIMIT))
+    if threading.current_thread() is threading.main_thread():
+
+        def expired(signum: int, frame: object) -> None:
+            raise PluginError(f"docs/{page.file.src_uri}: took over {limit:g} s to become HTML: refused (simplify it)")
+
+        signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, limit)
     return markdown
+
+
+@event_priority(100)
+def on_page_content(html: str, *, page: Any, config: Any, files: Any) -> str:
+    _stop_the_clock()
+    return html
+
+
+def on_build_error(*, error: Exception) -> None:
+    _stop_the_clock()
+
+
+def _stop_the_clock() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def on_post_page(output: str, *, page: Any, config: Any) -> str:

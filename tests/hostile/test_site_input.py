@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html.parser
 import json
+import time
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -305,3 +306,18 @@ def test_titles_shown_in_the_navigation_are_text() -> None:
     nav = types.SimpleNamespace(items=[types.SimpleNamespace(title="Home", children=[section])])
     with pytest.raises(PluginError, match="navigation title '<iframe>'"):
         mkdocs_hooks.on_nav(nav, config={}, files=None)
+
+
+def test_a_page_that_takes_too_long_to_become_html_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python-Markdown is quadratic on some input (``*a*a*a...``): 100 kB of
+    it held a build for minutes. Each page gets a time limit instead."""
+    monkeypatch.setenv("EXPLAINER_PAGE_TIME_LIMIT", "0.5")
+    page = types.SimpleNamespace(meta={}, file=types.SimpleNamespace(src_uri="slow.md"))
+    started = time.monotonic()
+    with pytest.raises(PluginError, match=r"docs/slow\.md: took over 0\.5 s to become HTML"):
+        mkdocs_hooks.on_page_markdown("", page=page, config={}, files=None)
+        markdown.markdown("*a" * 40_000)
+    assert time.monotonic() - started < 5
+    mkdocs_hooks.on_page_markdown("", page=page, config={}, files=None)
+    mkdocs_hooks.on_page_content("", page=page, config={}, files=None)  # done in time: the clock stops
+    time.sleep(0.7)
