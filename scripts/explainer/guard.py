@@ -53,6 +53,8 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _WEB = {"http", "https"}
 _SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A title or description longer than this is not one (generated ones: 2,100 at most).
+MAX_TEXT = 5_000
 
 
 def first_problem(page: str) -> str | None:
@@ -111,11 +113,14 @@ def plain_relative_path(value: object) -> bool:
 
 
 def markup_in_text(value: object) -> str | None:
-    """Why a front matter text the theme shows as HTML is unsafe, or None."""
+    """Why a text the theme shows as HTML (a title, a description) is unsafe,
+    or None. Long ones are too: every page's navigation shows every title."""
     if value is None:
         return None
     if not isinstance(value, str):
         return "is not text"
+    if len(value) > MAX_TEXT:
+        return f"is over {MAX_TEXT:,} characters"
     if "<" in value or ">" in value:
         return "contains HTML markup (< or >)"
     return None

@@ -160,6 +160,8 @@ def _strings(data: object, at: yamldata.Location) -> Iterator[tuple[yamldata.Loc
 def _text(value: object) -> str | None:
     if not isinstance(value, str):
         return "is not text"
+    if len(value) > guard.MAX_TEXT:
+        return f"is over {guard.MAX_TEXT:,} characters (every page's navigation shows it)"
     if "<" in value or ">" in value:
         return "holds < or > (the theme shows it as HTML): write &lt; and &gt;"
     return None

@@ -81,6 +81,7 @@ REFUSED: dict[str, tuple[Setup, str]] = {
     ),
     "title with markup": (_write("docs/t.md", _page("title: <img src=x>")), "front matter 'title' holds < or >"),
     "tag with markup": (_write("docs/t.md", _page("tags: [ok, <b>]")), "front matter 'tags' tag holds < or >"),
+    "title too long": (_write("docs/t.md", _page("title: " + "T" * 5001)), "'title' is over 5,000 characters"),
     "tags not a list": (_write("docs/t.md", _page("tags: 5")), "'tags' is not a list of tags"),
     "hide not a list": (_write("docs/h.md", _page("hide: 5")), "'hide' must be a list of"),
     "search not a mapping": (_write("docs/h.md", _page("search: nope")), "'search' must be a mapping"),
@@ -302,6 +303,8 @@ def test_titles_shown_in_the_navigation_are_text() -> None:
     assert mkdocs_hooks.on_env(env, config={}, files=_Files(_File("a.md", "Q&amp;A"))) is env
     with pytest.raises(PluginError, match=r"docs/b\.md: the page's title contains HTML markup"):
         mkdocs_hooks.on_env(env, config={}, files=_Files(_File("b.md", "<img src=x>")))
+    with pytest.raises(PluginError, match=r"docs/c\.md: the page's title is over 5,000 characters"):
+        mkdocs_hooks.on_env(env, config={}, files=_Files(_File("c.md", "T" * 5001)))  # from its first heading
     section = types.SimpleNamespace(title="<iframe>", children=[])
     nav = types.SimpleNamespace(items=[types.SimpleNamespace(title="Home", children=[section])])
     with pytest.raises(PluginError, match="navigation title '<iframe>'"):
