@@ -43,6 +43,14 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 
 def on_config(config: Any) -> Any:
+    """Snippets come from the project's includes/, wherever MkDocs is run
+    from (the extension reads its folders relative to the working directory),
+    and one that cannot be read is one line."""
+    snippets = config["mdx_configs"].get("pymdownx.snippets")
+    if snippets is not None:
+        root = Path(config.config_file_path).parent
+        folders = snippets.get("base_path", [])
+        snippets["base_path"] = [str(root / folder) for folder in ([folders] if isinstance(folders, str) else folders)]
     config["markdown_extensions"].append(_OneLineSnippets())
     return config
 
@@ -84,7 +92,7 @@ def on_pre_build(*, config: Any) -> None:
         _regenerate(config)
     root = Path(config.config_file_path).parent
     snippets = config["mdx_configs"].get("pymdownx.snippets", {})
-    includes = [Path(p).resolve() for p in snippets.get("base_path", [])]
+    includes = [Path(p) for p in snippets.get("base_path", [])]  # made absolute by on_config
     own = {str(getattr(item, "path", item)) for item in [*config["extra_css"], *config["extra_javascript"]]}
     try:
         siteinput.check(root, Path(config["docs_dir"]), includes, own, meta.get_data)
