@@ -75,9 +75,9 @@ class _OneLineSnippets(markdown.Extension):
 
 
 def on_pre_build(*, config: Any) -> None:
-    """Check what MkDocs is about to read from docs/ and includes/ (see
-    :mod:`explainer.siteinput`); under ``mkdocs serve``, first regenerate
-    docs/ from sources/ and config/.
+    """Check the folder MkDocs is about to empty and build into, and what it
+    is about to read from docs/ and includes/ (see :mod:`explainer.siteinput`);
+    under ``mkdocs serve``, first regenerate docs/ from sources/ and config/.
 
     Bad input to the generator leaves the last good pages in place: the
     preview keeps serving them and the terminal shows the one-line error
@@ -95,6 +95,7 @@ def on_pre_build(*, config: Any) -> None:
     includes = [Path(p) for p in snippets.get("base_path", [])]  # made absolute by on_config
     own = {str(getattr(item, "path", item)) for item in [*config["extra_css"], *config["extra_javascript"]]}
     try:
+        siteinput.check_site_folder(Path(config["site_dir"]), root)
         siteinput.check(root, Path(config["docs_dir"]), includes, own, meta.get_data)
     except ExplainerError as exc:
         raise PluginError(f"{exc} (see CONTRIBUTING.md, 'Untrusted input')") from None

@@ -76,6 +76,21 @@ def check(root: Path, docs: Path, includes: list[Path], own: set[str], read_meta
                 )
 
 
+def check_site_folder(site: Path, root: Path) -> None:
+    """Refuse a symbolic link in or at the folder MkDocs builds into: it
+    empties that folder first (a link named ``site`` to a home folder had
+    that folder emptied; git does not ignore a link as it ignores the
+    folder), and writes through links to folders that survive the cleaning."""
+    shown = _shown(site, root)
+    if site.is_symlink():
+        raise ExplainerError("is a symbolic link: the build would empty where it leads; remove it", path=shown)
+    for here, folders, names in os.walk(site, followlinks=False):
+        for name in folders + names:
+            if (Path(here) / name).is_symlink():
+                path = _shown(Path(here) / name, root)
+                raise ExplainerError("is a symbolic link where the build writes: remove it", path=path)
+
+
 def _walk(folder: Path, root: Path) -> Iterator[Path]:
     """Every file under ``folder``, refusing what is not a regular file or
     folder (links to folders are not followed: they could loop or lead out)."""

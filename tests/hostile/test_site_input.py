@@ -258,6 +258,24 @@ def test_entities_in_titles_stay_text_in_the_built_site(tmp_path: Path) -> None:
     assert all("<script" not in entry["title"] for entry in index["docs"])
 
 
+def test_a_link_at_or_in_the_site_folder_is_refused_before_mkdocs_empties_it(tmp_path: Path) -> None:
+    """git does not ignore a link named ``site`` as it ignores the folder; the
+    build empties site/ first, and wrote through links to folders in it."""
+    project = copy_project(tmp_path / "project")
+    victim = tmp_path / "home"
+    (victim / "keep").mkdir(parents=True)
+    (victim / "notes.txt").write_text("mine", encoding="utf-8")
+    (project / "site").symlink_to(victim)
+    built = mkdocs_build(project)
+    assert built.returncode == 1 and "site: is a symbolic link: the build would empty where it leads" in built.stderr
+    assert sorted(p.name for p in victim.iterdir()) == ["keep", "notes.txt"]
+    (project / "site").unlink()
+    (project / "site").mkdir()
+    (project / "site/assets").symlink_to(victim)
+    with pytest.raises(ExplainerError, match="site/assets: is a symbolic link where the build writes"):
+        siteinput.check_site_folder(project / "site", project)
+
+
 def test_a_refused_file_fails_the_build_with_one_line(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     (project / "includes/leak.md").symlink_to("/etc/passwd")
