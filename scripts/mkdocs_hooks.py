@@ -118,15 +118,17 @@ def _regenerate(config: Any) -> None:
 
 
 def on_page_context(context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
-    """Point "edit this page" of a generated page at the file it comes from.
+    """Point "edit this page" at the file the page comes from, percent-encoded.
 
-    ``edit_path`` comes from front matter (untrusted): it must be a plain
-    relative path, and is percent-encoded into the link."""
-    edit_path = page.meta.get("edit_path")
-    if edit_path and config.get("repo_url") and config.get("edit_uri"):
+    ``edit_path`` (a generated page's source, from front matter: untrusted)
+    must be a plain relative path. Other pages' links are built from their
+    file name, which MkDocs leaves as it is and the theme prints raw in
+    ``href="..."``: a quote in a file name added attributes to the link."""
+    if config.get("repo_url") and config.get("edit_uri"):
+        docs_folder = Path(config["docs_dir"]).name + "/"
+        edit_path = page.meta.get("edit_path") or docs_folder + page.file.src_uri
         page.edit_url = None
         if guard.plain_relative_path(edit_path):
-            docs_folder = Path(config["docs_dir"]).name + "/"
             root_uri = config["edit_uri"].removesuffix(docs_folder)
             url = config["repo_url"].rstrip("/") + "/" + root_uri + links.path_segment(edit_path)
             page.edit_url = links.web_url(url)

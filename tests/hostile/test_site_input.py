@@ -238,10 +238,12 @@ class _Tags(html.parser.HTMLParser):
 
 def test_entities_in_titles_stay_text_in_the_built_site(tmp_path: Path) -> None:
     """A heading or a navigation title written with entities shows them as
-    text: the browser tab's title is escaped after the theme decodes them."""
+    text: the browser tab's title is escaped after the theme decodes them. A
+    quote in a file name stays in the edit link's address."""
     project = copy_project(tmp_path / "project")
     (project / "docs/h1.md").write_text("# &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;\n\nText.\n", "utf-8")
     (project / "docs/plain.md").write_text("Text without a heading.\n", encoding="utf-8")
+    (project / 'docs/x" data-x="1.md').write_text("# Quoted file name\n", encoding="utf-8")
     nav = (project / "docs/.nav.yml").read_text(encoding="utf-8").split("\n", 1)[1]  # taken over
     nav = nav.replace("- Home: index.md", '- Home: index.md\n  - "&lt;/title&gt;&lt;script&gt;": plain.md')
     (project / "docs/.nav.yml").write_text(nav, encoding="utf-8")
@@ -254,6 +256,8 @@ def test_entities_in_titles_stay_text_in_the_built_site(tmp_path: Path) -> None:
         parsed.feed((project / "site" / page / "index.html").read_text(encoding="utf-8"))
         assert parsed.title.startswith(title + " - "), parsed.title
         assert parsed.tags.count("script") == reference.tags.count("script"), page
+    quoted = (project / 'site/x" data-x="1/index.html').read_text(encoding="utf-8")
+    assert 'data-x="1' not in quoted and "/docs/x%22%20data-x%3D%221.md" in quoted  # the edit link
     index = json.loads((project / "site/search/search_index.json").read_text(encoding="utf-8"))
     assert all("<script" not in entry["title"] for entry in index["docs"])
 
