@@ -94,7 +94,8 @@ def _tag_problem(name: str, attributes: str, in_content: bool) -> str | None:
             return f"an event handler attribute ({attribute}=) on <{name}>"
         if key == "http-equiv":
             return f"an http-equiv= attribute on <{name}>"
-        if key == "attributename" and (value.casefold() in _URL_ATTRIBUTES or value.casefold().startswith("on")):
+        animated = value.strip().casefold()
+        if key == "attributename" and (animated in _URL_ATTRIBUTES or animated.startswith("on")):
             return f"an animation of {value}= on <{name}>"
         if key in _URL_ATTRIBUTES and raw:
             for candidate in value.split(",") if key == "srcset" else [value]:

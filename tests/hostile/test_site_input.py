@@ -187,7 +187,7 @@ def _built(body: str) -> str:
 LIVE = {
     "an article closed early": "</article><script>alert(1)</script><article>",
     "SVG animation of href": '<svg><a><animate attributeName="href" values="javascript:alert(1)"/></a></svg>',
-    "SVG set of href": '<svg><a><set attributeName="HREF" to="javascript:alert(2)"/></a></svg>',
+    "SVG set of href": '<svg><a><set attributeName=" HREF " to="javascript:alert(2)"/></a></svg>',
     "a tag hidden in a comment": '<!-- <a title=" --> <img src=x onerror=alert(1)> ">',
     "a tag hidden in a bogus comment": '<? <a title="> <img src=x onerror=alert(1)> ">',
     "noscript": '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
