@@ -105,7 +105,7 @@ def _walk(folder: Path, root: Path) -> Iterator[Path]:
             mode = path.lstat().st_mode
             if stat.S_ISLNK(mode):
                 files.check_inside(path, root, shown)
-                if files.kind_of(path) is not None:
+                if not path.is_file():  # a folder, a device, or nothing at all
                     raise ExplainerError("is a symbolic link to a folder or to no regular file: refused", path=shown)
             elif not stat.S_ISDIR(mode) and not stat.S_ISREG(mode):
                 raise ExplainerError(f"is {files.kind_of(path)}: refused", path=shown)

@@ -123,6 +123,7 @@ REFUSED: dict[str, tuple[Setup, str]] = {
         "includes/git.md: is a symbolic link into a hidden folder",
     ),
     "folder link loops": (_link("docs/loop", ".."), "docs/loop: is a symbolic link to a folder"),
+    "link to nothing": (_link("docs/gone.png", "nothing.png"), "docs/gone.png: is a symbolic link to a folder or"),
     "folder link to /": (_link("docs/.hidden", "/"), "docs/.hidden: is a symbolic link leading outside"),
     "folder name with markup": (
         _write('docs/<iframe srcdoc="x">/a.md', "# A\n"),
