@@ -116,6 +116,7 @@ def _walk(folder: Path, root: Path) -> Iterator[Path]:
 def _check_page(path: Path, root: Path, read_meta: Reader) -> None:
     shown = _shown(path, root)
     text = files.read_text(path, root, files.MAX_SOURCE_BYTES, shown).removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as MkDocs reads it (universal newlines)
     lines: dict[yamldata.Location, int] = {}
     block = _FRONT.match(text)
     if block:

@@ -71,6 +71,11 @@ REFUSED: dict[str, tuple[Setup, str]] = {
         "docs/s.md:3: front matter key 'status'",
     ),
     "icon path": (_write("docs/i.md", _page("icon: ../../../../etc/passwd")), "key 'icon'"),
+    "front matter with CR LF line ends": (
+        _write("docs/r.md", "---\r\nauthor: x\r\n---\r\n# R\r\n"),
+        "docs/r.md:2: front matter key 'author'",
+    ),
+    "front matter with CR line ends": (_write("docs/r.md", "---\rauthor: x\r---\r# R\r"), "docs/r.md:2: front"),
     "front matter without dashes": (
         _write("docs/m.md", "template: redirect.html\n\n# Title\n"),
         "docs/m.md: front matter key 'template'",
