@@ -66,7 +66,7 @@ def check(root: Path, docs: Path, includes: list[Path], own: set[str], read_meta
                 files.read_bytes(path, root, files.MAX_SOURCE_BYTES, _shown(path, root))
             elif path.name == ".nav.yml":
                 _check_nav(path, root)
-            elif path.suffix.casefold() in PAGE_SUFFIXES and not _hidden(relative):
+            elif path.suffix in PAGE_SUFFIXES and not _hidden(relative):  # as MkDocs tells: case counts
                 _check_page(path, root, read_meta)
             elif not _hidden(relative) and relative not in own and path.suffix.casefold() not in PICTURE_SUFFIXES:
                 raise ExplainerError(

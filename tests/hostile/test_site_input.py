@@ -118,6 +118,7 @@ REFUSED: dict[str, tuple[Setup, str]] = {
         _write("docs/assets/javascripts/bundle.a5f9d56c.min.js", "alert(1)"),
         "docs/assets/javascripts/bundle.a5f9d56c.min.js: is not a page",
     ),
+    "a page MkDocs would copy as it is": (_write("docs/raw.MD", "<script>x</script>"), "docs/raw.MD: is not a"),
     "custom domain file": (_write("docs/CNAME", "evil.example"), "docs/CNAME: is not a page"),
     # File kinds and names.
     "page links outside": (_link("docs/leak.md", "/etc/passwd"), "docs/leak.md: is a symbolic link leading outside"),
