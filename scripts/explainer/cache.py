@@ -23,6 +23,7 @@ add markup or links (rendering escapes text and checks every link again), and
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -107,10 +108,9 @@ class ArticleCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             if self.folder.is_symlink():
                 return
-            temp = self.folder / f".{name}.tmp"
-            temp.unlink(missing_ok=True)
-            temp.write_text(json.dumps(encode(value), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            os.replace(temp, self.folder / f"{name}.json")
+            write_state(
+                self.folder / f"{name}.json", json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
+            )
         except OSError:
             pass  # a cache that cannot be written only costs time
 
@@ -265,11 +265,22 @@ class RunCache:
         data = {"inputs": inputs, "docs": docs_state(folders), "report": report}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.path.with_name(f".{self.path.name}.tmp")
-            temp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            os.replace(temp, self.path)
+            write_state(self.path, json.dumps(data, ensure_ascii=False))
         except OSError:
             pass
+
+
+def write_state(path: Path, text: str) -> None:
+    """Write a state file through a new temp file, then rename it: never
+    through a link that a clone planted at either name (the state folder
+    may arrive in a pull request: the link could lead anywhere)."""
+    temp = path.with_name(f".{path.stem}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        temp.unlink()
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(temp, path)
 
 
 def docs_state(folders: Sequence[Path]) -> list[list[object]]:

@@ -32,15 +32,26 @@ _KINDS = {
 }
 
 
-def check_inside(path: Path, root: Path) -> None:
-    """Refuse ``path`` when it, or a link on its way, leads outside ``root``."""
+def check_inside(path: Path, root: Path, shown: str | None = None) -> None:
+    """Refuse ``path`` when it, or a link on its way, leads outside ``root``,
+    or into a hidden folder of it that ``path`` itself is not in (``.git``
+    holds the remote's address and sometimes a token, ``.cache`` our state)."""
     try:
-        resolved = path.resolve(strict=False)
-        resolved.relative_to(root.resolve())
+        inside = path.resolve(strict=False).relative_to(root.resolve())
     except (ValueError, OSError, RuntimeError):
         raise ExplainerError(
-            "is a symbolic link leading outside the project: refused (copy the file in instead)", path=str(path)
+            "is a symbolic link leading outside the project: refused (copy the file in instead)",
+            path=shown or str(path),
         ) from None
+    if _in_hidden_folder(inside) and not _in_hidden_folder(Path(os.path.relpath(path, root))):
+        raise ExplainerError(
+            "is a symbolic link into a hidden folder (such as .git): refused (copy the file in instead)",
+            path=shown or str(path),
+        )
+
+
+def _in_hidden_folder(relative: Path) -> bool:
+    return any(part.startswith(".") and part not in {".", ".."} for part in relative.parent.parts)
 
 
 def kind_of(path: Path) -> str | None:
@@ -54,34 +65,36 @@ def kind_of(path: Path) -> str | None:
     return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
-def read_bytes(path: Path, root: Path, limit: int) -> bytes:
-    """The bytes of a regular file inside ``root``, at most ``limit`` of them."""
-    check_inside(path, root)
+def read_bytes(path: Path, root: Path, limit: int, shown: str | None = None) -> bytes:
+    """The bytes of a regular file inside ``root``, at most ``limit`` of them
+    (errors name the file as ``shown``, by default its path)."""
+    shown = shown or str(path)
+    check_inside(path, root, shown)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise ExplainerError(f"cannot read file ({exc.strerror})", path=str(path)) from None
+        raise ExplainerError(f"cannot read file ({exc.strerror})", path=shown) from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
-            raise ExplainerError(f"is {kind}, not a regular file: refused", path=str(path))
+            raise ExplainerError(f"is {kind}, not a regular file: refused", path=shown)
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise ExplainerError(f"cannot read file ({exc.strerror})", path=str(path)) from None
+        raise ExplainerError(f"cannot read file ({exc.strerror})", path=shown) from None
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise ExplainerError(f"is larger than the limit of {limit:,} bytes for such a file: refused", path=str(path))
+        raise ExplainerError(f"is larger than the limit of {limit:,} bytes for such a file: refused", path=shown)
     return data
 
 
-def read_text(path: Path, root: Path, limit: int = MAX_DATA_BYTES) -> str:
+def read_text(path: Path, root: Path, limit: int = MAX_DATA_BYTES, shown: str | None = None) -> str:
     """A data file's text: UTF-8, or one clear error naming the file."""
-    data = read_bytes(path, root, limit)
+    data = read_bytes(path, root, limit, shown)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ExplainerError("not valid UTF-8", path=str(path), line=line) from None
+        raise ExplainerError("not valid UTF-8", path=shown or str(path), line=line) from None

@@ -1,14 +1,24 @@
 """The last line of defence: built pages are checked for live markup.
 
 The generator never lets input become markup (it escapes text and checks
-links where they are made), but the site also shows files a person commits
-under ``docs/`` and ``includes/``, and front matter the theme reads. So
-every page MkDocs writes is scanned before it is saved: an event-handler
-attribute (``onclick=``...), a ``<script>``, ``<iframe>``, ``<object>``,
-``<embed>`` or ``<base>`` inside the page's content, or a link or source
-whose scheme is not http(s) (``javascript:``, ``data:``, ``vbscript:``...)
-fails the build. The theme's own scripts sit outside the content and load
-from the site itself.
+links where they are made), and what MkDocs reads from docs/ and includes/ is
+checked before it reads it (:mod:`explainer.siteinput`). But the site also
+shows HTML a person writes in a page or a snippet. So every page MkDocs
+writes is scanned before it is saved, and fails the build if it has:
+
+* anywhere: an event-handler attribute (``onclick=``...), a link or source
+  whose scheme is not http(s) (``javascript:``, ``data:``...), an SVG
+  animation of such an attribute (``<set attributeName="href">``), an
+  ``<iframe>``, ``<object>``, ``<embed>``, ``<base>``, ``<meta http-equiv>``
+  or a CDATA section;
+* in the page's content: a ``<script>`` or ``<meta>``, or an element whose
+  text a browser does not read as HTML (``<style>``, ``<noscript>``,
+  ``<textarea>``...). The theme's own scripts sit outside the content.
+
+The scan reads the page as a browser's tokenizer does, where it matters:
+comments end where a browser ends them, a quote opens a value only after
+``=``, and every tag inside the content is looked at, so markup cannot hide
+from the scan in a comment, an attribute value or a ``</article>`` of its own.
 """
 
 from __future__ import annotations
@@ -17,36 +27,81 @@ import html
 import re
 from pathlib import PurePosixPath
 
-_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
-_ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+# An attribute as a browser reads it: a name (which may start with "=" or a
+# quote), then maybe "=" and a value, quoted only if a quote comes first.
+# Only these five characters are white space to a browser (not \v, not U+00A0).
+_W = r"\t\n\f\r "
+_ONE_ATTRIBUTE = rf"""([^{_W}/>][^{_W}/>=]*+)(?:[{_W}]*+=[{_W}]*+("[^"]*+"|'[^']*+'|[^{_W}>"'][^{_W}>]*+)?+)?+"""
+# One token at a "<": a comment (ended as a browser ends it), a bogus comment
+# (<!x>, <?x>, </ x>: up to the first ">"), or a start or end tag whose
+# attributes are read as a browser reads them. Possessive: linear time.
+_TOKEN = re.compile(
+    r"<!--(?:-?>|.*?(?:--!?>|\Z))"
+    r"|<(?:[!?]|/(?![a-zA-Z]))[^>]*+>?"
+    rf"|<(/?)([a-zA-Z][^{_W}/>]*+)((?:[{_W}]++|/++|{_ONE_ATTRIBUTE})*+)>",
+    re.DOTALL,
+)
+_ATTRIBUTE = re.compile(_ONE_ATTRIBUTE)
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "srcset"}
-_ACTIVE = {"script", "iframe", "frame", "object", "embed", "base", "applet", "meta"}
+_FORBIDDEN = {"iframe", "frame", "frameset", "object", "embed", "base", "applet", "portal"}
+# In the content: scripts and metadata, and elements whose text is not HTML
+# (a scan that read it as HTML could be fooled, as could one that did not).
+_NOT_IN_CONTENT = {"script", "meta", "style", "noscript", "textarea", "title", "xmp", "noembed", "noframes"}
+_NOT_IN_CONTENT |= {"plaintext", "link"}
+_RAW_TEXT = {name: re.compile(rf"</{name}[{_W}/>]", re.IGNORECASE) for name in ("script", "style", "title", "textarea")}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _WEB = {"http", "https"}
-_CONTENT = re.compile(r"<article\b.*?</article>", re.DOTALL)
 _SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A title or description longer than this is not one (generated ones: 2,100 at most).
+MAX_TEXT = 5_000
 
 
 def first_problem(page: str) -> str | None:
     """What is wrong with a built page, or None if it is safe to publish."""
-    for match in _TAG.finditer(page):
-        name = match.group(1).casefold()
-        for attribute, raw in _ATTRIBUTE.findall(match.group(2)):
-            key = attribute.casefold()
-            if key.startswith("on"):
-                return f"an event handler attribute ({attribute}=) on <{name}>"
-            if key in _URL_ATTRIBUTES and raw:
-                value = html.unescape(raw.strip("\"'"))
-                for candidate in value.split(",") if key == "srcset" else [value]:
-                    scheme = _SCHEME.match(_SPACE_OR_CONTROL.sub("", candidate))
-                    if scheme and scheme.group(1).casefold() not in _WEB:
-                        return f"a {scheme.group(1)}: address in {attribute}= of <{name}>"
-    for content in _CONTENT.findall(page):
-        for match in _TAG.finditer(content):
-            name = match.group(1).casefold()
-            if name in _ACTIVE:
-                return f"a <{name}> element in the page's content"
+    if "<![CDATA[" in page:
+        return "a CDATA section"
+    content = (page.find("<article"), page.rfind("</article"))
+    at = page.find("<")
+    while at != -1:
+        token = _TOKEN.match(page, at)
+        if token is None:
+            if page[at + 1 : at + 2].isascii() and page[at + 1 : at + 2].isalpha():
+                return None  # a tag that never ends: a browser drops the rest of the page
+            at = page.find("<", at + 1)
+            continue
+        end = token.end()
+        if token.group(2) and not token.group(1):
+            name = token.group(2).casefold()
+            problem = _tag_problem(name, token.group(3), content[0] <= at < content[1])
+            if problem:
+                return problem
+            if name in _RAW_TEXT:  # outside the content: the theme's scripts and title
+                closing = _RAW_TEXT[name].search(page, end)
+                end = closing.start() if closing else len(page)
+        at = page.find("<", end)
+    return None
+
+
+def _tag_problem(name: str, attributes: str, in_content: bool) -> str | None:
+    if name in _FORBIDDEN or (in_content and name in _NOT_IN_CONTENT):
+        return f"a <{name}> element" + (" in the page's content" if in_content else "")
+    for attribute, raw in _ATTRIBUTE.findall(attributes):
+        key = attribute.casefold()
+        raw = raw or ""
+        value = html.unescape(raw.strip("\"'"))
+        if key.startswith("on"):
+            return f"an event handler attribute ({attribute}=) on <{name}>"
+        if key == "http-equiv":
+            return f"an http-equiv= attribute on <{name}>"
+        animated = value.strip().casefold()
+        if key == "attributename" and (animated in _URL_ATTRIBUTES or animated.startswith("on")):
+            return f"an animation of {value}= on <{name}>"
+        if key in _URL_ATTRIBUTES and raw:
+            for candidate in value.split(",") if key == "srcset" else [value]:
+                scheme = _SCHEME.match(_SPACE_OR_CONTROL.sub("", candidate))
+                if scheme and scheme.group(1).casefold() not in _WEB:
+                    return f"a {scheme.group(1)}: address in {attribute}= of <{name}>"
     return None
 
 
@@ -59,11 +114,14 @@ def plain_relative_path(value: object) -> bool:
 
 
 def markup_in_text(value: object) -> str | None:
-    """Why a front matter text the theme shows as HTML is unsafe, or None."""
+    """Why a text the theme shows as HTML (a title, a description) is unsafe,
+    or None. Long ones are too: every page's navigation shows every title."""
     if value is None:
         return None
     if not isinstance(value, str):
         return "is not text"
-    if _TAG.search(value) or "<!" in value or "</" in value:
-        return "contains HTML markup"
+    if len(value) > MAX_TEXT:
+        return f"is over {MAX_TEXT:,} characters"
+    if "<" in value or ">" in value:
+        return "contains HTML markup (< or >)"
     return None

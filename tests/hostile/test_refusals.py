@@ -277,6 +277,22 @@ def test_a_forged_journal_in_the_state_folder_is_ignored_with_a_note(hostile_pro
     assert run(hostile_project).exit_code == 0  # and it never blocks a later run
 
 
+def test_a_link_planted_at_a_state_file_is_never_written_through(hostile_project: Path) -> None:
+    """A state folder that arrives in a clone can hold links where the cache
+    writes (its files and their temp names): the file outside is untouched."""
+    assert run(hostile_project).exit_code == 0
+    state = hostile_project / CACHE_DIR
+    secret = hostile_project.parent / "outside" / "secret.txt"
+    before = secret.read_bytes()
+    for entry in [*(state / "articles").glob("*.json"), state / "manifest.json"]:
+        entry.unlink()
+        for temp in {f".{entry.stem}.tmp", f".{entry.name}.tmp"}:  # where a writer would put its temp file
+            entry.with_name(temp).symlink_to(secret)
+    (state / "manifest.json").symlink_to(secret)
+    assert run(hostile_project).exit_code == 0
+    assert secret.read_bytes() == before and not (state / "manifest.json").is_symlink()
+
+
 # Failed and concurrent runs.
 
 
@@ -328,3 +344,20 @@ def test_a_second_run_gives_up_with_one_line(hostile_project: Path) -> None:
     lines = err.strip().split("\n")
     assert lines[-1].startswith("error: another explainer run has held") and len(lines) == 2, lines
     assert snapshot(hostile_project / "docs") == before
+
+
+# File names reach the shell in the Makefile's linter line (make test, make lint-markdown).
+
+
+def test_make_quotes_file_names_for_the_shell(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    names = ["$(touch pwned-1).md", "a;touch pwned-2;.md", "it's `touch pwned-3`.md"]
+    for name in names:
+        _write(f"docs/{name}", "# A page\n")(project)
+    show = "show: ; @echo $(LINT_MARKDOWN)"
+    command = ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "--eval", show, "show"]
+    done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False, env=os.environ)
+    assert done.returncode == 0, done.stderr
+    assert not list(project.glob("pwned-*"))
+    for name in names:
+        assert f"docs/{name}" in done.stdout
