@@ -43,13 +43,13 @@ test-fast: $(VENV)/.dev $(PROPERDOCS_VENV)/.installed ## Unit and CLI tests only
 	$(BIN)/python -m pytest -m "not browser" -n 2
 
 bench: $(VENV)/.site ## Benchmark: generate and build 10, 100 and 1,000 made-up articles (minutes)
-	$(BIN)/python scripts/benchmark.py --sizes $(or $(SIZES),10 100 1000) --json .cache/bench.json
+	$(BIN)/python scripts/dev/benchmark.py --sizes $(or $(SIZES),10 100 1000) --json .cache/bench.json
 
 eval: $(VENV)/.site ## Evaluation set: boilerplate, structure, placement and guides against tests/eval/floors.yml (VERBOSE=1: per article)
-	$(BIN)/python scripts/evaluate.py $(if $(VERBOSE),--verbose) --json .cache/eval.json
+	$(BIN)/python scripts/dev/evaluate.py $(if $(VERBOSE),--verbose) --json .cache/eval.json
 
 audit: build $(CHROMIUM) node_modules/.installed ## Lighthouse (mobile) on home + a topic page -> test-artifacts/lighthouse/
-	CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/audit.py --site site --out test-artifacts/lighthouse
+	CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/dev/audit.py --site site --out test-artifacts/lighthouse
 
 lint-markdown: $(VENV)/.dev ## Markdown linter on hand-written pages and CONTRIBUTING.md
 	$(LINT_MARKDOWN)

@@ -7,7 +7,7 @@ word. :func:`split` splits those with one regular expression, and returns
 ``None`` (meaning "ask syntok") as soon as anything could be read two ways:
 an abbreviation or initial before the full stop, a dotted word ("U.S."),
 an ellipsis, a lower-case letter or a digit after the stop, punctuation with
-no space after it. ``tests/test_fastsplit.py`` checks that both give the
+no space after it. ``tests/unit/test_fastsplit.py`` checks that both give the
 same sentences on every test article and a generated corpus.
 """
 

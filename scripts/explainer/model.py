@@ -337,5 +337,5 @@ class Site:
     includes: tuple[Page, ...] = ()  # files for includes/ (the snippets folder), e.g. abbreviations.md
     fresh: tuple[str, ...] = ()  # sources read and classified in this run (not taken from the cache)
     # The classified articles the pages were made from (duplicates left out):
-    # for tools that measure the pipeline (scripts/evaluate.py), never written.
+    # for tools that measure the pipeline (scripts/dev/evaluate.py), never written.
     articles: tuple[ClassifiedArticle, ...] = ()

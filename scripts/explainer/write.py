@@ -304,7 +304,7 @@ def _lock_with_timeout(fd: int, wait: float) -> bool:
 def _test_kill(point: str, count: int) -> None:
     """Test hook: with EXPLAINER_TEST_KILL_AT=temp:N (or rename:N) the process
     kills itself with SIGKILL after the Nth temp file (or rename), so that
-    tests/test_interrupt.py can prove a hard kill never leaves docs/ half
+    tests/integration/test_interrupt.py can prove a hard kill never leaves docs/ half
     written. The variable is unset in normal use; nothing else reads it."""
     if os.environ.get("EXPLAINER_TEST_KILL_AT") == f"{point}:{count}":
         os.kill(os.getpid(), signal.SIGKILL)

@@ -4,7 +4,6 @@ pages that fail the test on any request leaving 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,10 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
+from tests.helpers import ROOT, load_script
 
-from site_server import serve  # noqa: E402
+serve = load_script("dev/site_server.py").serve
 
 ARTIFACTS = ROOT / "test-artifacts"
 LAUNCH_ARGS = [

@@ -7,15 +7,14 @@ import io
 import os
 import re
 import struct
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000/")
-sys.path.insert(0, str(ROOT / "scripts"))
+from tests.helpers import load_script
 
-from social_cards import card, encode, save_card  # noqa: E402
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000/")
+_cards = load_script("hooks/social_cards.py")
+card, encode, save_card = _cards.card, _cards.encode, _cards.save_card
 
 
 class _Head(HTMLParser):

@@ -14,7 +14,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import ROOT
+
 # The address the build was made for (mkdocs.yml: site_url).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000/")
 ARTIFACTS = ROOT / "test-artifacts"

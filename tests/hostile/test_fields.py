@@ -23,8 +23,7 @@ from hypothesis import strategies as st
 
 from explainer.cli import main
 from explainer.ingest import slug_for
-
-from ..conftest import copy_project, mkdocs_build, snapshot
+from tests.helpers import copy_project, mkdocs_build, snapshot
 
 STEM = "We\"ird <b>name<i> (1) [x] 'q' & %41 #frag?"  # quotes, markup, brackets, percent, hash
 PAYLOADS = [

@@ -23,9 +23,7 @@ from playwright.sync_api import Browser
 
 from explainer.cli import main
 from explainer.mdtext import short_title
-
-from ..conftest import copy_project, mkdocs_build, snapshot
-from ..test_site import article_of
+from tests.helpers import article_of, copy_project, mkdocs_build, snapshot
 
 CASES = Path(__file__).with_name("cases")
 LONG_TITLE = ("Crackdown " * 200)[:1999] + "!"  # 2,000 characters

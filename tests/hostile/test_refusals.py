@@ -24,8 +24,7 @@ from click.testing import CliRunner, Result
 
 from explainer.cache import CACHE_DIR
 from explainer.cli import main
-
-from ..conftest import ROOT, copy_project, snapshot
+from tests.helpers import ROOT, copy_project, snapshot
 
 Setup = Callable[[Path], None]
 # The line a pattern inserted under the boilerplate file's top-level "patterns:" lands on.

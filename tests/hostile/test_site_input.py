@@ -22,11 +22,11 @@ import pytest
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import meta
 
-import mkdocs_hooks
 from explainer import guard, siteinput
 from explainer.errors import ExplainerError
+from tests.helpers import copy_project, load_script, mkdocs_build
 
-from ..conftest import copy_project, mkdocs_build
+mkdocs_hooks = load_script("hooks/explainer_hooks.py")
 
 Setup = Callable[[Path], None]
 OWN = {"stylesheets/extra.css", "javascripts/glossary.js"}

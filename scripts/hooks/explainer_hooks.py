@@ -1,0 +1,204 @@
+"""MkDocs hooks: small dispatchers that call the explainer package.
+
+Loaded by path (see ``hooks:`` in mkdocs.yml), so no relative imports here.
+A plain ``mkdocs build`` only uses the committed pages in docs/; under
+``mkdocs serve`` the pages are regenerated before every build, so an edit to
+an article or to config/ shows up in the preview within a second or two.
+
+The same hooks guard the published site: everything under docs/ is untrusted
+(a pull request can add a page by hand), so every built page is checked for
+markup that could run script or lead off the web (see :mod:`explainer.guard`),
+and a page that has any fails the build with one line naming its file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+import markdown
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+from explainer import guard, links
+
+log = logging.getLogger("mkdocs.hooks.explainer")
+# Seconds for one page to become HTML (the largest generated page takes a few).
+PAGE_TIME_LIMIT = 60
+_serving = False
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
+def on_config(config: Any) -> Any:
+    """Snippets come from the project's includes/, wherever MkDocs is run
+    from (the extension reads its folders relative to the working directory),
+    and one that cannot be read is one line."""
+    snippets = config["mdx_configs"].get("pymdownx.snippets")
+    if snippets is not None:
+        root = Path(config.config_file_path).parent
+        folders = snippets.get("base_path", [])
+        snippets["base_path"] = [str(root / folder) for folder in ([folders] if isinstance(folders, str) else folders)]
+    config["markdown_extensions"].append(_OneLineSnippets())
+    return config
+
+
+class _OneLineSnippets(markdown.Extension):
+    """A snippet (``--8<--``) that cannot be read (missing, outside includes/,
+    not UTF-8) ends the build with one line naming it, not a traceback."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        if "snippet" not in md.preprocessors:
+            return
+        snippets = md.preprocessors["snippet"]
+        run = snippets.run
+
+        def one_line(lines: list[str]) -> list[str]:
+            try:
+                return run(lines)
+            except Exception as exc:  # any reason a snippet cannot be used: say it on one line
+                raise PluginError(f"a snippet (--8<--) cannot be used: {exc}") from None
+
+        snippets.run = one_line  # type: ignore[method-assign]
+
+
+def on_pre_build(*, config: Any) -> None:
+    """Check the folder MkDocs is about to empty and build into, and what it
+    is about to read from docs/ and includes/ (see :mod:`explainer.siteinput`);
+    under ``mkdocs serve``, first regenerate docs/ from sources/ and config/.
+
+    Bad input to the generator leaves the last good pages in place: the
+    preview keeps serving them and the terminal shows the one-line error
+    (logged as information, so that the strict build of the preview still
+    goes ahead)."""
+    from mkdocs.utils import meta
+
+    from explainer import siteinput
+    from explainer.errors import ExplainerError
+
+    if _serving:
+        _regenerate(config)
+    root = Path(config.config_file_path).parent
+    snippets = config["mdx_configs"].get("pymdownx.snippets", {})
+    includes = [Path(p) for p in snippets.get("base_path", [])]  # made absolute by on_config
+    own = {str(getattr(item, "path", item)) for item in [*config["extra_css"], *config["extra_javascript"]]}
+    try:
+        siteinput.check_site_folder(Path(config["site_dir"]), root)
+        siteinput.check(root, Path(config["docs_dir"]), includes, own, meta.get_data)
+    except ExplainerError as exc:
+        raise PluginError(f"{exc} (see CONTRIBUTING.md, 'Untrusted input')") from None
+
+
+def _regenerate(config: Any) -> None:
+    from explainer import runner
+    from explainer.errors import ExplainerError
+    from explainer.paths import Paths
+
+    paths = Paths.of(Path(config.config_file_path).resolve().parent, docs=Path(config["docs_dir"]))
+    try:
+        outcome = runner.generate(paths)
+    except ExplainerError as exc:
+        log.info("explainer: error: %s (the preview shows the last good pages)", exc)
+        return
+    for note in outcome.notes:
+        log.info("explainer: note: %s", note)
+    if outcome.changed:
+        log.info("explainer: regenerated %s", ", ".join(outcome.changed))
+
+
+def on_page_context(context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
+    """Point "edit this page" at the file the page comes from, percent-encoded.
+
+    ``edit_path`` (a generated page's source, from front matter: untrusted)
+    must be a plain relative path. Other pages' links are built from their
+    file name, which MkDocs leaves as it is and the theme prints raw in
+    ``href="..."``: a quote in a file name added attributes to the link."""
+    if config.get("repo_url") and config.get("edit_uri"):
+        docs_folder = Path(config["docs_dir"]).name + "/"
+        edit_path = page.meta.get("edit_path") or docs_folder + page.file.src_uri
+        page.edit_url = None
+        if guard.plain_relative_path(edit_path):
+            root_uri = config["edit_uri"].removesuffix(docs_folder)
+            url = config["repo_url"].rstrip("/") + "/" + root_uri + links.path_segment(edit_path)
+            page.edit_url = links.web_url(url)
+    return context
+
+
+def on_nav(nav: Any, *, config: Any, files: Any) -> Any:
+    """Navigation titles are printed as HTML by the theme: folder names,
+    titles from .nav.yml files and from pages must be text."""
+    for item in _nav_items(nav.items):
+        problem = guard.markup_in_text(getattr(item, "title", None))
+        if problem:
+            raise PluginError(f"the navigation title {item.title!r} {problem}: write it as plain text (refused)")
+    return nav
+
+
+def on_env(env: Any, *, config: Any, files: Any) -> Any:
+    """``weburl`` for the theme's templates: a checked web address, or ''.
+    Every page has been read by now: its title (from front matter, its first
+    heading or its file name) is shown in the navigation of every page."""
+    for file in files.documentation_pages():
+        problem = file.page and guard.markup_in_text(file.page.title)
+        if problem:
+            raise PluginError(f"docs/{file.src_uri}: the page's title {problem}: write it as plain text (refused)")
+    env.filters["weburl"] = lambda value: links.web_url(value) or ""
+    return env
+
+
+def _nav_items(items: list[Any]) -> Any:
+    for item in items:
+        yield item
+        yield from _nav_items(getattr(item, "children", None) or [])
+
+
+@event_priority(-100)  # the last thing before the page is turned into HTML
+def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> str:
+    """Refuse markup in the front matter fields that the theme shows as HTML
+    (the title in the navigation and the tab, the description in meta tags),
+    and give the page a time limit to become HTML: Python-Markdown takes
+    time quadratic in the length of some hand-written input (``*a*a*a...``),
+    and a build must not hang on one page."""
+    for key in ("title", "description"):
+        problem = guard.markup_in_text(page.meta.get(key))
+        if problem:
+            raise PluginError(f"docs/{page.file.src_uri}: front matter {key!r} {problem}: write it as plain text")
+    limit = float(os.environ.get("EXPLAINER_PAGE_TIME_LIMIT", PAGE_TIME_LIMIT))
+    if threading.current_thread() is threading.main_thread():
+
+        def expired(signum: int, frame: object) -> None:
+            raise PluginError(f"docs/{page.file.src_uri}: took over {limit:g} s to become HTML: refused (simplify it)")
+
+        signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+    return markdown
+
+
+@event_priority(100)
+def on_page_content(html: str, *, page: Any, config: Any, files: Any) -> str:
+    _stop_the_clock()
+    return html
+
+
+def on_build_error(*, error: Exception) -> None:
+    _stop_the_clock()
+
+
+def _stop_the_clock() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def on_post_page(output: str, *, page: Any, config: Any) -> str:
+    """Fail the build on a page with live markup or a link that is not a web link."""
+    problem = guard.first_problem(output)
+    if problem:
+        raise PluginError(f"docs/{page.file.src_uri}: {problem}: refused (see CONTRIBUTING.md, 'Untrusted input')")
+    return output

@@ -1,0 +1,24 @@
+"""The topics file: a slug may not take the place of one of the site's own pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from explainer.config import load_topics
+from explainer.errors import ExplainerError
+from explainer.sitepages import RESERVED_SLUGS, SITE_PAGES, nav_globs
+from tests.helpers import ROOT
+
+
+@pytest.mark.parametrize("slug", sorted(RESERVED_SLUGS))
+def test_a_topic_slug_that_takes_a_page_of_the_site_is_refused_at_its_line(slug: str) -> None:
+    text = (ROOT / "config/topics.yml").read_text(encoding="utf-8")
+    line = text[: text.index("- slug: background")].count("\n") + 1
+    with pytest.raises(ExplainerError) as error:
+        load_topics(text.replace("- slug: background", f"- slug: '{slug}'"), "config/topics.yml")
+    assert str(error.value) == f"config/topics.yml:{line}: slug {slug!r} is reserved for the site's own pages"
+
+
+def test_the_one_list_of_site_pages_covers_every_guide_and_index() -> None:
+    assert {p.slug for p in SITE_PAGES} >= {"index", "sources", "articles", "timeline", "glossary", "whos-who", "tags"}
+    assert nav_globs() == ["timeline.md", "timeline", "glossary.md", "whos-who.md"]

@@ -1,0 +1,122 @@
+"""Render: pages, front matter, provenance links and determinism."""
+
+from __future__ import annotations
+
+import re
+
+import frontmatter
+import pytest
+
+from explainer.marker import MARKER
+from explainer.model import Page, Site
+from explainer.pipeline import Project, build, load_project
+from tests.helpers import ROOT
+
+
+@pytest.fixture(scope="module")
+def reference() -> Project:
+    return load_project(ROOT, ROOT / "sources", ROOT / "config/topics.yml", ROOT / "config/boilerplate.yml")
+
+
+@pytest.fixture(scope="module")
+def site(reference: Project) -> Site:
+    return build(reference)
+
+
+def _pages(site: Site) -> dict[str, Page]:
+    return {p.path: p for p in site.pages}
+
+
+def test_one_page_per_topic_plus_home_sources_and_nav(site: Site, reference: Project) -> None:
+    topics = [f"{t.slug}.md" for t in reference.config.topics]
+    assert topics == ["background.md", "crackdown-measures.md", "ip-tracking.md", "legal-outlook.md", "digital-yuan.md"]
+    assert set(_pages(site)) == {
+        *topics,
+        "index.md",
+        "sources/index.md",
+        "sources/china-crypto-crackdown.md",
+        ".nav.yml",
+        "timeline.md",  # the guides: see test_timeline.py, test_glossary.py, test_names.py
+        "glossary.md",
+        "whos-who.md",
+    }
+    assert [p.path for p in site.includes] == ["abbreviations.md"]
+
+
+def test_every_page_carries_the_marker_and_front_matter(site: Site, reference: Project) -> None:
+    for page in site.pages:
+        assert MARKER in page.content[:300], page.path
+    for topic in reference.config.topics:
+        post = frontmatter.loads(_pages(site)[f"{topic.slug}.md"].content)
+        assert post["title"] == topic.title
+        assert post["description"]
+        assert post["tags"] == list(topic.tags)
+        assert post["sources"][0]["slug"] == "china-crypto-crackdown"
+        assert topic.description.replace("'", "") in post.content.replace("'", "")
+
+
+def test_every_sentence_is_on_exactly_one_topic_page(site: Site, reference: Project) -> None:
+    from explainer.clean import BoilerplateMatcher, clean
+    from explainer.ingest import ingest
+    from explainer.segment import segment
+
+    source = reference.sources[0]
+    article = segment(clean(ingest(source.path, source.data), BoilerplateMatcher(reference.rules)))
+    bodies = [frontmatter.loads(_pages(site)[f"{t.slug}.md"].content).content for t in reference.config.topics]
+    for sentence in article.sentences:
+        assert sum(body.count(sentence.text) for body in bodies) == 1, sentence.text
+
+
+def test_provenance_links_point_at_existing_paragraph_anchors(site: Site, reference: Project) -> None:
+    pages = _pages(site)
+    source = pages["sources/china-crypto-crackdown.md"].content
+    anchors = set(re.findall(r"\{: #(p\d+) \.source-paragraph \}", source))
+    assert anchors == {f"p{n}" for n in range(1, 7)}
+    for topic in reference.config.topics:
+        links = re.findall(r"\]\(sources/china-crypto-crackdown\.md#(p\d+)\)", pages[f"{topic.slug}.md"].content)
+        assert links and set(links) <= anchors
+
+
+def test_home_page_has_in_brief_cards_and_credit(site: Site, reference: Project) -> None:
+    home = _pages(site)["index.md"].content
+    brief = home.split("## In brief", 1)[1].split("## Topics", 1)[0]
+    assert len(re.findall(r"^- \*\*\[", brief, flags=re.M)) == len(reference.config.topics)
+    cards = home.split('<div class="grid cards" markdown>', 1)[1].split("</div>", 1)[0]
+    for topic in reference.config.topics:
+        assert f"**[{topic.title}]({topic.slug}.md)**" in cards
+    assert "sources/china-crypto-crackdown.md" in home.split("## Sources", 1)[1]
+
+
+def test_boilerplate_reaches_no_page(site: Site) -> None:
+    for page in site.pages:
+        for line in (
+            "Source link",
+            "Related Articles",
+            "Leave a Reply",
+            "Back to top button",
+            "Your email address will not be published",
+        ):
+            assert line not in page.content, (page.path, line)
+
+
+def test_report_counts_sentences_topics_fallback_and_removed_lines(site: Site) -> None:
+    (article,) = site.report["articles"]  # type: ignore[misc]
+    assert article["sentences"] == sum(article["topics"].values()) == 13
+    assert article["fallback"] == 0
+    assert len(article["removed"]) == 5
+
+
+def test_same_input_gives_byte_identical_pages(reference: Project) -> None:
+    assert build(reference).pages == build(reference).pages
+
+
+def test_a_topic_without_sentences_gets_no_page(reference: Project) -> None:
+    from dataclasses import replace
+
+    from explainer.model import Signal, Topic
+
+    extra = Topic("unused", "Unused", "Nothing matches this.", (Signal("zzzqqq"),))
+    project = replace(reference, config=replace(reference.config, topics=(*reference.config.topics, extra)))
+    paths = {p.path for p in build(project).pages}
+    assert "unused.md" not in paths
+    assert "unused.md" not in _pages(build(project))[".nav.yml"].content
