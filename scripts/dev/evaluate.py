@@ -4,6 +4,8 @@
     .venv/bin/python scripts/dev/evaluate.py --verbose      # and, per article, what was missed
     .venv/bin/python scripts/dev/evaluate.py --json out.json
     .venv/bin/python scripts/dev/evaluate.py --check        # only check the expected files against the articles
+    .venv/bin/python scripts/dev/evaluate.py --only heldout-   # the figures of the articles named heldout-*
+    .venv/bin/python scripts/dev/evaluate.py --skip heldout-   # all the others, against the floors (make eval)
 
 The articles of ``tests/eval/articles/`` are built as one project with the
 project's own ``config/`` files, by :func:`explainer.pipeline.build`, as a real
@@ -40,6 +42,9 @@ from explainer.pipeline import Project, build, load_project
 ROOT = Path(__file__).resolve().parents[2]
 
 EVAL = ROOT / "tests" / "eval"
+# The held-out batch: scored apart (``--only``), not held to the floors, which
+# were set on the other articles (``make eval`` and the test skip it).
+HELD_OUT = "heldout-"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -739,11 +744,25 @@ class Result:
     tallies: dict[str, Tally]
 
 
-def evaluate(folder: Path = EVAL, root: Path = ROOT) -> Result:
-    """Build the set, score every article, add the tallies up."""
+def evaluate(folder: Path = EVAL, root: Path = ROOT, only: str | None = None, skip: str | None = None) -> Result:
+    """Build the set, score every article, add the tallies up. With ``only``
+    (``skip``), the whole set is still built (as a real run would build it), but
+    only the articles whose file name starts (does not start) with it are scored."""
     cases = load_cases(folder)
     outputs, project, _ = run(cases, root)
-    return score_all(cases, outputs, project.config)
+    return score_all(select(cases, only, skip), outputs, project.config)
+
+
+def select(cases: Sequence[Case], only: str | None, skip: str | None = None) -> list[Case]:
+    """The cases whose article file name starts with ``only`` and not with ``skip`` (all without either)."""
+    chosen = [
+        c
+        for c in cases
+        if (not only or c.article.name.startswith(only)) and not (skip and c.article.name.startswith(skip))
+    ]
+    if not chosen:
+        raise EvalError(f"no evaluation article is left by --only {only!r} --skip {skip!r}")
+    return chosen
 
 
 def score_all(cases: Sequence[Case], outputs: Mapping[str, Output], config: SiteConfig) -> Result:
@@ -862,17 +881,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the figures, overall and per article")
     parser.add_argument("--verbose", "-v", action="store_true", help="per article: its figures and what was missed")
     parser.add_argument("--check", action="store_true", help="only check the expected files against the articles")
+    parser.add_argument(
+        "--only",
+        metavar="PREFIX",
+        default=None,
+        help="score only the articles whose file name starts with PREFIX (e.g. heldout-); floors are not checked",
+    )
+    parser.add_argument(
+        "--skip",
+        metavar="PREFIX",
+        default=None,
+        help=f"leave out of the scores the articles whose file name starts with PREFIX (make eval: {HELD_OUT})",
+    )
     args = parser.parse_args(argv)
     try:
         if args.check:
             cases = load_cases(args.eval_dir)
             config = eval_project(cases).config
-            problems = [p for case in cases for p in check_case(case, config)]
-            print("\n".join(problems) or f"{len(cases)} expected files agree with their articles")
+            checked = select(cases, args.only, args.skip)
+            problems = [p for case in checked for p in check_case(case, config)]
+            print("\n".join(problems) or f"{len(checked)} expected files agree with their articles")
             return 1 if problems else 0
-        result = evaluate(args.eval_dir)
+        result = evaluate(args.eval_dir, only=args.only, skip=args.skip)
         floors = args.floors or args.eval_dir / "floors.yml"
         minimum, maximum, target = load_floors(floors) if floors.is_file() else ({}, {}, {})
+        if args.only:  # the floors pin the whole set, not a part of it
+            minimum, maximum = {}, {}
     except (EvalError, ExplainerError) as exc:
         print(f"evaluate: {exc}", file=sys.stderr)
         return 1
@@ -885,7 +919,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     total = Tally()
     for tally in result.tallies.values():
         total.add(tally)
-    print(f"Evaluation set: {total.articles} articles ({total.reference_articles} on the reference subject)")
+    part = f" named {args.only}*" if args.only else ""
+    part += f" not named {args.skip}*" if args.skip else ""
+    print(f"Evaluation set: {total.articles} articles{part} ({total.reference_articles} on the reference subject)")
     print(table(result, minimum, maximum, target))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,7 @@ def built() -> tuple[list[ev.Case], dict[str, ev.Output], Project, Site]:
 @pytest.fixture(scope="module")
 def result(built: tuple[list[ev.Case], dict[str, ev.Output], Project, Site]) -> ev.Result:
     cases, outputs, project, _ = built
-    return ev.score_all(cases, outputs, project.config)
+    return ev.score_all(ev.select(cases, None, skip=ev.HELD_OUT), outputs, project.config)
 
 
 # The gate
@@ -270,3 +270,18 @@ def test_broken_floors_and_the_table(result: ev.Result) -> None:
 def test_check_mode_of_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert ev.main(["--check"]) == 0
     assert "expected files agree with their articles" in capsys.readouterr().out
+
+
+def test_only_and_skip_score_the_articles_named_or_not_named_with_the_prefix(
+    built: tuple[list[ev.Case], dict[str, ev.Output], Project, Site], capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = built[0]
+    chosen = ev.select(cases, "heldout-")
+    assert chosen and all(c.article.name.startswith("heldout-") for c in chosen) and len(chosen) < len(cases)
+    assert ev.select(cases, None) == cases
+    with pytest.raises(ev.EvalError, match="no evaluation article"):
+        ev.select(cases, "no-such-article-")
+    others = ev.select(cases, None, skip="heldout-")
+    assert len(others) + len(chosen) == len(cases) and not set(others) & set(chosen)
+    assert ev.main(["--check", "--only", "heldout-"]) == 0
+    assert f"{len(chosen)} expected files agree" in capsys.readouterr().out

@@ -273,6 +273,9 @@ def test_explain_works_on_every_article_and_each_eval_article_fits_as_expected()
     import yaml
 
     from explainer.pipeline import explain, source_input
+    from tests.helpers import load_script
+
+    HELD_OUT = load_script("dev/evaluate.py").HELD_OUT
 
     project = load_project(ROOT, ROOT / "sources", ROOT / "config/topics.yml", ROOT / "config/boilerplate.yml")
     model = classifier(project)
@@ -280,7 +283,8 @@ def test_explain_works_on_every_article_and_each_eval_article_fits_as_expected()
         item, lines = explain(source_input(path, ROOT), project, model)
         assert sum(line.startswith("¶") for line in lines) == len(item.article.paragraphs), path
         expected = EVAL / "expected" / f"{path.stem}.yml"
-        if path.is_relative_to(EVAL) and expected.is_file():
+        # The held-out batch is scored apart, not held to expectations (tests/eval/README.md).
+        if path.is_relative_to(EVAL) and expected.is_file() and not path.name.startswith(HELD_OUT):
             wanted = yaml.safe_load(expected.read_text(encoding="utf-8"))["fits"]
             assert fits(item, project.config.min_matched_share) == wanted, path
 
