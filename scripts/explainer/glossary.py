@@ -23,7 +23,7 @@ from .model import ClassifiedArticle, Page, SiteConfig
 from .pagekit import front_matter, render_template
 from .validate import Fail, failer, no_unknown_keys
 
-ABBREVIATIONS = "abbreviations.md"  # under includes/, appended to every page by pymdownx.snippets
+ABBREVIATIONS = "abbreviations.md"  # under includes/; each page gets the lines it uses (Definitions)
 # An HTML comment: the abbreviations file is appended to every page, and this
 # line must not show on any of them. (No "--" inside: that would end it early.)
 
@@ -99,6 +99,31 @@ def abbreviations_file(terms: Sequence[Term]) -> Page:
     forms = sorted(((form, term) for term in terms for form in term.forms), key=lambda ft: ft[0])
     lines += [f"*[{form}]: {attribute(term.definition)}" for form, term in forms]
     return Page(ABBREVIATIONS, "\n".join(lines) + "\n")
+
+
+class Definitions:
+    """The hover definitions of ``includes/abbreviations.md``, given to each
+    page for the terms it uses only: appending the whole list to every page
+    made the abbreviation extension search every page for every form."""
+
+    def __init__(self, text: str) -> None:
+        self._lines: dict[str, str] = {}
+        for line in text.splitlines():
+            match = _DEFINITION.match(line)
+            if match:
+                self._lines.setdefault(match.group(1), line)
+        forms = sorted(self._lines, key=lambda f: (-len(f), f))
+        self._pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, forms)) + r")(?!\w)") if forms else None
+
+    def for_page(self, markdown: str) -> str:
+        """The definition lines of the forms ``markdown`` uses, in file order ('' if none)."""
+        if self._pattern is None:
+            return ""
+        used = set(self._pattern.findall(markdown))
+        return "\n".join(line for form, line in self._lines.items() if form in used)
+
+
+_DEFINITION = re.compile(r"^\*\[([^\]]+)\]: ")
 
 
 def glossary_page(

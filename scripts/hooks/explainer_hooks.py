@@ -25,11 +25,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from explainer import guard, links
+from explainer.glossary import ABBREVIATIONS, Definitions
 
 log = logging.getLogger("mkdocs.hooks.explainer")
 # Seconds for one page to become HTML (the largest generated page takes a few).
 PAGE_TIME_LIMIT = 60
 _serving = False
+_definitions = Definitions("")
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -94,6 +96,9 @@ def on_pre_build(*, config: Any) -> None:
         siteinput.check(root, Path(config["docs_dir"]), includes, own, meta.get_data)
     except ExplainerError as exc:
         raise PluginError(f"{exc} (see CONTRIBUTING.md, 'Untrusted input')") from None
+    global _definitions
+    definitions = next((folder / ABBREVIATIONS for folder in includes if (folder / ABBREVIATIONS).is_file()), None)
+    _definitions = Definitions(definitions.read_text(encoding="utf-8") if definitions else "")
 
 
 def _regenerate(config: Any) -> None:
@@ -178,7 +183,8 @@ def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> st
 
         signal.signal(signal.SIGALRM, expired)
         signal.setitimer(signal.ITIMER_REAL, limit)
-    return markdown
+    used = _definitions.for_page(markdown)  # the glossary's hover definitions this page needs
+    return f"{markdown}\n\n{used}\n" if used else markdown
 
 
 @event_priority(100)

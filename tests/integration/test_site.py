@@ -86,3 +86,15 @@ def test_hostile_article_text_stays_text_in_the_built_site(project: Path) -> Non
     assert "script" not in page.tags
     html = (project / "site/sources/hostile/index.html").read_text(encoding="utf-8")
     assert 'href="javascript:' not in html
+
+
+def test_each_sentence_is_indexed_once_for_search(built_site: Path) -> None:
+    """Source pages keep their title and headings in the search index, not
+    their paragraphs: every sentence is found on the page that quotes it."""
+    import json
+
+    docs = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    sentence = "Shanghai Telecom document shows the IP address"
+    holders = {d["location"].split("#")[0] for d in docs if sentence in d["text"]}
+    assert holders == {"ip-tracking/"}, holders
+    assert any(d["location"] == "sources/china-crypto-crackdown/" for d in docs)  # the page itself is found

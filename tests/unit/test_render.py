@@ -70,7 +70,7 @@ def test_every_sentence_is_on_exactly_one_topic_page(site: Site, reference: Proj
 def test_provenance_links_point_at_existing_paragraph_anchors(site: Site, reference: Project) -> None:
     pages = _pages(site)
     source = pages["sources/china-crypto-crackdown.md"].content
-    anchors = set(re.findall(r"\{: #(p\d+) \.source-paragraph \}", source))
+    anchors = set(re.findall(r"\{: #(p\d+) \.source-paragraph data-search-exclude \}", source))
     assert anchors == {f"p{n}" for n in range(1, 7)}
     for topic in reference.config.topics:
         links = re.findall(r"\]\(sources/china-crypto-crackdown\.md#(p\d+)\)", pages[f"{topic.slug}.md"].content)
@@ -120,3 +120,18 @@ def test_a_topic_without_sentences_gets_no_page(reference: Project) -> None:
     paths = {p.path for p in build(project).pages}
     assert "unused.md" not in paths
     assert "unused.md" not in _pages(build(project))[".nav.yml"].content
+
+
+def test_each_page_gets_only_the_hover_definitions_it_uses() -> None:
+    from explainer.glossary import Definitions
+
+    definitions = Definitions(
+        "<!-- marker -->\n\n*[CBDC]: A central bank's own money.\n*[CBDCs]: Plural.\n*[e-CNY]: The digital yuan.\n"
+    )
+    assert (
+        definitions.for_page("A CBDC, and e-CNY pilots.")
+        == "*[CBDC]: A central bank's own money.\n*[e-CNY]: The digital yuan."
+    )
+    assert definitions.for_page("Two CBDCs.") == "*[CBDCs]: Plural."  # whole forms only, as the extension matches
+    assert definitions.for_page("No terms here; ACBDC is not one.") == ""
+    assert Definitions("").for_page("CBDC") == ""
