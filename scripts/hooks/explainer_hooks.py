@@ -13,8 +13,10 @@ and a page that has any fails the build with one line naming its file.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
+import re
 import signal
 import threading
 from pathlib import Path
@@ -25,13 +27,18 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from explainer import guard, links
+from explainer.feed import FeedEntry, absolute, atom
 from explainer.glossary import ABBREVIATIONS, Definitions
+from explainer.sitepages import RESERVED_SLUGS
 
 log = logging.getLogger("mkdocs.hooks.explainer")
 # Seconds for one page to become HTML (the largest generated page takes a few).
 PAGE_TIME_LIMIT = 60
 _serving = False
 _definitions = Definitions("")
+# What the feed needs, collected from the pages' front matter during a build.
+_feed_sources: dict[str, dict[str, str]] = {}  # slug -> its Source page's facts
+_feed_topics: dict[str, list[tuple[str, str]]] = {}  # slug -> (title, address) of topic pages quoting it
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -97,6 +104,8 @@ def on_pre_build(*, config: Any) -> None:
     except ExplainerError as exc:
         raise PluginError(f"{exc} (see CONTRIBUTING.md, 'Untrusted input')") from None
     global _definitions
+    _feed_sources.clear()
+    _feed_topics.clear()
     definitions = next((folder / ABBREVIATIONS for folder in includes if (folder / ABBREVIATIONS).is_file()), None)
     _definitions = Definitions(definitions.read_text(encoding="utf-8") if definitions else "")
 
@@ -118,6 +127,43 @@ def _regenerate(config: Any) -> None:
         log.info("explainer: regenerated %s", ", ".join(outcome.changed))
 
 
+def _collect_feed(page: Any, config: Any) -> None:
+    """Note what the Atom feed says about the page's article(s)."""
+    site_url, src = config.get("site_url"), page.file.src_uri
+    sources = page.meta.get("sources")
+    if not site_url or not isinstance(sources, list):
+        return
+    address = absolute(site_url, page.url)
+    refs = [r for r in sources if isinstance(r, dict) and isinstance(r.get("slug"), str)]
+    if src.startswith("sources/") and src != "sources/index.md" and len(refs) == 1 and address:
+        ref = {k: str(v) for k, v in refs[0].items() if isinstance(v, str | int | float)}
+        _feed_sources[ref["slug"]] = {**ref, "page": address}
+    elif "/" not in src and src.removesuffix(".md") not in RESERVED_SLUGS and address:
+        title = str(page.meta.get("title") or page.title or src)
+        for ref in refs:
+            _feed_topics.setdefault(ref["slug"], []).append((title, address))
+
+
+def on_post_build(*, config: Any) -> None:
+    """Write ``feed.xml``: the articles, newest first, with the topic pages each feeds."""
+    site_url = config.get("site_url")
+    if not site_url:
+        return
+    entries = [
+        FeedEntry(
+            slug=slug,
+            title=html.unescape(ref.get("title", slug)),
+            page=ref["page"],
+            publisher=ref.get("publisher"),
+            published=ref.get("published") if re.fullmatch(r"\d{4}-\d{2}-\d{2}", ref.get("published", "")) else None,
+            topics=tuple(sorted((html.unescape(t), u) for t, u in _feed_topics.get(slug, []))),
+        )
+        for slug, ref in sorted(_feed_sources.items())
+    ]
+    feed = atom(str(config["site_name"]), site_url, str(absolute(site_url, "feed.xml")), entries)
+    (Path(config["site_dir"]) / "feed.xml").write_text(feed, encoding="utf-8")
+
+
 def on_page_context(context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
     """Point "edit this page" at the file the page comes from, percent-encoded.
 
@@ -125,6 +171,7 @@ def on_page_context(context: dict[str, Any], *, page: Any, config: Any, nav: Any
     must be a plain relative path. Other pages' links are built from their
     file name, which MkDocs leaves as it is and the theme prints raw in
     ``href="..."``: a quote in a file name added attributes to the link."""
+    _collect_feed(page, config)
     if config.get("repo_url") and config.get("edit_uri"):
         docs_folder = Path(config["docs_dir"]).name + "/"
         edit_path = page.meta.get("edit_path") or docs_folder + page.file.src_uri

@@ -98,3 +98,17 @@ def test_each_sentence_is_indexed_once_for_search(built_site: Path) -> None:
     holders = {d["location"].split("#")[0] for d in docs if sentence in d["text"]}
     assert holders == {"ip-tracking/"}, holders
     assert any(d["location"] == "sources/china-crypto-crackdown/" for d in docs)  # the page itself is found
+
+
+def test_the_atom_feed_lists_every_article_and_every_page_links_it(built_site: Path) -> None:
+    import feedparser
+
+    feed = feedparser.parse((built_site / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception  # well-formed Atom
+    assert feed.version == "atom10"
+    [entry] = feed.entries
+    assert entry.link.endswith("/sources/china-crypto-crackdown/")
+    related = {link.href.rsplit("/", 2)[-2] for link in entry.links if link.rel == "related"}
+    assert related == set(TOPICS)
+    for page in ("index.html", "ip-tracking/index.html", "sources/china-crypto-crackdown/index.html"):
+        assert 'type="application/atom+xml"' in (built_site / page).read_text(encoding="utf-8")

@@ -135,3 +135,27 @@ def test_each_page_gets_only_the_hover_definitions_it_uses() -> None:
     assert definitions.for_page("Two CBDCs.") == "*[CBDCs]: Plural."  # whole forms only, as the extension matches
     assert definitions.for_page("No terms here; ACBDC is not one.") == ""
     assert Definitions("").for_page("CBDC") == ""
+
+
+def test_the_feed_is_newest_first_escaped_and_deterministic() -> None:
+    import xml.etree.ElementTree as ET
+
+    from explainer.feed import FeedEntry, atom
+
+    entries = [
+        FeedEntry("old", "Old <b>story</b> & more", "https://e.org/sources/old/", "Wire", "2021-09-24"),
+        FeedEntry("undated", "Undated", "https://e.org/sources/undated/"),
+        FeedEntry(
+            "new", "New", "https://e.org/sources/new/", None, "2022-01-19", (("IP tracking", "https://e.org/ip/"),)
+        ),
+    ]
+    text = atom("Site", "https://e.org/", "https://e.org/feed.xml", entries)
+    assert text == atom("Site", "https://e.org/", "https://e.org/feed.xml", entries[::-1])
+    root = ET.fromstring(text)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)] == [
+        "New",
+        "Old <b>story</b> & more",
+        "Undated",
+    ]
+    assert root.findtext("a:updated", namespaces=ns) == "2022-01-19T00:00:00Z"
