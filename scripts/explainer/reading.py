@@ -37,10 +37,24 @@ def reading_minutes(texts: Iterable[str]) -> int:
     return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
-def last_updated(articles: Iterable[Article]) -> date | None:
-    """The newest publication date among the sources; None when none is known."""
-    dates = [a.meta.published for a in articles if a.meta.published]
-    return max(dates) if dates else None
+@dataclass(frozen=True)
+class Update:
+    """What a topic page gained last: the newest dated article that feeds it."""
+
+    day: date
+    article: Article
+    quotes: int  # sentences of that article quoted on the page
+
+
+def latest_update(groups: Sequence[Group]) -> Update | None:
+    """The page's newest dated source and how many of its sentences it quotes
+    (the earliest listed wins a tie, as the groups are newest first)."""
+    dated = [g for g in groups if g.article.meta.published]
+    if not dated:
+        return None
+    newest = max(dated, key=lambda g: g.article.meta.published or date.min)
+    quotes = sum(len(run.placements) for run in newest.runs)
+    return Update(newest.article.meta.published or date.min, newest.article, quotes)
 
 
 def in_brief(groups: Sequence[Group]) -> list[tuple[Run, Run]]:

@@ -159,7 +159,7 @@ def _topic_page(
     )
     facts = {
         "minutes": reading.reading_minutes([topic.description, *(r.text for g in groups for r in g.runs)]),
-        "updated": reading.last_updated(g.article for g in groups),
+        "update": reading.latest_update(groups),
     }
     return render_template(
         "topic.md.j2",

@@ -34,12 +34,6 @@ def test_reading_time_rounds_up_and_is_at_least_a_minute() -> None:
     assert reading.reading_minutes([]) == 1
 
 
-def test_last_updated_is_the_newest_source_date_or_none() -> None:
-    dated = [_article("a", date(2021, 9, 27)), _article("b", None), _article("c", date(2021, 10, 3))]
-    assert reading.last_updated(dated) == date(2021, 10, 3)
-    assert reading.last_updated([_article("b", None)]) is None
-
-
 def test_in_brief_only_from_four_runs_picks_the_best_three_in_page_order() -> None:
     runs = [_run("a", n, (f"Sentence {n}.", score), start=n * 10) for n, score in enumerate([1, 5, 2, 5, 4], 1)]
     assert reading.in_brief([Group(_article("a", None), tuple(runs[:3]))]) == []
@@ -79,3 +73,11 @@ def test_topic_page_links_each_brief_sentence_to_its_anchored_excerpt() -> None:
     assert '<time datetime="2021-09-27">27 September 2021</time>' in page
     assert "## Related pages" in page and "[Money](money.md)" in page
     assert "&#91;x&#93;" in page  # article text stays text inside the brief
+
+
+def test_a_topic_page_says_what_it_gained_last() -> None:
+    old, new = _article("old", date(2021, 9, 24)), _article("new", date(2022, 1, 19))
+    run = Run("new", 1, tuple(Placement(Sentence(f"S{i}.", 1, i), "t", 1.0) for i in range(3)))
+    update = reading.latest_update([Group(new, (run,)), Group(old, (Run("old", 1, run.placements[:1]),))])
+    assert update is not None and (update.day, update.article.slug, update.quotes) == (date(2022, 1, 19), "new", 3)
+    assert reading.latest_update([Group(_article("u", None), (run,))]) is None
