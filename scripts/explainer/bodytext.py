@@ -62,13 +62,33 @@ class GuideRules:
     def _credits(self) -> AnySearch:
         return AnySearch(self.credits, ignore_case=True)
 
+    # Each guide reads the body sentences again (Timeline, Who's who): the
+    # verdicts are kept per sentence text for the life of these rules (a run).
+    @cached_property
+    def _seen_furniture(self) -> dict[str, bool]:
+        return {}
+
+    @cached_property
+    def _seen_credit(self) -> dict[str, bool]:
+        return {}
+
     def is_furniture(self, sentence: str) -> bool:
         """True when ``sentence`` matches a furniture or credit pattern."""
-        return self._furniture(sentence) or self.is_credit(sentence)
+        seen = self._seen_furniture.get(sentence)
+        if seen is None:
+            seen = self._seen_furniture[sentence] = self._furniture(sentence) or self.is_credit(sentence)
+        return seen
 
     def is_credit(self, sentence: str) -> bool:
         """True when ``sentence`` matches a credit pattern ("Photo: ...")."""
-        return self._credits(sentence)
+        seen = self._seen_credit.get(sentence)
+        if seen is None:
+            seen = self._seen_credit[sentence] = self._credits(sentence)
+        return seen
+
+    @cached_property
+    def _seen_prose(self) -> dict[str, bool]:
+        return {}
 
     def is_prose(self, text: str) -> bool:
         """True when a paragraph's ``text`` reads as running text, not as a
@@ -76,6 +96,12 @@ class GuideRules:
 
         A short one with every word capitalised is a headline or a label even
         with a full stop ("Our Standards: The Trust Principles.")."""
+        seen = self._seen_prose.get(text)
+        if seen is None:
+            seen = self._seen_prose[text] = self._prose(text)
+        return seen
+
+    def _prose(self, text: str) -> bool:
         text = text.strip()
         words = _WORD.findall(text)
         if not words:

@@ -8,15 +8,26 @@ Evidence is counted in signal weights, per topic:
   signal to all its forms ("PBOC" counts as the signal "People's Bank of China");
 * **similarity**: the cosine between the text's other word forms (those not
   found as a signal) and the topic's own text (title, description, signals,
-  ``examples``), TF-IDF weighted across the topics so that words every topic
-  shares count for little, times ``similarity_weight``. The model is made from the configuration alone, so a
-  placement depends on the article and the configuration, never on the other
-  articles: the per-article cache stays valid and adding an article moves no
-  other article's paragraphs;
+  ``examples``), averaged with that to the topic's nearest example sentence,
+  TF-IDF weighted across the topics so that words every topic shares count
+  for little; times ``similarity_weight``;
 * **lean**: ``subheading_weight`` for the topic of the paragraph's subheading;
+* **learned**: for a paragraph whose own evidence (the three above) is not
+  decisive, the corpus model's posterior times ``model_weight`` (see
+  :class:`Model`: naive Bayes trained on the decisive paragraphs of every
+  article that fits, and on the configuration's text);
 * **context**: up to ``context_weight``, shared between the topic of the
   previous paragraph, the evidence of the next one (both under the same
   subheading) and the article's main topic.
+
+Two stages, for the per-article cache: :func:`read_article` finds each
+paragraph's signals, similarity and lean and its word forms
+(:class:`~explainer.model.ArticleEvidence`, which depends on the article and
+the configuration only, so it is cached per article); :func:`classify_corpus`
+then trains the model on the whole corpus's evidence and decides every
+paragraph, in every run (arithmetic only: cheap). So a paragraph without
+decisive evidence of its own can move when other articles are added: the
+model has learned more.
 
 A paragraph goes to the topic with the most evidence (own plus context), so a
 paragraph without evidence follows its context and a single weak word does not
@@ -30,16 +41,19 @@ so the same input gives the same bytes on every machine.
 from __future__ import annotations
 
 import math
+import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain, filterfalse
 from typing import NamedTuple
 
 from . import phrases
-from .model import Article, ClassifiedArticle, Placement, Sentence, SiteConfig
+from .model import Article, ArticleEvidence, ClassifiedArticle, ParagraphEvidence, Placement, Sentence, SiteConfig
 
 Scores = tuple[float, ...]
 
 _NO_COUNTS: Counter[str] = Counter()  # never changed
+PREV_LAST = False
 
 # English function words: they say nothing about a topic.
 _STOP = """a about above after again against all also although am an and any are as at be because been before being
@@ -68,7 +82,8 @@ class SentenceCall(NamedTuple):  # a named tuple: made for every sentence, and q
     sentence: Sentence
     topic: int
     own: Scores  # signals plus weighted similarity of the sentence alone
-    text: Text  # its signals (its words are counted with its paragraph's)
+    signals: Scores  # its signals (its words are counted with its paragraph's)
+    matched: tuple[str, ...]  # the keys of its signals, in order
     split: bool  # left its paragraph's topic
     speaks: bool
 
@@ -82,6 +97,7 @@ class ParagraphCall(NamedTuple):  # a named tuple: made for every sentence, and 
     signals: Scores
     similarity: Scores  # cosine, before ``similarity_weight``
     lean: int | None  # the subheading's topic
+    learned: Scores  # the corpus model's evidence (0 when its own evidence is decisive)
     context: Scores
     total: Scores
     matched: tuple[str, ...]
@@ -142,13 +158,18 @@ class Classifier:
         df = Counter(form for bag in bags for form in bag)
         self.idf = {form: math.log((1 + n) / d) for form, d in sorted(df.items())}
         self.unknown_idf = math.log(1 + n)  # a word no topic uses tells as much as the rarest
-        vectors = []
-        for bag in bags:
-            weights = {f: (1 + math.log(c)) * self.idf[f] for f, c in sorted(bag.items())}
+        # Columns: each topic's whole text, then each example sentence alone.
+        columns: list[tuple[int, Counter[str]]] = list(enumerate(bags))
+        for index, topic in enumerate(config.topics):
+            columns += [(index, self.read(example).counts) for example in topic.examples]
+        self.column_topics = tuple(t for t, _ in columns)
+        table: dict[str, list[tuple[int, float]]] = {}
+        for column, (_, bag) in enumerate(columns):
+            weights = {f: (1 + math.log(c)) * self.idf[f] for f, c in sorted(bag.items()) if f in self.idf}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            vectors.append({f: w / norm for f, w in weights.items()})
-        self.vectors = vectors
-        self.entries = {f: (self.idf[f], tuple(v.get(f, 0.0) for v in vectors)) for f in sorted(self.idf)}
+            for form, w in weights.items():
+                table.setdefault(form, []).append((column, w / norm))
+        self.entries = {f: (self.idf[f], tuple(table.get(f, ()))) for f in sorted(self.idf)}
 
     def read(self, text: str) -> Text:
         """A text's signals and content word forms."""
@@ -158,51 +179,58 @@ class Classifier:
         """Each text's signals; the word forms of them all together go to the
         last one's ``counts`` (the others' are empty): a paragraph is compared
         with the topics as a whole, so its sentences are counted once."""
-        index, size = self.index, len(self.slugs)
-        folded_all: list[str] = []
-        stops = []
-        for text in texts:
-            folded_all += phrases.words(text)
-            stops.append(len(folded_all))
-        stems_all = phrases.stems(folded_all)  # one call for the paragraph
-        per_text: list[list[str]] = [[] for _ in texts]
-        sentence = 0
-        matched_all = []
-        for at, key in index.find_at(stems_all, stops):
-            while stops[sentence] <= at:
-                sentence += 1
-            per_text[sentence].append(key)
-            matched_all.append(key)
-        zero = (0.0,) * size
-        sparse = self.sparse
-        result = []
-        for matched in per_text:
-            if not matched:
-                result.append(Text(zero, (), _NO_COUNTS))
-                continue
-            sums = [0.0] * size
-            for key in matched:
-                for i, weight in sparse[key]:
-                    sums[i] += weight
-            result.append(Text(tuple(sums), tuple(matched), _NO_COUNTS))
-        counts = Counter(stems_all)
-        for form in _STOP_FORMS.intersection(counts):
-            del counts[form]  # (deleting keeps the others' order: the sums stay the same)
-        for key in matched_all:  # a signal's words count once, as the signal, not again in the similarity
-            for form in self.key_forms[key]:
-                if counts[form] > 1:
-                    counts[form] -= 1
-                else:
-                    counts.pop(form, None)
+        matched_per_text, counts, _ = self.scan(texts)
+        zero = (0.0,) * len(self.slugs)
+        result = [Text(self.sums(m) if m else zero, tuple(m), _NO_COUNTS) for m in matched_per_text]
         if result:
             last = result[-1]
             result[-1] = Text(last.signals, last.matched, counts)
         return result
 
+    def scan(self, texts: Sequence[str]) -> tuple[list[list[str]], Counter[str], list[str]]:
+        """(each text's signal keys, the content word forms of them all, all
+        their forms in order): one stemming call and one phrase search for a
+        paragraph."""
+        folded_all: list[str] = []
+        stops = []
+        words = phrases.words
+        for text in texts:
+            folded_all += words(text)
+            stops.append(len(folded_all))
+        stems_all = phrases.stems(folded_all)
+        per_text: list[list[str]] = [[] for _ in texts]
+        sentence = 0
+        matched_all = []
+        for at, key in self.index.find_at(stems_all, stops):
+            while stops[sentence] <= at:
+                sentence += 1
+            per_text[sentence].append(key)
+            matched_all.append(key)
+        counts = Counter(filterfalse(_STOP_FORMS.__contains__, stems_all))
+        key_forms = self.key_forms
+        for key in matched_all:  # a signal's words count once, as the signal, not again in the similarity
+            for form in key_forms[key]:
+                if counts[form] > 1:
+                    counts[form] -= 1
+                else:
+                    counts.pop(form, None)
+        return per_text, counts, stems_all
+
+    def sums(self, keys: Iterable[str]) -> Scores:
+        """The summed weights per topic of signals found (by key)."""
+        totals = [0.0] * len(self.slugs)
+        sparse = self.sparse
+        for key in keys:
+            for i, weight in sparse[key]:
+                totals[i] += weight
+        return tuple(totals)
+
     def similarity(self, counts: Counter[str]) -> Scores:
-        """Cosine between word-form counts and each topic's vector."""
+        """Per topic, the cosine between word-form counts and the topic's whole
+        text, averaged with that to its nearest example sentence."""
         entries, unknown = self.entries, self.unknown_idf
-        dots = [0.0] * len(self.slugs)
+        columns = self.column_topics
+        dots = [0.0] * len(columns)
         norm = 0.0
         known = 0
         for form in [f for f in counts if f in entries]:  # in the text's order: the same sums every run
@@ -211,57 +239,107 @@ class Classifier:
             weight = idf if count == 1 else (1 + math.log(count)) * idf
             norm += weight * weight
             known += 1
-            dots = [d + weight * v for d, v in zip(dots, row, strict=True)]
+            for column, v in row:
+                dots[column] += weight * v
         # Words no topic uses: each weighs ``unknown`` (more when repeated).
         norm += unknown * unknown * (len(counts) - known)
         for form in [f for f, c in counts.items() if c > 1 and f not in entries]:
             norm += unknown * unknown * ((1 + math.log(counts[form])) ** 2 - 1)
+        size = len(self.slugs)
         if norm == 0:
-            return tuple(dots)
+            return (0.0,) * size
+        nearest = [0.0] * size
+        for column in range(size, len(columns)):
+            topic = columns[column]
+            if dots[column] > nearest[topic]:
+                nearest[topic] = dots[column]
         root = math.sqrt(norm)
-        return tuple(d / root for d in dots)
+        return tuple([(dots[t] + nearest[t]) / (2 * root) for t in range(size)])
 
     def own(self, text: Text, similarity: Scores) -> Scores:
         w = self.config.similarity_weight
         return tuple(s + w * m for s, m in zip(text.signals, similarity, strict=True))
 
 
-def decide(article: Article, classifier: Classifier) -> tuple[ParagraphCall, ...]:
-    """Every paragraph's topic and evidence, in order."""
+def read_article(article: Article, classifier: Classifier) -> ArticleEvidence:
+    """Each paragraph's own evidence: the per-article stage, cached per article."""
     config = classifier.config
+    weight, floor = config.similarity_weight, config.min_evidence
     size = len(classifier.slugs)
     zero = (0.0,) * size
     leans: dict[str, int | None] = {}
-    read = []
+    paragraphs = []
+    every_form = phrases.forms(article.title)  # for the subject: the title and every sentence
     for paragraph in article.paragraphs:
-        texts = classifier.read_all([s.text for s in paragraph.sentences])
-        counts = texts[-1].counts if texts else _NO_COUNTS
-        signals = texts[0].signals if len(texts) == 1 else _sum([t.signals for t in texts], size)
+        matched, counts, forms = classifier.scan([s.text for s in paragraph.sentences])
+        every_form += forms
+        per_sentence = [classifier.sums(keys) if keys else zero for keys in matched]
+        signals = per_sentence[0] if len(per_sentence) == 1 else _sum(per_sentence, size)
         similarity = classifier.similarity(counts)
+        base = [weight * m for m in similarity]
+        plain = max(base, default=0.0) >= floor
+        speaks = tuple(
+            [
+                max([x + b for x, b in zip(sums, base, strict=True)], default=0.0) >= floor if keys else plain
+                for keys, sums in zip(matched, per_sentence, strict=True)
+            ]
+        )
         heading = paragraph.heading
         if heading is not None and heading not in leans:
             heading_text = classifier.read(heading)
             leans[heading] = _best(
-                classifier.own(heading_text, classifier.similarity(heading_text.counts)), None, config.min_evidence
+                classifier.own(heading_text, classifier.similarity(heading_text.counts)), None, floor
             )
-        lean = leans.get(heading) if heading is not None else None
-        weight = config.similarity_weight
-        evidence = [s + weight * m for s, m in zip(signals, similarity, strict=True)]
-        if max(evidence, default=0.0) < config.min_evidence:
-            evidence = [0.0] * size  # too little to be evidence: the paragraph follows its context
-        if lean is not None:
-            evidence[lean] += config.subheading_weight
-        read.append((paragraph, texts, signals, similarity, lean, tuple(evidence)))
+        paragraphs.append(
+            ParagraphEvidence(
+                signals=signals,
+                similarity=similarity,
+                lean=leans.get(heading) if heading is not None else None,
+                forms=tuple(counts),
+                counts=tuple(counts.values()),
+                matched=tuple([tuple(keys) for keys in matched]),
+                speaks=speaks,
+            )
+        )
+    named = all(index.find_forms(every_form) for index in classifier.subject)
+    return ArticleEvidence(article, tuple(paragraphs), named)
 
-    article_total = _sum([r[5] for r in read], size)
+
+def decide(
+    source: Article | ArticleEvidence, classifier: Classifier, model: Model | None = None
+) -> tuple[ParagraphCall, ...]:
+    """Every paragraph's topic and evidence, in order. With ``model`` (trained
+    on the corpus, see :class:`Model`), a paragraph whose own evidence is not
+    decisive also gets the model's evidence."""
+    evidence = source if isinstance(source, ArticleEvidence) else read_article(source, classifier)
+    article = evidence.article
+    config = classifier.config
+    size = len(classifier.slugs)
+    zero = (0.0,) * size
+    owns = [own_evidence(found, config) for found in evidence.paragraphs]
+    # An article with no evidence anywhere (nothing reaches ``min_evidence``)
+    # goes to the fallback topic whole: the model and the context have
+    # nothing to start from.
+    silent = all(max(own, default=0.0) < config.min_evidence for own in owns)
+    read = []
+    for paragraph, found, scores in zip(article.paragraphs, evidence.paragraphs, owns, strict=True):
+        learned = zero
+        if silent:
+            scores = [0.0] * size
+        elif model is not None and not decisive(scores, config):
+            learned = model.evidence(found)
+            scores = [o + m for o, m in zip(scores, learned, strict=True)]
+        read.append((paragraph, found, learned, tuple(scores)))
+
+    article_total = _sum([r[3] for r in read], size)
     main = _share(article_total)
     calls: list[ParagraphCall] = []
-    for i, (paragraph, texts, signals, similarity, lean, own) in enumerate(read):
+    for i, (paragraph, found, learned, own) in enumerate(read):
         sources: list[Scores] = [main] if main is not None else []
         if calls and read[i - 1][0].heading == paragraph.heading:
             sources.append(tuple(float(t == calls[-1].topic) for t in range(size)))
         if i + 1 < len(read) and read[i + 1][0].heading == paragraph.heading:
-            following = _share(read[i + 1][5])
+            following = _share(read[i + 1][3])
             if following is not None:
                 sources.append(following)
         if sources:
@@ -275,16 +353,17 @@ def decide(article: Article, classifier: Classifier) -> tuple[ParagraphCall, ...
         fallback = best is None
         topic = classifier.slugs.index(config.fallback) if best is None else best
         runner_up = _best(tuple(-1.0 if t == topic else v for t, v in enumerate(total)), None, 0.0)
-        sentences = _sentences(classifier, paragraph.sentences, texts, topic, similarity)
-        matched = tuple([k for t in texts for k in t.matched])
+        sentences = _sentences(classifier, paragraph.sentences, found, topic)
+        matched = tuple([k for keys in found.matched for k in keys])
         calls.append(
             ParagraphCall(
                 paragraph.number,
                 topic,
                 runner_up,
-                signals,
-                similarity,
-                lean,
+                found.signals,
+                found.similarity,
+                found.lean,
+                learned,
                 context,
                 total,
                 matched,
@@ -295,39 +374,167 @@ def decide(article: Article, classifier: Classifier) -> tuple[ParagraphCall, ...
     return tuple(calls)
 
 
-def classify(article: Article, classifier: Classifier) -> ClassifiedArticle:
-    """Place every sentence of ``article`` on one topic."""
+def classify(
+    source: Article | ArticleEvidence, classifier: Classifier, model: Model | None = None
+) -> ClassifiedArticle:
+    """Place every sentence of an article on one topic."""
+    evidence = source if isinstance(source, ArticleEvidence) else read_article(source, classifier)
     slugs = classifier.slugs
     placements = [
         Placement(
             sentence=s.sentence,
             topic=slugs[s.topic],
-            score=s.text.signals[s.topic],
+            score=s.signals[s.topic],
             fallback=call.fallback,
             speaks=s.speaks,
-            signals=s.text.matched,
+            signals=s.matched,
         )
-        for call in decide(article, classifier)
+        for call in decide(evidence, classifier, model)
         for s in call.sentences
     ]
     return ClassifiedArticle(
-        article=article, placements=tuple(placements), names_subject=names_subject(article, classifier)
+        article=evidence.article, placements=tuple(placements), names_subject=evidence.names_subject
     )
 
 
-def names_subject(article: Article, classifier: Classifier) -> bool:
-    """Whether the article uses a phrase of every group of the site's subject."""
-    if not classifier.subject:
-        return True
-    text = phrases.forms(" ".join([article.title, *(s.text for s in article.sentences)]))
-    return all(index.find_forms(text) for index in classifier.subject)
+# The corpus model: self-training
+
+
+class Model:
+    """Multinomial naive Bayes over word forms and signals, trained on the
+    configuration's own text and on the corpus's decisively placed paragraphs.
+
+    It learns the words that go with each topic in the articles themselves
+    ("hashrate" beside the mining bans, "wallet app" beside the digital yuan),
+    and lends that knowledge to the paragraphs whose own evidence is not
+    decisive: their ``learned`` evidence is the model's posterior for each
+    topic times ``model_weight``. Sorted tables and sums in a fixed order: the
+    same corpus gives the same bytes."""
+
+    def __init__(self, classifier: Classifier, documents: Iterable[tuple[int, Counter[str]]]):
+        size = len(classifier.slugs)
+        table: dict[str, list[float]] = {}
+        totals = [0.0] * size
+        for topic, features in documents:
+            for feature, count in features.items():
+                row = table.get(feature)
+                if row is None:
+                    row = table[feature] = [0.0] * size
+                row[topic] += count
+                totals[topic] += count
+        vocabulary = len(table) or 1
+        alpha = 1.0  # Laplace smoothing: a feature unseen for a topic is rare there, not impossible
+        self.logs = {
+            feature: tuple([math.log((row[t] + alpha) / (totals[t] + alpha * vocabulary)) for t in range(size)])
+            for feature, row in sorted(table.items())
+        }
+        self.weight = classifier.config.model_weight
+        self.size = size
+        self.trained = 0  # paragraphs of the corpus it learned from
+
+    def posterior(self, features: Iterable[tuple[str, int]]) -> Scores:
+        """P(topic | features), every topic equally likely before (all 0 without a known feature)."""
+        logs = self.logs
+        rows = []
+        weights = []
+        for feature, count in features:
+            row = logs.get(feature)
+            if row is not None:
+                rows.append(row)
+                weights.append(count)
+        if not rows:
+            return (0.0,) * self.size
+        # Naive Bayes counts correlated words as if independent, so its
+        # posteriors are overconfident, the more so the longer the text:
+        # the log-likelihoods are divided by the square root of its length.
+        scale = 1 / math.sqrt(sum(weights))
+        sums = [scale * sum(map(operator.mul, weights, column)) for column in zip(*rows, strict=True)]
+        top = max(sums)
+        exps = [math.exp(s - top) for s in sums]
+        total = sum(exps)
+        return tuple([e / total for e in exps])
+
+    def evidence(self, found: ParagraphEvidence) -> Scores:
+        """``model_weight`` times the posterior of a paragraph's features
+        (those of :func:`features`, read in place)."""
+        weight = self.weight
+        signals = [("=" + key, 1) for keys in found.matched for key in keys]
+        posterior = self.posterior(chain(zip(found.forms, found.counts, strict=True), signals))
+        return tuple([weight * p for p in posterior])
+
+
+def features(found: ParagraphEvidence) -> Counter[str]:
+    """What the model reads of a paragraph: its content word forms and its signals (as "=key")."""
+    result = Counter(dict(zip(found.forms, found.counts, strict=True)))
+    for keys in found.matched:
+        for key in keys:
+            result["=" + key] += 1
+    return result
+
+
+def own_evidence(found: ParagraphEvidence, config: SiteConfig) -> list[float]:
+    """A paragraph's own evidence: signals, weighted similarity and its subheading's lean."""
+    weight = config.similarity_weight
+    own = [s + weight * m for s, m in zip(found.signals, found.similarity, strict=True)]
+    if found.lean is not None:
+        own[found.lean] += config.subheading_weight
+    return own
+
+
+def decisive(own: Sequence[float], config: SiteConfig) -> bool:
+    """Own evidence that settles a paragraph on its own: at least
+    ``split_weight`` for one topic and twice as much as for any other."""
+    ranked = sorted(own, reverse=True)
+    return bool(ranked) and ranked[0] >= config.split_weight and ranked[0] >= 2 * (ranked[1] if len(ranked) > 1 else 0)
+
+
+def fits(evidence: ArticleEvidence, config: SiteConfig) -> bool:
+    """Whether an article fits the topics, by its own evidence (as
+    :func:`explainer.sections.fits` decides from its placements)."""
+    total = sum(len(found.speaks) for found in evidence.paragraphs)
+    spoken = sum(sum(found.speaks) for found in evidence.paragraphs)
+    return evidence.names_subject and bool(total) and spoken / total >= config.min_matched_share
+
+
+def train(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> Model:
+    """The corpus model: the topics' own text, and every decisive paragraph of
+    the articles that fit (their own evidence is the label)."""
+    config = classifier.config
+    documents: list[tuple[int, Counter[str]]] = []
+    for index, topic in enumerate(config.topics):
+        for text in (topic.title, topic.description, *topic.examples):
+            read = classifier.read(text)
+            seed = Counter(read.counts)
+            seed.update("=" + key for key in read.matched)
+            documents.append((index, seed))
+        keys = Counter({"=" + phrases.form_key(s.phrase): max(1, round(s.weight)) for s in topic.signals})
+        documents.append((index, keys))
+    trained = 0
+    for evidence in evidences:
+        if not fits(evidence, config):
+            continue  # an article that does not fit teaches nothing about the topics
+        for found in evidence.paragraphs:
+            own = own_evidence(found, config)
+            if decisive(own, config):
+                documents.append((own.index(max(own)), features(found)))
+                trained += 1
+    model = Model(classifier, documents)
+    model.trained = trained
+    return model
+
+
+def classify_corpus(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> list[ClassifiedArticle]:
+    """Every article placed with the corpus model (trained on them all): the
+    corpus-level pass after the per-article, cached :func:`read_article`."""
+    model = train(evidences, classifier)
+    return [classify(e, classifier, model) for e in evidences]
 
 
 # Helper functions
 
 
 def _sentences(
-    classifier: Classifier, sentences: Sequence[Sentence], texts: Sequence[Text], topic: int, similarity: Scores
+    classifier: Classifier, sentences: Sequence[Sentence], found: ParagraphEvidence, topic: int
 ) -> tuple[SentenceCall, ...]:
     """A sentence keeps its paragraph's topic unless strongly about another.
 
@@ -335,31 +542,31 @@ def _sentences(
     sentence's words are too few for a cosine to say much)."""
     config = classifier.config
     weight = config.similarity_weight
-    base = tuple([weight * m for m in similarity])
+    base = tuple([weight * m for m in found.similarity])
+    zero = (0.0,) * len(base)
     calls = []
-    plain: tuple[int, bool, bool] | None = None  # the call for a sentence without signals (the same for all)
-    for sentence, text in zip(sentences, texts, strict=True):
-        if text.matched:
-            own = tuple([s + b for s, b in zip(text.signals, base, strict=True)])
-            placed, split, speaks = _split(own, topic, config)
+    plain: tuple[int, bool] | None = None  # the call for a sentence without signals (the same for all)
+    for sentence, matched, speaks in zip(sentences, found.matched, found.speaks, strict=True):
+        if matched:
+            signals = classifier.sums(matched)
+            own = tuple([s + b for s, b in zip(signals, base, strict=True)])
+            placed, split = _split(own, topic, config)
         else:
-            own = base
+            signals, own = zero, base
             plain = plain or _split(base, topic, config)
-            placed, split, speaks = plain
-        calls.append(SentenceCall(sentence, placed, own, text, split, speaks))
+            placed, split = plain
+        calls.append(SentenceCall(sentence, placed, own, signals, matched, split, speaks))
     return tuple(calls)
 
 
-def _split(own: Scores, topic: int, config: SiteConfig) -> tuple[int, bool, bool]:
-    """(topic, split off, speaks) for a sentence with ``own`` evidence in a paragraph on ``topic``."""
-    top = max(own, default=0.0)
-    speaks = top >= config.min_evidence
-    if top < config.split_weight:
-        return topic, False, speaks  # nothing strong enough to leave for
+def _split(own: Scores, topic: int, config: SiteConfig) -> tuple[int, bool]:
+    """(topic, split off) for a sentence with ``own`` evidence in a paragraph on ``topic``."""
+    if max(own, default=0.0) < config.split_weight:
+        return topic, False  # nothing strong enough to leave for
     other = _best(tuple(-1.0 if t == topic else v for t, v in enumerate(own)), None, 0.0)
     if other is not None and own[other] >= config.split_weight and own[other] >= 2 * own[topic]:
-        return other, True, speaks
-    return topic, False, speaks
+        return other, True
+    return topic, False
 
 
 def _sum(vectors: Sequence[Scores], size: int) -> Scores:
@@ -386,14 +593,14 @@ def _best(scores: Scores, previous: int | None, floor: float) -> int | None:
 # Explaining a placement (``explainer explain``)
 
 
-def explain(article: Article, classifier: Classifier) -> list[str]:
+def explain(source: Article | ArticleEvidence, classifier: Classifier, model: Model | None = None) -> list[str]:
     """Lines that say where each paragraph went and why: its first words, its
     page and the runner-up, then the evidence (signals, similarity, subheading,
-    context) and any sentence that left it for another page."""
+    the corpus model, context) and any sentence that left it for another page."""
     titles = [t.title for t in classifier.config.topics]
     weight = classifier.config.similarity_weight
     lines = []
-    for call in decide(article, classifier):
+    for call in decide(source, classifier, model):
         first = next(s.sentence for s in call.sentences) if call.sentences else None
         opening = _first_words(first.text if first else "")
         runner = (
@@ -408,6 +615,10 @@ def explain(article: Article, classifier: Classifier) -> list[str]:
         lines.append(f"    similarity (x{weight:g}): {similar or 'none'}")
         if call.lean is not None:
             lines.append(f"    subheading: leans to {titles[call.lean]} (+{classifier.config.subheading_weight:g})")
+        if any(call.learned):
+            ranked = sorted(range(len(titles)), key=lambda t: (-call.learned[t], t))
+            learned = ", ".join(f"{titles[t]} +{call.learned[t]:.1f}" for t in ranked if call.learned[t] >= 0.05)
+            lines.append(f"    corpus model (not decisive on its own): {learned}")
         shares = sorted(range(len(titles)), key=lambda t: (-call.context[t], t))
         context = ", ".join(f"{titles[t]} +{call.context[t]:.1f}" for t in shares if call.context[t] >= 0.05)
         lines.append(f"    context (previous and next paragraph, article): {context or 'none'}")
@@ -415,7 +626,7 @@ def explain(article: Article, classifier: Classifier) -> list[str]:
             lines.append(f"    no evidence in the whole article: the fallback topic ({classifier.config.fallback})")
         for s in call.sentences:
             if s.split:
-                found = _signal_list(classifier, s.text.matched)
+                found = _signal_list(classifier, s.matched)
                 lines.append(
                     f"    sentence “{_first_words(s.sentence.text)}” -> {titles[s.topic]} {s.own[s.topic]:.1f}"
                     f" (strongly about it: {found or 'similarity'})"

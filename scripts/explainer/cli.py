@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from . import pipeline, runner, scaffold
+from .cache import ArticleCache
 from .errors import ExplainerError
 from .paths import DEFAULTS, Paths
 from .problems import find_problems
@@ -137,12 +138,21 @@ def new(title: str | None, url: str | None, html: Path | None, root: Path, sourc
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def explain(root: Path, paths: tuple[Path, ...], **given: Path) -> None:
     """Say where each paragraph of an article goes and why: its page, the
-    runner-up and the evidence (signals, similarity, context)."""
+    runner-up and the evidence (signals, similarity, corpus model, context).
+
+    The corpus model is trained as ``generate`` trains it, on the sources
+    (read through the cache) and on the articles named here."""
     with _errors():
-        project = pipeline.load_data(Paths.of(root, **given))
-        classifier = pipeline.classifier(project)
-        for path in paths:
-            item, lines = pipeline.explain(pipeline.source_input(path, root), project, classifier)
+        paths_ = Paths.of(root, **given)
+        project = pipeline.load_data(paths_)
+        problems: list[str] = []  # a broken source elsewhere does not stop the explanation of this one
+        corpus = tuple(pipeline.find_sources(paths_.sources, root, problems)) if paths_.sources.is_dir() else ()
+        project = pipeline.Project(corpus, project.config, project.rules, project.guides)
+        inputs = [pipeline.source_input(path, root) for path in paths]
+        cache = ArticleCache(paths_.state / "articles", pipeline.Processed)
+        classifier, model = pipeline.corpus_model(project, cache, inputs)
+        for source in inputs:
+            item, lines = pipeline.explain(source, project, classifier, model)
             total = len(item.placements)
             where = "fits the topics" if fits(item, project.config.min_matched_share) else "own page"
             click.echo(f"{item.article.path}: {where}: {speaking(item)} of {total} sentences speak to the topics")

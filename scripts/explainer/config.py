@@ -21,6 +21,7 @@ _WEIGHTS = {
     "context_weight": 3.0,
     "split_weight": 3.0,
     "min_evidence": 1.0,
+    "model_weight": 1.0,
 }
 _SITE_KEYS = {"title", "summary", "fallback", "min_matched_share", "topics", "subject", *_WEIGHTS}
 _TOPIC_KEYS = {"slug", "title", "description", "tags", "signals", "examples"}

@@ -57,6 +57,9 @@ class SiteConfig:
     context_weight: float = 3.0
     split_weight: float = 3.0
     min_evidence: float = 1.0
+    # The corpus model's evidence (its posterior, 0 to 1, per topic) counts
+    # this much for a paragraph whose own evidence is not decisive.
+    model_weight: float = 1.0
     # The site's subject: groups of phrases; an article fits only if it uses a
     # phrase of every group (found as signals are). Empty: no such condition.
     subject: tuple[tuple[str, ...], ...] = ()
@@ -254,6 +257,29 @@ class Placement:
     fallback: bool = False  # no evidence in the whole article: sent to the fallback topic
     speaks: bool = False  # its own evidence speaks to a topic (see SiteConfig.min_evidence)
     signals: tuple[str, ...] = ()  # keys of the signals found in it (classify.Classifier.weights), in order
+
+
+@dataclass(frozen=True)
+class ParagraphEvidence:
+    """What one paragraph says about each topic on its own, before its context
+    is weighed: the per-article part of classification (cached per article)."""
+
+    signals: tuple[float, ...]  # summed weights of the signals found, per topic
+    similarity: tuple[float, ...]  # cosine between its other words and each topic's text
+    lean: int | None  # the topic (index) its subheading leans to
+    forms: tuple[str, ...]  # its content word forms, distinct, in order of first use ...
+    counts: tuple[int, ...]  # ... and how often each is used
+    matched: tuple[tuple[str, ...], ...]  # each sentence's signal keys, in order
+    speaks: tuple[bool, ...]  # each sentence's own evidence reaches ``min_evidence`` for a topic
+
+
+@dataclass(frozen=True)
+class ArticleEvidence:
+    """An article and its paragraphs' evidence (see :mod:`explainer.classify`)."""
+
+    article: Article
+    paragraphs: tuple[ParagraphEvidence, ...]
+    names_subject: bool = True  # it names the site's subject (SiteConfig.subject), or none is configured
 
 
 @dataclass(frozen=True)

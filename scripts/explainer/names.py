@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from . import yamldata
 from .bodytext import GuideRules, body_sentences
@@ -37,7 +37,7 @@ _WORD_LISTS = ("stop", "connectors", "joiners", "articles", "heads", "possessive
 # bracket, a dash) ends a name.
 _TOKEN = re.compile(r"[^\W_][\w'’.&-]*")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]*\b")
-_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
+_POSSESSIVE_ENDS = ("'s", "’s", "s'", "s’")
 _CONTRACTION = re.compile(r"(?i)(?:n['’]t|['’](?:ll|re|ve|d|m))$")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,5}s?")
 _PLAIN = GuideRules()
@@ -141,7 +141,10 @@ def detect(
     an acronym given in brackets, "(NDRC)", or when it is seen inside
     sentences at least :data:`MIN_REPEATS` times, never in lower case, and is
     not the last word of a longer name (a surname: "Wu" after "Colin Wu")."""
-    sentences = [(s.text, _own_credits(c)) for c in classified for s in body_sentences(c.article, rules)]
+    credits = [_own_credits(c) for c in classified]
+    sentences = [
+        (s.text, own) for c, own in zip(classified, credits, strict=True) for s in body_sentences(c.article, rules)
+    ]
     ordinary = {w for s, _ in sentences for w in _LOWER_WORD.findall(s)}
     small = ordinary & (rules.function_words | names.connectors | names.joiners)
     known = tuple(known)
@@ -151,7 +154,7 @@ def detect(
     singles: Counter[str] = Counter()
     bracketed: set[str] = set()
     for sentence, own in sentences:
-        if not any(c.isupper() for c in sentence[1:]):
+        if not any(map(str.isupper, sentence[1:])):
             continue  # no capital past the first letter: no name
         tokens = _unknown(list(_tokens(sentence)), known_re.finditer(sentence) if known_re else (), names)
         titles = _title_spans(tokens, names, small)
@@ -247,8 +250,7 @@ def listed_names(
 # Helper functions
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):  # a named tuple: made for every word of every sentence, and quick to make
     word: str  # without a trailing full stop, comma or possessive
     start: int
     end: int
@@ -261,27 +263,30 @@ class _Token:
 
 def _tokens(sentence: str) -> Iterator[_Token]:
     last_end: int | None = None
+    opening = next((i for i, c in enumerate(sentence) if c.isalnum()), len(sentence))  # where the first word starts
     for match in _TOKEN.finditer(sentence):
         raw = match.group()
+        start = match.start()
         word = raw.rstrip(".")
-        dotted = word != raw and (len(word) == 1 or "." in word)  # "J." and "U.S." keep their stop
-        if dotted:
-            word = raw
-        possessive = _POSSESSIVE.search(word) is not None and word[:1].isupper()
+        dotted = False
+        if word != raw:
+            dotted = len(word) == 1 or "." in word  # "J." and "U.S." keep their stop
+            if dotted:
+                word = raw
+        possessive = word[:1].isupper() and word.endswith(_POSSESSIVE_ENDS)
         full = word
         if possessive:
             word = word[:-1] if word.endswith(("'", "’")) else word[:-2]
-        gap = sentence[last_end : match.start()] if last_end is not None else ""
         if word:
             yield _Token(
-                word=word,
-                start=match.start(),
-                end=match.start() + len(word),
-                first=not any(c.isalnum() for c in sentence[: match.start()]),
-                joined=last_end is not None and not gap.strip(),
-                possessive=possessive,
-                full=full,
-                stop_after=raw != word and not dotted and not possessive,
+                word,
+                start,
+                start + len(word),
+                start <= opening,  # first: nothing alphanumeric before it
+                last_end is not None and not sentence[last_end:start].strip(),  # joined: only spaces before it
+                possessive,
+                full,
+                raw != word and not dotted and not possessive,  # stop_after
             )
         last_end = match.end()
 
@@ -307,7 +312,11 @@ def _unknown(tokens: list[_Token], known: Iterable[re.Match[str]], names: NameLi
         if not tied:
             drop.update(inside)
     # A word after a dropped phrase does not continue the name before it.
-    return [replace(t, joined=t.joined and i - 1 not in drop) for i, t in enumerate(tokens) if i not in drop]
+    if not drop:
+        return tokens
+    return [
+        t._replace(joined=False) if t.joined and i - 1 in drop else t for i, t in enumerate(tokens) if i not in drop
+    ]
 
 
 def _capital(word: str) -> bool:
@@ -348,7 +357,7 @@ def _pieces(tokens: Sequence[_Token], names: NameList, ordinary: set[str]) -> It
             if not token.possessive:
                 parts[-1].append(token)
             elif token.word.casefold() in ordinary or token.word in names.possessive_parts:
-                parts[-1].append(replace(token, word=token.full, end=token.start + len(token.full)))
+                parts[-1].append(token._replace(word=token.full, end=token.start + len(token.full)))
             else:  # "China's central bank": the name ends here, without the "'s"
                 parts[-1].append(token)
                 parts.append([])

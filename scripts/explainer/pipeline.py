@@ -19,14 +19,14 @@ from . import files
 from . import guides as guide_pages
 from .cache import ArticleCache, code_digest, stable_repr
 from .cache import key as cache_key
-from .classify import Classifier, classify
+from .classify import Classifier, Model, classify, classify_corpus, read_article, train
 from .classify import explain as explain_lines
 from .clean import BoilerplateMatcher, clean
 from .dedupe import Duplicate, find_duplicates, shingles
 from .errors import ExplainerError
 from .furniture import summary
 from .ingest import FORMATS, SIDECAR_SUFFIXES, ingest, slug_for
-from .model import BoilerplateRules, ClassifiedArticle, Site, SiteConfig
+from .model import ArticleEvidence, BoilerplateRules, ClassifiedArticle, Site, SiteConfig
 from .paths import Paths
 from .render import render_site
 from .sections import fits, matched_share, speaking
@@ -53,7 +53,7 @@ class Project:
 
 
 Progress = Callable[[str], None]
-Processed = tuple[ClassifiedArticle, frozenset[int]]  # an article, classified, and its shingles
+Processed = tuple[ArticleEvidence, frozenset[int]]  # an article, its paragraphs' evidence, and its shingles
 
 
 def build(project: Project, progress: Progress | None = None, cache: ArticleCache | None = None) -> Site:
@@ -71,9 +71,10 @@ def build(project: Project, progress: Progress | None = None, cache: ArticleCach
         seen[slug] = source.path
     work = _Work(project)
     processed = work.run_all(project.sources, cache, progress)
-    duplicates = find_duplicates([(c.article, shingles) for c, shingles in processed])
+    duplicates = find_duplicates([(e.article, shingles) for e, shingles in processed])
     dropped = {d.source for d in duplicates}
-    classified = [c for c, _ in processed if c.article.path not in dropped]
+    # The corpus-level pass: cheap arithmetic on the cached evidence, every run.
+    classified = classify_corpus([e for e, _ in processed if e.article.path not in dropped], work.classifier)
     pages = render_site(classified, project.config)
     guides = guide_pages.build(classified, project.config, pages, project.guides)  # timeline, glossary, who's who
     pages = tuple(sorted((*pages, *guides.pages), key=lambda p: p.path))
@@ -83,7 +84,7 @@ def build(project: Project, progress: Progress | None = None, cache: ArticleCach
 
 
 class _Work:
-    """Ingest, clean, segment and classify one source; cached by content hash."""
+    """Ingest, clean, segment and read one source's evidence; cached by content hash."""
 
     def __init__(self, project: Project):
         self.project = project
@@ -97,7 +98,7 @@ class _Work:
     def run(self, source: SourceInput) -> Processed:
         document = ingest(source.path, source.data, source.sidecar)
         article = segment(clean(document, self.boilerplate))
-        return classify(article, self.classifier), shingles(article)
+        return read_article(article, self.classifier), shingles(article)
 
     def run_all(
         self, sources: Sequence[SourceInput], cache: ArticleCache | None, progress: Progress | None
@@ -318,11 +319,33 @@ def source_input(path: Path, root: Path) -> SourceInput:
     return SourceInput(display_path(path, root), data, sidecar)
 
 
-def explain(source: SourceInput, project: Project, classifier_: Classifier) -> tuple[ClassifiedArticle, list[str]]:
-    """One article, classified, and the lines that explain each placement."""
+def corpus_model(
+    project: Project, cache: ArticleCache | None = None, extra: Sequence[SourceInput] = ()
+) -> tuple[Classifier, Model]:
+    """The classifier and the corpus model a build of the project's sources
+    (and of ``extra``, as if they were among them) would place paragraphs
+    with. A source that cannot be read is left out: this is for ``explain``,
+    which must work on one article while another is broken."""
+    work = _Work(project)
+    known = {s.path for s in project.sources}
+    processed = []
+    for source in [*project.sources, *(e for e in extra if e.path not in known)]:
+        try:
+            processed += work.run_all([source], cache, None)
+        except ExplainerError:
+            continue
+    dropped = {d.source for d in find_duplicates([(e.article, shingles) for e, shingles in processed])}
+    return work.classifier, train([e for e, _ in processed if e.article.path not in dropped], work.classifier)
+
+
+def explain(
+    source: SourceInput, project: Project, classifier_: Classifier, model: Model | None = None
+) -> tuple[ClassifiedArticle, list[str]]:
+    """One article, classified (with the corpus ``model`` if given), and the
+    lines that explain each placement."""
     document = ingest(source.path, source.data, source.sidecar)
-    article = segment(clean(document, BoilerplateMatcher(project.rules)))
-    return classify(article, classifier_), explain_lines(article, classifier_)
+    evidence = read_article(segment(clean(document, BoilerplateMatcher(project.rules))), classifier_)
+    return classify(evidence, classifier_, model), explain_lines(evidence, classifier_, model)
 
 
 def display_path(path: Path, root: Path) -> str:

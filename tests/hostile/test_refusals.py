@@ -135,7 +135,7 @@ CASES: dict[str, tuple[Setup, str]] = {
     ),
     "NaN weight": (
         _replace("config/topics.yml", "stance: 3", "stance: .nan"),
-        "topics.yml:61: weight of 'stance' must be a number > 0",
+        "topics.yml:66: weight of 'stance' must be a number > 0",
     ),
     "infinite weight": (
         _replace("config/topics.yml", "subheading_weight: 2", "subheading_weight: .inf"),

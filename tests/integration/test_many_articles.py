@@ -20,7 +20,7 @@ from click.testing import Result
 from explainer import render
 from explainer.cache import ArticleCache
 from explainer.dedupe import find_duplicates, shingles
-from explainer.pipeline import Processed, build, load_project
+from explainer.pipeline import Processed, Project, build, load_project
 from tests.helpers import FIXTURES, mkdocs_build, snapshot
 
 FITTING = ("fits-mining-rules.txt", "fits-court-ruling.md", "fits-yuan-pilot.txt")
@@ -232,6 +232,27 @@ def test_the_cache_changes_no_output(project: Path, tmp_path: Path) -> None:
     second = build(loaded, cache=cache)
     assert plain.pages == first.pages == second.pages
     assert plain.report == second.report
+
+
+def test_the_cache_keeps_evidence_and_the_corpus_model_is_trained_every_run(project: Path, tmp_path: Path) -> None:
+    """The per-article cache holds each article's evidence, not its
+    placements: the corpus model is trained on every article in each run, so
+    a cached article is placed as a cold run places it, whatever was added since."""
+    _add(project, "fits-mining-rules.txt")
+
+    def load() -> Project:
+        return load_project(
+            project, project / "sources", project / "config/topics.yml", project / "config/boilerplate.yml"
+        )
+
+    cache = ArticleCache(tmp_path / "cache", Processed)
+    build(load(), cache=cache)  # two articles in the cache
+    _add(project, "fits-court-ruling.md", "fits-yuan-pilot.txt")
+    warm = build(load(), cache=cache)  # two from the cache, two read afresh
+    assert sorted(warm.fresh) == ["sources/fits-court-ruling.md", "sources/fits-yuan-pilot.txt"]
+    cold = build(load())
+    assert warm.pages == cold.pages and warm.report == cold.report
+    assert [a.placements for a in warm.articles] == [a.placements for a in cold.articles]
 
 
 def test_a_run_with_nothing_changed_touches_nothing(project: Path, run_cli: Callable[..., Result]) -> None:

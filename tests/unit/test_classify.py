@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from explainer import phrases, reading
-from explainer.classify import Classifier, classify, decide
+from explainer.classify import Classifier, classify, classify_corpus, decide, features, read_article, train
 from explainer.config import load_topics
 from explainer.model import Article, Heading, Paragraph, Sentence, SiteConfig, SourceMeta
 from explainer.pipeline import build, classifier, load_project
@@ -158,10 +158,11 @@ def test_the_same_input_gives_the_same_placements(config: SiteConfig) -> None:
 def test_placements_do_not_depend_on_string_hashing() -> None:
     code = (
         "import sys; sys.path.insert(0, 'scripts');"
-        "from pathlib import Path; from explainer.pipeline import load_project, classifier, explain, source_input;"
+        "from pathlib import Path; from explainer.pipeline import load_project, corpus_model, explain, source_input;"
         "r = Path('.'); p = load_project(r, r/'sources', r/'config/topics.yml', r/'config/boilerplate.yml');"
-        "c = classifier(p); [print(*explain(source_input(f, r), p, c)[1], sep='\\n')"
-        " for f in sorted(Path('tests/fixtures/articles').glob('*.*')) if f.name != 'README.md']"
+        "fs = [source_input(f, r) for f in sorted(Path('tests/fixtures/articles').glob('*.*'))"
+        " if f.name != 'README.md'];"
+        "c, m = corpus_model(p, None, fs); [print(*explain(f, p, c, m)[1], sep='\\n') for f in fs]"
     )
     outputs = {
         subprocess.run(
@@ -195,16 +196,10 @@ def test_related_pages_find_signals_as_the_classifier_does() -> None:
 
 def test_reference_article_keeps_the_defining_sentence_of_each_page() -> None:
     project = load_project(ROOT, ROOT / "sources", ROOT / "config/topics.yml", ROOT / "config/boilerplate.yml")
-    report = build(project).report["articles"][0]  # type: ignore[index]
+    site = build(project)  # as generate places them: with the corpus model
+    report = site.report["articles"][0]  # type: ignore[index]
     assert report["sentences"] == 13 and report["shown_on"] == "topics"
-
-    from explainer.clean import BoilerplateMatcher, clean
-    from explainer.ingest import ingest
-    from explainer.segment import segment
-
-    source = project.sources[0]
-    article = segment(clean(ingest(source.path, source.data), BoilerplateMatcher(project.rules)))
-    placed = {p.sentence.text: p.topic for p in classify(article, classifier(project)).placements}
+    placed = {p.sentence.text: p.topic for p in site.articles[0].placements}
     expected = {
         "Shanghai Telecom document shows the IP address": "ip-tracking",
         "Chinese Central Bank deemed all crypto transactions illegal": "crackdown-measures",
@@ -232,6 +227,7 @@ def test_explain_prints_each_paragraph_its_page_runner_up_and_evidence(run_cli: 
     assert "    signals: document x2 (IP tracking 1)" in "\n".join(lines)
     assert any(line.startswith("    similarity (x6): IP tracking 0.") for line in lines)
     assert any(line.startswith("    context (previous and next paragraph, article): ") for line in lines)
+    assert any(line.startswith("    corpus model (not decisive on its own): ") for line in lines)
     missing = CliRunner().invoke(main, ["explain", "--root", str(project), "sources/none.txt"])
     assert missing.exit_code == 1 and "sources/none.txt" in missing.output
 
@@ -298,3 +294,51 @@ def test_an_article_that_does_not_name_the_subject_does_not_fit(config: SiteConf
     assert not fits(classify(article, Classifier(scoped)), 0.5)
     named = _article(["The Atlantean court ruled on the law.", "The judge agreed."])
     assert fits(classify(named, Classifier(scoped)), 0.5)
+
+
+def _named(slug: str, *paragraphs: list[str]) -> Article:
+    import dataclasses
+
+    return dataclasses.replace(_article(*paragraphs), slug=slug, path=f"sources/{slug}.txt")
+
+
+def test_the_corpus_model_places_an_uncertain_paragraph_by_what_other_articles_taught_it(config: SiteConfig) -> None:
+    import dataclasses
+
+    config = dataclasses.replace(config, model_weight=3.0)
+    model_of = Classifier(config)
+    # No signal, no word of the topics' text: "tribunal" goes with the law only in the other articles.
+    target = _named("x", ["The bank set a new interest rate."], ["The tribunal met on Monday."], ["The judge spoke."])
+    teachers = [
+        _named(f"t{i}", [f"The court heard the judge read the law, and the tribunal {verb}."])
+        for i, verb in enumerate(["agreed", "adjourned", "sat late"])
+    ]
+    alone = classify_corpus([read_article(target, model_of)], model_of)
+    assert [p.topic for p in alone[0].placements] == ["money", "money", "law"]  # its context: the bank before it
+    taught = classify_corpus([read_article(a, model_of) for a in [*teachers, target]], model_of)
+    assert [p.topic for p in taught[-1].placements] == ["money", "law", "law"]
+    assert [[p.topic for p in c.placements] for c in taught[:3]] == [["law"]] * 3  # decisive: as before
+
+
+def test_the_model_learns_from_the_decisive_paragraphs_of_articles_that_fit(config: SiteConfig) -> None:
+    model_of = Classifier(config)
+    decisive_ = _named("a", ["The court and the judge applied the law."], ["Then it rained."])
+    weak = _named("b", ["A bank opened."])  # one weak signal: not decisive
+    off_topic = _named("c", ["The court and the judge applied the law."], *[["Rain fell."]] * 5)  # 1 of 6 speaks
+    model = train([read_article(a, model_of) for a in (decisive_, weak, off_topic)], model_of)
+    assert model.trained == 1
+    found = read_article(_named("d", ["Applied, heard, applied."]), model_of).paragraphs[0]
+    assert model.posterior(features(found).items())[2] > 0.5  # "applied" went with the law
+    assert train([], model_of).trained == 0
+
+
+def test_similarity_counts_the_nearest_example_too(config: SiteConfig) -> None:
+    import dataclasses
+
+    money = config.topics[1]
+    many = dataclasses.replace(money, examples=(*money.examples, *(f"Topic number {n} is here." for n in range(9))))
+    crowded = dataclasses.replace(config, topics=(config.topics[0], many, config.topics[2]))
+    text = "Lenders charge borrowers more when the deposit rate rises."
+    read = Classifier(crowded).read(text)
+    # Nine unrelated examples dilute the topic's whole text; the nearest example still matches.
+    assert Classifier(crowded).similarity(read.counts)[1] > 0.6  # (0.4 for the whole text alone)
