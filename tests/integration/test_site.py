@@ -111,4 +111,6 @@ def test_the_atom_feed_lists_every_article_and_every_page_links_it(built_site: P
     related = {link.href.rsplit("/", 2)[-2] for link in entry.links if link.rel == "related"}
     assert related == set(TOPICS)
     for page in ("index.html", "ip-tracking/index.html", "sources/china-crypto-crackdown/index.html"):
-        assert 'type="application/atom+xml"' in (built_site / page).read_text(encoding="utf-8")
+        assert '<link rel="alternate feed" type="application/atom+xml"' in (built_site / page).read_text(
+            encoding="utf-8"
+        )
