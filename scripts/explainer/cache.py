@@ -138,17 +138,22 @@ def read_state(path: Path) -> str | None:
 # every value is checked against the field's declared type.
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # JSON as they are (exact types, not subclasses)
+
+
 def encode(value: Any) -> Any:
     """Dataclasses, tuples, sets, dates and scalars -> JSON-ready values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            "@": type(value).__name__,
-            **{f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)},
-        }
+    kind: Any = type(value)
+    if kind in _SCALARS:
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {"@": kind.__name__, **{name: encode(getattr(value, name)) for name in names}}
     if isinstance(value, frozenset | set):
         return sorted(encode(v) for v in value)
     if isinstance(value, tuple | list):
-        return [encode(v) for v in value]
+        scalars = _SCALARS
+        return [v if type(v) in scalars else encode(v) for v in value]  # (a call per scalar is most of the cost)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -159,8 +164,7 @@ def encode(value: Any) -> Any:
 def decode(kind: Any, data: Any) -> Any:
     """The inverse of :func:`encode` for a value of type ``kind``; raises
     ValueError or TypeError on anything that is not exactly such a value."""
-    origin = typing.get_origin(kind)
-    args = typing.get_args(kind)
+    origin, args = _shape(kind)
     if kind is Any or kind is object:
         return _plain(data)
     if origin in (typing.Union, types.UnionType):
@@ -181,22 +185,30 @@ def decode(kind: Any, data: Any) -> Any:
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
         if not isinstance(data, dict) or data.get("@") != kind.__name__:
             raise ValueError(f"expected a {kind.__name__}")
-        hints = _hints(kind)
-        fields = [f for f in dataclasses.fields(kind) if f.init]
-        if set(data) - {"@"} != {f.name for f in fields}:
+        fields = _init_fields(kind)
+        if len(data) != len(fields) + 1 or any(name not in data for name, _ in fields):
             raise ValueError(f"wrong fields for {kind.__name__}")
-        return kind(**{f.name: decode(hints[f.name], data[f.name]) for f in fields})
+        return kind(**{name: decode(hint, data[name]) for name, hint in fields})
     if origin is tuple:
         if not isinstance(data, list):
             raise TypeError("expected a list")
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(decode(args[0], v) for v in data)
+            item = args[0]
+            if item is str and all(type(v) is str for v in data):  # quick paths for the common tuples
+                return tuple(data)
+            if item is int and all(type(v) is int for v in data):
+                return tuple(data)
+            if item is float and all(type(v) in _NUMBERS and math.isfinite(v) for v in data):
+                return tuple(map(float, data))
+            return tuple(decode(item, v) for v in data)
         if len(args) != len(data):
             raise ValueError("wrong tuple length")
         return tuple(decode(a, v) for a, v in zip(args, data, strict=True))
     if origin is frozenset:
         if not isinstance(data, list):
             raise TypeError("expected a list")
+        if args[0] is int and all(type(v) is int for v in data):
+            return frozenset(data)
         return frozenset(decode(args[0], v) for v in data)
     if origin is dict:
         if not isinstance(data, dict):
@@ -227,6 +239,29 @@ def decode(kind: Any, data: Any) -> Any:
             raise TypeError("expected null")
         return None
     raise TypeError(f"cannot decode {kind!r}")
+
+
+_NUMBERS = frozenset({int, float})  # not bool
+
+
+@functools.cache
+def _shape(kind: Any) -> tuple[Any, tuple[Any, ...]]:
+    return typing.get_origin(kind), typing.get_args(kind)
+
+
+@functools.cache
+def _field_names(kind: Any) -> tuple[str, ...] | None:
+    """The field names of a dataclass type, in order; None for any other type."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
+@functools.cache
+def _init_fields(kind: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass type's fields that its constructor takes, with their types."""
+    hints = _hints(kind)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(kind) if f.init)
 
 
 def _plain(data: Any) -> Any:
