@@ -331,13 +331,14 @@ def decide(
             scores = [o + m for o, m in zip(scores, learned, strict=True)]
         read.append((paragraph, found, learned, tuple(scores)))
 
+    onehot = [tuple(float(t == topic) for t in range(size)) for topic in range(size)]
     article_total = _sum([r[3] for r in read], size)
     main = _share(article_total)
     calls: list[ParagraphCall] = []
     for i, (paragraph, found, learned, own) in enumerate(read):
         sources: list[Scores] = [main] if main is not None else []
         if calls and read[i - 1][0].heading == paragraph.heading:
-            sources.append(tuple(float(t == calls[-1].topic) for t in range(size)))
+            sources.append(onehot[calls[-1].topic])
         if i + 1 < len(read) and read[i + 1][0].heading == paragraph.heading:
             following = _share(read[i + 1][3])
             if following is not None:
@@ -434,16 +435,11 @@ class Model:
 
     def posterior(self, features: Iterable[tuple[str, int]]) -> Scores:
         """P(topic | features), every topic equally likely before (all 0 without a known feature)."""
-        logs = self.logs
-        rows = []
-        weights = []
-        for feature, count in features:
-            row = logs.get(feature)
-            if row is not None:
-                rows.append(row)
-                weights.append(count)
-        if not rows:
+        get = self.logs.get
+        known = [(row, count) for row, count in ((get(f), c) for f, c in features) if row is not None]
+        if not known:
             return (0.0,) * self.size
+        rows, weights = zip(*known, strict=True)
         # Naive Bayes counts correlated words as if independent, so its
         # posteriors are overconfident, the more so the longer the text:
         # the log-likelihoods are divided by the square root of its length.
@@ -550,7 +546,7 @@ def _sentences(
         if matched:
             signals = classifier.sums(matched)
             own = tuple([s + b for s, b in zip(signals, base, strict=True)])
-            placed, split = _split(own, topic, config)
+            placed, split = _split(own, topic, config) if max(own) >= config.split_weight else (topic, False)
         else:
             signals, own = zero, base
             plain = plain or _split(base, topic, config)

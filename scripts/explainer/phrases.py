@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import compress
 
 import Stemmer
 
@@ -113,7 +112,7 @@ class PhraseIndex:
         phrase does not run over a position of ``stops`` (sorted: where each
         sentence of a paragraph ends)."""
         starts = self._starts
-        hits = list(compress(range(len(text_forms)), map(starts.__contains__, text_forms)))  # (C loops: quick)
+        hits = [i for i, form in enumerate(text_forms) if form in starts]
         found: list[tuple[int, str]] = []
         end = 0
         limit, next_stop = len(text_forms), 0
