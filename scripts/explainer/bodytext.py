@@ -33,10 +33,19 @@ from .saferegex import AnySearch
 from .validate import Fail, failer, no_unknown_keys
 
 _PATTERN_LISTS = ("furniture", "credits")
-_KEYS = {*_PATTERN_LISTS, "function_words", "future_words", "min_prose_words", "min_function_share", "max_title_share"}
+_KEYS = {
+    *_PATTERN_LISTS,
+    "function_words",
+    "future_words",
+    "referring_openers",
+    "min_prose_words",
+    "min_function_share",
+    "max_title_share",
+}
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _ENDS_LIKE_A_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
 SHORT_PARAGRAPH = 3  # sentences: a caption with its credit, a bio with its "follow" line
+ALONE_WORDS = 8  # a sentence quoted by itself says something whole: not a fragment or a label
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,9 @@ class GuideRules:
     min_function_share: float = 0.35  # an unpunctuated paragraph needs this share of function words
     max_title_share: float = 0.6  # more capitalised words than this (of 4 or more) is a title
     future_words: frozenset[str] = field(default_factory=frozenset)  # "will", "due to": see timeline
+    # Words that, opening a sentence, point back to what came before ("It",
+    # "They", "However"): such a sentence is not quoted on its own.
+    referring_openers: frozenset[str] = field(default_factory=frozenset)  # lower case
 
     # The patterns come from a data file a pull request can change: RE2
     # matches them in linear time (see saferegex), case ignored.
@@ -113,6 +125,16 @@ class GuideRules:
         function = sum(w.casefold() in self.function_words for w in words)
         return len(words) >= self.min_prose_words and function / len(words) >= self.min_function_share
 
+    def stands_alone(self, sentence: str) -> bool:
+        """True when ``sentence`` can be quoted by itself ("In brief", "The
+        story so far"): it ends like a sentence, has at least
+        :data:`ALONE_WORDS` words, is not furniture, and does not open with a
+        word that refers back to what came before it."""
+        words = _WORD.findall(sentence)
+        if len(words) < ALONE_WORDS or not _ENDS_LIKE_A_SENTENCE.search(sentence.strip()):
+            return False
+        return words[0].casefold() not in self.referring_openers and not self.is_furniture(sentence)
+
     def title_case(self, words: list[str], *, every: bool = False) -> bool:
         """Most words capitalised (``every``: all of them; a function word
         counts only when it is): a headline or a title."""
@@ -169,6 +191,7 @@ def load_rules(text: str, path: str) -> GuideRules:
         credits=tuple(patterns["credits"]),
         function_words=frozenset(w.casefold() for w in _strings(data, "function_words", fail)),
         future_words=frozenset(" ".join(w.casefold().split()) for w in _strings(data, "future_words", fail)),
+        referring_openers=frozenset(w.casefold() for w in _strings(data, "referring_openers", fail)),
         min_prose_words=int(_number(data, "min_prose_words", defaults.min_prose_words, fail, whole=True)),
         min_function_share=_number(data, "min_function_share", defaults.min_function_share, fail),
         max_title_share=_number(data, "max_title_share", defaults.max_title_share, fail),

@@ -58,10 +58,16 @@ def load(
 
 
 def build(
-    classified: Sequence[ClassifiedArticle], config: SiteConfig, pages: Sequence[Page], data: GuideData
+    classified: Sequence[ClassifiedArticle],
+    config: SiteConfig,
+    pages: Sequence[Page],
+    data: GuideData,
+    events: timeline.Timeline | None = None,
 ) -> Guides:
-    """The guide pages for ``classified``; ``pages`` are the site's other pages."""
-    events = timeline_of(classified, config, data)
+    """The guide pages for ``classified``; ``pages`` are the site's other pages
+    (``events``: the Timeline, when the caller has made it already)."""
+    if events is None:
+        events = timeline_of(classified, config, data)
     made = (
         glossary_page(data.glossary, classified, config, pages, data.glossary_path),
         whos_who_page(

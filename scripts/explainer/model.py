@@ -9,6 +9,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # types only: both modules build on this one
+    from .bodytext import GuideRules
+    from .timeline import Event
 
 # ---------------------------------------------------------------------------
 # Configuration
@@ -330,6 +335,8 @@ class Corpus:
     topics: tuple[Topic, ...]  # configured topics that have sentences
     groups: dict[str, tuple[Group, ...]]  # topic slug -> what each article says
     own_pages: tuple[ClassifiedArticle, ...]  # articles that do not fit the topics
+    events: tuple[Event, ...] = ()  # the Timeline's dated events (fitting articles), oldest first
+    rules: GuideRules | None = None  # how to tell body text and a sentence that stands alone
 
     @property
     def articles(self) -> tuple[Article, ...]:

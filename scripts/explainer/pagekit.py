@@ -99,7 +99,14 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
     autoescape=False,  # the output is Markdown; escaping is the `literal` filter's job
 )
-_ENV.filters.update(literal=literal, longdate=long_date, weburl=web_url, quoted=lambda text: f"“{text}”")
+_ENV.filters.update(
+    literal=literal,
+    longdate=long_date,
+    weburl=web_url,
+    quoted=lambda text: f"“{text}”",
+    attribute=attribute,
+    short_title=short_title,
+)
 
 
 def _excerpt(run: Run, prefix: str, id: str = "") -> str:
@@ -111,9 +118,9 @@ def _excerpt(run: Run, prefix: str, id: str = "") -> str:
     return f"{literal(run.text)} {pilcrow(run.slug, run.paragraph, prefix)}\n{{: {label}.excerpt }}"
 
 
-def _anchored_excerpts(runs: Iterable[Run]) -> str:
+def _anchored_excerpts(runs: Iterable[Run], prefix: str = "") -> str:
     """A topic page's excerpts of one article, each with its anchor and a blank line after."""
-    return "".join(_excerpt(run, "", quote_anchor(run)) + "\n\n" for run in runs)
+    return "".join(_excerpt(run, prefix, quote_anchor(run)) + "\n\n" for run in runs)
 
 
 def _credit(article: Article) -> str:

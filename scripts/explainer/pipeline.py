@@ -75,8 +75,9 @@ def build(project: Project, progress: Progress | None = None, cache: ArticleCach
     dropped = {d.source for d in duplicates}
     # The corpus-level pass: cheap arithmetic on the cached evidence, every run.
     classified = classify_corpus([e for e, _ in processed if e.article.path not in dropped], work.classifier)
-    pages = render_site(classified, project.config)
-    guides = guide_pages.build(classified, project.config, pages, project.guides)  # timeline, glossary, who's who
+    events = guide_pages.timeline_of(classified, project.config, project.guides)  # the home page tells the story
+    pages = render_site(classified, project.config, events=events.events, rules=project.guides.rules)
+    guides = guide_pages.build(classified, project.config, pages, project.guides, events)  # glossary, who's who
     pages = tuple(sorted((*pages, *guides.pages), key=lambda p: p.path))
     labels = work.boilerplate.furniture.labels
     data = {**report(classified, project.config, duplicates, labels), **guides.report}

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .model import Article, Group, Run, Topic
+from .bodytext import GuideRules
+from .model import Article, Corpus, Group, Placement, Run, Topic
 from .phrases import PhraseIndex, form_key
+from .timeline import Event
 
 WORDS_PER_MINUTE = 200  # a common figure for reading prose on screen
 BRIEF_FROM_RUNS = 4  # a page with more than three quoted paragraphs gets "In brief"
 BRIEF_SIZE = 3
 RELATED_MAX = 3
+STORY_SIZE = 8  # events in "The story so far" on the home page
+_PRECISION = {"day": 3, "week": 2, "month": 2, "year": 1}  # a precise date is a key event more often
 
 
 @dataclass(frozen=True)
@@ -57,17 +61,95 @@ def latest_update(groups: Sequence[Group]) -> Update | None:
     return Update(newest.article.meta.published or date.min, newest.article, quotes)
 
 
-def in_brief(groups: Sequence[Group]) -> list[tuple[Run, Run]]:
+def in_brief(groups: Sequence[Group], rules: GuideRules | None = None) -> list[tuple[Run, Run]]:
     """The page's most representative sentences, as (sentence, its run), in page order.
 
     Only for pages with at least :data:`BRIEF_FROM_RUNS` quoted paragraphs: the
     :data:`BRIEF_SIZE` runs with the highest signal score (earlier wins ties),
-    each by its best sentence."""
+    each by its best sentence; sentences that stand alone (``rules``) first,
+    and one article at a time while others are left."""
     ordered = [run for group in groups for run in group.runs]
     if len(ordered) < BRIEF_FROM_RUNS:
         return []
-    ranked = sorted(range(len(ordered)), key=lambda i: (-ordered[i].score, i))[:BRIEF_SIZE]
-    return [(best_sentence(ordered[i]), ordered[i]) for i in sorted(ranked)]
+    best = [best_sentence(run, rules) for run in ordered]
+    alone = [rules is None or rules.stands_alone(b.text) for b in best]
+    ranked = sorted(range(len(ordered)), key=lambda i: (not alone[i], -ordered[i].score, i))
+    chosen = _spread(ranked, lambda i: ordered[i].slug, BRIEF_SIZE)
+    return [(best[i], ordered[i]) for i in sorted(chosen)]
+
+
+def home_brief(site: Corpus) -> list[tuple[Topic, Run]]:
+    """One sentence per topic for the home page, from the whole corpus: the one
+    that speaks to the topic most clearly among those that stand alone, from
+    an article no earlier topic quoted while there is one."""
+    used: set[str] = set()
+    brief = []
+    for topic in site.topics:
+        candidates = [
+            (placement, run) for group in site.groups[topic.slug] for run in group.runs for placement in run.placements
+        ]
+        alone = [site.rules is None or site.rules.stands_alone(p.sentence.text) for p, _ in candidates]
+        ranked = sorted(range(len(candidates)), key=lambda i: (not alone[i], -candidates[i][0].score, i))
+        fresh = [i for i in ranked if candidates[i][1].slug not in used]
+        placement, run = candidates[(fresh or ranked)[0]]
+        used.add(run.slug)
+        brief.append((topic, Run(run.slug, run.paragraph, (placement,))))
+    return brief
+
+
+def story(site: Corpus) -> list[Event]:
+    """ "The story so far": up to :data:`STORY_SIZE` key dated events, oldest first.
+
+    An event is a Timeline entry whose sentence is quoted on a topic page and
+    stands alone. The key ones: precise dates first, then the sentences that
+    speak to their topic most strongly; one per month (a year, for a date
+    given as a year alone) and one per article while others are left, so that
+    the story runs across the period and across the sources."""
+    placed: dict[tuple[str, int], Placement] = {
+        (group.article.slug, p.sentence.index): p
+        for groups in site.groups.values()
+        for group in groups
+        for run in group.runs
+        for p in run.placements
+    }
+    candidates = [
+        e
+        for e in site.events
+        if (e.article.slug, e.sentence.index) in placed
+        and (site.rules is None or site.rules.stands_alone(e.sentence.text))
+    ]
+    ranked = sorted(
+        range(len(candidates)),
+        key=lambda i: (
+            -_PRECISION[candidates[i].when.precision],
+            -placed[candidates[i].article.slug, candidates[i].sentence.index].score,
+            i,
+        ),
+    )
+    periods: set[tuple[int, int]] = set()
+    kept = []
+    for i in ranked:
+        when = candidates[i].when
+        period = (when.start.year, when.start.month if when.precision != "year" else 0)
+        if period not in periods:
+            periods.add(period)
+            kept.append(i)
+    chosen = _spread(kept, lambda i: candidates[i].article.slug, STORY_SIZE)
+    return [candidates[i] for i in sorted(chosen, key=lambda i: (candidates[i].when.start, i))]  # oldest first
+
+
+def _spread(ranked: Sequence[int], article: Callable[[int], str], size: int) -> list[int]:
+    """The first ``size`` of ``ranked``, taking one per article before any article twice."""
+    chosen: list[int] = []
+    used: set[str] = set()
+    for i in ranked:
+        if len(chosen) < size and article(i) not in used:
+            chosen.append(i)
+            used.add(article(i))
+    for i in ranked:
+        if len(chosen) < size and i not in chosen:
+            chosen.append(i)
+    return chosen
 
 
 def related(topic: Topic, found: Iterable[str], topics: Sequence[Topic]) -> list[Related]:
@@ -105,7 +187,11 @@ def _signal_index(topics: tuple[Topic, ...]) -> tuple[PhraseIndex, dict[tuple[in
     return PhraseIndex({phrase: key for (_, phrase), key in owners.items()}), owners
 
 
-def best_sentence(run: Run) -> Run:
-    """The run's best sentence alone: "in brief" lines quote one sentence."""
-    best = max(run.placements, key=lambda p: p.score)  # max() keeps the first of equals
-    return Run(run.slug, run.paragraph, (best,))
+def best_sentence(run: Run, rules: GuideRules | None = None) -> Run:
+    """The run's best sentence alone: "in brief" lines quote one sentence. The
+    highest signal score wins; with ``rules``, a sentence that stands alone
+    before one that does not."""
+    placements = run.placements
+    alone = [rules is None or rules.stands_alone(p.sentence.text) for p in placements]
+    best = min(range(len(placements)), key=lambda i: (not alone[i], -placements[i].score, i))
+    return Run(run.slug, run.paragraph, (placements[best],))

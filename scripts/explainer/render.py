@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from . import reading
+from . import reading, topicpages
+from .bodytext import GuideRules
 from .marker import MARKER_LINE
 from .mdtext import attribute, short_title
 from .model import Article, ClassifiedArticle, Corpus, Group, Page, Paragraph, Placement, Run, SiteConfig, Topic
 from .pagekit import front_matter, quote_anchor, render_template, source_ref
 from .sections import fits, sections
 from .sitepages import nav_globs
+from .timeline import Event, timeline_path, year_pages
 
 
 def runs(classified: ClassifiedArticle, topic: str) -> tuple[Run, ...]:
@@ -44,9 +46,16 @@ def article_order(article: Article) -> tuple[int, str, str]:
 PageBuilder = Callable[[Corpus], Iterable[Page]]
 
 
-def corpus(classified: Sequence[ClassifiedArticle], config: SiteConfig) -> Corpus:
+def corpus(
+    classified: Sequence[ClassifiedArticle],
+    config: SiteConfig,
+    events: Sequence[Event] = (),
+    rules: GuideRules | None = None,
+) -> Corpus:
     """Order the articles and split them: fitting ones feed the topic pages,
-    the others get a page of their own (see :mod:`explainer.sections`)."""
+    the others get a page of their own (see :mod:`explainer.sections`).
+    ``events`` (the Timeline's) and ``rules`` (config/guides.yml) let the home
+    page tell the story and pick sentences that stand alone."""
     ordered = tuple(sorted(classified, key=lambda c: article_order(c.article)))
     fitting = [c for c in ordered if fits(c, config.min_matched_share)]
     groups = {
@@ -54,30 +63,43 @@ def corpus(classified: Sequence[ClassifiedArticle], config: SiteConfig) -> Corpu
     }
     topics = tuple(t for t in config.topics if groups[t.slug])  # never an empty page
     own = tuple(c for c in ordered if not fits(c, config.min_matched_share))
-    return Corpus(config, ordered, topics, groups, own)
+    return Corpus(config, ordered, topics, groups, own, tuple(events), rules)
 
 
 def render_site(
-    classified: Sequence[ClassifiedArticle], config: SiteConfig, builders: Sequence[PageBuilder] = ()
+    classified: Sequence[ClassifiedArticle],
+    config: SiteConfig,
+    builders: Sequence[PageBuilder] = (),
+    events: Sequence[Event] = (),
+    rules: GuideRules | None = None,
 ) -> tuple[Page, ...]:
     """Every generated page of the site, in a stable order.
 
     Each builder turns the corpus into pages; ``builders`` adds more (say, a
     timeline) after :data:`PAGE_BUILDERS`."""
-    site = corpus(classified, config)
+    site = corpus(classified, config, events, rules)
     pages = [page for builder in (*PAGE_BUILDERS, *builders) for page in builder(site)]
     return tuple(sorted(pages, key=lambda p: p.path))
 
 
 def topic_pages(site: Corpus) -> Iterator[Page]:
+    """A page per topic and, for a topic quoted at length, its sub-pages by year
+    (see :mod:`explainer.topicpages`)."""
     for topic in site.topics:
-        found = {k for g in site.groups[topic.slug] for r in g.runs for p in r.placements for k in p.signals}
-        related = reading.related(topic, found, site.topics)
         groups = site.groups[topic.slug]
-        cites = frozenset((g.article.slug, r.paragraph) for g in groups for r in g.runs)
-        yield Page(
-            f"{topic.slug}.md", _topic_page(topic, groups, site.config, related), short_title(topic.title), cites
-        )
+        found = {k for g in groups for r in g.runs for p in r.placements for k in p.signals}
+        related = reading.related(topic, found, site.topics)
+        plan = topicpages.layout(topic, groups)
+        brief = reading.in_brief(groups, site.rules)
+        cites = _cites(plan.lead) | {(run.slug, run.paragraph) for _, run in brief}
+        page = _topic_page(plan, groups, brief, site.config, related)
+        yield Page(plan.path, page, short_title(topic.title), cites)
+        for part in plan.parts:
+            yield Page(part.path, _topic_part(topic, part, site.config), short_title(part.label), _cites(part.groups))
+
+
+def _cites(groups: Iterable[Group]) -> frozenset[tuple[str, int]]:
+    return frozenset((g.article.slug, r.paragraph) for g in groups for r in g.runs)
 
 
 def home_page(site: Corpus) -> Iterator[Page]:
@@ -85,21 +107,65 @@ def home_page(site: Corpus) -> Iterator[Page]:
 
 
 def source_pages(site: Corpus) -> Iterator[Page]:
-    """The Sources section: an index, grouped by year when there are several, and one page per article."""
+    """The Sources section: an index, grouped by year when there are several,
+    and one page per article. Past :data:`SOURCES_PER_PAGE` articles the index
+    lists the years, and each year (in parts when it is busy) has a page."""
     years: dict[str, list[Article]] = {}
     for article in site.articles:
         years.setdefault(_year(article), []).append(article)
-    front = front_matter(
-        "Sources",
-        "The articles this explainer quotes, each shown in full with numbered paragraphs.",
-        edit=site.config.edit_path,
-    )
     own = {c.article.slug for c in site.own_pages}
-    yield Page(
-        "sources/index.md", render_template("sources.md.j2", front_matter=front, years=years, own=own), "Sources"
-    )
+    description = "The articles this explainer quotes, each shown in full with numbered paragraphs."
+    parts = source_year_pages(site)
+    if not parts:
+        front = front_matter("Sources", description, edit=site.config.edit_path)
+        page = render_template(
+            "sources.md.j2", front_matter=front, title="Sources", years=years, own=own, parts=(), prefix="", up=False
+        )
+        yield Page("sources/index.md", page, "Sources")
+    else:
+        rows: dict[str, tuple[int, list[tuple[str, str]]]] = {}
+        for year, label, path, articles in parts:
+            count, links = rows.get(year, (0, []))
+            rows[year] = (count + len(articles), [*links, (label, path.removeprefix("sources/"))])
+            front = front_matter(f"Sources: {label}", description, edit=site.config.edit_path)
+            page = render_template(
+                "sources.md.j2",
+                front_matter=front,
+                title=f"Sources: {label}",
+                years={year: articles},
+                own=own,
+                parts=(),
+                prefix="../",
+                up=True,
+            )
+            yield Page(path, page, label)
+        front = front_matter("Sources", description, edit=site.config.edit_path)
+        listing = [(year, count, links) for year, (count, links) in rows.items()]
+        page = render_template(
+            "sources.md.j2", front_matter=front, title="Sources", parts=listing, total=len(site.articles)
+        )
+        yield Page("sources/index.md", page, "Sources")
     for article in site.articles:
         yield Page(f"sources/{article.slug}.md", _source_page(article), short_title(article.title))
+
+
+SOURCES_PER_PAGE = 300  # articles the Sources index lists; past it, a page per year
+
+
+def source_year_pages(site: Corpus) -> list[tuple[str, str, str, list[Article]]]:
+    """The Sources section's year pages, as (year, label, path, articles); none
+    up to :data:`SOURCES_PER_PAGE` articles (the index lists them all)."""
+    if len(site.articles) <= SOURCES_PER_PAGE:
+        return []
+    years: dict[str, list[Article]] = {}
+    for article in site.articles:
+        years.setdefault(_year(article), []).append(article)
+    pages = []
+    for year, articles in years.items():
+        for number, start in enumerate(range(0, len(articles), SOURCES_PER_PAGE), start=1):
+            name, label = (year, year) if number == 1 else (f"{year}-{number}", f"{year}, part {number}")
+            pages.append((year, label, f"sources/years/{name.lower()}.md", articles[start : start + SOURCES_PER_PAGE]))
+    return pages
 
 
 def article_pages(site: Corpus) -> Iterator[Page]:
@@ -129,7 +195,19 @@ def nav_page(site: Corpus) -> Iterator[Page]:
     if len(site.articles) > NAV_LIST_LIMIT:
         for article in site.articles:
             years.setdefault(_year(article), []).append(article.slug)
-    context = {"topics": site.topics, "articles": bool(site.own_pages), "years": years, "guides": nav_globs()}
+    article_years: dict[str, list[str]] = {}
+    if len(site.own_pages) > NAV_LIST_LIMIT:
+        for item in site.own_pages:
+            article_years.setdefault(_year(item.article), []).append(item.article.slug)
+    context = {
+        "topics": [(topic, topicpages.layout(topic, site.groups[topic.slug]).parts) for topic in site.topics],
+        "articles": bool(site.own_pages),
+        "article_years": article_years,
+        "years": years,
+        "guides": nav_globs(),
+        "timeline": year_pages(site.events),
+        "source_years": {year: path for year, _, path, _ in reversed(source_year_pages(site))},  # each year's first
+    }
     yield Page(".nav.yml", render_template("nav.yml.j2", marker=MARKER_LINE, **context))
 
 
@@ -148,51 +226,82 @@ PAGE_BUILDERS: tuple[PageBuilder, ...] = (topic_pages, home_page, source_pages, 
 
 
 def _topic_page(
-    topic: Topic, groups: tuple[Group, ...], config: SiteConfig, related: Sequence[reading.Related] = ()
+    plan: topicpages.TopicLayout,
+    groups: Sequence[Group],
+    brief: Sequence[tuple[Run, Run]],
+    config: SiteConfig,
+    related: Sequence[reading.Related] = (),
 ) -> str:
+    topic = plan.topic
+    articles = {g.article.slug: g.article for g in groups}
+    shown = {g.article.slug: g.article for g in plan.lead} | {run.slug: articles[run.slug] for _, run in brief}
     front = front_matter(
         topic.title,
         topic.description,
         edit=config.edit_path,
         tags=[attribute(tag) for tag in topic.tags],  # the tags plugin shows them as HTML
-        sources=[source_ref(g.article) for g in groups],
+        sources=[source_ref(article) for article in shown.values()],
     )
     facts = {
-        "minutes": reading.reading_minutes([topic.description, *(r.text for g in groups for r in g.runs)]),
+        "minutes": reading.reading_minutes([topic.description, *(r.text for g in plan.lead for r in g.runs)]),
         "update": reading.latest_update(groups),
     }
     return render_template(
         "topic.md.j2",
         front_matter=front,
         topic=topic,
-        groups=groups,
-        brief=reading.in_brief(groups),
+        plan=plan,
+        brief=brief,
         related=related,
         anchor=quote_anchor,
         **facts,
     )
 
 
-def _home_page(site: Corpus) -> str:
-    brief = []
-    for topic in site.topics:
-        candidates = [run for group in site.groups[topic.slug] for run in group.runs]
-        best = max(candidates, key=lambda r: r.score)  # max() keeps the first of equals
-        brief.append({"topic": topic, "run": reading.best_sentence(best)})
-    config = site.config
+def _topic_part(topic: Topic, part: topicpages.TopicPart, config: SiteConfig) -> str:
+    articles = {g.article.slug: g.article for g in part.groups}
     front = front_matter(
-        config.title, config.summary, edit=config.edit_path, sources=[source_ref(a) for a in site.articles]
+        f"{topic.title}: {part.label}",
+        f"Every quoted paragraph on {topic.title} from the {part.label} coverage, article by article.",
+        edit=config.edit_path,
+        sources=[source_ref(article) for article in articles.values()],
+    )
+    return render_template("topic_part.md.j2", front_matter=front, topic=topic, part=part)
+
+
+def _home_page(site: Corpus) -> str:
+    brief = reading.home_brief(site)
+    story = reading.story(site)
+    config = site.config
+    quoted = {e.article.slug: e.article for e in story} | {
+        a.slug: a for a in site.articles if any(run.slug == a.slug for _, run in brief)
+    }
+    front = front_matter(
+        config.title,
+        config.summary,
+        edit=config.edit_path,
+        sources=[source_ref(a) for a in site.articles if a.slug in quoted],
     )
     own = {c.article.slug for c in site.own_pages}
+    fitting = [a for a in site.articles if a.slug not in own]
     return render_template(
         "home.md.j2",
         front_matter=front,
         config=config,
         topics=site.topics,
-        brief=brief,
+        brief=[{"topic": topic, "run": run} for topic, run in brief],
+        story=story,
+        timeline=timeline_path(len(site.events)),
         articles=site.articles,
+        fitting=fitting[:HOME_LIST_LIMIT],
+        fitting_count=len(fitting),
+        others=[a for a in site.articles if a.slug in own][:HOME_LIST_LIMIT],
+        others_count=len(own),
         own=own,
     )
+
+
+HOME_LIST_LIMIT = NAV_LIST_LIMIT  # articles listed on the home page; past it, the newest, and a link to Sources
 
 
 def _paragraph_run(slug: str, paragraph: Paragraph) -> Run:

@@ -25,6 +25,7 @@ from .pagekit import front_matter, long_date, render_template, source_ref
 
 PRECISIONS = ("year", "month", "week", "day")  # coarse first: the order of equal dates
 ONE_PAGE = 300  # events; more get a page per year
+PAGE_EVENTS = 200  # events on one year's page; a busier year is split in parts
 _PLAIN = GuideRules()  # no furniture patterns: every paragraph that ends like a sentence is read
 
 _MONTH = (
@@ -126,29 +127,56 @@ def collect(articles: Sequence[Article], rules: GuideRules = _PLAIN) -> Timeline
 
 def timeline_pages(timeline: Timeline, edit: str = "config/topics.yml") -> tuple[Page, ...]:
     """The Timeline: one page, events grouped by year; or, past
-    :data:`ONE_PAGE` events, a section with a page per year (one page of
-    thousands of entries is slow to build and useless to read). No page when
-    no event has a date."""
+    :data:`ONE_PAGE` events, a section with a page per year, in parts of
+    :data:`PAGE_EVENTS` (one page of thousands of entries is slow to build and
+    useless to read). No page when no event has a date."""
     if not timeline.events:
         return ()
-    years: dict[int, list[Event]] = {}
-    for event in timeline.events:
-        years.setdefault(event.when.start.year, []).append(event)
+    years = _by_year(timeline.events)
     if len(timeline.events) <= ONE_PAGE:
         return (_page("timeline.md", "Timeline", years, "", edit),)
-    pages = [
-        _page(f"timeline/{year}.md", f"Timeline: {year}", {year: events}, "../", edit) for year, events in years.items()
-    ]
+    pages = []
+    rows: dict[int, tuple[int, list[tuple[str, str]]]] = {}  # year -> its events, (label, page) of each part
+    for year, label, path, chunk in _parts(years):
+        pages.append(_page(path, f"Timeline: {label}", {year: chunk}, "../", edit))
+        count, parts = rows.setdefault(year, (0, []))
+        rows[year] = (count + len(chunk), [*parts, (label, path.removeprefix("timeline/"))])
     front = front_matter(
-        "Timeline",
-        "Dated events from the sources, a page per year, oldest first.",
-        edit=edit,
-        sources=_sources(timeline.events),
-    )
-    counts = {year: len(events) for year, events in years.items()}
-    index = render_template("timeline_index.md.j2", front_matter=front, counts=counts)
+        "Timeline", "Dated events from the sources, a page per year, oldest first.", edit=edit
+    )  # it quotes nothing itself: the year pages credit their sources
+    index = render_template("timeline_index.md.j2", front_matter=front, rows=[(y, *row) for y, row in rows.items()])
     pages.append(Page("timeline/index.md", index, "Timeline"))
     return tuple(pages)
+
+
+def timeline_path(events: int) -> str:
+    """Where the Timeline of ``events`` events starts (under docs/); "" when there is none."""
+    if not events:
+        return ""
+    return "timeline.md" if events <= ONE_PAGE else "timeline/index.md"
+
+
+def year_pages(events: Sequence[Event]) -> list[tuple[str, str]]:
+    """The Timeline's year pages as (label, path), for the navigation; none
+    when it is one page."""
+    if len(events) <= ONE_PAGE:
+        return []
+    return [(label, path) for _, label, path, _ in _parts(_by_year(events))]
+
+
+def _by_year(events: Sequence[Event]) -> dict[int, list[Event]]:
+    years: dict[int, list[Event]] = {}
+    for event in events:
+        years.setdefault(event.when.start.year, []).append(event)
+    return years
+
+
+def _parts(years: dict[int, list[Event]]) -> Iterator[tuple[int, str, str, list[Event]]]:
+    """Each year's events in pages of :data:`PAGE_EVENTS`: (year, label, path, events)."""
+    for year, events in years.items():
+        for number, start in enumerate(range(0, len(events), PAGE_EVENTS), start=1):
+            name, label = (f"{year}", f"{year}") if number == 1 else (f"{year}-{number}", f"{year}, part {number}")
+            yield year, label, f"timeline/{name}.md", events[start : start + PAGE_EVENTS]
 
 
 def report(timeline: Timeline) -> dict[str, object]:

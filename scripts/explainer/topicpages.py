@@ -1,0 +1,140 @@
+"""Topic pages that stay readable at any size.
+
+A topic quoted by a handful of articles is one page, as it always was. Past
+:data:`PAGE_BUDGET` (an estimate of the quoted Markdown, which the HTML
+follows closely), the topic page keeps its lead, "In brief" and the newest
+articles ("Latest developments", at most :data:`LATEST_ARTICLES` of them and
+:data:`LATEST_BUDGET` of text), and the rest moves to sub-pages by year,
+``<topic>/<year>.md``, a year that is itself too long split into parts
+(``<year>-2.md``...). Every quoted sentence is on exactly one of these pages,
+so nothing is lost and nothing is indexed twice. Pure: sizes are estimated
+from the model, nothing is rendered to decide.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .model import Group, Run, Topic
+
+PAGE_BUDGET = 80_000  # characters of quoted Markdown on one page (its HTML is 2.5 to 3.5 times that)
+LATEST_BUDGET = 40_000
+LATEST_ARTICLES = 5
+_PER_RUN = 190  # characters a quoted run adds besides its text: ¶ link, anchor, attributes
+_PER_GROUP = 420  # and an article's heading and source line, besides its title
+
+
+@dataclass(frozen=True)
+class TopicPart:
+    """A sub-page of a topic: the articles of one year (or of part of it)."""
+
+    path: str  # under docs/: "crackdown-measures/2021.md"
+    label: str  # "2021", "2021, part 2", "Undated"
+    groups: tuple[Group, ...]
+
+    @property
+    def articles(self) -> int:
+        return len({group.article.slug for group in self.groups})
+
+    @property
+    def paragraphs(self) -> int:
+        return sum(len(group.runs) for group in self.groups)
+
+
+@dataclass(frozen=True)
+class TopicLayout:
+    """Where each article's quotes on a topic go: the topic page or one of its parts."""
+
+    topic: Topic
+    lead: tuple[Group, ...]  # on the topic page itself, newest first
+    parts: tuple[TopicPart, ...] = ()  # newest year first
+
+    @property
+    def path(self) -> str:
+        return f"{self.topic.slug}.md"
+
+    def page_of(self, run: Run) -> str:
+        """The page (under docs/) that quotes ``run``."""
+        return self._pages.get((run.slug, run.placements[0].sentence.index), self.path)
+
+    def link(self, run: Run) -> str:
+        """The address of ``run``'s page from the topic page: empty when it is the topic page."""
+        page = self.page_of(run)
+        return "" if page == self.path else page
+
+    @functools.cached_property
+    def _pages(self) -> dict[tuple[str, int], str]:
+        return {
+            (run.slug, run.placements[0].sentence.index): part.path
+            for part in self.parts
+            for group in part.groups
+            for run in group.runs
+        }
+
+
+def layout(topic: Topic, groups: Sequence[Group]) -> TopicLayout:
+    """Split a topic's groups (newest first) into the topic page and its parts."""
+    if sum(map(group_size, groups)) <= PAGE_BUDGET:
+        return TopicLayout(topic, tuple(groups))
+    lead: list[Group] = []
+    used = 0
+    for group in groups:
+        size = group_size(group)
+        if lead and (len(lead) == LATEST_ARTICLES or used + size > LATEST_BUDGET):
+            break
+        lead.append(group)
+        used += size
+    years: dict[str, list[Group]] = {}
+    for group in groups[len(lead) :]:
+        published = group.article.meta.published
+        years.setdefault(str(published.year) if published else "Undated", []).append(group)
+    parts = []
+    for year, grouped in years.items():
+        for number, chunk in enumerate(_chunks(grouped, PAGE_BUDGET), start=1):
+            name = year.lower() if number == 1 else f"{year.lower()}-{number}"
+            label = year if number == 1 else f"{year}, part {number}"
+            parts.append(TopicPart(f"{topic.slug}/{name}.md", label, chunk))
+    return TopicLayout(topic, tuple(lead), tuple(parts))
+
+
+def group_size(group: Group) -> int:
+    """An estimate of the Markdown an article's section takes on a topic page."""
+    return _PER_GROUP + 2 * len(group.article.title) + sum(len(run.text) + _PER_RUN for run in group.runs)
+
+
+def _chunks(groups: Iterable[Group], budget: int) -> list[tuple[Group, ...]]:
+    """Consecutive groups in pages of at most ``budget``; an article longer than
+    a page on its own is cut between its quoted runs."""
+    chunks: list[tuple[Group, ...]] = []
+    current: list[Group] = []
+    used = 0
+    for group in groups:
+        for piece in _pieces(group, budget):
+            size = group_size(piece)
+            if current and used + size > budget:
+                chunks.append(tuple(current))
+                current, used = [], 0
+            current.append(piece)
+            used += size
+    if current:
+        chunks.append(tuple(current))
+    return chunks
+
+
+def _pieces(group: Group, budget: int) -> list[Group]:
+    if group_size(group) <= budget:
+        return [group]
+    pieces: list[Group] = []
+    runs: list[Run] = []
+    used = empty = group_size(Group(group.article, ()))
+    for run in group.runs:
+        size = len(run.text) + _PER_RUN
+        if runs and used + size > budget:
+            pieces.append(Group(group.article, tuple(runs)))
+            runs, used = [], empty
+        runs.append(run)
+        used += size
+    pieces.append(Group(group.article, tuple(runs)))
+    return pieces

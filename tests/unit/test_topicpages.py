@@ -1,0 +1,68 @@
+"""Bounded topic pages: a small topic stays one page; a large one keeps its
+newest articles and moves the rest to year pages, each quote on one page only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from explainer import topicpages
+from explainer.model import Article, Group, Paragraph, Placement, Run, Sentence, Signal, SourceMeta, Topic
+
+TOPIC = Topic("mining", "Mining", "Who mines.", (Signal("mining"),))
+
+
+def _group(slug: str, year: int, runs: int, words: int = 40) -> Group:
+    article = Article(
+        slug, slug.title(), SourceMeta(published=date(year, 6, 1)), f"sources/{slug}.txt", (Paragraph(1, ()),)
+    )
+    text = " ".join(["mining"] * words) + "."
+    return Group(
+        article, tuple(Run(slug, n, (Placement(Sentence(text, n, n), "mining", 1.0),)) for n in range(1, runs + 1))
+    )
+
+
+def _anchors(layout: topicpages.TopicLayout) -> list[tuple[str, int]]:
+    groups = [*layout.lead, *(g for part in layout.parts for g in part.groups)]
+    return [(run.slug, run.placements[0].sentence.index) for g in groups for run in g.runs]
+
+
+def test_a_small_topic_is_one_page() -> None:
+    groups = [_group("a", 2021, 3), _group("b", 2020, 2)]
+    layout = topicpages.layout(TOPIC, groups)
+    assert layout.parts == () and layout.lead == tuple(groups)
+    assert layout.link(groups[1].runs[0]) == ""
+
+
+def test_a_large_topic_keeps_its_newest_articles_and_moves_the_rest_to_year_pages(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(topicpages, "PAGE_BUDGET", 6_000)
+    monkeypatch.setattr(topicpages, "LATEST_BUDGET", 3_000)
+    groups = [_group(f"n{i}", 2022 - i // 4, 3) for i in range(12)]  # newest first, four a year
+    layout = topicpages.layout(TOPIC, groups)
+    assert layout.lead and len(layout.lead) <= topicpages.LATEST_ARTICLES
+    assert layout.lead == tuple(groups[: len(layout.lead)])  # the newest
+    assert {part.path.split("/")[0] for part in layout.parts} == {"mining"}
+    first = groups[len(layout.lead)].article.meta.published
+    assert first is not None and layout.parts[0].label == str(first.year)
+    # Every quote is on exactly one page, nothing lost, in the same order.
+    assert _anchors(layout) == [(r.slug, r.placements[0].sentence.index) for g in groups for r in g.runs]
+    for part in layout.parts:
+        assert sum(map(topicpages.group_size, part.groups)) <= topicpages.PAGE_BUDGET
+        assert len({g.article.meta.published.year for g in part.groups}) == 1  # type: ignore[union-attr]
+        assert layout.link(part.groups[0].runs[0]) == part.path
+    assert len({p.path for p in layout.parts}) == len(layout.parts)
+
+
+def test_a_busy_year_is_split_in_parts_and_a_huge_article_between_its_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(topicpages, "PAGE_BUDGET", 5_000)
+    monkeypatch.setattr(topicpages, "LATEST_BUDGET", 1_000)
+    huge = _group("huge", 2020, 40)
+    groups = [_group("new", 2021, 1), huge, _group("other", 2020, 2)]
+    layout = topicpages.layout(TOPIC, groups)
+    paths = [p.path for p in layout.parts]
+    assert paths[:2] == ["mining/2020.md", "mining/2020-2.md"] and layout.parts[1].label == "2020, part 2"
+    assert all(sum(map(topicpages.group_size, p.groups)) <= 5_000 for p in layout.parts)
+    assert _anchors(layout) == [(r.slug, r.placements[0].sentence.index) for g in groups for r in g.runs]
