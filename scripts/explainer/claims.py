@@ -1,0 +1,489 @@
+"""Claims: one statement made by several sources, and the figures they disagree on.
+
+A topic page that quotes every article repeats a fact once per outlet and
+leaves disagreeing figures pages apart. :func:`find_claims` reads a topic's
+groups and returns the statements that two or more articles make, each with
+one sentence per article, the clearest wording, and, where the sources give
+different figures for it, every figure side by side with who gives it. It
+only points at sentences (:class:`Ref`): nothing is rewritten or dropped, so
+a page can show the claim once and keep every other wording a click away.
+
+How two sentences are found to state the same claim:
+
+* **Figures** are read first: numbers with the word they count ("1,100
+  people", "3.3 million yuan" = "3,300,000 yuan", "20%" = "20 per cent") and
+  dates (read as the Timeline reads them, so "24 September 2021" = "September
+  24, 2021", and "May 2021" agrees with "21 May 2021").
+* **Words**: the other words, stop words out, reduced to their stems
+  (:func:`explainer.phrases.stems`), weighted by TF-IDF over the topic's
+  sentences (binary term frequency, smoothed IDF), compared by cosine. Figures
+  are left out of the cosine, so the words decide whether two sentences say
+  the same thing and the figures whether they agree about it.
+* **Candidates** come from an inverted index, not from every pair: each
+  sentence is filed under its rarest stems and its figures, the lists are kept
+  in one global order (each sentence's stems, rarest first), and a sentence is
+  compared only with its next ``window`` neighbours in each list. The work is
+  linear in the number of sentences, and near-identical sentences sit side by
+  side in every list they share.
+* **A pair is linked** when it comes from two articles, the names it
+  capitalises overlap (when both have some), and the cosine reaches
+  ``anchored`` (a figure in common, none in conflict), ``conflict`` (the same
+  unit with different values: the same claim with another figure, which needs
+  closer words) or ``plain`` (no figure to go by).
+* **Claims** are the groups of linked sentences, joined strongest link first
+  (single link); a link that would give one article two sentences in a claim
+  is skipped, so every source counts once.
+
+The wording shown is the sentence that does not open with a pronoun, states
+the most of the claim's figures, ends like a sentence, is shortest in words,
+then was published first, then comes first by slug and position. Every order
+is spelled out (no set or hash order leaks), so the same groups in any order
+give the same claims.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from . import phrases, timeline
+from .classify import STOP_WORDS
+from .model import Group
+
+# ---------------------------------------------------------------------------
+# What the module returns
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One sentence of one article: where its ¶ link points, and its text."""
+
+    slug: str
+    paragraph: int  # the Source page's anchor p<paragraph>
+    index: int  # the sentence's position in the article, 0-based
+    text: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One value of a disputed figure, and the sentences that give it."""
+
+    text: str  # as its first source writes it: "1,100 people", "May 2021"
+    sources: tuple[Ref, ...]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Sources of one claim that give different values for one figure."""
+
+    unit: str  # what is counted ("people", "yuan", "%"), or "date"
+    figures: tuple[Figure, ...]  # two or more: most sources first
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement made by two or more articles (one sentence each)."""
+
+    wording: Ref  # the clearest of the sources' sentences
+    sources: tuple[Ref, ...]  # one per article, earliest published first; the wording among them
+    conflicts: tuple[Conflict, ...] = ()
+
+    @property
+    def variants(self) -> tuple[Ref, ...]:
+        """The other sources' wordings, for the block a reader opens on demand."""
+        return tuple(s for s in self.sources if s != self.wording)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How close two sentences' words must be (TF-IDF cosine, 0 to 1)."""
+
+    anchored: float = 0.3  # they give a figure in common and none in conflict
+    conflict: float = 0.45  # they give different values for the same unit
+    plain: float = 0.6  # no figure to go by
+    rare: int = 3  # each sentence is filed under this many of its rarest stems
+    window: int = 6  # and compared with this many neighbours in each list
+
+
+# ---------------------------------------------------------------------------
+# The API
+
+
+def find_claims(groups: Iterable[Group], thresholds: Thresholds = Thresholds()) -> tuple[Claim, ...]:
+    """The claims stated by two or more of the groups' articles, most sources first."""
+    items = _sentences(groups)
+    if len(items) < 2:
+        return ()
+    _weigh(items)
+    edges = _links(items, thresholds)
+    return _assemble(items, _cluster(items, edges))
+
+
+def claims_merged(claims: Iterable[Claim]) -> int:
+    """Sentences folded into another's wording: what a page no longer repeats."""
+    return sum(len(c.sources) - 1 for c in claims)
+
+
+def report(groups: Mapping[str, Sequence[Group]]) -> dict[str, int]:
+    """Counts for the run's report: claims, sentences merged into them, conflicts."""
+    found = [c for slug in sorted(groups) for c in find_claims(groups[slug])]
+    return {
+        "claims": len(found),
+        "merged": claims_merged(found),
+        "conflicts": sum(1 for c in found if c.conflicts),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Reading one sentence
+
+_MULTIPLIERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+_CURRENCY = {"$": "dollar", "£": "pound", "€": "euro", "¥": "yuan"}
+_PRONOUNS = frozenset("it its he she his her they them their this these those that we there such".split())
+_NUMBER = re.compile(
+    r"(?<![\w.,])(?P<cur>[$£€¥])?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?![0-9])"
+    r"(?:\s*(?P<pct>%|per\s?cent\b))?"
+    r"(?:\s+(?P<mult>thousand|million|billion|trillion)\b)?"
+)
+_FOLLOWING = re.compile(r"[\s-]+([A-Za-z][A-Za-z'’-]*)")
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*")
+_SKIPPED_DATES = frozenset({"weekday", "relative"})  # "on Friday", "last week": not a figure two sources share
+_STOP_FORMS = frozenset(phrases.stems(sorted(STOP_WORDS)))
+
+
+@dataclass(frozen=True)
+class _Fig:
+    unit: str  # stem of the counted word, a currency, "%", or "date"
+    value: str  # "1100", "3.3E+6"; dates "2021", "2021-05", "2021-05-24"
+    text: str  # as written
+
+
+class _Item:
+    """A sentence as compared: its address, figures, stems and weights."""
+
+    __slots__ = ("article", "complete", "figures", "names", "published", "ref", "sig", "stems", "vector")
+
+    def __init__(self, ref: Ref, article: int, published: date | None):
+        self.ref = ref
+        self.article = article
+        self.published = published
+        text = ref.text
+        figures, spans = _figures(text, published)
+        self.figures = figures
+        rest = _blank(text, spans)
+        self.stems = tuple(dict.fromkeys(s for s in phrases.stems(_content(rest)) if s not in _STOP_FORMS))
+        self.names = frozenset(_names(rest))
+        stripped = text.rstrip("\"'’” )")
+        self.complete = text[:1].isupper() and stripped[-1:] in {".", "!", "?"}
+        self.vector: dict[str, float] = {}
+        self.sig: tuple[str, ...] = ()
+
+
+def _sentences(groups: Iterable[Group]) -> list[_Item]:
+    """Every sentence once, in a fixed order (slug, position) whatever the input order."""
+    found: dict[tuple[str, int], tuple[Ref, date | None]] = {}
+    for group in groups:
+        article = group.article
+        for run in group.runs:
+            for placement in run.placements:
+                s = placement.sentence
+                found.setdefault((article.slug, s.index), (Ref(article.slug, s.paragraph, s.index, s.text), article.meta.published))
+    slugs = {slug: n for n, slug in enumerate(sorted({slug for slug, _ in found}))}
+    return [_Item(ref, slugs[key[0]], published) for key, (ref, published) in sorted(found.items())]
+
+
+def _figures(text: str, published: date | None) -> tuple[tuple[_Fig, ...], list[tuple[int, int]]]:
+    """The sentence's dates and numbers, and where they are written."""
+    found: list[_Fig] = []
+    spans: list[tuple[int, int]] = []
+    for match in timeline._candidates(text):
+        kind = str(match.lastgroup)
+        if kind in _SKIPPED_DATES or (kind == "bare_month" and not match.group("prep")):
+            continue
+        when = timeline._resolve(kind, match.group(kind), published)
+        if when is None:
+            continue
+        start = when.start
+        value = {"year": f"{start.year}", "month": f"{start:%Y-%m}"}.get(when.precision, f"{start:%Y-%m-%d}")
+        found.append(_Fig("date", value, match.group(kind)))
+        spans.append(match.span())
+    for match in _NUMBER.finditer(text):
+        if any(a < match.end() and match.start() < b for a, b in spans):
+            continue
+        number = Decimal(match.group("int").replace(",", "") + "." + (match.group("frac") or "0"))
+        if match.group("mult"):
+            number = number.scaleb(_MULTIPLIERS[match.group("mult")])
+        value = f"{number.normalize():f}" if number == number.to_integral_value() else str(number.normalize())
+        end = match.end()
+        if match.group("pct"):
+            unit = "%"
+        elif match.group("cur"):
+            unit = _CURRENCY[match.group("cur")]
+        else:
+            unit, end = _unit(text, end)
+        found.append(_Fig(unit, value, text[match.start() : end].strip()))
+        spans.append((match.start(), end))
+    return tuple(found), spans
+
+
+def _unit(text: str, end: int) -> tuple[str, int]:
+    """The word a number counts: the first word after it that is not a stop
+    word, within two words ("1,100 people", "1,100 crypto miners" ->
+    "miner"); "" when there is none."""
+    for _ in range(2):
+        following = _FOLLOWING.match(text, end)
+        if following is None:
+            break
+        word = following.group(1).casefold()
+        end = following.end()
+        if word in STOP_WORDS:
+            break
+        if len(word) > 1:
+            stem = phrases.stems([word])[0]
+            if stem not in _COUNTED_OVER:
+                return stem, end
+    return "", end
+
+
+# Words that describe what is counted rather than name it: "1,100 crypto
+# miners" counts miners. (Stems; the list is of English, not of any topic.)
+_COUNTED_OVER = frozenset(phrases.stems(["more", "new", "small", "large", "big", "other", "local", "total"]))
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with its figures blanked out."""
+    if not spans:
+        return text
+    parts, at = [], 0
+    for start, end in sorted(spans):
+        if start >= at:
+            parts.append(text[at:start])
+            at = end
+    parts.append(text[at:])
+    return " ".join(parts)
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in phrases.words(text) if w not in STOP_WORDS and len(w) > 1 and not w[0].isdigit()]
+
+
+def _names(text: str) -> list[str]:
+    """Stems of the capitalised words after the first: names ("Sichuan", "Wu")."""
+    found = [m.group().casefold() for m in _CAPITALISED.finditer(text) if m.start() > 0]
+    return phrases.stems([w for w in found if w not in STOP_WORDS and w not in _MONTH_WORDS])
+
+
+_MONTH_WORDS = frozenset(timeline._MONTHS | timeline._WEEKDAY_WORDS)
+
+
+# ---------------------------------------------------------------------------
+# Weights and links
+
+
+def _weigh(items: Sequence[_Item]) -> None:
+    """TF-IDF vectors (binary terms, smoothed IDF, unit length) and each
+    sentence's stems from rarest to commonest."""
+    df: dict[str, int] = {}
+    for item in items:
+        for stem in item.stems:
+            df[stem] = df.get(stem, 0) + 1
+    total = len(items) + 1
+    idf = {stem: math.log(total / (n + 1)) + 1.0 for stem, n in df.items()}
+    for item in items:
+        weights = {s: idf[s] for s in item.stems}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        item.vector = {s: w / norm for s, w in weights.items()}
+        item.sig = tuple(sorted((s for s in item.stems if df[s] > 1), key=lambda s: (df[s], s)))
+
+
+def _links(items: Sequence[_Item], thresholds: Thresholds) -> list[tuple[float, int, int]]:
+    """(cosine, i, j) of every candidate pair that states the same claim."""
+    order = sorted(range(len(items)), key=lambda i: (items[i].sig, i))
+    postings: dict[str, list[int]] = {}
+    for i in order:
+        item = items[i]
+        for key in item.sig[: thresholds.rare]:
+            postings.setdefault(key, []).append(i)
+        for key in dict.fromkeys(f"\0{f.value[:7] if f.unit == 'date' else f.value}" for f in item.figures):
+            postings.setdefault(key, []).append(i)  # a month's dates together; a number whatever it counts
+    window = thresholds.window
+    seen: set[tuple[int, int]] = set()
+    edges = []
+    for key in sorted(postings):
+        listed = postings[key]
+        for at, i in enumerate(listed):
+            for j in listed[at + 1 : at + 1 + window]:
+                pair = (i, j) if i < j else (j, i)
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                score = _linked(items[pair[0]], items[pair[1]], thresholds)
+                if score is not None:
+                    edges.append((score, *pair))
+    return edges
+
+
+def _linked(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
+    """The pair's cosine if it states one claim, else None."""
+    if a.article == b.article or (a.names and b.names and a.names.isdisjoint(b.names)):
+        return None
+    shared = sorted(a.vector.keys() & b.vector.keys())  # sorted: the same float sum every run
+    if not shared:
+        return None
+    score = sum(a.vector[s] * b.vector[s] for s in shared)
+    agree, differ = _compare(a.figures, b.figures)
+    agree += len(a.names & b.names) >= _NAMES_AGREE
+    if differ:
+        needed = thresholds.conflict
+    elif agree:
+        needed = thresholds.anchored
+    else:
+        needed = thresholds.plain
+    return score if score >= needed else None
+
+
+_NAMES_AGREE = 2  # names two sentences share that anchor them as firmly as a figure ("Colin Wu")
+
+
+def _compare(a: Sequence[_Fig], b: Sequence[_Fig]) -> tuple[int, int]:
+    """(units both give the same value for, units they give different values
+    for); a number both give counts as agreement whatever word follows it
+    ("1,100 people", "1,100 suspects")."""
+    agree = differ = 0
+    numbers = {f.value for f in a if f.unit != "date"} & {f.value for f in b if f.unit != "date"}
+    if numbers and not any(_compatible(f.value, g.value) for f in a for g in b if f.unit == g.unit == "date"):
+        agree += 1
+    for unit in sorted({f.unit for f in a} & {f.unit for f in b}):
+        mine = [f.value for f in a if f.unit == unit]
+        theirs = [f.value for f in b if f.unit == unit]
+        if any(_compatible(x, y) for x in mine for y in theirs):
+            agree += 1
+        else:
+            differ += 1
+    return agree, differ
+
+
+def _compatible(x: str, y: str) -> bool:
+    """Equal, or one date is within the other ("2021-05" and "2021-05-24")."""
+    return x == y or y.startswith(x + "-") or x.startswith(y + "-")
+
+
+def _cluster(items: Sequence[_Item], edges: list[tuple[float, int, int]]) -> list[list[int]]:
+    """Single-link groups, strongest link first; never two sentences of one article."""
+    parent = list(range(len(items)))
+    articles: dict[int, set[int]] = {}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for _, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+        ri, rj = root(i), root(j)
+        if ri == rj:
+            continue
+        mine = articles.get(ri, {items[ri].article})
+        theirs = articles.get(rj, {items[rj].article})
+        if not mine.isdisjoint(theirs):
+            continue
+        low, high = min(ri, rj), max(ri, rj)
+        parent[high] = low
+        articles[low] = mine | theirs
+        articles.pop(high, None)
+    members: dict[int, list[int]] = {}
+    for i in range(len(items)):
+        members.setdefault(root(i), []).append(i)
+    return [group for _, group in sorted(members.items()) if len(group) > 1]
+
+
+# ---------------------------------------------------------------------------
+# Claims
+
+
+def _published(item: _Item) -> tuple[int, str, int]:
+    """Earliest published first, undated last, then slug and position."""
+    day = item.published.toordinal() if item.published else date.max.toordinal()
+    return (day, item.ref.slug, item.ref.index)
+
+
+def _assemble(items: Sequence[_Item], clusters: list[list[int]]) -> tuple[Claim, ...]:
+    claims = []
+    for cluster in clusters:
+        members = sorted((items[i] for i in cluster), key=_published)
+        conflicts, units = _conflicts(members)
+        wording = min(members, key=lambda m: _clarity(m, units))
+        claims.append(Claim(wording.ref, tuple(m.ref for m in members), conflicts))
+    rank = {item.ref: _published(item) for item in items}
+    return tuple(sorted(claims, key=lambda c: (-len(c.sources), rank[c.wording])))
+
+
+def _clarity(item: _Item, units: frozenset[str]) -> tuple[bool, int, bool, int, tuple[int, str, int]]:
+    first = phrases.words(item.ref.text[:40])[:1]
+    carried = len(units & {f.unit for f in item.figures})
+    return (
+        bool(first) and first[0] in _PRONOUNS,
+        -carried,
+        not item.complete,
+        len(phrases.words(item.ref.text)),
+        _published(item),
+    )
+
+
+def _conflicts(members: Sequence[_Item]) -> tuple[tuple[Conflict, ...], frozenset[str]]:
+    """Every figure two or more members give, with its values grouped; those
+    with more than one value are conflicts. Also the units the claim states.
+
+    Units that share a value in the claim are one figure ("1,100 people",
+    "1,100 suspects", "1,300 people"): one source's word for what is counted
+    is not a reason to miss another's figure."""
+    slot = _slots(members)
+    units: dict[str, list[tuple[_Item, _Fig]]] = {}
+    for member in members:
+        counts: dict[str, int] = {}
+        for fig in member.figures:
+            counts[slot[fig.unit]] = counts.get(slot[fig.unit], 0) + 1
+        for fig in member.figures:
+            if counts[slot[fig.unit]] == 1:  # two dates in one sentence: which is the claim's is not known
+                units.setdefault(slot[fig.unit], []).append((member, fig))
+    conflicts = []
+    stated = frozenset(unit for unit, given in units.items() if len(given) > 1)
+    for unit in sorted(stated):
+        values: list[tuple[str, str, list[Ref]]] = []  # value, text, sources
+        for member, fig in units[unit]:
+            for n, (value, text, refs) in enumerate(values):
+                if _compatible(value, fig.value):
+                    values[n] = (max(value, fig.value, key=len), text, [*refs, member.ref])
+                    break
+            else:
+                values.append((fig.value, fig.text, [member.ref]))
+        if len(values) > 1:
+            ordered = sorted(enumerate(values), key=lambda v: (-len(v[1][2]), v[0]))
+            conflicts.append(Conflict(unit, tuple(Figure(text, tuple(refs)) for _, (_, text, refs) in ordered)))
+    return tuple(conflicts), frozenset(u for m in members for f in m.figures if slot[f.unit] in stated for u in [f.unit])
+
+
+def _slots(members: Sequence[_Item]) -> dict[str, str]:
+    """Each unit's figure in the claim: units that share a number are one
+    (named by the first in sorted order); dates are their own."""
+    slot: dict[str, str] = {}
+
+    def find(unit: str) -> str:
+        while slot.setdefault(unit, unit) != unit:
+            unit = slot[unit]
+        return unit
+
+    by_value: dict[str, str] = {}
+    for member in members:
+        for fig in member.figures:
+            find(fig.unit)
+            if fig.unit == "date":
+                continue
+            other = by_value.setdefault(fig.value, fig.unit)
+            a, b = sorted((find(other), find(fig.unit)))
+            slot[b] = a
+    return {unit: find(unit) for unit in slot}
