@@ -105,8 +105,13 @@ class Thresholds:
     anchored: float = 0.3  # they give a figure in common and none in conflict
     conflict: float = 0.45  # they give different values for the same unit
     plain: float = 0.6  # no figure to go by
+    shared: int = 3  # and at least this many stems in common ("Good morning." is not a claim)
     rare: int = 3  # each sentence is filed under this many of its rarest stems
-    window: int = 6  # and compared with this many neighbours in each list
+    window: int = 4  # and compared with this many neighbours in each list
+
+    @property
+    def lowest(self) -> float:
+        return min(self.anchored, self.conflict, self.plain)
 
 
 # ---------------------------------------------------------------------------
@@ -120,7 +125,7 @@ def find_claims(groups: Iterable[Group], thresholds: Thresholds = Thresholds()) 
         return ()
     _weigh(items)
     edges = _links(items, thresholds)
-    return _assemble(items, _cluster(items, edges))
+    return _assemble(items, _cluster(items, edges, thresholds))
 
 
 def claims_merged(claims: Iterable[Claim]) -> int:
@@ -142,6 +147,10 @@ def report(groups: Mapping[str, Sequence[Group]]) -> dict[str, int]:
 # Reading one sentence
 
 _MULTIPLIERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+_DIGIT = re.compile(r"[0-9]")
+# Every date this module reads holds a year or a month name ("relative" and
+# weekday phrases are skipped): other sentences are passed over at C speed.
+_MAYBE_DATE = re.compile(r"(?:1[6-9]|20)[0-9][0-9]|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 _CURRENCY = {"$": "dollar", "£": "pound", "€": "euro", "¥": "yuan"}
 _PRONOUNS = frozenset("it its he she his her they them their this these those that we there such".split())
 _NUMBER = re.compile(
@@ -150,7 +159,7 @@ _NUMBER = re.compile(
     r"(?:\s+(?P<mult>thousand|million|billion|trillion)\b)?"
 )
 _FOLLOWING = re.compile(r"[\s-]+([A-Za-z][A-Za-z'’-]*)")
-_CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*")
+_TOKEN = re.compile(r"\w+(?:'\w+)*")  # explainer.phrases' word
 _SKIPPED_DATES = frozenset({"weekday", "relative"})  # "on Friday", "last week": not a figure two sources share
 _STOP_FORMS = frozenset(phrases.stems(sorted(STOP_WORDS)))
 
@@ -172,11 +181,14 @@ class _Item:
         self.article = article
         self.published = published
         text = ref.text
-        figures, spans = _figures(text, published)
-        self.figures = figures
-        rest = _blank(text, spans)
-        self.stems = tuple(dict.fromkeys(s for s in phrases.stems(_content(rest)) if s not in _STOP_FORMS))
-        self.names = frozenset(_names(rest))
+        self.figures = _figures(text, published)[0]
+        tokens = _TOKEN.findall(text.replace("\u2019", "'"))  # one pass: words as written...
+        folded = [t.casefold() for t in tokens]  # ... and case-folded, as explainer.phrases.words has them
+        content = [w for w in folded if w not in STOP_WORDS and len(w) > 1 and not w[0].isdigit()]
+        self.stems = tuple(dict.fromkeys(s for s in phrases.stems(content) if s not in _STOP_FORMS))
+        capitalised = [w for t, w in zip(tokens[1:], folded[1:], strict=True) if t[0].isupper()]
+        named = [w for w in capitalised if w not in STOP_WORDS and w not in _MONTH_WORDS]
+        self.names = frozenset(phrases.stems(named)) if named else frozenset()
         stripped = text.rstrip("\"'’” )")
         self.complete = text[:1].isupper() and stripped[-1:] in {".", "!", "?"}
         self.vector: dict[str, float] = {}
@@ -191,7 +203,9 @@ def _sentences(groups: Iterable[Group]) -> list[_Item]:
         for run in group.runs:
             for placement in run.placements:
                 s = placement.sentence
-                found.setdefault((article.slug, s.index), (Ref(article.slug, s.paragraph, s.index, s.text), article.meta.published))
+                found.setdefault(
+                    (article.slug, s.index), (Ref(article.slug, s.paragraph, s.index, s.text), article.meta.published)
+                )
     slugs = {slug: n for n, slug in enumerate(sorted({slug for slug, _ in found}))}
     return [_Item(ref, slugs[key[0]], published) for key, (ref, published) in sorted(found.items())]
 
@@ -200,7 +214,9 @@ def _figures(text: str, published: date | None) -> tuple[tuple[_Fig, ...], list[
     """The sentence's dates and numbers, and where they are written."""
     found: list[_Fig] = []
     spans: list[tuple[int, int]] = []
-    for match in timeline._candidates(text):
+    if not _DIGIT.search(text):
+        return (), spans
+    for match in timeline._candidates(text) if _MAYBE_DATE.search(text) else ():
         kind = str(match.lastgroup)
         if kind in _SKIPPED_DATES or (kind == "bare_month" and not match.group("prep")):
             continue
@@ -212,12 +228,14 @@ def _figures(text: str, published: date | None) -> tuple[tuple[_Fig, ...], list[
         found.append(_Fig("date", value, match.group(kind)))
         spans.append(match.span())
     for match in _NUMBER.finditer(text):
-        if any(a < match.end() and match.start() < b for a, b in spans):
+        if spans and any(a < match.end() and match.start() < b for a, b in spans):
             continue
-        number = Decimal(match.group("int").replace(",", "") + "." + (match.group("frac") or "0"))
-        if match.group("mult"):
-            number = number.scaleb(_MULTIPLIERS[match.group("mult")])
-        value = f"{number.normalize():f}" if number == number.to_integral_value() else str(number.normalize())
+        whole, frac, mult = match.group("int", "frac", "mult")
+        if frac or mult:
+            number = Decimal(whole.replace(",", "") + "." + (frac or "0")).scaleb(_MULTIPLIERS.get(mult, 0))
+            value = f"{number.normalize():f}" if number == number.to_integral_value() else str(number.normalize())
+        else:
+            value = whole.replace(",", "").lstrip("0") or "0"
         end = match.end()
         if match.group("pct"):
             unit = "%"
@@ -228,6 +246,9 @@ def _figures(text: str, published: date | None) -> tuple[tuple[_Fig, ...], list[
         found.append(_Fig(unit, value, text[match.start() : end].strip()))
         spans.append((match.start(), end))
     return tuple(found), spans
+
+
+_UNIT_STEMS: dict[str, str] = {}  # few distinct words follow numbers: bounded in practice
 
 
 def _unit(text: str, end: int) -> tuple[str, int]:
@@ -243,7 +264,7 @@ def _unit(text: str, end: int) -> tuple[str, int]:
         if word in STOP_WORDS:
             break
         if len(word) > 1:
-            stem = phrases.stems([word])[0]
+            stem = _UNIT_STEMS.get(word) or _UNIT_STEMS.setdefault(word, phrases.stems([word])[0])
             if stem not in _COUNTED_OVER:
                 return stem, end
     return "", end
@@ -252,29 +273,6 @@ def _unit(text: str, end: int) -> tuple[str, int]:
 # Words that describe what is counted rather than name it: "1,100 crypto
 # miners" counts miners. (Stems; the list is of English, not of any topic.)
 _COUNTED_OVER = frozenset(phrases.stems(["more", "new", "small", "large", "big", "other", "local", "total"]))
-
-
-def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """``text`` with its figures blanked out."""
-    if not spans:
-        return text
-    parts, at = [], 0
-    for start, end in sorted(spans):
-        if start >= at:
-            parts.append(text[at:start])
-            at = end
-    parts.append(text[at:])
-    return " ".join(parts)
-
-
-def _content(text: str) -> list[str]:
-    return [w for w in phrases.words(text) if w not in STOP_WORDS and len(w) > 1 and not w[0].isdigit()]
-
-
-def _names(text: str) -> list[str]:
-    """Stems of the capitalised words after the first: names ("Sichuan", "Wu")."""
-    found = [m.group().casefold() for m in _CAPITALISED.finditer(text) if m.start() > 0]
-    return phrases.stems([w for w in found if w not in STOP_WORDS and w not in _MONTH_WORDS])
 
 
 _MONTH_WORDS = frozenset(timeline._MONTHS | timeline._WEEKDAY_WORDS)
@@ -329,15 +327,16 @@ def _links(items: Sequence[_Item], thresholds: Thresholds) -> list[tuple[float, 
 
 def _linked(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
     """The pair's cosine if it states one claim, else None."""
-    if a.article == b.article or (a.names and b.names and a.names.isdisjoint(b.names)):
+    score = _cosine(a, b, thresholds)
+    if score is None:
         return None
-    shared = sorted(a.vector.keys() & b.vector.keys())  # sorted: the same float sum every run
-    if not shared:
-        return None
-    score = sum(a.vector[s] * b.vector[s] for s in shared)
-    agree, differ = _compare(a.figures, b.figures)
+    agree, differ, apart = _compare(a.figures, b.figures)
     agree += len(a.names & b.names) >= _NAMES_AGREE
+    if differ and not agree and apart:
+        return None  # every figure different or unmatched: two moments of a series, not one claim
     if differ:
+        if not (a.names <= b.names or b.names <= a.names):
+            return None  # another place or person: another claim, not a disagreement
         needed = thresholds.conflict
     elif agree:
         needed = thresholds.anchored
@@ -349,22 +348,41 @@ def _linked(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
 _NAMES_AGREE = 2  # names two sentences share that anchor them as firmly as a figure ("Colin Wu")
 
 
-def _compare(a: Sequence[_Fig], b: Sequence[_Fig]) -> tuple[int, int]:
+def _cosine(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
+    """The cosine of two sentences of different articles, if it reaches the
+    lowest threshold with enough stems in common and no clash of names."""
+    if a.article == b.article:
+        return None
+    theirs = b.vector
+    shared = [s for s in a.stems if s in theirs]  # in a's order (a before b): the same float sum every run
+    if len(shared) < thresholds.shared:
+        return None
+    mine = a.vector
+    score = sum([mine[s] * theirs[s] for s in shared])
+    if score < thresholds.lowest or (a.names and b.names and a.names.isdisjoint(b.names)):
+        return None
+    return score
+
+
+def _compare(a: Sequence[_Fig], b: Sequence[_Fig]) -> tuple[int, int, bool]:
     """(units both give the same value for, units they give different values
-    for); a number both give counts as agreement whatever word follows it
-    ("1,100 people", "1,100 suspects")."""
+    for, whether each gives a unit the other does not); a number both give
+    counts as agreement whatever word follows it ("1,100 people", "1,100
+    suspects")."""
     agree = differ = 0
+    mine_units, their_units = {f.unit for f in a}, {f.unit for f in b}
+    apart = bool(mine_units - their_units) and bool(their_units - mine_units)
     numbers = {f.value for f in a if f.unit != "date"} & {f.value for f in b if f.unit != "date"}
     if numbers and not any(_compatible(f.value, g.value) for f in a for g in b if f.unit == g.unit == "date"):
         agree += 1
-    for unit in sorted({f.unit for f in a} & {f.unit for f in b}):
+    for unit in sorted(mine_units & their_units):
         mine = [f.value for f in a if f.unit == unit]
         theirs = [f.value for f in b if f.unit == unit]
         if any(_compatible(x, y) for x in mine for y in theirs):
             agree += 1
         else:
             differ += 1
-    return agree, differ
+    return agree, differ, apart
 
 
 def _compatible(x: str, y: str) -> bool:
@@ -372,9 +390,13 @@ def _compatible(x: str, y: str) -> bool:
     return x == y or y.startswith(x + "-") or x.startswith(y + "-")
 
 
-def _cluster(items: Sequence[_Item], edges: list[tuple[float, int, int]]) -> list[list[int]]:
-    """Single-link groups, strongest link first; never two sentences of one article."""
+def _cluster(items: Sequence[_Item], edges: list[tuple[float, int, int]], thresholds: Thresholds) -> list[list[int]]:
+    """Single-link groups, strongest link first; never two sentences of one
+    article. Two groups join only if their seeds (the first sentence of each)
+    are close too (:func:`_cosine`), so a chain of near neighbours cannot
+    drift far from what the group first said."""
     parent = list(range(len(items)))
+    seed = list(range(len(items)))
     articles: dict[int, set[int]] = {}
 
     def root(i: int) -> int:
@@ -391,7 +413,11 @@ def _cluster(items: Sequence[_Item], edges: list[tuple[float, int, int]]) -> lis
         theirs = articles.get(rj, {items[rj].article})
         if not mine.isdisjoint(theirs):
             continue
+        si, sj = sorted((seed[ri], seed[rj]))
+        if (si, sj) != (min(i, j), max(i, j)) and _cosine(items[si], items[sj], thresholds) is None:
+            continue
         low, high = min(ri, rj), max(ri, rj)
+        seed[low] = si
         parent[high] = low
         articles[low] = mine | theirs
         articles.pop(high, None)
@@ -464,7 +490,9 @@ def _conflicts(members: Sequence[_Item]) -> tuple[tuple[Conflict, ...], frozense
         if len(values) > 1:
             ordered = sorted(enumerate(values), key=lambda v: (-len(v[1][2]), v[0]))
             conflicts.append(Conflict(unit, tuple(Figure(text, tuple(refs)) for _, (_, text, refs) in ordered)))
-    return tuple(conflicts), frozenset(u for m in members for f in m.figures if slot[f.unit] in stated for u in [f.unit])
+    return tuple(conflicts), frozenset(
+        u for m in members for f in m.figures if slot[f.unit] in stated for u in [f.unit]
+    )
 
 
 def _slots(members: Sequence[_Item]) -> dict[str, str]:
