@@ -152,7 +152,7 @@ _DIGIT = re.compile(r"[0-9]")
 # weekday phrases are skipped): other sentences are passed over at C speed.
 _MAYBE_DATE = re.compile(r"(?:1[6-9]|20)[0-9][0-9]|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 _CURRENCY = {"$": "dollar", "£": "pound", "€": "euro", "¥": "yuan"}
-_PRONOUNS = frozenset("it its he she his her they them their this these those that we there such".split())
+_PRONOUNS = frozenset(["it", "its", "he", "she", "his", "her", "they", "them", "their", "this", "these", "those"])
 _NUMBER = re.compile(
     r"(?<![\w.,])(?P<cur>[$£€¥])?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?![0-9])"
     r"(?:\s*(?P<pct>%|per\s?cent\b))?"
@@ -174,7 +174,19 @@ class _Fig:
 class _Item:
     """A sentence as compared: its address, figures, stems and weights."""
 
-    __slots__ = ("article", "complete", "figures", "names", "published", "ref", "sig", "stems", "vector")
+    __slots__ = (
+        "article",
+        "complete",
+        "figures",
+        "names",
+        "numbers",
+        "published",
+        "ref",
+        "sig",
+        "stems",
+        "units",
+        "vector",
+    )
 
     def __init__(self, ref: Ref, article: int, published: date | None):
         self.ref = ref
@@ -182,6 +194,11 @@ class _Item:
         self.published = published
         text = ref.text
         self.figures = _figures(text, published)[0]
+        units: dict[str, set[str]] = {}
+        for fig in self.figures:
+            units.setdefault(fig.unit, set()).add(fig.value)
+        self.units = {unit: frozenset(values) for unit, values in units.items()}  # unit -> values given
+        self.numbers = frozenset(f.value for f in self.figures if f.unit != "date")
         tokens = _TOKEN.findall(text.replace("\u2019", "'"))  # one pass: words as written...
         folded = [t.casefold() for t in tokens]  # ... and case-folded, as explainer.phrases.words has them
         content = [w for w in folded if w not in STOP_WORDS and len(w) > 1 and not w[0].isdigit()]
@@ -308,20 +325,23 @@ def _links(items: Sequence[_Item], thresholds: Thresholds) -> list[tuple[float, 
             postings.setdefault(key, []).append(i)
         for key in dict.fromkeys(f"\0{f.value[:7] if f.unit == 'date' else f.value}" for f in item.figures):
             postings.setdefault(key, []).append(i)  # a month's dates together; a number whatever it counts
-    window = thresholds.window
-    seen: set[tuple[int, int]] = set()
+    window, size = thresholds.window, len(items)
+    seen: set[int] = set()
     edges = []
     for key in sorted(postings):
         listed = postings[key]
+        if len(listed) < 2:
+            continue
         for at, i in enumerate(listed):
             for j in listed[at + 1 : at + 1 + window]:
-                pair = (i, j) if i < j else (j, i)
+                low, high = (i, j) if i < j else (j, i)
+                pair = low * size + high
                 if pair in seen:
                     continue
                 seen.add(pair)
-                score = _linked(items[pair[0]], items[pair[1]], thresholds)
+                score = _linked(items[low], items[high], thresholds)
                 if score is not None:
-                    edges.append((score, *pair))
+                    edges.append((score, low, high))
     return edges
 
 
@@ -330,7 +350,7 @@ def _linked(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
     score = _cosine(a, b, thresholds)
     if score is None:
         return None
-    agree, differ, apart = _compare(a.figures, b.figures)
+    agree, differ, apart = _compare(a, b)
     agree += len(a.names & b.names) >= _NAMES_AGREE
     if differ and not agree and apart:
         return None  # every figure different or unmatched: two moments of a series, not one claim
@@ -364,24 +384,26 @@ def _cosine(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
     return score
 
 
-def _compare(a: Sequence[_Fig], b: Sequence[_Fig]) -> tuple[int, int, bool]:
+def _compare(a: _Item, b: _Item) -> tuple[int, int, bool]:
     """(units both give the same value for, units they give different values
     for, whether each gives a unit the other does not); a number both give
     counts as agreement whatever word follows it ("1,100 people", "1,100
     suspects")."""
+    mine, theirs = a.units, b.units
+    if not mine or not theirs:
+        return 0, 0, False
     agree = differ = 0
-    mine_units, their_units = {f.unit for f in a}, {f.unit for f in b}
-    apart = bool(mine_units - their_units) and bool(their_units - mine_units)
-    numbers = {f.value for f in a if f.unit != "date"} & {f.value for f in b if f.unit != "date"}
-    if numbers and not any(_compatible(f.value, g.value) for f in a for g in b if f.unit == g.unit == "date"):
-        agree += 1
-    for unit in sorted(mine_units & their_units):
-        mine = [f.value for f in a if f.unit == unit]
-        theirs = [f.value for f in b if f.unit == unit]
-        if any(_compatible(x, y) for x in mine for y in theirs):
+    for unit, values in mine.items():
+        other = theirs.get(unit)
+        if other is None:
+            continue
+        if not values.isdisjoint(other) or (unit == "date" and any(_compatible(x, y) for x in values for y in other)):
             agree += 1
         else:
             differ += 1
+    if not agree and not a.numbers.isdisjoint(b.numbers):
+        agree = 1
+    apart = not (mine.keys() <= theirs.keys() or theirs.keys() <= mine.keys())
     return agree, differ, apart
 
 
@@ -480,19 +502,22 @@ def _conflicts(members: Sequence[_Item]) -> tuple[tuple[Conflict, ...], frozense
     stated = frozenset(unit for unit, given in units.items() if len(given) > 1)
     for unit in sorted(stated):
         values: list[tuple[str, str, list[Ref]]] = []  # value, text, sources
+        exact: dict[str, int] = {}  # a number's place in values: equal numbers at dictionary speed
         for member, fig in units[unit]:
-            for n, (value, text, refs) in enumerate(values):
-                if _compatible(value, fig.value):
-                    values[n] = (max(value, fig.value, key=len), text, [*refs, member.ref])
-                    break
-            else:
+            at = exact.get(fig.value)
+            if at is None and unit == "date":  # a day within a month agrees with it
+                at = next((n for n, (value, _, _) in enumerate(values) if _compatible(value, fig.value)), None)
+            if at is None:
+                exact[fig.value] = len(values)
                 values.append((fig.value, fig.text, [member.ref]))
+            else:
+                value, text, refs = values[at]
+                refs.append(member.ref)
+                values[at] = (max(value, fig.value, key=len), text, refs)
         if len(values) > 1:
             ordered = sorted(enumerate(values), key=lambda v: (-len(v[1][2]), v[0]))
             conflicts.append(Conflict(unit, tuple(Figure(text, tuple(refs)) for _, (_, text, refs) in ordered)))
-    return tuple(conflicts), frozenset(
-        u for m in members for f in m.figures if slot[f.unit] in stated for u in [f.unit]
-    )
+    return tuple(conflicts), frozenset(f.unit for m in members for f in m.figures if slot[f.unit] in stated)
 
 
 def _slots(members: Sequence[_Item]) -> dict[str, str]:

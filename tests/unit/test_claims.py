@@ -1,0 +1,206 @@
+"""Claims: paraphrases from different articles are one claim, disagreeing
+figures are shown side by side with their sources, and nothing else is
+merged; the result does not depend on the order of the input."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+
+from explainer import claims
+from explainer.claims import Claim
+from explainer.model import Article, Group, Paragraph, Placement, Run, Sentence, SourceMeta
+
+
+def group(slug: str, *paragraphs: list[str], published: date | None = None) -> Group:
+    """An article whose paragraphs hold these sentences, all on one topic."""
+    blocks, runs, index = [], [], 0
+    for number, texts in enumerate(paragraphs, start=1):
+        sentences = []
+        for text in texts:
+            sentences.append(Sentence(text, number, index))
+            index += 1
+        blocks.append(Paragraph(number, tuple(sentences)))
+        runs.append(Run("crackdown", number, tuple(Placement(s, "crackdown", 1.0) for s in sentences)))
+    article = Article(slug, slug.title(), SourceMeta(published=published), f"sources/{slug}.txt", tuple(blocks))
+    return Group(article, tuple(runs))
+
+
+# Words are weighed by how rare they are among the topic's sentences (TF-IDF):
+# every case below is read among the sentences of this article, as a topic
+# page's claims are read among all its sentences.
+BACKGROUND = group(
+    "background",
+    [
+        "The exchange said trading volumes fell after the new rules were announced.",
+        "Analysts expect the digital yuan to gain from the push against private coins.",
+        "A draft law would let judges punish repeat offenders, a legal scholar said.",
+        "Hydropower in the wet season made the province attractive to miners for years.",
+        "Several firms declined to comment on the reports.",
+        "The telecom operator did not answer questions about how addresses were flagged.",
+        "Most of the machines were shipped to Kazakhstan and the United States.",
+        "Banks were told to stop offering services to crypto businesses.",
+        "Prices of second-hand mining machines dropped sharply over the summer.",
+        "The government has not said how long the campaign will last.",
+        "Some miners moved their rigs into shipping containers to hide the noise.",
+        "Power companies were asked to check for unusual use at night.",
+    ],
+)
+
+
+def find_claims(groups: list[Group]) -> tuple[Claim, ...]:
+    return claims.find_claims([*groups, BACKGROUND])
+
+
+LEDGER = group(
+    "ledger",
+    ["Police in Sichuan detained 1,100 people suspected of running illegal mining rigs, the security bureau said."],
+    ["The weather in the valley stayed dry for most of the month."],
+    published=date(2021, 9, 28),
+)
+COURIER = group(
+    "courier",
+    ["Officials gave no names.", "Sichuan police have held 1,100 suspects accused of operating crypto mining rigs."],
+    published=date(2021, 9, 30),
+)
+GAZETTE = group(
+    "gazette",
+    ["Police in Sichuan detained 1,300 people suspected of running illegal crypto mining rigs, the bureau said."],
+    published=date(2021, 10, 2),
+)
+
+
+def only(found: tuple[Claim, ...]) -> Claim:
+    assert len(found) == 1, found
+    return found[0]
+
+
+def slugs(refs: tuple[claims.Ref, ...]) -> list[str]:
+    return [r.slug for r in refs]
+
+
+def test_paraphrases_from_two_articles_are_one_claim_with_both_sources() -> None:
+    claim = only(find_claims([LEDGER, COURIER]))
+    assert slugs(claim.sources) == ["ledger", "courier"]  # earliest published first
+    assert (claim.sources[1].paragraph, claim.sources[1].index) == (1, 1)  # the ¶ link and the sentence
+    assert claim.conflicts == ()
+    assert claim.variants == tuple(s for s in claim.sources if s != claim.wording)
+    assert claims.claims_merged([claim]) == 1
+
+
+def test_a_third_article_with_another_figure_is_a_conflict_with_who_gives_each() -> None:
+    claim = only(find_claims([LEDGER, COURIER, GAZETTE]))
+    assert sorted(slugs(claim.sources)) == ["courier", "gazette", "ledger"]
+    conflict = only_conflict(claim)
+    assert [f.text for f in conflict.figures] == ["1,100 people", "1,300 people"]  # most sources first
+    assert [slugs(f.sources) for f in conflict.figures] == [["ledger", "courier"], ["gazette"]]
+
+
+def only_conflict(claim: Claim) -> claims.Conflict:
+    assert len(claim.conflicts) == 1, claim.conflicts
+    return claim.conflicts[0]
+
+
+def test_different_dates_for_one_event_are_a_conflict() -> None:
+    may = group("may", ["Large mining farms began leaving the country after the crackdown started in May 2021."])
+    june = group("june", ["The mining crackdown began in June 2021 and forced large farms to relocate abroad."])
+    day = group("day", ["The crackdown on mining began on 21 May 2021 and pushed big farms to move abroad."])
+    conflict = only_conflict(only(find_claims([may, june, day])))
+    assert conflict.unit == "date"
+    assert [(f.text, slugs(f.sources)) for f in conflict.figures] == [
+        ("21 May 2021", ["day", "may"]),  # within May 2021: they agree (written as its first source has it)
+        ("June 2021", ["june"]),
+    ]
+
+
+def test_figures_written_differently_agree() -> None:
+    million = group("million", ["Regulators in Sichuan fined mining operators a total of 3.3 million yuan this year."])
+    digits = group("digits", ["Regulators in the province have fined mining operators 3,300,000 yuan in total."])
+    assert only(find_claims([million, digits])).conflicts == ()
+    us = group("us", ["On September 24, 2021, China's central bank said all crypto transactions are illegal."])
+    uk = group("uk", ["The central bank of China declared every crypto transaction illegal on 24 September 2021."])
+    assert only(find_claims([us, uk])).conflicts == ()
+
+
+def test_unrelated_sentences_sharing_a_number_are_not_merged() -> None:
+    museum = group("museum", ["The city museum welcomed 1,100 people on its first weekend after the repairs."])
+    harvest = group("harvest", ["Farmers brought in 1,100 tonnes of rice despite the late rains, a cooperative said."])
+    assert find_claims([LEDGER, museum, harvest]) == ()
+
+
+def test_another_place_with_another_figure_is_another_claim_not_a_conflict() -> None:
+    yunnan = group(
+        "yunnan",
+        ["Police in Yunnan detained 1,300 people suspected of running illegal mining rigs, the security bureau said."],
+    )
+    assert find_claims([LEDGER, yunnan]) == ()
+
+
+def test_one_article_counts_once() -> None:
+    twice = group(
+        "twice",
+        ["Police in Sichuan detained 1,100 people suspected of running illegal mining rigs, the bureau said."],
+        ["Sichuan police detained 1,100 people suspected of running illegal mining rigs, officials said."],
+    )
+    assert find_claims([twice]) == ()  # one source saying it twice is not corroboration
+    claim = only(find_claims([twice, LEDGER]))
+    assert sorted(slugs(claim.sources)) == ["ledger", "twice"]
+    assert find_claims([LEDGER, LEDGER]) == ()  # the same article given twice
+
+
+def test_the_clearest_wording_is_chosen_by_rule() -> None:
+    pronoun = group("a", ["It detained 1,100 people in Sichuan suspected of running illegal mining rigs."])
+    long = group("b", ["Police in Sichuan detained 1,100 people suspected of running illegal mining rigs, it said."])
+    short = group("c", ["Police in Sichuan detained 1,100 people suspected of running mining rigs."])
+    claim = only(find_claims([pronoun, long, short]))
+    assert claim.wording.slug == "c"  # no opening pronoun, then the shortest
+    assert only(find_claims([pronoun, long])).wording.slug == "b"
+
+
+def test_the_same_input_in_any_order_gives_the_same_claims() -> None:
+    rng = random.Random(5)
+    groups = [LEDGER, COURIER, GAZETTE, *(generated(rng, n) for n in range(30))]
+    expected = find_claims(groups)
+    assert expected  # something to compare
+    for _ in range(5):
+        shuffled = [Group(g.article, tuple(rng.sample(g.runs, len(g.runs)))) for g in groups]
+        rng.shuffle(shuffled)
+        assert find_claims(shuffled) == expected
+
+
+PLACES = ["Sichuan", "Yunnan", "Xinjiang", "Qinghai", "Hebei", "Gansu"]
+VERBS = ["detained", "questioned", "fined", "warned", "released"]
+WHAT = ["miners", "traders", "operators", "exchange staff", "rig owners"]
+
+
+def generated(rng: random.Random, n: int) -> Group:
+    """An article of made-up sentences: some say the same as others', with or without the same figure."""
+    sentences = []
+    for _ in range(rng.randint(3, 8)):
+        place, verb, what = rng.choice(PLACES), rng.choice(VERBS), rng.choice(WHAT)
+        sentences.append(f"Police in {place} {verb} {rng.choice([40, 60, 80])} {what} over illegal crypto mining.")
+    return group(f"gen-{n:03d}", sentences, published=date(2021, 1 + n % 12, 1))
+
+
+def test_candidate_pairs_grow_linearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sentences are compared with their neighbours in the index, not with
+    every other sentence: the comparisons per sentence stay bounded."""
+    calls = 0
+    linked = claims._linked
+
+    def counting(a: claims._Item, b: claims._Item, thresholds: claims.Thresholds) -> float | None:
+        nonlocal calls
+        calls += 1
+        return linked(a, b, thresholds)
+
+    monkeypatch.setattr(claims, "_linked", counting)
+    rng = random.Random(8)
+    groups = [generated(rng, n) for n in range(400)]
+    total = sum(len(r.placements) for g in groups for r in g.runs)
+    assert total >= 2000
+    find_claims(groups)
+    limits = claims.Thresholds()
+    assert calls <= total * (limits.rare + 2) * limits.window  # all pairs would be ~total²/2
+    assert calls < total * total / 50
