@@ -18,7 +18,9 @@ dated across ten years). Then, each step in a fresh process:
 Ratios are taken within one run, so a busy machine moves both sides:
 ``make build`` (generate + build) against the plain build, the search index
 against the plain site's, adding one article against a run with nothing
-changed (CPU time). The largest HTML page is reported too.
+changed (CPU time). The largest HTML page is reported too, and from the
+first run's report, the claims found (:mod:`explainer.claims`) and the
+sentences merged into them.
 
 Peak memory is the child's maximum resident set size (``os.wait4``). The text
 is nonsense assembled from lists, not copied from anywhere.
@@ -202,7 +204,9 @@ def measure(count: int, work: Path) -> dict[str, object]:
     docs = project / "docs"
     # The project's own copy of the package (PYTHONPATH below), not whatever is installed.
     generate = [sys.executable, "-m", "explainer.cli", "generate", "--root", str(project), "-q"]
-    gen_s, gen_mb, gen_cpu = run(generate, project)
+    report = work / f"n{count}-report.json"
+    gen_s, gen_mb, gen_cpu = run([*generate, "--report", str(report)], project)
+    found = json.loads(report.read_text(encoding="utf-8")).get("claims", {})  # explainer.claims.report
     build_s, build_mb, build_cpu = run([str(BIN / "mkdocs"), "build", "--strict", "-d", str(project / "site")], project)
     before = mtimes(docs)
     rerun_s, _, rerun_cpu = run(generate, project)
@@ -220,6 +224,9 @@ def measure(count: int, work: Path) -> dict[str, object]:
         "search_index_vs_plain": round(index.stat().st_size / plain_index, 2),
         "add_one_vs_no_op": round(add_cpu / rerun_cpu, 2),
         "largest_page_kib": round(largest_page(project / "site") / 1024),
+        "claims": found.get("claims", 0),
+        "claims_merged": found.get("merged", 0),  # sentences folded into another's wording
+        "claims_conflicts": found.get("conflicts", 0),
         "plain_build_cpu_s": round(plain_cpu, 2),
         "articles": count,
         "pages": pages,
@@ -270,7 +277,7 @@ def table(rows: list[dict[str, object]]) -> str:
     head = (
         "| N | pages | generate s | mkdocs build s | ratio | peak MiB (gen / build) | no-change rerun s "
         "| files rewritten | add one s | files written | search index MiB | make build / plain "
-        "| index / plain | add one / no-op | largest page KiB |"
+        "| index / plain | add one / no-op | largest page KiB | claims (merged) |"
     )
     lines = [head, "|" + " --- |" * (head.count("|") - 1)]
     for r in rows:
@@ -280,7 +287,7 @@ def table(rows: list[dict[str, object]]) -> str:
             f"| {r['generate_peak_mib']} / {r['mkdocs_peak_mib']} | {r['rerun_s']} ({r['rerun_cpu_s']}) "
             f"| {r['rerun_files_rewritten']} | {r['add_one_s']} ({r['add_one_cpu_s']}) | {r['add_one_files_written']} "
             f"| {r['search_index_mib']} | {r['make_build_vs_plain']} | {r['search_index_vs_plain']} "
-            f"| {r['add_one_vs_no_op']} | {r['largest_page_kib']} |"
+            f"| {r['add_one_vs_no_op']} | {r['largest_page_kib']} | {r['claims']} ({r['claims_merged']}) |"
         )
     return "\n".join(lines)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import claims
 from . import config as config_loader
 from . import files
 from . import guides as guide_pages
@@ -28,7 +29,7 @@ from .furniture import summary
 from .ingest import FORMATS, SIDECAR_SUFFIXES, ingest, slug_for
 from .model import ArticleEvidence, BoilerplateRules, ClassifiedArticle, Site, SiteConfig
 from .paths import Paths
-from .render import render_site
+from .render import corpus, render_site
 from .sections import fits, matched_share, speaking
 from .segment import segment
 
@@ -81,6 +82,7 @@ def build(project: Project, progress: Progress | None = None, cache: ArticleCach
     pages = tuple(sorted((*pages, *guides.pages), key=lambda p: p.path))
     labels = work.boilerplate.furniture.labels
     data = {**report(classified, project.config, duplicates, labels), **guides.report}
+    data["claims"] = claims.report(corpus(classified, project.config).groups)  # per topic page: see explainer.claims
     return Site(pages, data, guides.includes, fresh=tuple(work.fresh), articles=tuple(classified))
 
 
