@@ -14,9 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import claims
+from . import claims, files
 from . import config as config_loader
-from . import files
 from . import guides as guide_pages
 from .cache import ArticleCache, code_digest, stable_repr
 from .cache import key as cache_key
