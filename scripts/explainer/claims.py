@@ -148,9 +148,27 @@ def report(groups: Mapping[str, Sequence[Group]]) -> dict[str, int]:
 
 _MULTIPLIERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 _DIGIT = re.compile(r"[0-9]")
-# Every date this module reads holds a year or a month name ("relative" and
-# weekday phrases are skipped): other sentences are passed over at C speed.
-_MAYBE_DATE = re.compile(r"(?:1[6-9]|20)[0-9][0-9]|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+# Every date this module reads holds a year or a month name as a word of its
+# own ("relative" and weekday phrases are skipped): a sentence whose words
+# include none of these is passed over at C speed (a set test).
+_DATE_TOKENS = frozenset(
+    [str(year) for year in range(1600, 2100)]
+    + [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    + ["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"]
+)
 _CURRENCY = {"$": "dollar", "£": "pound", "€": "euro", "¥": "yuan"}
 _PRONOUNS = frozenset(["it", "its", "he", "she", "his", "her", "they", "them", "their", "this", "these", "those"])
 _NUMBER = re.compile(
@@ -159,6 +177,7 @@ _NUMBER = re.compile(
     r"(?:\s+(?P<mult>thousand|million|billion|trillion)\b)?"
 )
 _FOLLOWING = re.compile(r"[\s-]+([A-Za-z][A-Za-z'’-]*)")
+_NONE: frozenset[str] = frozenset()
 _TOKEN = re.compile(r"\w+(?:'\w+)*")  # explainer.phrases' word
 _SKIPPED_DATES = frozenset({"weekday", "relative"})  # "on Friday", "last week": not a figure two sources share
 _STOP_FORMS = frozenset(phrases.stems(sorted(STOP_WORDS)))
@@ -178,14 +197,17 @@ class _Item:
         "article",
         "complete",
         "figures",
+        "keys",
         "names",
         "numbers",
+        "pronoun",
         "published",
         "ref",
         "sig",
         "stems",
         "units",
         "vector",
+        "words",
     )
 
     def __init__(self, ref: Ref, article: int, published: date | None):
@@ -193,21 +215,24 @@ class _Item:
         self.article = article
         self.published = published
         text = ref.text
-        self.figures = _figures(text, published)[0]
+        tokens = _TOKEN.findall(text.replace("\u2019", "'"))  # one pass: words as written...
+        dated = not _DATE_TOKENS.isdisjoint(tokens)
+        self.figures = figures = _figures(text, published, dated)[0] if dated or _DIGIT.search(text) else ()
         units: dict[str, set[str]] = {}
-        for fig in self.figures:
+        for fig in figures:
             units.setdefault(fig.unit, set()).add(fig.value)
         self.units = {unit: frozenset(values) for unit, values in units.items()}  # unit -> values given
-        self.numbers = frozenset(f.value for f in self.figures if f.unit != "date")
-        tokens = _TOKEN.findall(text.replace("\u2019", "'"))  # one pass: words as written...
+        self.numbers = frozenset(f.value for f in figures if f.unit != "date") if figures else _NONE
         folded = [t.casefold() for t in tokens]  # ... and case-folded, as explainer.phrases.words has them
-        content = [w for w in folded if w not in STOP_WORDS and len(w) > 1 and not w[0].isdigit()]
-        self.stems = tuple(dict.fromkeys(s for s in phrases.stems(content) if s not in _STOP_FORMS))
-        capitalised = [w for t, w in zip(tokens[1:], folded[1:], strict=True) if t[0].isupper()]
-        named = [w for w in capitalised if w not in STOP_WORDS and w not in _MONTH_WORDS]
-        self.names = frozenset(phrases.stems(named)) if named else frozenset()
-        stripped = text.rstrip("\"'’” )")
-        self.complete = text[:1].isupper() and stripped[-1:] in {".", "!", "?"}
+        stop = STOP_WORDS
+        content = [w for w in folded if w not in stop and len(w) > 1 and not w[0].isdigit()]
+        self.stems = stems = tuple(dict.fromkeys([s for s in phrases.stems(content) if s not in _STOP_FORMS]))
+        self.keys = frozenset(stems)
+        named = [w for t, w in zip(tokens[1:], folded[1:], strict=True) if t[0].isupper() and w not in stop]
+        self.names = frozenset(phrases.stems([w for w in named if w not in _MONTH_WORDS])) if named else _NONE
+        self.words = len(tokens)
+        self.pronoun = bool(folded) and folded[0] in _PRONOUNS
+        self.complete = text[:1].isupper() and text.rstrip("\"'’” )")[-1:] in {".", "!", "?"}
         self.vector: dict[str, float] = {}
         self.sig: tuple[str, ...] = ()
 
@@ -227,13 +252,12 @@ def _sentences(groups: Iterable[Group]) -> list[_Item]:
     return [_Item(ref, slugs[key[0]], published) for key, (ref, published) in sorted(found.items())]
 
 
-def _figures(text: str, published: date | None) -> tuple[tuple[_Fig, ...], list[tuple[int, int]]]:
-    """The sentence's dates and numbers, and where they are written."""
+def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tuple[_Fig, ...], list[tuple[int, int]]]:
+    """The sentence's dates (when ``dated``: it has a year or a month name)
+    and numbers, and where they are written."""
     found: list[_Fig] = []
     spans: list[tuple[int, int]] = []
-    if not _DIGIT.search(text):
-        return (), spans
-    for match in timeline._candidates(text) if _MAYBE_DATE.search(text) else ():
+    for match in timeline._candidates(text) if dated else ():
         kind = str(match.lastgroup)
         if kind in _SKIPPED_DATES or (kind == "bare_month" and not match.group("prep")):
             continue
@@ -346,9 +370,13 @@ def _links(items: Sequence[_Item], thresholds: Thresholds) -> list[tuple[float, 
 
 
 def _linked(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
-    """The pair's cosine if it states one claim, else None."""
-    score = _cosine(a, b, thresholds)
-    if score is None:
+    """The pair's cosine if it states one claim, else None. (The cosine of
+    :func:`_cosine`, inline: this runs for every candidate pair.)"""
+    if a.article == b.article or len(a.keys & b.keys) < thresholds.shared:
+        return None
+    mine, theirs = a.vector, b.vector
+    score = sum([mine[s] * theirs[s] for s in a.stems if s in theirs])  # in a's order: the same sum every run
+    if score < thresholds.lowest or (a.names and b.names and a.names.isdisjoint(b.names)):
         return None
     agree, differ, apart = _compare(a, b)
     agree += len(a.names & b.names) >= _NAMES_AGREE
@@ -371,14 +399,10 @@ _NAMES_AGREE = 2  # names two sentences share that anchor them as firmly as a fi
 def _cosine(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
     """The cosine of two sentences of different articles, if it reaches the
     lowest threshold with enough stems in common and no clash of names."""
-    if a.article == b.article:
+    if a.article == b.article or len(a.keys & b.keys) < thresholds.shared:
         return None
-    theirs = b.vector
-    shared = [s for s in a.stems if s in theirs]  # in a's order (a before b): the same float sum every run
-    if len(shared) < thresholds.shared:
-        return None
-    mine = a.vector
-    score = sum([mine[s] * theirs[s] for s in shared])
+    mine, theirs = a.vector, b.vector
+    score = sum([mine[s] * theirs[s] for s in a.stems if s in theirs])  # in a's order: the same sum every run
     if score < thresholds.lowest or (a.names and b.names and a.names.isdisjoint(b.names)):
         return None
     return score
@@ -431,8 +455,8 @@ def _cluster(items: Sequence[_Item], edges: list[tuple[float, int, int]], thresh
         ri, rj = root(i), root(j)
         if ri == rj:
             continue
-        mine = articles.get(ri, {items[ri].article})
-        theirs = articles.get(rj, {items[rj].article})
+        mine = articles.get(ri) or {items[ri].article}
+        theirs = articles.get(rj) or {items[rj].article}
         if not mine.isdisjoint(theirs):
             continue
         si, sj = sorted((seed[ri], seed[rj]))
@@ -441,7 +465,9 @@ def _cluster(items: Sequence[_Item], edges: list[tuple[float, int, int]], thresh
         low, high = min(ri, rj), max(ri, rj)
         seed[low] = si
         parent[high] = low
-        articles[low] = mine | theirs
+        small, large = sorted((mine, theirs), key=len)
+        large |= small  # the smaller set into the larger: linear overall
+        articles[low] = large
         articles.pop(high, None)
     members: dict[int, list[int]] = {}
     for i in range(len(items)):
@@ -471,15 +497,8 @@ def _assemble(items: Sequence[_Item], clusters: list[list[int]]) -> tuple[Claim,
 
 
 def _clarity(item: _Item, units: frozenset[str]) -> tuple[bool, int, bool, int, tuple[int, str, int]]:
-    first = phrases.words(item.ref.text[:40])[:1]
     carried = len(units & {f.unit for f in item.figures})
-    return (
-        bool(first) and first[0] in _PRONOUNS,
-        -carried,
-        not item.complete,
-        len(phrases.words(item.ref.text)),
-        _published(item),
-    )
+    return (item.pronoun, -carried, not item.complete, item.words, _published(item))
 
 
 def _conflicts(members: Sequence[_Item]) -> tuple[tuple[Conflict, ...], frozenset[str]]:

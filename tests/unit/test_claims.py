@@ -204,3 +204,18 @@ def test_candidate_pairs_grow_linearly(monkeypatch: pytest.MonkeyPatch) -> None:
     limits = claims.Thresholds()
     assert calls <= total * (limits.rare + 2) * limits.window  # all pairs would be ~total²/2
     assert calls < total * total / 50
+
+
+def test_a_month_without_a_year_is_read_against_the_published_date() -> None:
+    first = group(
+        "first",
+        ["The central bank declared all crypto transactions illegal in September, widening the crackdown."],
+        published=date(2021, 10, 4),
+    )
+    second = group(
+        "second",
+        ["The central bank declared every crypto transaction illegal in August, widening its crackdown."],
+        published=date(2021, 10, 6),
+    )
+    conflict = only_conflict(only(find_claims([first, second])))
+    assert [(f.text, slugs(f.sources)) for f in conflict.figures] == [("September", ["first"]), ("August", ["second"])]
