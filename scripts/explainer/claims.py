@@ -14,11 +14,12 @@ How two sentences are found to state the same claim:
   people", "3.3 million yuan" = "3,300,000 yuan", "20%" = "20 per cent") and
   dates (read as the Timeline reads them, so "24 September 2021" = "September
   24, 2021", and "May 2021" agrees with "21 May 2021").
-* **Words**: the other words, stop words out, reduced to their stems
+* **Words**: the words, stop words and numbers out, reduced to their stems
   (:func:`explainer.phrases.stems`), weighted by TF-IDF over the topic's
-  sentences (binary term frequency, smoothed IDF), compared by cosine. Figures
-  are left out of the cosine, so the words decide whether two sentences say
-  the same thing and the figures whether they agree about it.
+  sentences (binary term frequency, smoothed IDF), compared by cosine. The
+  numbers are left out, so the words decide whether two sentences say the
+  same thing and the figures whether they agree about it. Names (capitalised
+  words after the first) must overlap when both sentences have some.
 * **Candidates** come from an inverted index, not from every pair: each
   sentence is filed under its rarest stems and its figures, the lists are kept
   in one global order (each sentence's stems, rarest first), and a sentence is
@@ -80,13 +81,17 @@ class Figure:
 class Conflict:
     """Sources of one claim that give different values for one figure."""
 
-    unit: str  # what is counted ("people", "yuan", "%"), or "date"
+    unit: str  # the stem of the word counted ("peopl", "yuan"), "%", a currency ("dollar"), or "date"
     figures: tuple[Figure, ...]  # two or more: most sources first
 
 
 @dataclass(frozen=True)
 class Claim:
-    """A statement made by two or more articles (one sentence each)."""
+    """A statement made by two or more articles (one sentence each).
+
+    Only addresses and text: the page builder decides how to show it (the
+    wording once, "reported by N sources" with a ¶ link to each, the
+    variants collapsed, the conflicts beside it)."""
 
     wording: Ref  # the clearest of the sources' sentences
     sources: tuple[Ref, ...]  # one per article, earliest published first; the wording among them
