@@ -150,9 +150,10 @@ def claims_merged(claims: Iterable[Claim]) -> int:
     return sum(len(c.sources) - 1 for c in claims)
 
 
-def report(groups: Mapping[str, Sequence[Group]]) -> dict[str, int]:
-    """Counts for the run's report: claims, sentences merged into them, conflicts."""
-    found = [c for slug in sorted(groups) for c in find_claims(groups[slug])]
+def report(claims: Mapping[str, Sequence[Claim]]) -> dict[str, int]:
+    """Counts for the run's report: claims, sentences merged into them, conflicts
+    (``claims``: each topic's, as :func:`find_claims` found them)."""
+    found = [c for slug in sorted(claims) for c in claims[slug]]
     return {
         "claims": len(found),
         "merged": claims_merged(found),

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # types only: both modules build on this one
+if TYPE_CHECKING:  # types only: these modules build on this one
     from .bodytext import GuideRules
+    from .claims import Claim
     from .timeline import Event
 
 # ---------------------------------------------------------------------------
@@ -337,6 +338,7 @@ class Corpus:
     own_pages: tuple[ClassifiedArticle, ...]  # articles that do not fit the topics
     events: tuple[Event, ...] = ()  # the Timeline's dated events (fitting articles), oldest first
     rules: GuideRules | None = None  # how to tell body text and a sentence that stands alone
+    claims: dict[str, tuple[Claim, ...]] = field(default_factory=dict)  # topic slug -> what several sources state
 
     @property
     def articles(self) -> tuple[Article, ...]:

@@ -134,7 +134,24 @@ def _credit(article: Article) -> str:
     return text
 
 
-_ENV.globals.update(excerpt=_excerpt, anchored_excerpts=_anchored_excerpts, credit=_credit, pilcrow=pilcrow)
+def _outlet(article: Article) -> str:
+    """Who reports it, in a list of sources: the publisher, else the title."""
+    return literal(article.meta.publisher or short_title(article.title, 60))
+
+
+_COUNTS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def sources_count(number: int) -> str:
+    """ "one source", "two sources", "12 sources": a count as prose writes it."""
+    word = _COUNTS[number] if number < len(_COUNTS) else f"{number:,}"
+    return f"{word} source" + ("" if number == 1 else "s")
+
+
+_ENV.filters["sources_count"] = sources_count
+_ENV.globals.update(
+    excerpt=_excerpt, anchored_excerpts=_anchored_excerpts, credit=_credit, pilcrow=pilcrow, outlet=_outlet
+)
 
 
 def render_template(template: str, **context: object) -> str:

@@ -76,12 +76,13 @@ def build(project: Project, progress: Progress | None = None, cache: ArticleCach
     # The corpus-level pass: cheap arithmetic on the cached evidence, every run.
     classified = classify_corpus([e for e, _ in processed if e.article.path not in dropped], work.classifier)
     events = guide_pages.timeline_of(classified, project.config, project.guides)  # the home page tells the story
-    pages = render_site(classified, project.config, events=events.events, rules=project.guides.rules)
+    site = corpus(classified, project.config, events.events, project.guides.rules)
+    pages = render_site(site)
     guides = guide_pages.build(classified, project.config, pages, project.guides, events)  # glossary, who's who
     pages = tuple(sorted((*pages, *guides.pages), key=lambda p: p.path))
     labels = work.boilerplate.furniture.labels
     data = {**report(classified, project.config, duplicates, labels), **guides.report}
-    data["claims"] = claims.report(corpus(classified, project.config).groups)  # per topic page: see explainer.claims
+    data["claims"] = claims.report(site.claims)  # what the topic pages state once: see explainer.claims
     return Site(pages, data, guides.includes, fresh=tuple(work.fresh), articles=tuple(classified))
 
 

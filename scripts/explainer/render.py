@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from . import reading, topicpages
+from . import claims, reading, topicpages
 from .bodytext import GuideRules
 from .marker import MARKER_LINE
 from .mdtext import attribute, short_title
@@ -63,21 +63,15 @@ def corpus(
     }
     topics = tuple(t for t in config.topics if groups[t.slug])  # never an empty page
     own = tuple(c for c in ordered if not fits(c, config.min_matched_share))
-    return Corpus(config, ordered, topics, groups, own, tuple(events), rules)
+    found = {topic.slug: claims.find_claims(groups[topic.slug]) for topic in topics}
+    return Corpus(config, ordered, topics, groups, own, tuple(events), rules, found)
 
 
-def render_site(
-    classified: Sequence[ClassifiedArticle],
-    config: SiteConfig,
-    builders: Sequence[PageBuilder] = (),
-    events: Sequence[Event] = (),
-    rules: GuideRules | None = None,
-) -> tuple[Page, ...]:
-    """Every generated page of the site, in a stable order.
+def render_site(site: Corpus, builders: Sequence[PageBuilder] = ()) -> tuple[Page, ...]:
+    """Every generated page of the site (from :func:`corpus`), in a stable order.
 
-    Each builder turns the corpus into pages; ``builders`` adds more (say, a
-    timeline) after :data:`PAGE_BUILDERS`."""
-    site = corpus(classified, config, events, rules)
+    Each builder turns the corpus into pages; ``builders`` adds more after
+    :data:`PAGE_BUILDERS`."""
     pages = [page for builder in (*PAGE_BUILDERS, *builders) for page in builder(site)]
     return tuple(sorted(pages, key=lambda p: p.path))
 
@@ -89,10 +83,16 @@ def topic_pages(site: Corpus) -> Iterator[Page]:
         groups = site.groups[topic.slug]
         found = {k for g in groups for r in g.runs for p in r.placements for k in p.signals}
         related = reading.related(topic, found, site.topics)
-        plan = topicpages.layout(topic, groups)
-        brief = reading.in_brief(groups, site.rules)
-        cites = _cites(plan.lead) | {(run.slug, run.paragraph) for _, run in brief}
-        page = _topic_page(plan, groups, brief, site.config, related)
+        points = topicpages.key_points(site.claims.get(topic.slug, ()))
+        rest = topicpages.without(groups, [ref for point in points for ref in point.shown])
+        plan = topicpages.layout(topic, rest)
+        brief = [] if points else reading.in_brief(rest, site.rules)  # key points say it better
+        cites = (
+            _cites(plan.lead)
+            | {(run.slug, run.paragraph) for _, run in brief}
+            | {(ref.slug, ref.paragraph) for point in points for ref in point.shown}
+        )
+        page = _topic_page(plan, groups, brief, site.config, related, points)
         yield Page(plan.path, page, short_title(topic.title), cites)
         for part in plan.parts:
             yield Page(part.path, _topic_part(topic, part, site.config), short_title(part.label), _cites(part.groups))
@@ -231,10 +231,19 @@ def _topic_page(
     brief: Sequence[tuple[Run, Run]],
     config: SiteConfig,
     related: Sequence[reading.Related] = (),
+    points: Sequence[topicpages.KeyPoint] = (),
 ) -> str:
+    """A topic page: key points (or "In brief"), the newest articles' quotes,
+    links to the earlier coverage, related pages. ``groups`` are all of the
+    topic's, for the facts about the whole topic (what was added last)."""
     topic = plan.topic
     articles = {g.article.slug: g.article for g in groups}
-    shown = {g.article.slug: g.article for g in plan.lead} | {run.slug: articles[run.slug] for _, run in brief}
+    cited = [ref.slug for point in points for ref in point.shown]
+    shown = (
+        {slug: articles[slug] for slug in cited}
+        | {g.article.slug: g.article for g in plan.lead}
+        | {run.slug: articles[run.slug] for _, run in brief}
+    )
     front = front_matter(
         topic.title,
         topic.description,
@@ -243,7 +252,9 @@ def _topic_page(
         sources=[source_ref(article) for article in shown.values()],
     )
     facts = {
-        "minutes": reading.reading_minutes([topic.description, *(r.text for g in plan.lead for r in g.runs)]),
+        "minutes": reading.reading_minutes(
+            [topic.description, *(r.text for g in plan.lead for r in g.runs), *(p.claim.wording.text for p in points)]
+        ),
         "update": reading.latest_update(groups),
     }
     return render_template(
@@ -252,6 +263,8 @@ def _topic_page(
         topic=topic,
         plan=plan,
         brief=brief,
+        points=points,
+        articles=articles,
         related=related,
         anchor=quote_anchor,
         **facts,

@@ -9,6 +9,11 @@ articles ("Latest developments", at most :data:`LATEST_ARTICLES` of them and
 (``<year>-2.md``...). Every quoted sentence is on exactly one of these pages,
 so nothing is lost and nothing is indexed twice. Pure: sizes are estimated
 from the model, nothing is rendered to decide.
+
+The page leads with its key points: the claims several sources state
+(:mod:`explainer.claims`), each quoted once with every source cited and
+the other wordings a click away; those sentences leave their articles'
+sections, so the page does not repeat them.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import Group, Run, Topic
+from .claims import Claim, Ref
+from .model import Group, Placement, Run, Topic
 
 PAGE_BUDGET = 80_000  # characters of quoted Markdown on one page (its HTML is 2.5 to 3.5 times that)
 LATEST_BUDGET = 40_000
@@ -138,3 +144,66 @@ def _pieces(group: Group, budget: int) -> list[Group]:
         used += size
     pieces.append(Group(group.article, tuple(runs)))
     return pieces
+
+
+# ---------------------------------------------------------------------------
+# Key points: what several sources state, once
+
+KEY_POINTS = 6  # claims a topic page leads with
+SOURCES_SHOWN = 8  # sources cited (and wordings shown) per key point; the others stay in their articles
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """A claim as the topic page shows it: the wording, the sources it cites
+    (at most :data:`SOURCES_SHOWN`), how many report it, and where they differ."""
+
+    claim: Claim
+    shown: tuple[Ref, ...]  # the sources cited here, the wording first
+
+    @property
+    def reported_by(self) -> int:
+        return len(self.claim.sources)
+
+    @property
+    def variants(self) -> tuple[Ref, ...]:
+        return self.shown[1:]
+
+    @property
+    def anchor(self) -> str:
+        return f"kp-{self.claim.wording.slug}-{self.claim.wording.index}"
+
+
+def key_points(claims: Sequence[Claim]) -> tuple[KeyPoint, ...]:
+    """The :data:`KEY_POINTS` claims reported by the most sources (then those
+    with a conflict, which a reader must see), in the order found."""
+    ranked = sorted(range(len(claims)), key=lambda i: (-len(claims[i].sources), not claims[i].conflicts, i))
+    points = []
+    for i in ranked[:KEY_POINTS]:
+        claim = claims[i]
+        others = [ref for ref in claim.sources if ref != claim.wording]
+        points.append(KeyPoint(claim, (claim.wording, *others[: SOURCES_SHOWN - 1])))
+    return tuple(points)
+
+
+def without(groups: Sequence[Group], refs: Iterable[Ref]) -> tuple[Group, ...]:
+    """The groups with the sentences of ``refs`` taken out (a key point shows
+    them): a run is cut where one was, an article left with none is left out."""
+    gone = {(ref.slug, ref.index) for ref in refs}
+    if not gone:
+        return tuple(groups)
+    kept = []
+    for group in groups:
+        runs: list[Run] = []
+        for run in group.runs:
+            piece: list[Placement] = []
+            for placement in (*run.placements, None):
+                if placement is not None and (run.slug, placement.sentence.index) not in gone:
+                    piece.append(placement)
+                    continue
+                if piece:
+                    runs.append(Run(run.slug, run.paragraph, tuple(piece)))
+                    piece = []
+        if runs:
+            kept.append(Group(group.article, tuple(runs)))
+    return tuple(kept)
