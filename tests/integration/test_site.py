@@ -98,6 +98,12 @@ def test_each_sentence_is_indexed_once_for_search(built_site: Path) -> None:
     holders = {d["location"].split("#")[0] for d in docs if sentence in d["text"]}
     assert holders == {"ip-tracking/"}, holders
     assert any(d["location"] == "sources/china-crypto-crackdown/" for d in docs)  # the page itself is found
+    # A dated sentence is on the Timeline and the home page too: indexed on its topic page only.
+    dated = "Digital yuan's development was completed in 2019"
+    assert {d["location"].split("#")[0] for d in docs if dated in d["text"]} == {"digital-yuan/"}
+    assert any(d["location"].startswith("timeline/") for d in docs)  # the Timeline itself is found
+    # The line under each article's heading says the same thing every time: not indexed.
+    assert not [d["location"] for d in docs if "Each ¶ link opens the paragraph" in d["text"]]
 
 
 def test_the_atom_feed_lists_every_article_and_every_page_links_it(built_site: Path) -> None:
