@@ -15,7 +15,7 @@ import pytest
 from click.testing import Result
 
 from explainer import pipeline, topicpages
-from explainer.pagekit import quote_anchor
+from explainer.mdtext import literal
 from explainer.paths import Paths
 from explainer.render import corpus
 from tests.helpers import load_script, mkdocs_build
@@ -45,8 +45,16 @@ def generated(many: Path) -> Path:
     return many
 
 
-def _anchors(page: Path) -> list[str]:
-    return re.findall(r"\{: #(q-[a-z0-9-]+) \.excerpt \}", page.read_text(encoding="utf-8"))
+_QUOTED = re.compile(r"^\s*(.*?) \[¶\d+\]\((?:\.\./)?sources/([a-z0-9-]+)\.md#p\d+\)", re.M)
+
+
+def _quoted(pages: list[Path]) -> dict[str, str]:
+    """Each article's quoted text on these pages (excerpts and key points), by slug."""
+    found: dict[str, list[str]] = {}
+    for page in pages:
+        for text, slug in _QUOTED.findall(page.read_text(encoding="utf-8")):
+            found.setdefault(slug, []).append(text)
+    return {slug: "\n".join(texts) for slug, texts in found.items()}
 
 
 def test_large_topics_are_split_by_year_and_nothing_is_lost(generated: Path) -> None:
@@ -56,14 +64,13 @@ def test_large_topics_are_split_by_year_and_nothing_is_lost(generated: Path) -> 
     split = [slug for slug in groups if (docs / slug).is_dir()]
     assert split, "150 articles should make at least one topic too long for one page"
     for slug, topic_groups in groups.items():
-        expected = [quote_anchor(run) for group in topic_groups for run in group.runs]
-        pages = (
-            [docs / f"{slug}.md", *sorted((docs / slug).glob("*.md"))]
-            if (docs / slug).is_dir()
-            else [docs / f"{slug}.md"]
+        pages = [docs / f"{slug}.md", *sorted((docs / slug).glob("*.md"))]  # glob: none when not split
+        quoted = _quoted(pages)
+        placed = Counter(
+            (g.article.slug, literal(p.sentence.text)) for g in topic_groups for r in g.runs for p in r.placements
         )
-        found = [anchor for page in pages for anchor in _anchors(page)]
-        assert Counter(found) == Counter(expected), f"{slug}: every quote on exactly one page"
+        for (article, text), times in placed.items():
+            assert quoted.get(article, "").count(text) == times, f"{slug}: {article} {text!r} on one page, once"
     for slug in split:
         page = (docs / f"{slug}.md").read_text(encoding="utf-8")
         assert "## Latest developments" in page and "## Earlier coverage" in page
