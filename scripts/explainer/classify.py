@@ -286,10 +286,7 @@ def read_article(article: Article, classifier: Classifier) -> ArticleEvidence:
         )
         heading = paragraph.heading
         if heading is not None and heading not in leans:
-            heading_text = classifier.read(heading)
-            leans[heading] = _best(
-                classifier.own(heading_text, classifier.similarity(heading_text.counts)), None, floor
-            )
+            leans[heading] = _lean(classifier, heading)
         paragraphs.append(
             ParagraphEvidence(
                 signals=signals,
@@ -303,6 +300,21 @@ def read_article(article: Article, classifier: Classifier) -> ArticleEvidence:
         )
     named = all(index.find_forms(every_form) for index in classifier.subject)
     return ArticleEvidence(article, tuple(paragraphs), named)
+
+
+def _lean(classifier: Classifier, heading: str) -> int | None:
+    """The topic a subheading leans to, when it names it clearly: a signal of
+    the topic, and twice the evidence it has for any other. A subheading is a
+    few words, so its similarity alone rests on one word ("watch", "spent")
+    and would steer every paragraph under it (and, through the context, the
+    paragraphs after them)."""
+    text = classifier.read(heading)
+    own = classifier.own(text, classifier.similarity(text.counts))
+    best = _best(own, None, classifier.config.min_evidence)
+    if best is None or text.signals[best] <= 0:
+        return None
+    other = max([v for t, v in enumerate(own) if t != best], default=0.0)
+    return best if own[best] >= 2 * other else None
 
 
 def decide(
