@@ -137,7 +137,10 @@ class Classifier:
             for form in group:
                 if phrases.form_key(form) not in self.weights:
                     self.aliases.setdefault(form, heaviest)
-        self.index = phrases.PhraseIndex({**self.aliases, **lookup})
+        # A phrase of ``not_signals`` is found like a signal, so that the
+        # longest match takes its words ("at once" before "once"), then dropped.
+        blocked = {p: phrases.NOT_SIGNAL for p in config.not_signals if phrases.form_key(p) not in self.weights}
+        self.index = phrases.PhraseIndex({**blocked, **self.aliases, **lookup})
         self.key_forms = {key: tuple(key.split()) for key in self.weights}
         self.subject = [phrases.PhraseIndex({p: p for p in group}) for group in config.subject]
         self.sparse = {key: [(i, w) for i, w in enumerate(row) if w] for key, row in self.weights.items()}
@@ -202,6 +205,8 @@ class Classifier:
         sentence = 0
         matched_all = []
         for at, key in self.index.find_at(stems_all, stops):
+            if key == phrases.NOT_SIGNAL:
+                continue
             while stops[sentence] <= at:
                 sentence += 1
             per_text[sentence].append(key)
