@@ -274,10 +274,18 @@ def read_article(article: Article, classifier: Classifier) -> ArticleEvidence:
     zero = (0.0,) * size
     leans: dict[str, int | None] = {}
     paragraphs = []
-    every_form = phrases.forms(article.title)  # for the subject: the title and every sentence
+    # For the subject: the title, every subheading and every sentence; ``lead``
+    # is where the first paragraph ends (the article says there what it is about).
+    every_form = phrases.forms(article.title)
+    lead = 0
+    heading_before: str | None = None
     for paragraph in article.paragraphs:
         matched, counts, forms = classifier.scan([s.text for s in paragraph.sentences])
+        if paragraph.heading is not None and paragraph.heading != heading_before:
+            every_form += phrases.forms(paragraph.heading)
+        heading_before = paragraph.heading
         every_form += forms
+        lead = lead or len(every_form)
         per_sentence = [classifier.sums(keys) if keys else zero for keys in matched]
         signals = per_sentence[0] if len(per_sentence) == 1 else _sum(per_sentence, size)
         similarity = classifier.similarity(counts)
@@ -303,8 +311,16 @@ def read_article(article: Article, classifier: Classifier) -> ArticleEvidence:
                 speaks=speaks,
             )
         )
-    named = all(index.find_forms(every_form) for index in classifier.subject)
+    named = all(_names(index, every_form, lead or len(every_form), config) for index in classifier.subject)
     return ArticleEvidence(article, tuple(paragraphs), named)
+
+
+def _names(index: phrases.PhraseIndex, every_form: Sequence[str], lead: int, config: SiteConfig) -> bool:
+    """Whether an article names a group of the subject: in its title or first
+    paragraph, or ``subject_mentions`` times in all, subheadings included (a
+    passing mention further down does not make the subject)."""
+    found = index.find_at(every_form)
+    return bool(found) and (found[0][0] < lead or len(found) >= config.subject_mentions)
 
 
 def _lean(classifier: Classifier, heading: str) -> int | None:
