@@ -65,6 +65,9 @@ _STOP = """a about above after again against all also although am an and any are
     was we were what when where whether which while who whom whose why will with within without would yet you your
     yours yourself yourselves said says say one two three new year years"""
 STOP_WORDS = frozenset(_STOP.split())
+# An article's lead: its first paragraphs, where it says what it is about (the
+# opening and the paragraph that explains why it matters).
+LEAD_PARAGRAPHS = 2
 _STOP_FORMS = frozenset(phrases.stems(sorted(STOP_WORDS)))
 
 
@@ -275,17 +278,18 @@ def read_article(article: Article, classifier: Classifier) -> ArticleEvidence:
     leans: dict[str, int | None] = {}
     paragraphs = []
     # For the subject: the title, every subheading and every sentence; ``lead``
-    # is where the first paragraph ends (the article says there what it is about).
+    # is where the lead ends (the article says there what it is about).
     every_form = phrases.forms(article.title)
     lead = 0
     heading_before: str | None = None
-    for paragraph in article.paragraphs:
+    for number, paragraph in enumerate(article.paragraphs, start=1):
         matched, counts, forms = classifier.scan([s.text for s in paragraph.sentences])
         if paragraph.heading is not None and paragraph.heading != heading_before:
             every_form += phrases.forms(paragraph.heading)
         heading_before = paragraph.heading
         every_form += forms
-        lead = lead or len(every_form)
+        if number <= LEAD_PARAGRAPHS:
+            lead = len(every_form)
         per_sentence = [classifier.sums(keys) if keys else zero for keys in matched]
         signals = per_sentence[0] if len(per_sentence) == 1 else _sum(per_sentence, size)
         similarity = classifier.similarity(counts)
@@ -316,9 +320,10 @@ def read_article(article: Article, classifier: Classifier) -> ArticleEvidence:
 
 
 def _names(index: phrases.PhraseIndex, every_form: Sequence[str], lead: int, config: SiteConfig) -> bool:
-    """Whether an article names a group of the subject: in its title or first
-    paragraph, or ``subject_mentions`` times in all, subheadings included (a
-    passing mention further down does not make the subject)."""
+    """Whether an article names a group of the subject: in its title or lead
+    (:data:`LEAD_PARAGRAPHS`), or ``subject_mentions`` times in all,
+    subheadings included (a passing mention further down does not make the
+    subject)."""
     found = index.find_at(every_form)
     return bool(found) and (found[0][0] < lead or len(found) >= config.subject_mentions)
 

@@ -69,7 +69,7 @@ class SiteConfig:
     # The site's subject: groups of phrases; an article fits only if it uses a
     # phrase of every group (found as signals are). Empty: no such condition.
     subject: tuple[tuple[str, ...], ...] = ()
-    # ... each group in the title or the first paragraph, or at least this many
+    # ... each group in the title or the lead (first two paragraphs), or this many
     # times in all: a passing mention further down ("China's pilot is larger")
     # does not make the subject.
     subject_mentions: int = 1

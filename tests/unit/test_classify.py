@@ -324,12 +324,12 @@ def test_a_passing_mention_of_the_subject_further_down_is_not_enough(config: Sit
 
     scoped = dataclasses.replace(config, subject=(("Atlantis", "Atlantean"),), subject_mentions=2)
     court = ["The court ruled on the law.", "The judge agreed."]
-    later = _article(court, ["An Atlantean judge said so too."])
-    assert not fits(classify(later, Classifier(scoped)), 0.5)  # once, in the third sentence
-    twice = _article(court, ["An Atlantean judge said so too.", "The law of Atlantis is old."])
+    later = _article(court, ["The law stands."], ["An Atlantean judge said so too."])
+    assert not fits(classify(later, Classifier(scoped)), 0.5)  # once, in the third paragraph
+    twice = _article(court, ["The law stands."], ["An Atlantean judge said so too.", "The law of Atlantis is old."])
     assert fits(classify(twice, Classifier(scoped)), 0.5)
-    lead = _article(["The Atlantean court ruled on the law.", "The judge agreed."], ["The law stands."])
-    assert fits(classify(lead, Classifier(scoped)), 0.5)  # once, but in the first paragraph
+    lead = _article(court, ["The Atlantean law stands."], ["The judge agreed."])
+    assert fits(classify(lead, Classifier(scoped)), 0.5)  # once, but in the lead (second paragraph)
     assert fits(classify(later, Classifier(dataclasses.replace(scoped, subject_mentions=1))), 0.5)
 
 
