@@ -5,7 +5,7 @@
     .venv/bin/python scripts/dev/evaluate.py --json out.json
     .venv/bin/python scripts/dev/evaluate.py --check        # only check the expected files against the articles
     .venv/bin/python scripts/dev/evaluate.py --only heldout-   # the figures of the articles named heldout-*
-    .venv/bin/python scripts/dev/evaluate.py --skip heldout-   # all the others, against the floors (make eval)
+    .venv/bin/python scripts/dev/evaluate.py --skip heldout- --skip heldout2-   # the others, against the floors
 
 The articles of ``tests/eval/articles/`` are built as one project with the
 project's own ``config/`` files, by :func:`explainer.pipeline.build`, as a real
@@ -42,9 +42,9 @@ from explainer.pipeline import Project, build, load_project
 ROOT = Path(__file__).resolve().parents[2]
 
 EVAL = ROOT / "tests" / "eval"
-# The held-out batch: scored apart (``--only``), not held to the floors, which
-# were set on the other articles (``make eval`` and the test skip it).
-HELD_OUT = "heldout-"
+# The held-out batches: each scored apart (``--only``), not held to the floors,
+# which were set on the other articles (``make eval`` and the test skip them).
+HELD_OUT = ("heldout-", "heldout2-")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -744,24 +744,37 @@ class Result:
     tallies: dict[str, Tally]
 
 
-def evaluate(folder: Path = EVAL, root: Path = ROOT, only: str | None = None, skip: str | None = None) -> Result:
+Prefixes = str | Sequence[str] | None
+
+
+def evaluate(folder: Path = EVAL, root: Path = ROOT, only: Prefixes = None, skip: Prefixes = None) -> Result:
     """Build the set, score every article, add the tallies up. With ``only``
     (``skip``), the whole set is still built (as a real run would build it), but
-    only the articles whose file name starts (does not start) with it are scored."""
+    only the articles whose file name starts (does not start) with one of its
+    prefixes are scored."""
     cases = load_cases(folder)
     outputs, project, _ = run(cases, root)
     return score_all(select(cases, only, skip), outputs, project.config)
 
 
-def select(cases: Sequence[Case], only: str | None, skip: str | None = None) -> list[Case]:
-    """The cases whose article file name starts with ``only`` and not with ``skip`` (all without either)."""
+def _prefixes(value: Prefixes) -> tuple[str, ...]:
+    """One prefix or several, as a tuple (empty for none)."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def select(cases: Sequence[Case], only: Prefixes, skip: Prefixes = None) -> list[Case]:
+    """The cases whose article file name starts with a prefix of ``only`` and
+    with none of ``skip`` (all without either)."""
+    wanted, unwanted = _prefixes(only), _prefixes(skip)
     chosen = [
         c
         for c in cases
-        if (not only or c.article.name.startswith(only)) and not (skip and c.article.name.startswith(skip))
+        if (not wanted or c.article.name.startswith(wanted)) and not (unwanted and c.article.name.startswith(unwanted))
     ]
     if not chosen:
-        raise EvalError(f"no evaluation article is left by --only {only!r} --skip {skip!r}")
+        raise EvalError(f"no evaluation article is left by --only {list(wanted)!r} --skip {list(unwanted)!r}")
     return chosen
 
 
@@ -884,14 +897,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         metavar="PREFIX",
+        action="append",
         default=None,
-        help="score only the articles whose file name starts with PREFIX (e.g. heldout-); floors are not checked",
+        help="score only the articles whose file name starts with PREFIX (e.g. heldout-; repeatable);"
+        " floors are not checked",
     )
     parser.add_argument(
         "--skip",
         metavar="PREFIX",
+        action="append",
         default=None,
-        help=f"leave out of the scores the articles whose file name starts with PREFIX (make eval: {HELD_OUT})",
+        help="leave out of the scores the articles whose file name starts with PREFIX (repeatable;"
+        f" make eval: {' '.join(HELD_OUT)})",
     )
     args = parser.parse_args(argv)
     try:
@@ -919,8 +936,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     total = Tally()
     for tally in result.tallies.values():
         total.add(tally)
-    part = f" named {args.only}*" if args.only else ""
-    part += f" not named {args.skip}*" if args.skip else ""
+    part = f" named {' or '.join(p + '*' for p in args.only)}" if args.only else ""
+    part += f" not named {' or '.join(p + '*' for p in args.skip)}" if args.skip else ""
     print(f"Evaluation set: {total.articles} articles{part} ({total.reference_articles} on the reference subject)")
     print(table(result, minimum, maximum, target))
     if args.json:

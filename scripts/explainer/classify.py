@@ -65,6 +65,9 @@ _STOP = """a about above after again against all also although am an and any are
     was we were what when where whether which while who whom whose why will with within without would yet you your
     yours yourself yourselves said says say one two three new year years"""
 STOP_WORDS = frozenset(_STOP.split())
+# An article's lead: its first paragraphs, where it says what it is about (the
+# opening and the paragraph that explains why it matters).
+LEAD_PARAGRAPHS = 2
 _STOP_FORMS = frozenset(phrases.stems(sorted(STOP_WORDS)))
 
 
@@ -137,7 +140,10 @@ class Classifier:
             for form in group:
                 if phrases.form_key(form) not in self.weights:
                     self.aliases.setdefault(form, heaviest)
-        self.index = phrases.PhraseIndex({**self.aliases, **lookup})
+        # A phrase of ``not_signals`` is found like a signal, so that the
+        # longest match takes its words ("at once" before "once"), then dropped.
+        blocked = {p: phrases.NOT_SIGNAL for p in config.not_signals if phrases.form_key(p) not in self.weights}
+        self.index = phrases.PhraseIndex({**blocked, **self.aliases, **lookup})
         self.key_forms = {key: tuple(key.split()) for key in self.weights}
         self.subject = [phrases.PhraseIndex({p: p for p in group}) for group in config.subject]
         self.sparse = {key: [(i, w) for i, w in enumerate(row) if w] for key, row in self.weights.items()}
@@ -202,6 +208,8 @@ class Classifier:
         sentence = 0
         matched_all = []
         for at, key in self.index.find_at(stems_all, stops):
+            if key == phrases.NOT_SIGNAL:
+                continue
             while stops[sentence] <= at:
                 sentence += 1
             per_text[sentence].append(key)
@@ -269,10 +277,19 @@ def read_article(article: Article, classifier: Classifier) -> ArticleEvidence:
     zero = (0.0,) * size
     leans: dict[str, int | None] = {}
     paragraphs = []
-    every_form = phrases.forms(article.title)  # for the subject: the title and every sentence
-    for paragraph in article.paragraphs:
+    # For the subject: the title, every subheading and every sentence; ``lead``
+    # is where the lead ends (the article says there what it is about).
+    every_form = phrases.forms(article.title)
+    lead = 0
+    heading_before: str | None = None
+    for number, paragraph in enumerate(article.paragraphs, start=1):
         matched, counts, forms = classifier.scan([s.text for s in paragraph.sentences])
+        if paragraph.heading is not None and paragraph.heading != heading_before:
+            every_form += phrases.forms(paragraph.heading)
+        heading_before = paragraph.heading
         every_form += forms
+        if number <= LEAD_PARAGRAPHS:
+            lead = len(every_form)
         per_sentence = [classifier.sums(keys) if keys else zero for keys in matched]
         signals = per_sentence[0] if len(per_sentence) == 1 else _sum(per_sentence, size)
         similarity = classifier.similarity(counts)
@@ -286,10 +303,7 @@ def read_article(article: Article, classifier: Classifier) -> ArticleEvidence:
         )
         heading = paragraph.heading
         if heading is not None and heading not in leans:
-            heading_text = classifier.read(heading)
-            leans[heading] = _best(
-                classifier.own(heading_text, classifier.similarity(heading_text.counts)), None, floor
-            )
+            leans[heading] = _lean(classifier, heading)
         paragraphs.append(
             ParagraphEvidence(
                 signals=signals,
@@ -301,8 +315,32 @@ def read_article(article: Article, classifier: Classifier) -> ArticleEvidence:
                 speaks=speaks,
             )
         )
-    named = all(index.find_forms(every_form) for index in classifier.subject)
+    named = all(_names(index, every_form, lead or len(every_form), config) for index in classifier.subject)
     return ArticleEvidence(article, tuple(paragraphs), named)
+
+
+def _names(index: phrases.PhraseIndex, every_form: Sequence[str], lead: int, config: SiteConfig) -> bool:
+    """Whether an article names a group of the subject: in its title or lead
+    (:data:`LEAD_PARAGRAPHS`), or ``subject_mentions`` times in all,
+    subheadings included (a passing mention further down does not make the
+    subject)."""
+    found = index.find_at(every_form)
+    return bool(found) and (found[0][0] < lead or len(found) >= config.subject_mentions)
+
+
+def _lean(classifier: Classifier, heading: str) -> int | None:
+    """The topic a subheading leans to, when it names it clearly: a signal of
+    the topic, and twice the evidence it has for any other. A subheading is a
+    few words, so its similarity alone rests on one word ("watch", "spent")
+    and would steer every paragraph under it (and, through the context, the
+    paragraphs after them)."""
+    text = classifier.read(heading)
+    own = classifier.own(text, classifier.similarity(text.counts))
+    best = _best(own, None, classifier.config.min_evidence)
+    if best is None or text.signals[best] <= 0:
+        return None
+    other = max([v for t, v in enumerate(own) if t != best], default=0.0)
+    return best if own[best] >= 2 * other else None
 
 
 def decide(

@@ -23,7 +23,11 @@ _WEIGHTS = {
     "min_evidence": 1.0,
     "model_weight": 1.0,
 }
-_SITE_KEYS = {"title", "summary", "fallback", "min_matched_share", "topics", "subject", *_WEIGHTS}
+_SITE_KEYS = {
+    *("title", "summary", "fallback", "min_matched_share", "topics"),
+    *("subject", "subject_mentions", "not_signals"),
+    *_WEIGHTS,
+}
 _TOPIC_KEYS = {"slug", "title", "description", "tags", "signals", "examples"}
 
 
@@ -62,6 +66,12 @@ def load_topics(text: str, path: str, edit_path: str | None = None) -> SiteConfi
         isinstance(g, list) and g and all(isinstance(p, str) and p.strip() for p in g) for g in subject
     ):
         raise fail("'subject' must be a list of lists of phrases", "subject")
+    mentions = data.get("subject_mentions", 1)
+    if not isinstance(mentions, int) or isinstance(mentions, bool) or mentions < 1:
+        raise fail("'subject_mentions' must be a whole number >= 1", "subject_mentions")
+    not_signals = data.get("not_signals", []) or []
+    if not isinstance(not_signals, list) or not all(isinstance(p, str) and p.strip() for p in not_signals):
+        raise fail("'not_signals' must be a list of phrases", "not_signals")
     return SiteConfig(
         title=text_field(data, "title", fail),
         summary=text_field(data, "summary", fail),
@@ -69,6 +79,8 @@ def load_topics(text: str, path: str, edit_path: str | None = None) -> SiteConfi
         fallback=fallback,
         min_matched_share=float(share),
         subject=tuple(tuple(" ".join(p.split()) for p in g) for g in subject),
+        subject_mentions=mentions,
+        not_signals=tuple(" ".join(p.split()) for p in not_signals),
         edit_path=edit_path or path,
         **weights,
     )

@@ -69,6 +69,14 @@ class SiteConfig:
     # The site's subject: groups of phrases; an article fits only if it uses a
     # phrase of every group (found as signals are). Empty: no such condition.
     subject: tuple[tuple[str, ...], ...] = ()
+    # ... each group in the title or the lead (first two paragraphs), or this many
+    # times in all: a passing mention further down ("China's pilot is larger")
+    # does not make the subject.
+    subject_mentions: int = 1
+    # Phrases that contain a signal's words but not its sense ("at once" is
+    # not "once", "foreign exchange" not a coin exchange): where one is
+    # found, its words are no signal.
+    not_signals: tuple[str, ...] = ()
     # The topics file as "edit this page" links name it (topic pages, home...).
     edit_path: str = "config/topics.yml"
 

@@ -31,6 +31,13 @@ _WORD = re.compile(r"\w+(?:'\w+)*")
 _STEMMER = Stemmer.Stemmer("english")  # C code, data compiled in: nothing to download
 
 
+# The key a matcher reports for a phrase of the configuration's ``not_signals``
+# (words that are no signal there): found like a signal, so that the longest
+# match takes its words ("at once" before "once"), then dropped. No form key
+# has a NUL in it.
+NOT_SIGNAL = "\0not"
+
+
 def words(text: str) -> list[str]:
     """The words of ``text``, case-folded, in order (quotes normalised)."""
     return _WORD.findall(text.casefold().replace("\u2019", "'"))

@@ -16,7 +16,7 @@ from datetime import date
 
 from .bodytext import GuideRules
 from .model import Article, Corpus, Group, Placement, Run, Topic
-from .phrases import PhraseIndex, form_key
+from .phrases import NOT_SIGNAL, PhraseIndex, form_key
 from .timeline import Event
 
 WORDS_PER_MINUTE = 200  # a common figure for reading prose on screen
@@ -173,18 +173,23 @@ def related(topic: Topic, found: Iterable[str], topics: Sequence[Topic]) -> list
     return [item for _, _, item in sorted(scored, key=lambda s: (s[0], s[1]))[:RELATED_MAX]]
 
 
-def signal_keys(text: str, topics: Sequence[Topic]) -> list[str]:
-    """The keys of the topics' signals in ``text``, as the classifier finds them."""
-    index, _ = _signal_index(tuple(topics))
-    return index.find(text)
+def signal_keys(text: str, topics: Sequence[Topic], not_signals: Sequence[str] = ()) -> list[str]:
+    """The keys of the topics' signals in ``text``, as the classifier finds them
+    (``not_signals``: the configuration's phrases whose words are no signal)."""
+    index, _ = _signal_index(tuple(topics), tuple(not_signals))
+    return [key for key in index.find(text) if key != NOT_SIGNAL]
 
 
 @functools.cache
-def _signal_index(topics: tuple[Topic, ...]) -> tuple[PhraseIndex, dict[tuple[int, str], str]]:
+def _signal_index(
+    topics: tuple[Topic, ...], not_signals: tuple[str, ...] = ()
+) -> tuple[PhraseIndex, dict[tuple[int, str], str]]:
     """One matcher for every topic's signals (built once per configuration),
     and each (topic, signal)'s key in it."""
     owners = {(i, s.phrase): form_key(s.phrase) for i, t in enumerate(topics) for s in t.signals}
-    return PhraseIndex({phrase: key for (_, phrase), key in owners.items()}), owners
+    keys = set(owners.values())
+    blocked = {phrase: NOT_SIGNAL for phrase in not_signals if form_key(phrase) not in keys}
+    return PhraseIndex({**blocked, **{phrase: key for (_, phrase), key in owners.items()}}), owners
 
 
 def best_sentence(run: Run, rules: GuideRules | None = None) -> Run:

@@ -29,6 +29,7 @@ from tests.helpers import ROOT, copy_project, snapshot
 Setup = Callable[[Path], None]
 # The line a pattern inserted under the boilerplate file's top-level "patterns:" lands on.
 PATTERN_LINE = (ROOT / "config/boilerplate.yml").read_text(encoding="utf-8").split("\n").index("patterns:") + 2
+STANCE_LINE = (ROOT / "config/topics.yml").read_text(encoding="utf-8").split("\n").index("      stance: 3") + 1
 
 
 def run(project: Path, command: str = "generate", *extra: str) -> Result:
@@ -135,7 +136,7 @@ CASES: dict[str, tuple[Setup, str]] = {
     ),
     "NaN weight": (
         _replace("config/topics.yml", "stance: 3", "stance: .nan"),
-        "topics.yml:66: weight of 'stance' must be a number > 0",
+        f"topics.yml:{STANCE_LINE}: weight of 'stance' must be a number > 0",
     ),
     "infinite weight": (
         _replace("config/topics.yml", "subheading_weight: 2", "subheading_weight: .inf"),

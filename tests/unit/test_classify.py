@@ -144,6 +144,29 @@ def test_a_paragraph_under_a_subheading_leans_to_its_topic(config: SiteConfig) -
     assert _topics(article, config) == ["law", "law"]
 
 
+def test_a_subheading_leans_only_when_it_names_a_topic(config: SiteConfig) -> None:
+    # "Lenders and borrowers" shares words with Money's example sentence, but
+    # names none of its signals: a few words' similarity steers nothing.
+    article = _article(["The bank and the court met.", "Nothing else."], heading="Lenders and borrowers")
+    assert read_article(article, Classifier(config)).paragraphs[0].lean is None
+    named = _article(["The bank and the court met.", "Nothing else."], heading="New law ahead")
+    assert read_article(named, Classifier(config)).paragraphs[0].lean == 2
+    # A subheading that names two topics about equally leans to neither.
+    both = _article(["Nothing else."], heading="The judge and the interest rate")
+    assert read_article(both, Classifier(config)).paragraphs[0].lean is None
+
+
+def test_a_not_signal_takes_the_words_of_a_signal_it_contains() -> None:
+    text = TOPICS.replace("subheading_weight: 2", "subheading_weight: 2\nnot_signals: [river bank, bank holiday]")
+    config = load_topics(text, "topics.yml")
+    read = Classifier(config).read
+    assert read("The river bank flooded.").signals == (0.0, 0.0, 0.0)
+    assert read("Banks shut for the bank holidays.").signals == (0.0, 1.0, 0.0)  # "banks" alone still counts
+    assert read("The river bank flooded.").matched == ()
+    assert reading.signal_keys("By the river bank, a bank.", config.topics, config.not_signals) == ["bank"]
+    assert read("The bank raised its interest rate.").signals == (0.0, 4.0, 0.0)
+
+
 def test_a_strong_signal_beats_the_subheading_lean(config: SiteConfig) -> None:
     article = _article(["The interest rate went up at the bank."], heading="Court news")
     assert _topics(article, config) == ["money"]
@@ -294,6 +317,20 @@ def test_an_article_that_does_not_name_the_subject_does_not_fit(config: SiteConf
     assert not fits(classify(article, Classifier(scoped)), 0.5)
     named = _article(["The Atlantean court ruled on the law.", "The judge agreed."])
     assert fits(classify(named, Classifier(scoped)), 0.5)
+
+
+def test_a_passing_mention_of_the_subject_further_down_is_not_enough(config: SiteConfig) -> None:
+    import dataclasses
+
+    scoped = dataclasses.replace(config, subject=(("Atlantis", "Atlantean"),), subject_mentions=2)
+    court = ["The court ruled on the law.", "The judge agreed."]
+    later = _article(court, ["The law stands."], ["An Atlantean judge said so too."])
+    assert not fits(classify(later, Classifier(scoped)), 0.5)  # once, in the third paragraph
+    twice = _article(court, ["The law stands."], ["An Atlantean judge said so too.", "The law of Atlantis is old."])
+    assert fits(classify(twice, Classifier(scoped)), 0.5)
+    lead = _article(court, ["The Atlantean law stands."], ["The judge agreed."])
+    assert fits(classify(lead, Classifier(scoped)), 0.5)  # once, but in the lead (second paragraph)
+    assert fits(classify(later, Classifier(dataclasses.replace(scoped, subject_mentions=1))), 0.5)
 
 
 def _named(slug: str, *paragraphs: list[str]) -> Article:
