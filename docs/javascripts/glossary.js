@@ -1,9 +1,12 @@
-// Glossary terms (<abbr title>) show their definition on hover with
-// Material's content.tooltips; making them focusable shows it to keyboard
-// users too (WCAG 1.4.13, 2.1.1). Runs on every page, also after instant
-// navigation (document$ emits on each page).
-document$.subscribe(function () {
-  document.querySelectorAll(".md-content abbr[title]").forEach(function (abbr) {
-    if (!abbr.hasAttribute("tabindex")) abbr.setAttribute("tabindex", "0")
+// Glossary definitions show on hover and on focus by CSS alone
+// (stylesheets/extra.css). Escape hides the one showing, without moving the
+// pointer or the focus (WCAG 1.4.13); the next hover or focus shows it again.
+document.addEventListener("keydown", function (event) {
+  if (event.key === "Escape") document.documentElement.classList.add("terms-dismissed")
+})
+;["focusin", "pointerover"].forEach(function (type) {
+  document.addEventListener(type, function (event) {
+    if (event.target instanceof Element && event.target.closest("abbr[title]"))
+      document.documentElement.classList.remove("terms-dismissed")
   })
 })

@@ -65,6 +65,19 @@ def test_cbdc_has_its_hover_definition_on_the_topic_page_and_the_source_page(bui
     assert ("Chinese Central Bank", _definition("People's Bank of China")) in source
 
 
+def test_every_term_with_a_definition_takes_keyboard_focus_without_a_script(built_site: Path) -> None:
+    """extra.css shows a definition on hover and on focus: the build writes
+    tabindex="0" on each term, so keyboard and touch readers reach it too."""
+    terms = [
+        tag
+        for page in built_site.rglob("*.html")
+        for tag in re.findall(r"<abbr\b[^>]*>", page.read_text(encoding="utf-8"))
+        if "title=" in tag
+    ]
+    assert len(terms) > 20
+    assert [tag for tag in terms if 'tabindex="0"' not in tag] == []
+
+
 def test_the_marker_line_of_the_abbreviations_file_never_shows(built_site: Path) -> None:
     assert (
         (built_site.parent / "includes" / ABBREVIATIONS)
