@@ -5,8 +5,7 @@ document.addEventListener("keydown", function (event) {
   if (event.key === "Escape") document.documentElement.classList.add("terms-dismissed")
 })
 ;["focusin", "pointerover"].forEach(function (type) {
-  document.addEventListener(type, function (event) {
-    if (event.target instanceof Element && event.target.closest("abbr[title]"))
-      document.documentElement.classList.remove("terms-dismissed")
+  document.addEventListener(type, function () {
+    document.documentElement.classList.remove("terms-dismissed")
   })
 })

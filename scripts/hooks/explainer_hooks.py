@@ -66,17 +66,24 @@ class _FocusableTerms(markdown.Extension):
     """Every glossary term (``<abbr title>``) can take keyboard focus, so its
     definition, which extra.css shows on hover and on focus, reaches keyboard
     and touch readers too (WCAG 2.1.1, 1.4.13); written into the HTML at build
-    time, so no script runs for it in the browser."""
+    time, so no script runs for it in the browser. A term inside a link is
+    not (HTML allows no tabindex in a link): focusing the link shows it."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_Focusable(md), "focusable_terms", 6)  # after abbr (7)
 
 
 class _Focusable(Treeprocessor):
+    INTERACTIVE = frozenset({"a", "button", "label", "summary"})
+
     def run(self, root: Element) -> None:
-        for abbr in root.iter("abbr"):
-            if abbr.get("title") and abbr.get("tabindex") is None:
-                abbr.set("tabindex", "0")
+        self._mark(root, inside_control=False)
+
+    def _mark(self, element: Element, *, inside_control: bool) -> None:
+        for child in element:
+            if child.tag == "abbr" and child.get("title") and not inside_control and child.get("tabindex") is None:
+                child.set("tabindex", "0")
+            self._mark(child, inside_control=inside_control or child.tag in self.INTERACTIVE)
 
 
 class _OneLineSnippets(markdown.Extension):
