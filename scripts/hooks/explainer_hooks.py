@@ -66,8 +66,8 @@ class _FocusableTerms(markdown.Extension):
     """Every glossary term (``<abbr title>``) can take keyboard focus, so its
     definition, which extra.css shows on hover and on focus, reaches keyboard
     and touch readers too (WCAG 2.1.1, 1.4.13); written into the HTML at build
-    time, so no script runs for it in the browser. A term inside a link is
-    not (HTML allows no tabindex in a link): focusing the link shows it."""
+    time, so no script runs for it in the browser. A term inside a link or a
+    summary is not (HTML allows no tabindex there): focusing that shows it."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_Focusable(md), "focusable_terms", 6)  # after abbr (7)

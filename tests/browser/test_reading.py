@@ -185,10 +185,10 @@ def test_glossary_terms_show_their_definition_on_hover_and_focus(
             text = " ".join(page.locator("article :is(p, li):not(.source-credit *, .md-tags *)").all_inner_texts())
             if any(re.search(rf"\b{re.escape(t)}\b", text) for t in terms):
                 assert definitions, f"{where} uses a glossary term but has no <abbr> definition"
-            in_link = terms_here.evaluate_all("es => es.map(e => !!e.closest('a'))")
+            in_link = terms_here.evaluate_all("es => es.map(e => !!e.closest('a, summary'))")
             for index, title in enumerate(definitions):
                 assert title.strip(), f"{where}: an <abbr> with an empty definition"
-                if not in_link[index]:  # HTML allows no tabindex inside a link: the link takes focus
+                if not in_link[index]:  # HTML allows no tabindex in a link: the link takes focus
                     expect(terms_here.nth(index)).to_have_attribute("tabindex", "0")
                 assert terms_here.nth(index).evaluate(_DEFINITION_BOX) is None, f"{where}: a definition shows unasked"
             first = {title: definitions.index(title) for title in reversed(definitions)}
@@ -200,7 +200,8 @@ def test_glossary_terms_show_their_definition_on_hover_and_focus(
                 page.mouse.move(0, 0)
             for title, index in last.items():
                 term = _centre(terms_here.nth(index))
-                (term.locator("xpath=ancestor::a[1]") if in_link[index] else term).focus()
+                control = term.locator("xpath=ancestor::*[self::a or self::summary][1]")
+                (control if in_link[index] else term).focus()
                 _assert_shown(page, term, title, where)
                 seen += 1
             if definitions:

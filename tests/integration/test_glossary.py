@@ -14,7 +14,7 @@ from explainer.errors import ExplainerError
 from explainer.glossary import ABBREVIATIONS, abbreviations_file, load_glossary
 from explainer.marker import MARKER_LINE
 from explainer.model import Page
-from tests.helpers import ROOT, mkdocs_build, snapshot
+from tests.helpers import ROOT, load_script, mkdocs_build, snapshot
 from tests.helpers import ArticleText as ArticleParser
 
 Run = Callable[..., Result]
@@ -204,3 +204,22 @@ def test_check_notices_a_stale_abbreviations_file(project: Path, run_cli: Run) -
     result = run_cli("check", "--root", project)
     assert result.exit_code == 1
     assert "includes/abbreviations.md" in result.stderr and "docs/glossary.md" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("markdown_text", "focusable"),
+    [
+        ("The CBDC is new.", True),
+        ("*The CBDC is new.*", True),
+        ("[The CBDC is new](x.md).", False),
+        ('<details markdown="1">\n<summary markdown="1">The CBDC</summary>\n\nText.\n</details>', False),
+    ],
+)
+def test_a_term_takes_focus_unless_a_link_or_summary_holds_it(markdown_text: str, focusable: bool) -> None:
+    import markdown
+
+    hooks = load_script("hooks/explainer_hooks.py")
+    extensions = ["abbr", "md_in_html", hooks._FocusableTerms()]
+    page = markdown.markdown(f"{markdown_text}\n\n*[CBDC]: Central bank digital currency", extensions=extensions)
+    assert '<abbr title="Central bank digital currency"' in page or "<abbr tabindex" in page, page
+    assert ('tabindex="0"' in page) is focusable, page
