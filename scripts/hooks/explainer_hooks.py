@@ -74,16 +74,47 @@ class _FocusableTerms(markdown.Extension):
 
 
 class _Focusable(Treeprocessor):
+    """Also the editorial rule: a term (each of its forms, case aside) is
+    marked where a page first uses it (headings aside, which keep theirs),
+    and is plain text after that, so a
+    page that names the digital yuan forty times carries its definition once
+    and a keyboard reader meets one stop per term, not forty."""
+
     INTERACTIVE = frozenset({"a", "button", "label", "summary"})
+    HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
     def run(self, root: Element) -> None:
-        self._mark(root, inside_control=False)
+        self._seen: set[str] = set()
+        self._mark(root, inside_control=False, in_heading=False)
 
-    def _mark(self, element: Element, *, inside_control: bool) -> None:
-        for child in element:
-            if child.tag == "abbr" and child.get("title") and not inside_control and child.get("tabindex") is None:
-                child.set("tabindex", "0")
-            self._mark(child, inside_control=inside_control or child.tag in self.INTERACTIVE)
+    def _mark(self, element: Element, *, inside_control: bool, in_heading: bool) -> None:
+        for child in list(element):
+            if child.tag == "abbr" and child.get("title"):
+                term = ((child.text or "").casefold(), child.get("title") or "")  # "CBDC" and its long form apart
+                if not in_heading and term in self._seen and not len(child):
+                    _unwrap(element, child)
+                    continue
+                if not in_heading:
+                    self._seen.add(term)
+                if not inside_control and child.get("tabindex") is None:
+                    child.set("tabindex", "0")
+            self._mark(
+                child,
+                inside_control=inside_control or child.tag in self.INTERACTIVE,
+                in_heading=in_heading or child.tag in self.HEADINGS,
+            )
+
+
+def _unwrap(parent: Element, child: Element) -> None:
+    """Replace ``child`` (an element holding only text) by its text."""
+    text = (child.text or "") + (child.tail or "")
+    position = list(parent).index(child)
+    if position == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        before = parent[position - 1]
+        before.tail = (before.tail or "") + text
+    parent.remove(child)
 
 
 class _OneLineSnippets(markdown.Extension):

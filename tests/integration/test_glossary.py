@@ -59,10 +59,24 @@ def test_cbdc_has_its_hover_definition_on_the_topic_page_and_the_source_page(bui
         abbrs = abbrs_of(built_site / page).abbrs
         assert ("CBDC", _definition("CBDC")) in abbrs, page
         assert ("digital yuan", _definition("digital yuan")) in abbrs, page
-        assert ("Digital yuan", _definition("digital yuan")) in abbrs, page  # a case form, added for us
+    heading = abbrs_of(built_site / "digital-yuan/index.html").abbrs
+    assert ("Digital yuan", _definition("digital yuan")) in heading  # a case form (the title), added for us
     # "Chinese Central Bank" (the article's words) explains the People's Bank of China.
     source = abbrs_of(built_site / "sources/china-crypto-crackdown/index.html").abbrs
     assert ("Chinese Central Bank", _definition("People's Bank of China")) in source
+
+
+def test_a_term_is_marked_where_a_page_first_uses_it_and_is_plain_text_after(built_site: Path) -> None:
+    """The editorial rule: one definition per term per page (headings keep theirs)."""
+    source = (built_site / "sources/china-crypto-crackdown/index.html").read_text(encoding="utf-8")
+    article = re.sub(r"<h([1-6])\b.*?</h\1>", "", source.split("<article", 1)[1].split("</article>", 1)[0], flags=re.S)
+    terms = [
+        (text.casefold(), title)
+        for title, text in re.findall(r'<abbr\b[^>]*\btitle="([^"]*)"[^>]*>([^<]*)</abbr>', article)
+    ]
+    assert terms and len(terms) == len(set(terms)), sorted(terms)
+    text = "".join(abbrs_of(built_site / "sources/china-crypto-crackdown/index.html").text)
+    assert text.casefold().count("digital yuan") > 1  # the later uses are still there, as text
 
 
 def test_every_term_with_a_definition_takes_keyboard_focus_without_a_script(built_site: Path) -> None:
