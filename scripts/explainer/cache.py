@@ -163,85 +163,199 @@ def encode(value: Any) -> Any:
 
 def decode(kind: Any, data: Any) -> Any:
     """The inverse of :func:`encode` for a value of type ``kind``; raises
-    ValueError or TypeError on anything that is not exactly such a value."""
+    ValueError or TypeError on anything that is not exactly such a value.
+
+    Each type's checks are put together once (:func:`_decoder`), so reading
+    a thousand entries does not look up the same types a million times."""
+    return _decoder(kind)(data)
+
+
+Decoder = typing.Callable[[Any], Any]
+
+
+@functools.cache
+def _decoder(kind: Any) -> Decoder:
+    """The decoding function of ``kind``, built once per type."""
     origin, args = _shape(kind)
     if kind is Any or kind is object:
-        return _plain(data)
+        return _plain
     if origin in (typing.Union, types.UnionType):
-        if data is None and type(None) in args:
-            return None
-        if isinstance(data, dict) and "@" in data:
-            for member in args:
-                if isinstance(member, type) and dataclasses.is_dataclass(member) and member.__name__ == data["@"]:
-                    return decode(member, data)
-        for member in args:
-            if member is type(None):
-                continue
-            try:
-                return decode(member, data)
-            except (ValueError, TypeError, KeyError):
-                continue
-        raise ValueError(f"no member of {kind} fits")
+        return _union_decoder(kind, args)
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
-        if not isinstance(data, dict) or data.get("@") != kind.__name__:
-            raise ValueError(f"expected a {kind.__name__}")
-        fields = _init_fields(kind)
-        if len(data) != len(fields) + 1 or any(name not in data for name, _ in fields):
-            raise ValueError(f"wrong fields for {kind.__name__}")
-        return kind(**{name: decode(hint, data[name]) for name, hint in fields})
+        return _dataclass_decoder(kind)
     if origin is tuple:
-        if not isinstance(data, list):
-            raise TypeError("expected a list")
         if len(args) == 2 and args[1] is Ellipsis:
-            item = args[0]
-            if item is str and all(type(v) is str for v in data):  # quick paths for the common tuples
-                return tuple(data)
-            if item is int and all(type(v) is int for v in data):
-                return tuple(data)
-            if item is float and all(type(v) in _NUMBERS and math.isfinite(v) for v in data):
-                return tuple(map(float, data))
-            return tuple(decode(item, v) for v in data)
-        if len(args) != len(data):
-            raise ValueError("wrong tuple length")
-        return tuple(decode(a, v) for a, v in zip(args, data, strict=True))
+            return _sequence_decoder(args[0])
+        return _fixed_tuple_decoder(args)
     if origin is frozenset:
-        if not isinstance(data, list):
-            raise TypeError("expected a list")
-        if args[0] is int and all(type(v) is int for v in data):
-            return frozenset(data)
-        return frozenset(decode(args[0], v) for v in data)
+        return _frozenset_decoder(args[0])
     if origin is dict:
-        if not isinstance(data, dict):
-            raise TypeError("expected a mapping")
-        return {decode(args[0], k): decode(args[1], v) for k, v in data.items()}
-    if kind is date:
-        if not isinstance(data, str):
-            raise TypeError("expected a date")
-        return date.fromisoformat(data)
-    if kind is bool:
-        if not isinstance(data, bool):
-            raise TypeError("expected true or false")
-        return data
-    if kind is int:
-        if not isinstance(data, int) or isinstance(data, bool):
-            raise TypeError("expected an integer")
-        return data
-    if kind is float:
-        if not isinstance(data, int | float) or isinstance(data, bool) or not math.isfinite(data):
-            raise TypeError("expected a number")
-        return float(data)
-    if kind is str:
-        if not isinstance(data, str):
-            raise TypeError("expected text")
-        return data
-    if kind is type(None):
-        if data is not None:
-            raise TypeError("expected null")
-        return None
+        return _dict_decoder(args[0], args[1])
+    simple = _SIMPLE.get(kind)
+    if simple is not None:
+        return simple
     raise TypeError(f"cannot decode {kind!r}")
 
 
+def _union_decoder(kind: Any, args: tuple[Any, ...]) -> Decoder:
+    optional = type(None) in args
+    named = {m.__name__: m for m in args if isinstance(m, type) and dataclasses.is_dataclass(m)}
+    members = [m for m in args if m is not type(None)]
+
+    def union(data: Any) -> Any:
+        if data is None and optional:
+            return None
+        if isinstance(data, dict) and "@" in data:
+            member = named.get(data["@"]) if isinstance(data["@"], str) else None
+            if member is not None:
+                return _decoder(member)(data)
+        for member in members:
+            try:
+                return _decoder(member)(data)
+            except (ValueError, TypeError, KeyError):
+                continue
+        raise ValueError(f"no member of {kind} fits")
+
+    return union
+
+
+def _dataclass_decoder(kind: type) -> Decoder:
+    name = kind.__name__
+    fields: list[tuple[str, Any]] = []
+
+    # A frozen dataclass's __init__ sets each field through object.__setattr__;
+    # the model's classes have no __post_init__, no slots and no field left to
+    # a default here (every init field is in the entry), so filling __dict__
+    # makes the same object, several times faster.
+    direct = not hasattr(kind, "__post_init__") and not hasattr(kind, "__slots__")
+    direct = direct and all(f.init for f in dataclasses.fields(kind))
+    new = object.__new__
+
+    def dataclass_(data: Any) -> Any:
+        if not fields:  # filled on first use: a field's type may be this very class
+            fields.extend((field, _decoder(hint)) for field, hint in _init_fields(kind))
+        if type(data) is not dict or data.get("@") != name or len(data) != len(fields) + 1:
+            raise ValueError(f"expected a {name}")
+        try:
+            values = {field: decode_(data[field]) for field, decode_ in fields}
+        except KeyError:
+            raise ValueError(f"wrong fields for {name}") from None
+        if not direct:
+            return kind(**values)
+        value: Any = new(kind)
+        value.__dict__.update(values)
+        return value
+
+    return dataclass_
+
+
+def _sequence_decoder(item: Any) -> Decoder:
+    if item is str or item is int:
+        only = {item}
+
+        def plain(data: Any) -> Any:
+            if type(data) is not list:
+                raise TypeError("expected a list")
+            if not data or set(map(type, data)) == only:  # the types' set is made in C
+                return tuple(data)
+            raise TypeError(f"expected a list of {item.__name__}")
+
+        return plain
+    if item is float:
+
+        def numbers(data: Any) -> Any:
+            if type(data) is not list:
+                raise TypeError("expected a list")
+            if all(type(v) in _NUMBERS and math.isfinite(v) for v in data):
+                return tuple(map(float, data))
+            raise TypeError("expected a list of numbers")
+
+        return numbers
+    each: list[Decoder] = []
+
+    def sequence(data: Any) -> Any:
+        if type(data) is not list:
+            raise TypeError("expected a list")
+        if not each:
+            each.append(_decoder(item))
+        return tuple(map(each[0], data))
+
+    return sequence
+
+
+def _fixed_tuple_decoder(args: tuple[Any, ...]) -> Decoder:
+    def fixed(data: Any) -> Any:
+        if type(data) is not list:
+            raise TypeError("expected a list")
+        if len(args) != len(data):
+            raise ValueError("wrong tuple length")
+        return tuple(_decoder(a)(v) for a, v in zip(args, data, strict=True))
+
+    return fixed
+
+
+def _frozenset_decoder(item: Any) -> Decoder:
+    def frozen(data: Any) -> Any:
+        if type(data) is not list:
+            raise TypeError("expected a list")
+        if item is int and (not data or set(map(type, data)) == _INT):
+            return frozenset(data)
+        return frozenset(map(_decoder(item), data))
+
+    return frozen
+
+
+def _dict_decoder(key: Any, value: Any) -> Decoder:
+    def mapping(data: Any) -> Any:
+        if type(data) is not dict:
+            raise TypeError("expected a mapping")
+        keys, values = _decoder(key), _decoder(value)
+        return {keys(k): values(v) for k, v in data.items()}
+
+    return mapping
+
+
+def _date(data: Any) -> date:
+    if not isinstance(data, str):
+        raise TypeError("expected a date")
+    return date.fromisoformat(data)
+
+
+def _bool(data: Any) -> bool:
+    if not isinstance(data, bool):
+        raise TypeError("expected true or false")
+    return data
+
+
+def _int(data: Any) -> int:
+    if not isinstance(data, int) or isinstance(data, bool):
+        raise TypeError("expected an integer")
+    return data
+
+
+def _float(data: Any) -> float:
+    if not isinstance(data, int | float) or isinstance(data, bool) or not math.isfinite(data):
+        raise TypeError("expected a number")
+    return float(data)
+
+
+def _str(data: Any) -> str:
+    if not isinstance(data, str):
+        raise TypeError("expected text")
+    return data
+
+
+def _none(data: Any) -> None:
+    if data is not None:
+        raise TypeError("expected null")
+    return None
+
+
+_SIMPLE: dict[Any, Decoder] = {date: _date, bool: _bool, int: _int, float: _float, str: _str, type(None): _none}
+
+
 _NUMBERS = frozenset({int, float})  # not bool
+_INT = {int}
 
 
 @functools.cache
