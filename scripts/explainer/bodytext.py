@@ -29,6 +29,7 @@ from functools import cached_property
 
 from . import saferegex, yamldata
 from .model import Article, Sentence
+from .pagecache import Parts
 from .saferegex import AnySearch
 from .validate import Fail, failer, no_unknown_keys
 
@@ -166,6 +167,21 @@ def body_sentences(article: Article, rules: GuideRules) -> Iterator[Sentence]:
             text = " ".join(s.text for s in sentences[:-1])
         if rules.is_prose(text):
             yield from (sentence for sentence, left_out in zip(sentences, skip, strict=True) if not left_out)
+
+
+def body_of(article: Article, rules: GuideRules, parts: Parts | None = None) -> list[Sentence]:
+    """:func:`body_sentences` as a list; with ``parts``, their indices are
+    kept per article between runs (and checked when read back)."""
+    if parts is None:
+        return list(body_sentences(article, rules))
+    data = parts.get("body", article.slug)
+    if type(data) is list:
+        by_index = {s.index: s for p in article.paragraphs for s in p.sentences}
+        if all(type(i) is int and i in by_index for i in data):
+            return [by_index[i] for i in data]
+    found = list(body_sentences(article, rules))
+    parts.put("body", article.slug, [s.index for s in found])
+    return found
 
 
 def load_rules(text: str, path: str) -> GuideRules:

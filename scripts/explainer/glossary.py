@@ -20,6 +20,7 @@ from .marker import ABBREVIATIONS_MARKER
 from .mdtext import attribute
 from .mentions import find_mentions
 from .model import ClassifiedArticle, Page, SiteConfig
+from .pagecache import Parts
 from .pagekit import front_matter, render_template
 from .validate import Fail, failer, no_unknown_keys
 
@@ -132,13 +133,15 @@ def glossary_page(
     config: SiteConfig,
     pages: Sequence[Page],
     edit: str = "config/glossary.yml",
+    *,
+    parts: Parts | None = None,
 ) -> Page | None:
     """The Glossary page: each term, its definition and link, and the pages
     that use it. None without terms: never an empty page."""
     if not terms:
         return None
     keys = {form: term.term for term in terms for form in term.forms}
-    mentions = find_mentions(keys, classified, pages, [t.slug for t in config.topics])
+    mentions = find_mentions(keys, classified, pages, [t.slug for t in config.topics], parts=parts)
     entries = [(term, mentions.get(term.term, ())) for term in terms]
     front = front_matter(
         "Glossary",

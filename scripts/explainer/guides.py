@@ -19,6 +19,7 @@ from .glossary import Term, abbreviations_file, glossary_page, load_glossary
 from .mentions import PageLink
 from .model import ClassifiedArticle, Page, SiteConfig
 from .names import NameList, load_names, whos_who_mentions, whos_who_page
+from .pagecache import PageCache, Parts, resolve
 from .sections import fits
 
 
@@ -63,19 +64,20 @@ def build(
     pages: Sequence[Page],
     data: GuideData,
     events: timeline.Timeline | None = None,
+    cache: PageCache | None = None,
 ) -> Guides:
     """The guide pages for ``classified``; ``pages`` are the site's other pages
-    (``events``: the Timeline, when the caller has made it already)."""
+    (``events``: the Timeline, when the caller has made it already; ``cache``:
+    the page cache, :mod:`explainer.pagecache`)."""
     if events is None:
-        events = timeline_of(classified, config, data)
+        events = timeline_of(classified, config, data, cache)
+    fed = feeding(classified, config)
     made = (
-        glossary_page(data.glossary, classified, config, pages, data.glossary_path),
-        whos_who_page(
-            data.names, feeding(classified, config), config, pages, _glossary_forms(data), data.rules, data.names_path
-        ),
+        glossary_page(data.glossary, classified, config, pages, data.glossary_path, parts=cache),
+        whos_who_page(data.names, fed, config, pages, _glossary_forms(data), data.rules, data.names_path, parts=cache),
     )
     return Guides(
-        pages=(*timeline.timeline_pages(events, config.edit_path), *(page for page in made if page is not None)),
+        pages=(*resolve(timeline.timeline_pages(events, config.edit_path), cache), *(p for p in made if p is not None)),
         includes=(abbreviations_file(data.glossary),),
         report={"timeline": timeline.report(events)},
     )
@@ -86,9 +88,11 @@ def feeding(classified: Sequence[ClassifiedArticle], config: SiteConfig) -> list
     return [c for c in classified if fits(c, config.min_matched_share)]
 
 
-def timeline_of(classified: Sequence[ClassifiedArticle], config: SiteConfig, data: GuideData) -> timeline.Timeline:
-    """The Timeline's events, as :func:`build` makes them (for tools that measure it)."""
-    return timeline.collect([c.article for c in feeding(classified, config)], data.rules)
+def timeline_of(
+    classified: Sequence[ClassifiedArticle], config: SiteConfig, data: GuideData, parts: Parts | None = None
+) -> timeline.Timeline:
+    """The Timeline's events, as :func:`build` makes them (each article's kept in ``parts`` if given)."""
+    return timeline.collect([c.article for c in feeding(classified, config)], data.rules, parts)
 
 
 def whos_who_of(

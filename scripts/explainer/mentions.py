@@ -9,10 +9,13 @@ site are linked, whatever builders made them, so a link can never break.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .model import ClassifiedArticle, Heading, Page
+from .model import ClassifiedArticle, Heading, Page, Placement
+from .pagecache import Parts
 from .phrases import literal_pattern
 from .sitepages import is_index
 
@@ -40,31 +43,29 @@ def find_mentions(
     topic_order: Sequence[str] = (),
     *,
     headings: bool = True,
+    parts: Parts | None = None,
 ) -> dict[str, tuple[PageLink, ...]]:
     """For each key, the pages whose text shows one of its phrases.
 
     ``keys`` maps each phrase (a term, a name or an alias) to the key of its
     entry; the result maps each key that is mentioned to its pages: topic
     pages first (in ``topic_order``, then by path), then Source pages.
-    ``headings=False`` reads the sentences only, not titles and subheadings."""
+    ``headings=False`` reads the sentences only, not titles and subheadings.
+    With ``parts``, what each article's text matches is kept between runs
+    (for the same keys)."""
     pattern = phrase_pattern(keys)
     if pattern is None:
         return {}
     cites = {page.path: page.cites for page in pages}
     found: dict[str, set[str]] = {}
+    kind = "mentions-" + hashlib.sha256(repr((sorted(keys.items()), headings)).encode()).hexdigest()
     for item in classified:
         slug = item.article.slug
         source = f"sources/{slug}.md"
-        texts = (
-            [item.article.title] + [b.text for b in item.article.blocks if isinstance(b, Heading)] if headings else []
-        )
-        for text in texts:
-            for match in pattern.finditer(text):
-                found.setdefault(keys[match.group()], set()).add(source)
-        for placement in item.placements:
-            matches = {keys[m.group()] for m in pattern.finditer(placement.sentence.text)}
-            if not matches:
-                continue
+        seen = _matches(item, pattern, keys, headings, kind, parts)
+        for key in seen[0]:
+            found.setdefault(key, set()).add(source)
+        for placement, matches in seen[1]:
             # The sentence shows on its Source page, and on the page that quotes
             # it: its topic's page, or its article's own page, whichever cites
             # its paragraph.
@@ -83,6 +84,59 @@ def find_mentions(
 
 
 # Helper functions
+
+
+Matches = tuple[set[str], list[tuple[Placement, set[str]]]]  # keys in the title and headings; per sentence
+
+
+def _matches(
+    item: ClassifiedArticle,
+    pattern: re.Pattern[str],
+    keys: Mapping[str, str],
+    headings: bool,
+    kind: str,
+    parts: Parts | None,
+) -> Matches:
+    """The keys an article's title and headings (if ``headings``) and each of its placed sentences show."""
+    slug = item.article.slug
+    if parts is not None:
+        kept = _kept_matches(item, parts.get(kind, slug), set(keys.values()))
+        if kept is not None:
+            return kept
+    texts = [item.article.title] + [b.text for b in item.article.blocks if isinstance(b, Heading)] if headings else []
+    head = {keys[m.group()] for text in texts for m in pattern.finditer(text)}
+    sentences = []
+    for placement in item.placements:
+        matches = {keys[m.group()] for m in pattern.finditer(placement.sentence.text)}
+        if matches:
+            sentences.append((placement, matches))
+    if parts is not None:
+        data = {"head": sorted(head), "sentences": [[p.sentence.index, sorted(m)] for p, m in sentences]}
+        parts.put(kind, slug, data)
+    return head, sentences
+
+
+def _kept_matches(item: ClassifiedArticle, data: object, values: set[str]) -> Matches | None:
+    """Matches kept by :func:`_matches` if ``data`` is exactly such a record for ``item``."""
+    if not isinstance(data, dict) or set(data) != {"head", "sentences"}:
+        return None
+    head, sentences = data["head"], data["sentences"]
+    if type(head) is not list or type(sentences) is not list or not _keys(head, values):
+        return None
+    placed = {p.sentence.index: p for p in item.placements}
+    found = []
+    for entry in sentences:
+        if not (type(entry) is list and len(entry) == 2 and type(entry[1]) is list):
+            return None
+        index, matches = entry
+        if type(index) is not int or index not in placed or not _keys(matches, values):
+            return None
+        found.append((placed[index], set(matches)))
+    return set(head), found
+
+
+def _keys(data: list[object], values: set[str]) -> bool:
+    return all(type(k) is str for k in data) and values.issuperset(data)
 
 
 def _site_order(pages: Sequence[Page], topic_order: Sequence[str]) -> list[Page]:

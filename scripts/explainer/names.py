@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from . import yamldata
-from .bodytext import GuideRules, body_sentences
+from .bodytext import GuideRules, body_of, body_sentences
 from .mentions import PageLink, find_mentions, phrase_pattern
 from .model import ClassifiedArticle, Page, SiteConfig
+from .pagecache import Parts
 from .pagekit import front_matter, render_template
 from .validate import Fail, failer, no_unknown_keys
 
@@ -123,6 +124,7 @@ def detect(
     known: Iterable[str],
     names: NameList,
     rules: GuideRules = _PLAIN,
+    parts: Parts | None = None,
 ) -> tuple[str, ...]:
     """Names in the body sentences that are not ``known`` (curated names,
     glossary terms): runs of capitalised words, and single words where the
@@ -140,12 +142,15 @@ def detect(
     and authors (its metadata: a disclaimer or a bio names them). A single word is a name when it is
     an acronym given in brackets, "(NDRC)", or when it is seen inside
     sentences at least :data:`MIN_REPEATS` times, never in lower case, and is
-    not the last word of a longer name (a surname: "Wu" after "Colin Wu")."""
-    credits = [_own_credits(c) for c in classified]
-    sentences = [
-        (s.text, own) for c, own in zip(classified, credits, strict=True) for s in body_sentences(c.article, rules)
-    ]
-    ordinary = {w for s, _ in sentences for w in _LOWER_WORD.findall(s)}
+    not the last word of a longer name (a surname: "Wu" after "Colin Wu").
+
+    With ``parts``, each article's candidates are kept between runs, with the
+    words whose use in lower case they depend on: they are read back only
+    if none of those words changed (the corpus's lower-case words are its
+    articles' together)."""
+    texts = [[s.text for s in body_of(c.article, rules, parts)] for c in classified]
+    lowers = [_lower_words(c.article.slug, t, parts) for c, t in zip(classified, texts, strict=True)]
+    ordinary: set[str] = set().union(*lowers)
     small = ordinary & (rules.function_words | names.connectors | names.joiners)
     known = tuple(known)
     known_re = phrase_pattern(known)
@@ -153,10 +158,51 @@ def detect(
     found: set[str] = set()
     singles: Counter[str] = Counter()
     bracketed: set[str] = set()
-    for sentence, own in sentences:
+    for item, sentences in zip(classified, texts, strict=True):
+        kept = _kept_candidates(parts.get("names", item.article.slug), ordinary) if parts is not None else None
+        if kept is None:
+            kept = _candidates(sentences, _own_credits(item), known_re, names, ordinary, small)
+            if parts is not None:
+                parts.put("names", item.article.slug, _candidate_data(kept, ordinary))
+        found.update(kept[0])
+        singles.update(kept[1])
+        bracketed.update(kept[2])
+    last_words = {name.split()[-1] for name in found} | {p.split()[-1] for p in known if " " in p}
+    for word in sorted({*bracketed, *singles}):
+        if word in names.stop or word in names.not_alone or word.casefold() in ordinary or word in last_words:
+            continue
+        if word in known_words and word not in bracketed:
+            continue
+        acronym = _ACRONYM.fullmatch(word) is not None
+        if (acronym and word in bracketed) or (not acronym and singles[word] >= MIN_REPEATS):
+            found.add(word)
+    return tuple(sorted(found))
+
+
+# Names of several words, single words (counted), bracketed single words, and
+# every word form the checks may have looked up among the lower-case words.
+Candidates = tuple[set[str], Counter[str], set[str], frozenset[str]]
+
+
+def _candidates(
+    sentences: Sequence[str],
+    own: frozenset[str],
+    known_re: re.Pattern[str] | None,
+    names: NameList,
+    ordinary: set[str],
+    small: set[str],
+) -> Candidates:
+    """One article's name candidates (see :func:`detect`)."""
+    found: set[str] = set()
+    singles: Counter[str] = Counter()
+    bracketed: set[str] = set()
+    probe: set[str] = set()
+    for sentence in sentences:
         if not any(map(str.isupper, sentence[1:])):
             continue  # no capital past the first letter: no name
-        tokens = _unknown(list(_tokens(sentence)), known_re.finditer(sentence) if known_re else (), names)
+        tokens = list(_tokens(sentence))
+        probe.update([t.word for t in tokens], [t.full for t in tokens])
+        tokens = _unknown(tokens, known_re.finditer(sentence) if known_re else (), names)
         titles = _title_spans(tokens, names, small)
         for piece in _pieces(tokens, names, ordinary):
             if any(a <= piece[0].start and piece[-1].end <= b for a, b in titles):
@@ -172,16 +218,46 @@ def detect(
                 bracketed.add(word)
             if not piece[0].first:
                 singles[word] += 1
-    last_words = {name.split()[-1] for name in found} | {p.split()[-1] for p in known if " " in p}
-    for word in sorted({*bracketed, *singles}):
-        if word in names.stop or word in names.not_alone or word.casefold() in ordinary or word in last_words:
-            continue
-        if word in known_words and word not in bracketed:
-            continue
-        acronym = _ACRONYM.fullmatch(word) is not None
-        if (acronym and word in bracketed) or (not acronym and singles[word] >= MIN_REPEATS):
-            found.add(word)
-    return tuple(sorted(found))
+    return found, singles, bracketed, frozenset([*probe, *(w.casefold() for w in probe)])
+
+
+def _candidate_data(kept: Candidates, ordinary: set[str]) -> dict[str, object]:
+    probe = kept[3]
+    return {
+        "found": sorted(kept[0]),
+        "singles": dict(sorted(kept[1].items())),
+        "bracketed": sorted(kept[2]),
+        "probe": list(probe),  # (order does not matter: read back as a set)
+        "ordinary": list(probe & ordinary),
+    }
+
+
+def _kept_candidates(data: object, ordinary: set[str]) -> Candidates | None:
+    """Candidates kept by :func:`detect` if ``data`` is exactly such a record
+    and the lower-case words it depends on are the same today."""
+    if not isinstance(data, dict) or set(data) != {"found", "singles", "bracketed", "probe", "ordinary"}:
+        return None
+    found, singles, bracketed, probe, seen = (data[k] for k in ("found", "singles", "bracketed", "probe", "ordinary"))
+    lists = (found, bracketed, probe, seen)
+    if not all(type(v) is list and all(type(w) is str for w in v) for v in lists) or type(singles) is not dict:
+        return None
+    if not all(type(n) is int and n > 0 for n in singles.values()):
+        return None
+    if ordinary.intersection(probe) != set(seen):
+        return None  # a word it looked up is now (or no longer) used in lower case somewhere
+    return set(found), Counter(singles), set(bracketed), frozenset(probe)
+
+
+def _lower_words(slug: str, sentences: Sequence[str], parts: Parts | None) -> set[str]:
+    """The lower-case words of an article's body sentences (kept per article in ``parts``)."""
+    if parts is not None:
+        data = parts.get("lower", slug)
+        if type(data) is list and all(type(w) is str for w in data):
+            return set(data)
+    words = {w for s in sentences for w in _LOWER_WORD.findall(s)}
+    if parts is not None:
+        parts.put("lower", slug, list(words))
+    return words
 
 
 def whos_who_page(
@@ -192,10 +268,12 @@ def whos_who_page(
     known: Iterable[str] = (),
     rules: GuideRules = _PLAIN,
     edit: str = "config/names.yml",
+    *,
+    parts: Parts | None = None,
 ) -> Page | None:
     """The Who's who page: curated names by kind, then other names found.
     Only names the body sentences mention are listed; None if there are none."""
-    mentions, others = whos_who_mentions(names, classified, config, pages, known, rules)
+    mentions, others = whos_who_mentions(names, classified, config, pages, known, rules, parts=parts)
     sections = []
     for kind, heading in KINDS.items():
         entries = [
@@ -224,14 +302,16 @@ def whos_who_mentions(
     pages: Sequence[Page],
     known: Iterable[str] = (),
     rules: GuideRules = _PLAIN,
+    *,
+    parts: Parts | None = None,
 ) -> tuple[dict[str, tuple[PageLink, ...]], tuple[str, ...]]:
     """Every name Who's who lists (curated or found), with the pages whose
     body sentences mention it; and the names found, in order."""
     curated = {form: n.name for n in names.names for form in (n.name, *n.aliases)}
-    others = detect(classified, [*curated, *known], names, rules)
+    others = detect(classified, [*curated, *known], names, rules, parts)
     keys = {**curated, **{name: name for name in others}}
-    body = [_body_only(c, rules) for c in classified]
-    return find_mentions(keys, body, pages, [t.slug for t in config.topics], headings=False), others
+    body = [_body_only(c, rules, parts) for c in classified]
+    return find_mentions(keys, body, pages, [t.slug for t in config.topics], headings=False, parts=parts), others
 
 
 def listed_names(
@@ -441,9 +521,9 @@ def _own_credits(classified: ClassifiedArticle) -> frozenset[str]:
     return frozenset(" ".join(p.split()) for p in (meta.publisher or "", *people) if p.strip())
 
 
-def _body_only(classified: ClassifiedArticle, rules: GuideRules) -> ClassifiedArticle:
+def _body_only(classified: ClassifiedArticle, rules: GuideRules, parts: Parts | None = None) -> ClassifiedArticle:
     """``classified`` with only the placements of its body sentences."""
-    body = {s.index for s in body_sentences(classified.article, rules)}
+    body = {s.index for s in body_of(classified.article, rules, parts)}
     return ClassifiedArticle(classified.article, tuple(p for p in classified.placements if p.sentence.index in body))
 
 

@@ -27,6 +27,7 @@ from .errors import ExplainerError
 from .furniture import summary
 from .ingest import FORMATS, SIDECAR_SUFFIXES, ingest, slug_for
 from .model import ArticleEvidence, BoilerplateRules, ClassifiedArticle, Site, SiteConfig
+from .pagecache import PageCache
 from .paths import Paths
 from .render import corpus, render_site
 from .sections import fits, matched_share, speaking
@@ -56,11 +57,17 @@ Progress = Callable[[str], None]
 Processed = tuple[ArticleEvidence, frozenset[int]]  # an article, its paragraphs' evidence, and its shingles
 
 
-def build(project: Project, progress: Progress | None = None, cache: ArticleCache | None = None) -> Site:
+def build(
+    project: Project,
+    progress: Progress | None = None,
+    cache: ArticleCache | None = None,
+    page_cache: PageCache | None = None,
+) -> Site:
     """Turn every source into pages; fail before any page if one is bad.
 
-    ``cache`` (optional) keeps each article's processed form between runs;
-    the pages are the same with or without it."""
+    ``cache`` (optional) keeps each article's processed form between runs,
+    ``page_cache`` the pages (rendered only when what they show changed);
+    the pages are the same with or without them."""
     if not project.sources:
         raise ExplainerError("no articles found: add a .txt, .md or .html file to the sources folder")
     seen: dict[str, str] = {}
@@ -75,10 +82,15 @@ def build(project: Project, progress: Progress | None = None, cache: ArticleCach
     dropped = {d.source for d in duplicates}
     # The corpus-level pass: cheap arithmetic on the cached evidence, every run.
     classified = classify_corpus([e for e, _ in processed if e.article.path not in dropped], work.classifier)
-    events = guide_pages.timeline_of(classified, project.config, project.guides)  # the home page tells the story
+    if page_cache is not None:
+        salt = cache_key(code_digest(), *map(stable_repr, (project.config, project.rules, project.guides)))
+        page_cache.prepare(salt, {slug_for(path): name for path, name in work.keys.items()}, classified)
+    # The Timeline first: the home page tells the story.
+    events = guide_pages.timeline_of(classified, project.config, project.guides, page_cache)
     site = corpus(classified, project.config, events.events, project.guides.rules)
-    pages = render_site(site)
-    guides = guide_pages.build(classified, project.config, pages, project.guides, events)  # glossary, who's who
+    pages = render_site(site, cache=page_cache)
+    # Glossary, Who's who (and the Timeline's pages).
+    guides = guide_pages.build(classified, project.config, pages, project.guides, events, page_cache)
     pages = tuple(sorted((*pages, *guides.pages), key=lambda p: p.path))
     labels = work.boilerplate.furniture.labels
     data = {**report(classified, project.config, duplicates, labels), **guides.report}
@@ -97,6 +109,7 @@ class _Work:
         aliases = stable_repr(sorted(self.classifier.aliases.items()))
         self._salt = cache_key(code_digest(), stable_repr(project.config), stable_repr(project.rules), aliases)
         self.fresh: list[str] = []  # sources computed in this run, not taken from the cache: new or changed
+        self.keys: dict[str, str] = {}  # source path -> the key of its result (what pages are keyed by)
 
     def run(self, source: SourceInput) -> Processed:
         document = ingest(source.path, source.data, source.sidecar)
@@ -118,6 +131,7 @@ class _Work:
                 progress(source.path)
             side = source.sidecar or ("", b"")
             names.append(cache_key(self._salt, source.path, source.data, side[0], side[1]))
+            self.keys[source.path] = names[-1]
             results.append(cache.get(names[-1]) if cache is not None else None)  # type-checked on load
         for i, result in enumerate(results):
             if result is None:

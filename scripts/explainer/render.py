@@ -7,16 +7,18 @@ through :func:`mdtext.literal` so it can never become markup.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 
 from . import claims, reading, topicpages
 from .bodytext import GuideRules
 from .marker import MARKER_LINE
 from .mdtext import attribute, short_title
 from .model import Article, ClassifiedArticle, Corpus, Group, Page, Paragraph, Placement, Run, SiteConfig, Topic
+from .pagecache import Deferred, PageCache, resolve
 from .pagekit import front_matter, quote_anchor, render_template, source_ref
 from .sections import fits, sections
 from .sitepages import nav_globs
-from .timeline import Event, timeline_path, year_pages
+from .timeline import Event, event_inputs, timeline_path, year_pages
 
 
 def runs(classified: ClassifiedArticle, topic: str) -> tuple[Run, ...]:
@@ -37,13 +39,34 @@ def runs(classified: ClassifiedArticle, topic: str) -> tuple[Run, ...]:
     return tuple(result)
 
 
+def _runs_by_topic(classified: ClassifiedArticle) -> dict[str, tuple[Run, ...]]:
+    """:func:`runs` of every topic the article has sentences on, in one pass."""
+    slug = classified.article.slug
+    result: dict[str, list[Run]] = {}
+    current: dict[str, list[Placement]] = {}
+    for placement in classified.placements:
+        topic = placement.topic
+        open_ = current.get(topic)
+        if open_:
+            last = open_[-1].sentence
+            sentence = placement.sentence
+            if last.paragraph == sentence.paragraph and last.index + 1 == sentence.index:
+                open_.append(placement)
+                continue
+            result.setdefault(topic, []).append(Run(slug, open_[0].sentence.paragraph, tuple(open_)))
+        current[topic] = [placement]
+    for topic, open_ in current.items():
+        result.setdefault(topic, []).append(Run(slug, open_[0].sentence.paragraph, tuple(open_)))
+    return {topic: tuple(found) for topic, found in result.items()}
+
+
 def article_order(article: Article) -> tuple[int, str, str]:
     """Newest first by published date (undated last), then by title."""
     published = article.meta.published
     return (-published.toordinal() if published else 1, article.title.casefold(), article.slug)
 
 
-PageBuilder = Callable[[Corpus], Iterable[Page]]
+PageBuilder = Callable[[Corpus], Iterable[Page | Deferred]]  # a Deferred page is rendered only if it changed
 
 
 def corpus(
@@ -58,8 +81,10 @@ def corpus(
     page tell the story and pick sentences that stand alone."""
     ordered = tuple(sorted(classified, key=lambda c: article_order(c.article)))
     fitting = [c for c in ordered if fits(c, config.min_matched_share)]
+    by_topic = [(c.article, _runs_by_topic(c)) for c in fitting]  # one pass per article, not one per topic
     groups = {
-        topic.slug: tuple(Group(c.article, r) for c in fitting if (r := runs(c, topic.slug))) for topic in config.topics
+        topic.slug: tuple(Group(article, by[topic.slug]) for article, by in by_topic if topic.slug in by)
+        for topic in config.topics
     }
     topics = tuple(t for t in config.topics if groups[t.slug])  # never an empty page
     own = tuple(c for c in ordered if not fits(c, config.min_matched_share))
@@ -67,46 +92,64 @@ def corpus(
     return Corpus(config, ordered, topics, groups, own, tuple(events), rules, found)
 
 
-def render_site(site: Corpus, builders: Sequence[PageBuilder] = ()) -> tuple[Page, ...]:
+def render_site(site: Corpus, builders: Sequence[PageBuilder] = (), cache: PageCache | None = None) -> tuple[Page, ...]:
     """Every generated page of the site (from :func:`corpus`), in a stable order.
 
     Each builder turns the corpus into pages; ``builders`` adds more after
-    :data:`PAGE_BUILDERS`."""
-    pages = [page for builder in (*PAGE_BUILDERS, *builders) for page in builder(site)]
+    :data:`PAGE_BUILDERS`. With ``cache``, a deferred page whose inputs are
+    unchanged since a run is not rendered again (:mod:`explainer.pagecache`)."""
+    pages = resolve((item for builder in (*PAGE_BUILDERS, *builders) for item in builder(site)), cache)
     return tuple(sorted(pages, key=lambda p: p.path))
 
 
-def topic_pages(site: Corpus) -> Iterator[Page]:
+def topic_pages(site: Corpus) -> Iterator[Deferred]:
     """A page per topic and, for a topic quoted at length, its sub-pages by year
-    (see :mod:`explainer.topicpages`)."""
+    (see :mod:`explainer.topicpages`): made only when the topic's groups (its
+    claims and layout follow from them), the topics or the configuration changed."""
     for topic in site.topics:
-        groups = site.groups[topic.slug]
-        found = {k for g in groups for r in g.runs for p in r.placements for k in p.signals}
-        related = reading.related(topic, found, site.topics)
-        points = topicpages.key_points(site.claims.get(topic.slug, ()))
-        rest = topicpages.without(groups, [ref for point in points for ref in point.shown])
-        plan = topicpages.layout(topic, rest)
-        brief = [] if points else reading.in_brief(rest, site.rules)  # key points say it better
-        cites = (
-            _cites(plan.lead)
-            | {(run.slug, run.paragraph) for _, run in brief}
-            | {(ref.slug, ref.paragraph) for point in points for ref in point.shown}
+        inputs = (topic, site.topics, site.config, site.groups[topic.slug])
+        yield Deferred(f"{topic.slug}.md", inputs, partial(_topic, site, topic))
+
+
+def _topic(site: Corpus, topic: Topic) -> list[Page]:
+    """A topic's pages (see :func:`topic_pages`)."""
+    groups = site.groups[topic.slug]
+    found = {k for g in groups for r in g.runs for p in r.placements for k in p.signals}
+    related = reading.related(topic, found, site.topics)
+    points = topicpages.key_points(site.claims.get(topic.slug, ()))
+    rest = topicpages.without(groups, [ref for point in points for ref in point.shown])
+    plan = topicpages.layout(topic, rest)
+    brief = [] if points else reading.in_brief(rest, site.rules)  # key points say it better
+    cites = (
+        _cites(plan.lead)
+        | {(run.slug, run.paragraph) for _, run in brief}
+        | {(ref.slug, ref.paragraph) for point in points for ref in point.shown}
+    )
+    page = _topic_page(plan, groups, brief, site.config, related, points)
+    pages = [Page(plan.path, page, short_title(topic.title), cites)]
+    for part in plan.parts:
+        pages.append(
+            Page(part.path, _topic_part(topic, part, site.config), short_title(part.label), _cites(part.groups))
         )
-        page = _topic_page(plan, groups, brief, site.config, related, points)
-        yield Page(plan.path, page, short_title(topic.title), cites)
-        for part in plan.parts:
-            yield Page(part.path, _topic_part(topic, part, site.config), short_title(part.label), _cites(part.groups))
+    return pages
 
 
 def _cites(groups: Iterable[Group]) -> frozenset[tuple[str, int]]:
     return frozenset((g.article.slug, r.paragraph) for g in groups for r in g.runs)
 
 
-def home_page(site: Corpus) -> Iterator[Page]:
-    yield Page("index.md", _home_page(site), short_title(site.config.title))
+def home_page(site: Corpus) -> Iterator[Deferred]:
+    inputs = (
+        site.config,
+        site.topics,
+        site.classified,
+        [site.groups[t.slug] for t in site.topics],
+        event_inputs(site.events),
+    )
+    yield Deferred("index.md", inputs, lambda: Page("index.md", _home_page(site), short_title(site.config.title)))
 
 
-def source_pages(site: Corpus) -> Iterator[Page]:
+def source_pages(site: Corpus) -> Iterator[Page | Deferred]:
     """The Sources section: an index, grouped by year when there are several,
     and one page per article. Past :data:`SOURCES_PER_PAGE` articles the index
     lists the years, and each year (in parts when it is busy) has a page."""
@@ -146,7 +189,11 @@ def source_pages(site: Corpus) -> Iterator[Page]:
         )
         yield Page("sources/index.md", page, "Sources")
     for article in site.articles:
-        yield Page(f"sources/{article.slug}.md", _source_page(article), short_title(article.title))
+        yield Deferred(f"sources/{article.slug}.md", article, partial(_source, article))
+
+
+def _source(article: Article) -> Page:
+    return Page(f"sources/{article.slug}.md", _source_page(article), short_title(article.title))
 
 
 SOURCES_PER_PAGE = 300  # articles the Sources index lists; past it, a page per year
@@ -168,22 +215,26 @@ def source_year_pages(site: Corpus) -> list[tuple[str, str, str, list[Article]]]
     return pages
 
 
-def article_pages(site: Corpus) -> Iterator[Page]:
+def article_pages(site: Corpus) -> Iterator[Deferred]:
     """A page per article that does not fit the topics, split by its own subheadings."""
     for item in site.own_pages:
-        article = item.article
-        description = f"What the article “{article.title}” says, section by section."
-        front = front_matter(article.title, description, edit=article.path, sources=[source_ref(article)])
-        parts = [
-            {"section": section, "excerpts": [_paragraph_run(article.slug, p) for p in section.paragraphs]}
-            for section in sections(item)
-        ]
-        yield Page(
-            f"articles/{article.slug}.md",
-            render_template("article.md.j2", front_matter=front, article=article, parts=parts),
-            short_title(article.title),
-            frozenset((article.slug, p.number) for p in article.paragraphs),
-        )
+        yield Deferred(f"articles/{item.article.slug}.md", item, partial(_article_page, item))
+
+
+def _article_page(item: ClassifiedArticle) -> Page:
+    article = item.article
+    description = f"What the article “{article.title}” says, section by section."
+    front = front_matter(article.title, description, edit=article.path, sources=[source_ref(article)])
+    parts = [
+        {"section": section, "excerpts": [_paragraph_run(article.slug, p) for p in section.paragraphs]}
+        for section in sections(item)
+    ]
+    return Page(
+        f"articles/{article.slug}.md",
+        render_template("article.md.j2", front_matter=front, article=article, parts=parts),
+        short_title(article.title),
+        frozenset((article.slug, p.number) for p in article.paragraphs),
+    )
 
 
 def nav_page(site: Corpus) -> Iterator[Page]:

@@ -17,6 +17,7 @@ from typing import Any
 from . import pipeline, write
 from .cache import ArticleCache, RunCache
 from .errors import ExplainerError
+from .pagecache import PageCache
 from .paths import Paths
 from .pipeline import Processed, Progress, Project, build, fingerprint, placement_lines
 
@@ -54,13 +55,17 @@ def generate(paths: Paths, progress: Progress | None = None, on_wait: Callable[[
             summary = f"0 written, 0 removed, {pages} unchanged (nothing changed since the last run)"
             return Outcome(summary, data, (), tuple(notes))
         cache = ArticleCache(paths.state / "articles", Processed)
-        site = build(project, progress, cache)
+        page_cache = PageCache(paths.state, paths.docs)
+        site = build(project, progress, cache, page_cache)
         if cache.ignored:
             notes.append(f"{cache.folder}: {cache.ignored} cache entries were not valid: ignored")
+        notes += page_cache.notes
         plan = write.plan(site.pages, paths.docs, {paths.includes: site.includes})
         notes += write.apply(plan, paths.state)
+        page_cache.save()
         report = {**site.report, "taken_over": list(plan.taken_over)}
         runs.record(inputs, paths.outputs, {**report, "pages": len(plan.writes) + len(plan.unchanged)})
+        report["page_cache"] = {"rendered": page_cache.rendered, "reused": page_cache.hits}  # this run's only
         summary = f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged"
         placed = tuple(placement_lines(report, site.fresh, project.config))
         return Outcome(summary, report, plan.changed, tuple(notes), site.fresh, placed)

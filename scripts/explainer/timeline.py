@@ -16,11 +16,12 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
-from .bodytext import GuideRules, body_sentences
+from .bodytext import GuideRules, body_of
 from .model import Article, Page, Sentence
+from .pagecache import Deferred, Parts
 from .pagekit import front_matter, long_date, render_template, source_ref
 
 PRECISIONS = ("year", "month", "week", "day")  # coarse first: the order of equal dates
@@ -87,58 +88,129 @@ class Timeline:
     warnings: tuple[dict[str, object], ...]  # for the report: relative dates left out
 
 
-def collect(articles: Sequence[Article], rules: GuideRules = _PLAIN) -> Timeline:
+def collect(articles: Sequence[Article], rules: GuideRules = _PLAIN, parts: Parts | None = None) -> Timeline:
     """Every dated event in the body sentences of every article (see
     :mod:`explainer.bodytext`), sorted by date (ties: coarse precision first,
-    then article title and slug, then position)."""
-    events: dict[tuple[str, int, When], tuple[tuple[object, ...], Event]] = {}
+    then article title and slug, then position). With ``parts``, each
+    article's events are kept between runs (:func:`article_events`)."""
+    events: list[tuple[tuple[object, ...], Event]] = []
     warnings: list[dict[str, object]] = []
     for article in articles:
-        base = article.meta.published
-        for sentence in body_sentences(article, rules):
-            month_end = -1  # where the last month phrase ended: "in May and June"
-            for match in _undatelined(sentence.text):
-                kind = str(match.lastgroup)  # the kind's group closes last (after "prep")
-                if kind == "bare_month" and not match.group("prep") and not _listed(sentence.text, month_end, match):
-                    continue  # "May" alone is too often the verb or a name
-                if kind in {"bare_month", "month", "month_rel"}:
-                    month_end = match.end()
-                if kind == "weekday" and not _dated_weekday(match, sentence.text):
-                    continue  # "Friday" alone may be "Black Friday"; "on Friday" is a day
-                phrase = match.group().strip()
-                relative = kind not in {"day", "month", "year"}
-                if relative and base is None:
-                    warnings.append(_warning(article, sentence, phrase))
-                    continue
-                ahead = _future(sentence.text[: match.start()], rules.future_words)
-                when = _resolve(kind, match.group(kind), base, ahead=ahead)
-                if when is None:
-                    continue
-                key = (article.slug, sentence.index, when)
-                order = (when.start, PRECISIONS.index(when.precision), article.title.casefold(), article.slug)
-                if key not in events:
-                    events[key] = (
-                        (*order, sentence.index, match.start()),
-                        Event(when, phrase, relative, article, sentence),
-                    )
-    ordered = sorted(events.values(), key=lambda item: item[0])
+        found, warned = article_events(article, rules, parts)
+        events += found
+        warnings += warned
+    ordered = sorted(events, key=lambda item: item[0])
     return Timeline(tuple(event for _, event in ordered), tuple(warnings))
 
 
-def timeline_pages(timeline: Timeline, edit: str = "config/topics.yml") -> tuple[Page, ...]:
+Dated = tuple[list[tuple[tuple[object, ...], Event]], list[dict[str, object]]]
+
+
+def article_events(article: Article, rules: GuideRules = _PLAIN, parts: Parts | None = None) -> Dated:
+    """One article's events, each with its sort key, and its warnings. With
+    ``parts``: read back when kept (every value checked), else found and kept."""
+    if parts is not None:
+        kept = _kept_events(article, parts.get("timeline", article.slug))
+        if kept is not None:
+            return kept
+    found = _find_events(article, rules, parts)
+    if parts is not None:
+        events = [
+            [e.when.start.isoformat(), e.when.precision, e.phrase, e.relative, e.sentence.index, order[-1]]
+            for order, e in found[0]
+        ]
+        parts.put(
+            "timeline",
+            article.slug,
+            {"events": events, "warnings": [w["phrase"] for w in found[1]], "at": [w["paragraph"] for w in found[1]]},
+        )
+    return found
+
+
+def _find_events(article: Article, rules: GuideRules, parts: Parts | None) -> Dated:
+    events: dict[tuple[str, int, When], tuple[tuple[object, ...], Event]] = {}
+    warnings: list[dict[str, object]] = []
+    base = article.meta.published
+    for sentence in body_of(article, rules, parts):
+        month_end = -1  # where the last month phrase ended: "in May and June"
+        for match in _undatelined(sentence.text):
+            kind = str(match.lastgroup)  # the kind's group closes last (after "prep")
+            if kind == "bare_month" and not match.group("prep") and not _listed(sentence.text, month_end, match):
+                continue  # "May" alone is too often the verb or a name
+            if kind in {"bare_month", "month", "month_rel"}:
+                month_end = match.end()
+            if kind == "weekday" and not _dated_weekday(match, sentence.text):
+                continue  # "Friday" alone may be "Black Friday"; "on Friday" is a day
+            phrase = match.group().strip()
+            relative = kind not in {"day", "month", "year"}
+            if relative and base is None:
+                warnings.append(_warning(article, sentence, phrase))
+                continue
+            ahead = _future(sentence.text[: match.start()], rules.future_words)
+            when = _resolve(kind, match.group(kind), base, ahead=ahead)
+            if when is None:
+                continue
+            key = (article.slug, sentence.index, when)
+            order = (when.start, PRECISIONS.index(when.precision), article.title.casefold(), article.slug)
+            if key not in events:
+                events[key] = (
+                    (*order, sentence.index, match.start()),
+                    Event(when, phrase, relative, article, sentence),
+                )
+    return list(events.values()), warnings
+
+
+def _kept_events(article: Article, data: object) -> Dated | None:
+    """The events kept for ``article`` (see :func:`article_events`), or None
+    if ``data`` is not exactly such a record."""
+    if not isinstance(data, dict) or set(data) != {"events", "warnings", "at"}:
+        return None
+    events, phrases, at = data["events"], data["warnings"], data["at"]
+    if not (type(events) is list and type(phrases) is list and type(at) is list and len(phrases) == len(at)):
+        return None
+    sentences = {s.index: s for p in article.paragraphs for s in p.sentences}
+    found: list[tuple[tuple[object, ...], Event]] = []
+    try:
+        for start, precision, phrase, relative, index, position in events:
+            if not (type(phrase) is str and type(relative) is bool and type(index) is int and type(position) is int):
+                return None
+            if precision not in PRECISIONS or index not in sentences or type(start) is not str:
+                return None
+            when = When(date.fromisoformat(start), precision)
+            order = (when.start, PRECISIONS.index(precision), article.title.casefold(), article.slug, index, position)
+            found.append((order, Event(when, phrase, relative, article, sentences[index])))
+    except (ValueError, TypeError):
+        return None
+    paragraphs = {s.paragraph for s in sentences.values()}
+    if not all(type(p) is str for p in phrases) or not all(type(n) is int and n in paragraphs for n in at):
+        return None
+    warnings = [_warning(article, Sentence("", n), phrase) for phrase, n in zip(phrases, at, strict=True)]
+    return found, warnings
+
+
+def timeline_pages(timeline: Timeline, edit: str = "config/topics.yml") -> tuple[Page | Deferred, ...]:
     """The Timeline: one page, events grouped by year; or, past
     :data:`ONE_PAGE` events, a section with a page per year, in parts of
     :data:`PAGE_EVENTS` (one page of thousands of entries is slow to build and
-    useless to read). No page when no event has a date."""
+    useless to read). No page when no event has a date. A year's page (or
+    part) is deferred (:mod:`explainer.pagecache`): rendered only when its
+    events changed."""
     if not timeline.events:
         return ()
     years = _by_year(timeline.events)
     if len(timeline.events) <= ONE_PAGE:
-        return (_page("timeline.md", "Timeline", years, "", edit),)
-    pages = []
+        return (
+            Deferred(
+                "timeline.md",
+                (edit, event_inputs(timeline.events)),
+                partial(_page, "timeline.md", "Timeline", years, "", edit),
+            ),
+        )
+    pages: list[Page | Deferred] = []
     rows: dict[int, tuple[int, list[tuple[str, str]]]] = {}  # year -> its events, (label, page) of each part
     for year, label, path, chunk in _parts(years):
-        pages.append(_page(path, f"Timeline: {label}", {year: chunk}, "../", edit))
+        make = partial(_page, path, f"Timeline: {label}", {year: chunk}, "../", edit)
+        pages.append(Deferred(path, (edit, label, event_inputs(chunk)), make))
         count, parts = rows.setdefault(year, (0, []))
         rows[year] = (count + len(chunk), [*parts, (label, path.removeprefix("timeline/"))])
     front = front_matter(
@@ -284,6 +356,23 @@ def _page(path: str, title: str, years: dict[int, list[Event]], prefix: str, edi
     )
     page = render_template("timeline.md.j2", front_matter=front, title=title, years=years, prefix=prefix)
     return Page(path, page, title)
+
+
+def event_inputs(events: Sequence[Event]) -> list[tuple[object, ...]]:
+    """What a Timeline page shows of its events (its key's input): the
+    article (counted by its cache key) and everything else it prints."""
+    return [
+        (
+            e.article,
+            e.sentence.index,
+            e.sentence.paragraph,
+            e.when.start.isoformat(),
+            e.when.precision,
+            e.phrase,
+            e.relative,
+        )
+        for e in events
+    ]
 
 
 def _sources(events: Sequence[Event]) -> list[dict[str, str]]:

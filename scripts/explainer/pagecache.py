@@ -1,0 +1,384 @@
+"""The page cache: a page whose inputs have not changed is not rendered again.
+
+A page builder yields a :class:`Deferred` page instead of a :class:`Page`
+when rendering it costs: its path, what it is made from (``inputs``: the
+articles, groups, topics and configuration it shows) and how to make it.
+:func:`resolve` makes it, or, when a :class:`PageCache` knows a page of the
+same key and the file it wrote is still in ``docs/`` byte for byte, takes
+that file. The key is SHA-256 of the code and templates (``salt``), the path
+and a digest of the inputs; an article counts by the key of its cache entry
+(its source bytes, sidecar, configuration and code: see :mod:`explainer.cache`)
+and its placements, so a page is rendered again exactly when something it
+shows changed.
+
+The index (``.cache/explainer/pages.json``) holds, per key, the page's path,
+title, cited paragraphs and the SHA-256 of its text: never the text, which
+is the file in ``docs/``. Like every state file it is untrusted input (see
+docs-dev/security.md): it is read only if it is a regular file of bounded
+size, every entry is type-checked, a page is taken from ``docs/`` only when
+its bytes hash to the recorded digest, and anything else is ignored with a
+note. ``explainer check`` builds without it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import operator
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from .cache import read_state, stable_repr, write_state
+from .model import Article, ClassifiedArticle, Group, Page, Placement, Run
+
+VERSION = "explainer-pages-1"
+INDEX = "pages.json"
+PARTS = "parts.json"  # per-article parts of the guides (see :meth:`PageCache.get`)
+MAX_PAGE_BYTES = 20_000_000  # as siteinput's limit for a page MkDocs reads
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+class Parts(Protocol):
+    """Per-article data kept between runs (:class:`PageCache` is one): what
+    ``put`` stored for a kind of part and an article, as JSON data, or None.
+    The data is untrusted: its reader checks every value."""
+
+    def get(self, kind: str, slug: str) -> Any | None: ...
+
+    def put(self, kind: str, slug: str, data: Any) -> None: ...
+
+
+Record = tuple[str, str, frozenset[tuple[str, int]], str]  # a page: path, title, cited paragraphs, SHA-256 of its text
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A page not rendered yet: where it goes, what it shows, how to make it."""
+
+    path: str
+    inputs: object
+    make: Callable[[], Page | Sequence[Page]]  # a page, or a page and its sub-pages (under its name as a folder)
+
+
+class PageCache:
+    """Pages of earlier runs by key (see the module docstring).
+
+    ``articles`` maps each article's slug to the key of its per-article cache
+    entry; ``salt`` covers the code and the templates."""
+
+    def __init__(self, state: Path | None, docs: Path | None, salt: str = "", articles: Mapping[str, str] = {}):
+        self.state = state
+        self.docs = docs
+        self.salt = salt
+        self.articles = dict(articles)
+        self.hits = 0
+        self.rendered = 0
+        self.notes: list[str] = []
+        self._known: dict[str, tuple[Record, ...]] = {}
+        self._raw: dict[str, Any] = {}
+        self._used: dict[str, tuple[Record, ...]] = {}
+        self._reprs: dict[int, tuple[object, str]] = {}
+        self._classified: dict[str, tuple[ClassifiedArticle, str]] = {}
+        self._groups: dict[int, tuple[Group, str]] = {}
+        self._parts: dict[str, Any] = {}
+        self._parts_used: dict[str, Any] = {}
+        self._parts_changed = False
+        if state is not None:
+            self._known = self._load(state / INDEX)
+            self._parts = self._load_parts(state / PARTS)
+
+    def prepare(self, salt: str, articles: Mapping[str, str], classified: Iterable[ClassifiedArticle] = ()) -> None:
+        """Set what keys are made of: the run's code and configuration, each
+        article's key by slug, and the classified articles of the run (each
+        digested once: every page that shows their sentences counts them so)."""
+        self.salt = salt
+        self.articles = dict(articles)
+        self._classified = {}
+        for item in classified:
+            slug = item.article.slug
+            if slug in self.articles:
+                digest = f"{self.articles[slug]}{item.names_subject}{_placements(item.placements)}"
+                self._classified[slug] = (item, hashlib.sha256(digest.encode()).hexdigest())
+
+    # Keys
+
+    def key(self, path: str, inputs: object) -> str | None:
+        """The page's key, or None when an input cannot be digested (an
+        article this cache has no key for): such a page is always rendered."""
+        parts: list[str] = []
+        try:
+            self._walk(inputs, parts)
+        except KeyError:
+            return None
+        digest = hashlib.sha256()
+        for part in (VERSION, self.salt, path, *parts):
+            data = part.encode()
+            digest.update(len(data).to_bytes(8, "big") + data)
+        return digest.hexdigest()
+
+    def _walk(self, value: object, out: list[str]) -> None:
+        kind = type(value)
+        if kind is ClassifiedArticle:
+            assert isinstance(value, ClassifiedArticle)
+            known = self._classified.get(value.article.slug)
+            if known is not None and known[0] is value:
+                out.append("C" + known[1])
+            else:
+                out.append(f"C{self.articles[value.article.slug]}{value.names_subject}")
+                out.append(_placements(value.placements))
+        elif kind is Group:
+            assert isinstance(value, Group)
+            group = self._groups.get(id(value))  # a topic's groups are walked for its page and the home page
+            if group is None or group[0] is not value:
+                parts = ["G" + self.articles[value.article.slug]]
+                for run in value.runs:
+                    self._run(run, parts)
+                group = self._groups[id(value)] = (value, "\0".join(parts))
+            out.append(group[1])
+        elif kind is Run:
+            assert isinstance(value, Run)
+            self._run(value, out)
+        elif kind is Article:
+            assert isinstance(value, Article)
+            out.append("A" + self.articles[value.slug])
+        elif kind in (tuple, list):
+            assert isinstance(value, tuple | list)
+            out.append(f"[{len(value)}")
+            for item in value:
+                self._walk(item, out)
+        elif kind is dict:
+            assert isinstance(value, dict)
+            out.append(f"{{{len(value)}")
+            for name in sorted(value, key=repr):
+                out.append(repr(name))
+                self._walk(value[name], out)
+        elif kind in (frozenset, set):
+            assert isinstance(value, frozenset | set)
+            out.append(stable_repr(value))
+        elif dataclasses.is_dataclass(value):
+            seen = self._reprs.get(id(value))  # configuration, topics: the same objects on every page
+            if seen is None or seen[0] is not value:
+                seen = (value, stable_repr(value))
+                self._reprs[id(value)] = seen
+            out.append(seen[1])
+        else:
+            out.append(repr(value))
+
+    # Per-article parts: what a guide reads of one article (its body
+    # sentences, dated phrases, name candidates), as JSON data. The reader
+    # checks every value it gets (an entry is untrusted): a value it cannot
+    # use is put again.
+
+    def get(self, kind: str, slug: str) -> Any | None:
+        """The data last put for ``kind`` of this article (same article key, code and configuration), or None."""
+        key = self._part_key(kind, slug)
+        if key is None:
+            return None
+        data = self._parts.get(key)
+        if data is not None:
+            self._parts_used[key] = data
+        return data
+
+    def put(self, kind: str, slug: str, data: Any) -> None:
+        key = self._part_key(kind, slug)
+        if key is not None:
+            self._parts_used[key] = data
+            self._parts_changed = True
+
+    def _part_key(self, kind: str, slug: str) -> str | None:
+        article = self.articles.get(slug)
+        if article is None:
+            return None
+        return hashlib.sha256(f"{VERSION}\0{self.salt}\0{kind}\0{article}".encode()).hexdigest()
+
+    def _load_parts(self, path: Path) -> dict[str, Any]:
+        if not path.exists() and not path.is_symlink():
+            return {}
+        text = read_state(path)
+        try:
+            data = json.loads(text) if text is not None else None
+        except (ValueError, RecursionError):
+            data = None
+        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("parts"), dict):
+            self.notes.append(f"{path}: not a parts cache of this version: ignored (the guides read every article)")
+            return {}
+        return {k: v for k, v in data["parts"].items() if isinstance(k, str) and _DIGEST.fullmatch(k)}
+
+    def _run(self, run: Run, out: list[str]) -> None:
+        """A run of a classified article of this run counts by that article's
+        digest and where the run is in it (its placements are that article's);
+        any other run, by its placements."""
+        known = self._classified.get(run.slug)
+        if known is not None and run.placements:
+            first = run.placements[0].sentence.index
+            span = known[0].placements[first : first + len(run.placements)]
+            if len(span) == len(run.placements) and all(map(operator.is_, span, run.placements)):
+                out.append(f"R{known[1]}\0{run.paragraph}\0{first}\0{len(span)}")
+                return
+        out.append(f"R{self.articles[run.slug]}\0{run.paragraph}")
+        out.append(_placements(run.placements))
+
+    # Pages
+
+    def page(self, deferred: Deferred) -> list[Page]:
+        """The deferred page (or pages), from ``docs/`` when its key is known
+        and every file is unchanged, else made."""
+        key = self.key(deferred.path, deferred.inputs)
+        if key is not None:
+            known = self._known.get(key)
+            if known is not None and _belongs(deferred.path, [r[0] for r in known]):
+                pages = []
+                for path, title, cites, digest in known:
+                    content = self._read(path, digest)
+                    if content is None:
+                        break
+                    pages.append(Page(path, content, title, cites))
+                else:
+                    self.hits += len(pages)
+                    self._used[key] = known
+                    return pages
+        made = deferred.make()
+        pages = [made] if isinstance(made, Page) else list(made)
+        self.rendered += len(pages)
+        if key is not None and _belongs(deferred.path, [p.path for p in pages]):
+            self._used[key] = tuple((p.path, p.title, p.cites, _sha(p.content.encode("utf-8"))) for p in pages)
+        return pages
+
+    def _read(self, path: str, digest: str) -> str | None:
+        """The text of ``docs/<path>`` if it is a regular file (no link on the
+        way) whose bytes hash to ``digest``."""
+        if self.docs is None:
+            return None
+        target = self.docs
+        for part in path.split("/"):
+            target = target / part
+            if target.is_symlink():
+                return None
+        try:
+            info = target.lstat()
+            if not os.path.isfile(target) or info.st_size > MAX_PAGE_BYTES:
+                return None
+            data = target.read_bytes()
+        except OSError:
+            return None
+        if _sha(data) != digest:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def save(self) -> None:
+        """Record the pages and parts of this run (those of earlier runs are
+        dropped: the index stays the size of the site)."""
+        if self.state is None:
+            return
+        if self._parts_changed or self._parts_used.keys() != self._parts.keys():
+            text = json.dumps(
+                {"version": VERSION, "parts": self._parts_used}, ensure_ascii=False, separators=(",", ":")
+            )
+            self._write(PARTS, text)
+        if self._used.keys() == self._known.keys():
+            return  # (an entry's key covers its value)
+        entries = {
+            key: self._raw.get(key)
+            or [[path, title, sorted([slug, n] for slug, n in cites), digest] for path, title, cites, digest in records]
+            for key, records in sorted(self._used.items())
+        }
+        text = json.dumps({"version": VERSION, "pages": entries}, ensure_ascii=False, separators=(",", ":"))
+        self._write(INDEX, text)
+
+    def _write(self, name: str, text: str) -> None:
+        assert self.state is not None
+        try:
+            self.state.mkdir(parents=True, exist_ok=True)
+            if not self.state.is_symlink():
+                write_state(self.state / name, text)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def _load(self, path: Path) -> dict[str, tuple[Record, ...]]:
+        if not path.exists() and not path.is_symlink():
+            return {}
+        text = read_state(path)
+        try:
+            if text is None:
+                raise ValueError("not a regular file of bounded size")
+            data = json.loads(text)
+            entries = _entries(data)
+            self._raw = data["pages"]  # checked: written back as read for the pages used again
+            return entries
+        except (ValueError, TypeError, RecursionError):
+            self.notes.append(f"{path}: not a page cache of this version: ignored (pages are rendered again)")
+            return {}
+
+
+def resolve(items: Iterable[Page | Deferred], cache: PageCache | None) -> list[Page]:
+    """Every page of ``items``: deferred ones made, or taken from ``cache``."""
+    pages = []
+    for item in items:
+        if isinstance(item, Deferred):
+            if cache is not None:
+                pages += cache.page(item)
+            else:
+                made = item.make()
+                pages += [made] if isinstance(made, Page) else made
+        else:
+            pages.append(item)
+    return pages
+
+
+def _placements(placements: tuple[Placement, ...]) -> str:
+    """What a page shows of placed sentences (their text is the article's, keyed already)."""
+    return repr(
+        [
+            (p.sentence.paragraph, p.sentence.index, p.topic, p.score, p.fallback, p.speaks, p.signals)
+            for p in placements
+        ]
+    )
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _entries(data: Any) -> dict[str, tuple[Record, ...]]:
+    """The index's entries, every type checked; ValueError or TypeError on anything else."""
+    if not isinstance(data, dict) or data.get("version") != VERSION or set(data) != {"version", "pages"}:
+        raise ValueError("wrong version")
+    pages = data["pages"]
+    if not isinstance(pages, dict):
+        raise TypeError("expected a mapping")
+    entries = {}
+    for key, entry in pages.items():
+        if not _DIGEST.fullmatch(key) or not isinstance(entry, list) or not entry:
+            raise ValueError("bad entry")
+        entries[key] = tuple(_record(record) for record in entry)
+    return entries
+
+
+def _record(record: Any) -> Record:
+    if not isinstance(record, list) or len(record) != 4:
+        raise ValueError("bad entry")
+    path, title, cites, digest = record
+    if not isinstance(path, str) or not isinstance(title, str) or not isinstance(cites, list):
+        raise TypeError("bad entry")
+    if not isinstance(digest, str) or not _DIGEST.fullmatch(digest):
+        raise ValueError("bad digest")
+    pairs = set()
+    for cite in cites:
+        if not (isinstance(cite, list) and len(cite) == 2 and type(cite[0]) is str and type(cite[1]) is int):
+            raise TypeError("bad cite")
+        pairs.add((cite[0], cite[1]))
+    return path, title, frozenset(pairs), digest
+
+
+def _belongs(name: str, paths: Sequence[str]) -> bool:
+    """A deferred page's pages are its own path first, then pages in the folder of that name."""
+    folder = name.removesuffix(".md") + "/"
+    return bool(paths) and paths[0] == name and all(p.startswith(folder) and ".." not in p for p in paths[1:])
