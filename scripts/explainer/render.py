@@ -104,34 +104,41 @@ def render_site(site: Corpus, builders: Sequence[PageBuilder] = (), cache: PageC
 
 def topic_pages(site: Corpus) -> Iterator[Deferred]:
     """A page per topic and, for a topic quoted at length, its sub-pages by year
-    (see :mod:`explainer.topicpages`): made only when the topic's groups (its
-    claims and layout follow from them), the topics or the configuration changed."""
+    (see :mod:`explainer.topicpages`). Each is deferred: made only when what it
+    shows changed (the lead page: the topic's groups, from which its claims and
+    layout follow; a sub-page: its own groups)."""
     for topic in site.topics:
-        inputs = (topic, site.topics, site.config, site.groups[topic.slug])
-        yield Deferred(f"{topic.slug}.md", inputs, partial(_topic, site, topic))
-
-
-def _topic(site: Corpus, topic: Topic) -> list[Page]:
-    """A topic's pages (see :func:`topic_pages`)."""
-    groups = site.groups[topic.slug]
-    found = {k for g in groups for r in g.runs for p in r.placements for k in p.signals}
-    related = reading.related(topic, found, site.topics)
-    points = topicpages.key_points(site.claims.get(topic.slug, ()))
-    rest = topicpages.without(groups, [ref for point in points for ref in point.shown])
-    plan = topicpages.layout(topic, rest)
-    brief = [] if points else reading.in_brief(rest, site.rules)  # key points say it better
-    cites = (
-        _cites(plan.lead)
-        | {(run.slug, run.paragraph) for _, run in brief}
-        | {(ref.slug, ref.paragraph) for point in points for ref in point.shown}
-    )
-    page = _topic_page(plan, groups, brief, site.config, related, points)
-    pages = [Page(plan.path, page, short_title(topic.title), cites)]
-    for part in plan.parts:
-        pages.append(
-            Page(part.path, _topic_part(topic, part, site.config), short_title(part.label), _cites(part.groups))
+        groups = site.groups[topic.slug]
+        found = {k for g in groups for r in g.runs for p in r.placements for k in p.signals}
+        related = reading.related(topic, found, site.topics)
+        points = topicpages.key_points(site.claims.get(topic.slug, ()))
+        rest = topicpages.without(groups, [ref for point in points for ref in point.shown])
+        plan = topicpages.layout(topic, rest)
+        brief = [] if points else reading.in_brief(rest, site.rules)  # key points say it better
+        cites = (
+            _cites(plan.lead)
+            | {(run.slug, run.paragraph) for _, run in brief}
+            | {(ref.slug, ref.paragraph) for point in points for ref in point.shown}
         )
-    return pages
+        page = partial(_topic_page, plan, groups, brief, site.config, related, points)
+        yield Deferred(
+            plan.path,
+            (topic, site.topics, site.config, groups),
+            partial(_made, plan.path, page, short_title(topic.title), cites),
+        )
+        for part in plan.parts:
+            make = partial(
+                _made,
+                part.path,
+                partial(_topic_part, topic, part, site.config),
+                short_title(part.label),
+                _cites(part.groups),
+            )
+            yield Deferred(part.path, (topic, site.config, part.path, part.label, part.groups), make)
+
+
+def _made(path: str, text: Callable[[], str], title: str, cites: frozenset[tuple[str, int]]) -> Page:
+    return Page(path, text(), title, cites)
 
 
 def _cites(groups: Iterable[Group]) -> frozenset[tuple[str, int]]:

@@ -167,3 +167,30 @@ def test_a_planted_entry_with_the_right_key_but_other_text_is_not_used(
     report = _generate(warm, run_cli)
     assert report["page_cache"] == {"rendered": report["page_cache"]["rendered"], "reused": 0}  # type: ignore[index]
     assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
+
+
+@pytest.mark.parametrize("planted", ["{not json", json.dumps({"version": "explainer-pages-1", "parts": []})])
+def test_a_corrupt_parts_cache_is_ignored_with_a_note(
+    warm: Path, tmp_path: Path, run_cli: Callable[..., Result], planted: str
+) -> None:
+    (warm / ".cache" / "explainer" / "parts.json").write_text(planted, encoding="utf-8")
+    _edit(warm)
+    report = _generate(warm, run_cli)
+    assert "parts.json: not a parts cache of this version: ignored" in str(report["output"])
+    assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
+
+
+def test_forged_parts_of_the_wrong_shape_are_read_again(
+    warm: Path, tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    """Every part is checked by its reader: a forged value (wrong types, a
+    sentence the article does not have) is found again from the article."""
+    path = warm / ".cache" / "explainer" / "parts.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    forged = [[10**6], {"events": [["x", "day", 1, True, 0, 0]], "warnings": [], "at": []}, {"found": 3}, "lower"]
+    for number, key in enumerate(sorted(data["parts"])):
+        data["parts"][key] = forged[number % len(forged)]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _edit(warm)
+    _generate(warm, run_cli)
+    assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
