@@ -150,13 +150,15 @@ def detect(
     known = tuple(known)
     known_re = phrase_pattern(known)
     known_words = {w for phrase in known for w in phrase.split()}
+    inner = names.connectors | names.joiners | names.articles | small  # the lower-case words a name may hold
     found: set[str] = set()
     singles: Counter[str] = Counter()
     bracketed: set[str] = set()
     for sentence, own in sentences:
         if not any(map(str.isupper, sentence[1:])):
             continue  # no capital past the first letter: no name
-        tokens = _unknown(list(_tokens(sentence)), known_re.finditer(sentence) if known_re else (), names)
+        matches = list(known_re.finditer(sentence)) if known_re else []
+        tokens = _unknown(_live_tokens(sentence, inner, matches), matches, names)
         titles = _title_spans(tokens, names, small)
         for piece in _pieces(tokens, names, ordinary):
             if any(a <= piece[0].start and piece[-1].end <= b for a, b in titles):
@@ -262,33 +264,83 @@ class _Token(NamedTuple):  # a named tuple: made for every word of every sentenc
 
 
 def _tokens(sentence: str) -> Iterator[_Token]:
+    """Every word of ``sentence`` as a token (what :func:`_live_tokens` keeps of them is checked against this)."""
     last_end: int | None = None
     opening = next((i for i, c in enumerate(sentence) if c.isalnum()), len(sentence))  # where the first word starts
     for match in _TOKEN.finditer(sentence):
+        yield _token(sentence, match, opening, last_end)
+        last_end = match.end()
+
+
+def _live_tokens(sentence: str, inner: frozenset[str] | set[str], known: Sequence[re.Match[str]]) -> list[_Token]:
+    """:func:`_tokens` less the lower-case words that no name or title can
+    hold (most words): those neither in ``inner`` nor right after a word that
+    may continue a name (a capitalised one, or one of ``inner`` after it), and
+    outside the ``known`` phrases. The word after a left-out one is marked as
+    not joined, which ends a name or title there as the left-out word did: the
+    runs, pieces and title spans are those of the whole list of tokens
+    (``tests/unit/test_names_tokens.py``). Most words are left out before a
+    token is made for them: Who's who reads every body sentence."""
+    spans = [(m.start(), m.end()) for m in known]  # in order, apart
+    at = 0  # the first span that does not end before the current word
+    live: list[_Token] = []
+    alive = False  # the word before may continue a name or title: a lower-case word of ``inner`` then may too
+    skipped = False  # words were left out since the last token kept
+    last_end: int | None = None
+    opening = -1
+    for match in _TOKEN.finditer(sentence):
         raw = match.group()
         start = match.start()
-        word = raw.rstrip(".")
-        dotted = False
-        if word != raw:
-            dotted = len(word) == 1 or "." in word  # "J." and "U.S." keep their stop
-            if dotted:
-                word = raw
-        possessive = word[:1].isupper() and word.endswith(_POSSESSIVE_ENDS)
-        full = word
-        if possessive:
-            word = word[:-1] if word.endswith(("'", "’")) else word[:-2]
-        if word:
-            yield _Token(
-                word,
-                start,
-                start + len(word),
-                start <= opening,  # first: nothing alphanumeric before it
-                last_end is not None and not sentence[last_end:start].strip(),  # joined: only spaces before it
-                possessive,
-                full,
-                raw != word and not dotted and not possessive,  # stop_after
-            )
-        last_end = match.end()
+        if not raw[0].isupper():  # a token's word starts as its text does: not capitalised
+            continues = alive and not sentence[last_end:start].strip() and _word_of(raw)[0] in inner
+            while at < len(spans) and spans[at][1] <= start:
+                at += 1
+            if not continues and not (at < len(spans) and spans[at][0] < match.end()):
+                skipped, alive, last_end = True, False, match.end()  # (a word of a known phrase: _unknown decides)
+                continue
+            alive = continues
+        else:
+            alive = True
+        if opening < 0:
+            opening = next((i for i, c in enumerate(sentence) if c.isalnum()), len(sentence))
+        token = _token(sentence, match, opening, last_end)
+        live.append(token._replace(joined=False) if skipped and token.joined else token)
+        skipped, last_end = False, match.end()
+    return live
+
+
+def _word_of(raw: str) -> tuple[str, bool, bool]:
+    """A token's word (without a trailing full stop, unless "J." or "U.S.",
+    nor a possessive ending), whether it kept its stop, and whether it was possessive."""
+    word = raw.rstrip(".")
+    dotted = False
+    if word != raw:
+        dotted = len(word) == 1 or "." in word  # "J." and "U.S." keep their stop
+        if dotted:
+            word = raw
+    possessive = word[:1].isupper() and word.endswith(_POSSESSIVE_ENDS)
+    return word, dotted, possessive
+
+
+def _token(sentence: str, match: re.Match[str], opening: int, last_end: int | None) -> _Token:
+    """The token of ``match``, after a word that ended at ``last_end``;
+    ``opening`` is where the sentence's first word starts."""
+    raw = match.group()
+    start = match.start()
+    word, dotted, possessive = _word_of(raw)
+    full = word
+    if possessive:
+        word = word[:-1] if word.endswith(("'", "’")) else word[:-2]
+    return _Token(
+        word,
+        start,
+        start + len(word),
+        start <= opening,  # first: nothing alphanumeric before it
+        last_end is not None and not sentence[last_end:start].strip(),  # joined: only spaces before it
+        possessive,
+        full,
+        raw != word and not dotted and not possessive,  # stop_after
+    )
 
 
 def _unknown(tokens: list[_Token], known: Iterable[re.Match[str]], names: NameList) -> list[_Token]:

@@ -1,0 +1,62 @@
+"""Who's who reads only the words that can be part of a name (names._live_tokens):
+the runs, pieces and title spans are those of every word (names._tokens)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from explainer import names
+from explainer.bodytext import load_rules
+from explainer.glossary import load_glossary
+from explainer.mentions import phrase_pattern
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMES = names.load_names((ROOT / "config/names.yml").read_text(encoding="utf-8"), "config/names.yml")
+RULES = load_rules((ROOT / "config/guides.yml").read_text(encoding="utf-8"), "config/guides.yml")
+GLOSSARY = load_glossary((ROOT / "config/glossary.yml").read_text(encoding="utf-8"), "config/glossary.yml")
+KNOWN = [form for n in NAMES.names for form in (n.name, *n.aliases)] + [f for t in GLOSSARY for f in t.forms]
+KNOWN += ["mining Bank", "crypto Ethereum"]  # known phrases that start with a word no name holds
+_VOCABULARY = (
+    "Bank of England People's Bank of China China's central bank the central bank digital yuan e-CNY PBOC (NDRC) "
+    "National Development and Reform Commission Bank for International Settlements Central Bank of the UAE "
+    "Colin Wu and Jane Doe Notice on Further Preventing Risks U.S. J. Smith Acme Inc. said that in of the for and "
+    "& von der Leyen al bin with a an it was miners Sichuan Beijing Don't STORY CONTINUES BELOW mining rig , . ; "
+    "- — ( ) ' 's s' Xinhua Reuters Mr. Ms. Dr. on to by 2021 45 cases crypto Bitcoin Ethereum Huobi OKX"
+)
+PIECES = tuple(_VOCABULARY.split())
+
+
+def _sentences() -> list[str]:
+    rng = random.Random(11)
+    made = ["They met the Bank of mining Bank staff.", "Ada Lovelace of crypto Ethereum, and Bank for mining Bank."]
+    for _ in range(4_000):
+        words = [rng.choice(PIECES) for _ in range(rng.randint(1, 18))]
+        made.append("".join(w + rng.choice([" ", " ", " ", "", ", ", "  "]) for w in words).strip())
+    for path in sorted((ROOT / "tests/eval/articles").glob("*")) + sorted((ROOT / "sources").glob("*")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        made += [s.strip() for s in text.replace("\n", " ").split(". ") if s.strip()]
+    return made
+
+
+def _outcome(tokens: list[names._Token], sentence: str, small: set[str]) -> tuple[object, ...]:
+    pattern = phrase_pattern(KNOWN)
+    kept = names._unknown(tokens, pattern.finditer(sentence) if pattern else (), NAMES)
+    pieces = [[(t.word, t.start, t.end, t.first) for t in piece] for piece in names._pieces(kept, NAMES, small)]
+    return names._title_spans(kept, NAMES, small), pieces
+
+
+def test_live_tokens_give_the_names_and_titles_of_all_tokens() -> None:
+    sentences = _sentences()
+    ordinary = {w for s in sentences for w in names._LOWER_WORD.findall(s)}
+    small = ordinary & (RULES.function_words | NAMES.connectors | NAMES.joiners)
+    inner = NAMES.connectors | NAMES.joiners | NAMES.articles | small
+    pattern = phrase_pattern(KNOWN)
+    assert pattern is not None
+    fewer = 0
+    for sentence in sentences:
+        every = list(names._tokens(sentence))
+        live = names._live_tokens(sentence, inner, list(pattern.finditer(sentence)))
+        assert _outcome(live, sentence, small) == _outcome(every, sentence, small), sentence
+        fewer += len(every) - len(live)
+    assert fewer > 10_000  # most lower-case words are left out
