@@ -279,7 +279,7 @@ def _live_tokens(sentence: str, inner: frozenset[str] | set[str], known: Sequenc
     outside the ``known`` phrases. The word after a left-out one is marked as
     not joined, which ends a name or title there as the left-out word did: the
     runs, pieces and title spans are those of the whole list of tokens
-    (``tests/unit/test_names_tokens.py``). Most words are left out before a
+    (``tests/unit/test_guide_shortcuts.py``). Most words are left out before a
     token is made for them: Who's who reads every body sentence."""
     spans = [(m.start(), m.end()) for m in known]  # in order, apart
     at = 0  # the first span that does not end before the current word

@@ -1,5 +1,8 @@
-"""Who's who reads only the words that can be part of a name (names._live_tokens):
-the runs, pieces and title spans are those of every word (names._tokens)."""
+"""The guides' shortcuts give what the plain way gives: Who's who reads only
+the words that can be part of a name (names._live_tokens), with the runs,
+pieces and title spans of every word (names._tokens); body text asks one RE2
+set for the furniture and credit verdicts (saferegex.GroupSearch), which are
+those of each list's own search."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from explainer import names
 from explainer.bodytext import load_rules
 from explainer.glossary import load_glossary
 from explainer.mentions import phrase_pattern
+from explainer.saferegex import AnySearch, GroupSearch
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = names.load_names((ROOT / "config/names.yml").read_text(encoding="utf-8"), "config/names.yml")
@@ -60,3 +64,16 @@ def test_live_tokens_give_the_names_and_titles_of_all_tokens() -> None:
         assert _outcome(live, sentence, small) == _outcome(every, sentence, small), sentence
         fewer += len(every) - len(live)
     assert fewer > 10_000  # most lower-case words are left out
+
+
+def test_one_set_gives_each_list_of_patterns_its_verdict() -> None:
+    both = GroupSearch((RULES.furniture, RULES.credits), ignore_case=True)
+    furniture, credits = AnySearch(RULES.furniture, ignore_case=True), AnySearch(RULES.credits, ignore_case=True)
+    found = [0, 0]
+    for sentence in _sentences():
+        verdicts = both(sentence)
+        assert verdicts == (furniture(sentence), credits(sentence)), sentence
+        found = [n + v for n, v in zip(found, verdicts, strict=True)]
+    assert all(found)  # both kinds occur in the sample
+    assert GroupSearch((), ignore_case=True)("text") == ()
+    assert GroupSearch(((), ("b+",)))("abba") == (False, True)
