@@ -145,7 +145,9 @@ def detect(
     sentences = [
         (s.text, own) for c, own in zip(classified, credits, strict=True) for s in body_sentences(c.article, rules)
     ]
-    ordinary = {w for s, _ in sentences for w in _LOWER_WORD.findall(s)}
+    ordinary: set[str] = set()
+    for sentence, _ in sentences:
+        ordinary.update(_LOWER_WORD.findall(sentence))
     small = ordinary & (rules.function_words | names.connectors | names.joiners)
     known = tuple(known)
     known_re = phrase_pattern(known)
