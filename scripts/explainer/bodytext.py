@@ -94,6 +94,10 @@ class GuideRules:
         return self._verdicts(sentence)[1]
 
     @cached_property
+    def _body(self) -> dict[int, tuple[Article, tuple[Sentence, ...]]]:  # see body_sentences
+        return {}
+
+    @cached_property
     def _seen_prose(self) -> dict[str, bool]:
         return {}
 
@@ -146,7 +150,17 @@ def body_sentences(article: Article, rules: GuideRules) -> Iterator[Sentence]:
     A short paragraph with a furniture sentence in it (a caption and its
     credit) is left out whole; in a longer one only that sentence is, and
     the caption before a credit, and a last sentence that does not end like
-    one (furniture run on after the text)."""
+    one (furniture run on after the text).
+
+    Each guide asks (Timeline, Who's who and its mentions): the answer is
+    kept for the life of ``rules`` (a run), with the article it is for."""
+    kept = rules._body.get(id(article))
+    if kept is None or kept[0] is not article:
+        kept = rules._body[id(article)] = (article, tuple(_body_sentences(article, rules)))
+    return iter(kept[1])
+
+
+def _body_sentences(article: Article, rules: GuideRules) -> Iterator[Sentence]:
     for paragraph in article.paragraphs:
         sentences = paragraph.sentences
         skip = [rules.is_furniture(s.text) for s in sentences]
