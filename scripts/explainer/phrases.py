@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import compress
 
 import Stemmer
 
@@ -56,13 +57,13 @@ def stems(folded: list[str]) -> list[str]:
     """Snowball stems of case-folded words ("'s" goes: "china's" -> "china")."""
     known = _STEMS
     try:
-        return [known[word] for word in folded]
+        return list(map(known.__getitem__, folded))
     except KeyError:
         if len(known) > _MAX_STEMS:
             known.clear()  # bounded memory; only speed depends on it
         missing = list(set(folded).difference(known))
         known.update(zip(missing, _STEMMER.stemWords(missing), strict=True))
-        return [known[word] for word in folded]
+        return list(map(known.__getitem__, folded))
 
 
 def form_key(phrase: str) -> str:
@@ -119,7 +120,7 @@ class PhraseIndex:
         phrase does not run over a position of ``stops`` (sorted: where each
         sentence of a paragraph ends)."""
         starts = self._starts
-        hits = [i for i, form in enumerate(text_forms) if form in starts]
+        hits = compress(range(len(text_forms)), map(starts.__contains__, text_forms))  # where a phrase may start
         found: list[tuple[int, str]] = []
         end = 0
         limit, next_stop = len(text_forms), 0
