@@ -211,6 +211,8 @@ def _undatelined(text: str) -> list[re.Match[str]]:
     dated Wednesday": the story was filed on the 10th, the event is the 9th),
     unless it says the news is "today". A dateline alone dates the sentence."""
     found = list(_candidates(text))
+    if not found:
+        return found
     dateline = _DATELINE.match(text)
     if dateline is None or _TODAY.search(text, dateline.end()):
         return found  # "SINGAPORE, Oct. 14, 2021 - X today published ...": the dateline dates the news

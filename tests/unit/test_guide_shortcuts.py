@@ -26,7 +26,8 @@ _VOCABULARY = (
     "National Development and Reform Commission Bank for International Settlements Central Bank of the UAE "
     "Colin Wu and Jane Doe Notice on Further Preventing Risks U.S. J. Smith Acme Inc. said that in of the for and "
     "& von der Leyen al bin with a an it was miners Sichuan Beijing Don't STORY CONTINUES BELOW mining rig , . ; "
-    "- — ( ) ' 's s' Xinhua Reuters Mr. Ms. Dr. on to by 2021 45 cases crypto Bitcoin Ethereum Huobi OKX"
+    "- — ( ) ' 's s' Xinhua Reuters Mr. Ms. Dr. on to by 2021 45 cases crypto Bitcoin Ethereum Huobi OKX "
+    "Élysée ärger _Foo -abc x-Abc ..x.Y 3M 日本 Ōsaka 'Bank ﬁnance İstanbul"
 )
 PIECES = tuple(_VOCABULARY.split())
 
