@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress
+from typing import Any
 
 import Stemmer
 
@@ -149,4 +150,40 @@ def literal_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
     unique = sorted(set(phrases), key=lambda p: (-len(p), p))
     if not unique:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in unique) + r")(?!\w)")
+    if "" in unique:
+        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in unique) + r")(?!\w)")
+    return re.compile(_trie(unique) + r"(?!\w)")
+
+
+def _trie(phrases: Iterable[str]) -> str:
+    r"""``(?<!\w)(?:p1|p2|...)`` for phrases longest first, as a trie:
+    shared beginnings written once ("C(?:BDC|hina)"), and at each branch the
+    longer continuations before the phrase that ends there, so the first
+    match at a position is still the longest phrase followed by a non-word
+    character. Python's regex engine then tries a few letters at each
+    position instead of every phrase, and, as the pattern starts with a
+    choice of letters, skips the positions where none of them is (the "not
+    after a word character" test comes right after the first letter)."""
+    tree: dict[str, Any] = {}
+    for phrase in phrases:
+        node = tree
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a phrase ends here
+
+    def written(node: dict[str, Any], top: bool) -> str:
+        text = ""
+        while len(node) == 1 and "" not in node:  # one way on: letters in a row (no recursion per letter)
+            ((char, node),) = node.items()
+            text += re.escape(char) + (rf"(?<!\w{re.escape(char)})" if top else "")
+            top = False
+        branches = [
+            re.escape(char) + (rf"(?<!\w{re.escape(char)})" if top else "") + written(child, False)
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if "" in node:
+            branches.append("")  # last: a longer phrase first
+        return text + (branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")")
+
+    return written(tree, True)

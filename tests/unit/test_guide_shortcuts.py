@@ -7,12 +7,14 @@ those of each list's own search."""
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 from explainer import names
 from explainer.bodytext import load_rules
 from explainer.glossary import load_glossary
 from explainer.mentions import phrase_pattern
+from explainer.phrases import literal_pattern
 from explainer.saferegex import AnySearch, GroupSearch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,3 +80,20 @@ def test_one_set_gives_each_list_of_patterns_its_verdict() -> None:
     assert all(found)  # both kinds occur in the sample
     assert GroupSearch((), ignore_case=True)("text") == ()
     assert GroupSearch(((), ("b+",)))("abba") == (False, True)
+
+
+def test_the_phrase_trie_finds_what_the_plain_alternation_finds() -> None:
+    phrases = [*KNOWN, "crypto", "crypto ban", "crypto bans", "X", "U.S.", "S&P 500", "e-CNY", "(x)", "a+b", "Ōsaka"]
+    unique = sorted(set(phrases), key=lambda p: (-len(p), p))
+    plain = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in unique) + r")(?!\w)")
+    trie = literal_pattern(phrases)
+    assert trie is not None and trie.pattern != plain.pattern
+    rng = random.Random(5)
+    vocabulary = [*phrases, *PIECES, "crypto bans", "Xs", "aX", "U.S.A."]
+    texts = _sentences() + [" ".join(rng.choices(vocabulary, k=rng.randint(1, 12))) for _ in range(3_000)]
+    found = 0
+    for text in texts:
+        spans = [(m.span(), m.group()) for m in trie.finditer(text)]
+        assert spans == [(m.span(), m.group()) for m in plain.finditer(text)], text
+        found += len(spans)
+    assert found > 3_000
