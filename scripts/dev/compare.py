@@ -45,10 +45,12 @@ def cold_cpu(checkout: Path, root: Path) -> float:
     shutil.rmtree(root / ".cache", ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(checkout / "scripts")}
     command = [sys.executable, "-c", "from explainer.cli import main; main()", "generate", "--root", str(root)]
-    child = subprocess.Popen(command, cwd=checkout, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    if status != 0:
-        raise SystemExit(f"{checkout}: generate failed: {child.stderr.read().decode()[-500:] if child.stderr else ''}")
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a full pipe would stop the child
+        child = subprocess.Popen(command, cwd=checkout, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        if status != 0:
+            errors.seek(0)
+            raise SystemExit(f"{checkout}: generate failed: {errors.read().decode()[-500:]}")
     return usage.ru_utime + usage.ru_stime
 
 
