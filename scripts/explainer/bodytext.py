@@ -30,7 +30,7 @@ from functools import cached_property
 from . import saferegex, yamldata
 from .model import Article, Sentence
 from .pagecache import Parts
-from .saferegex import AnySearch
+from .saferegex import GroupSearch
 from .validate import Fail, failer, no_unknown_keys
 
 _PATTERN_LISTS = ("furniture", "credits")
@@ -66,38 +66,37 @@ class GuideRules:
     referring_openers: frozenset[str] = field(default_factory=frozenset)  # lower case
 
     # The patterns come from a data file a pull request can change: RE2
-    # matches them in linear time (see saferegex), case ignored.
+    # matches them in linear time (see saferegex), case ignored; one set for
+    # both lists, so one pass over a sentence says furniture and credit.
     @cached_property
-    def _furniture(self) -> AnySearch:
-        return AnySearch(self.furniture, ignore_case=True)
-
-    @cached_property
-    def _credits(self) -> AnySearch:
-        return AnySearch(self.credits, ignore_case=True)
+    def _search(self) -> GroupSearch:
+        return GroupSearch((self.furniture, self.credits), ignore_case=True)
 
     # Each guide reads the body sentences again (Timeline, Who's who): the
     # verdicts are kept per sentence text for the life of these rules (a run).
     @cached_property
-    def _seen_furniture(self) -> dict[str, bool]:
+    def _seen(self) -> dict[str, tuple[bool, ...]]:
         return {}
 
-    @cached_property
-    def _seen_credit(self) -> dict[str, bool]:
-        return {}
+    def _verdicts(self, sentence: str) -> tuple[bool, ...]:
+        """(a furniture pattern is found in ``sentence``, a credit pattern is)."""
+        seen = self._seen.get(sentence)
+        if seen is None:
+            seen = self._seen[sentence] = self._search(sentence)
+        return seen
 
     def is_furniture(self, sentence: str) -> bool:
         """True when ``sentence`` matches a furniture or credit pattern."""
-        seen = self._seen_furniture.get(sentence)
-        if seen is None:
-            seen = self._seen_furniture[sentence] = self._furniture(sentence) or self.is_credit(sentence)
-        return seen
+        furniture, credit = self._verdicts(sentence)
+        return furniture or credit
 
     def is_credit(self, sentence: str) -> bool:
         """True when ``sentence`` matches a credit pattern ("Photo: ...")."""
-        seen = self._seen_credit.get(sentence)
-        if seen is None:
-            seen = self._seen_credit[sentence] = self._credits(sentence)
-        return seen
+        return self._verdicts(sentence)[1]
+
+    @cached_property
+    def _body(self) -> dict[int, tuple[Article, tuple[Sentence, ...]]]:  # see body_sentences
+        return {}
 
     @cached_property
     def _seen_prose(self) -> dict[str, bool]:
@@ -152,7 +151,17 @@ def body_sentences(article: Article, rules: GuideRules) -> Iterator[Sentence]:
     A short paragraph with a furniture sentence in it (a caption and its
     credit) is left out whole; in a longer one only that sentence is, and
     the caption before a credit, and a last sentence that does not end like
-    one (furniture run on after the text)."""
+    one (furniture run on after the text).
+
+    Each guide asks (Timeline, Who's who and its mentions): the answer is
+    kept for the life of ``rules`` (a run), with the article it is for."""
+    kept = rules._body.get(id(article))
+    if kept is None or kept[0] is not article:
+        kept = rules._body[id(article)] = (article, tuple(_body_sentences(article, rules)))
+    return iter(kept[1])
+
+
+def _body_sentences(article: Article, rules: GuideRules) -> Iterator[Sentence]:
     for paragraph in article.paragraphs:
         sentences = paragraph.sentences
         skip = [rules.is_furniture(s.text) for s in sentences]

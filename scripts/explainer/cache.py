@@ -144,16 +144,23 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})  # JSON as they are (e
 def encode(value: Any) -> Any:
     """Dataclasses, tuples, sets, dates and scalars -> JSON-ready values."""
     kind: Any = type(value)
-    if kind in _SCALARS:
+    scalars = _SCALARS
+    if kind in scalars:
         return value
     names = _field_names(kind)
+    # (A call per scalar is most of the cost: scalars are taken as they are.)
     if names is not None:
-        return {"@": kind.__name__, **{name: encode(getattr(value, name)) for name in names}}
+        encoded = {"@": kind.__name__}
+        for name in names:
+            field = getattr(value, name)
+            encoded[name] = field if type(field) in scalars else encode(field)
+        return encoded
     if isinstance(value, frozenset | set):
+        if set(map(type, value)) <= scalars:  # a set of numbers (shingles): sorted as they are
+            return sorted(value)
         return sorted(encode(v) for v in value)
     if isinstance(value, tuple | list):
-        scalars = _SCALARS
-        return [v if type(v) in scalars else encode(v) for v in value]  # (a call per scalar is most of the cost)
+        return [v if type(v) in scalars else encode(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):

@@ -53,10 +53,15 @@ class BoilerplateMatcher:
 
 
 def normalise_line(line: str) -> str:
-    """NFC, straight quotes, no invisible or control characters, single spaces."""
-    line = unicodedata.normalize("NFC", line).translate(_INVISIBLE).translate(_QUOTES)
-    line = _CONTROL.sub(" ", line)
-    return _SPACES.sub(" ", line).strip()
+    """NFC, straight quotes, no invisible or control characters, single spaces.
+
+    (Most lines are ASCII: already NFC, with no quote or invisible character
+    to replace; without a newline, single spaces are ``" ".join(line.split())``.)"""
+    if not line.isascii():
+        line = unicodedata.normalize("NFC", line).translate(_INVISIBLE).translate(_QUOTES)
+    if not line.isprintable():
+        line = _CONTROL.sub(" ", line)
+    return _SPACES.sub(" ", line).strip() if "\n" in line else " ".join(line.split())
 
 
 def clean(source: SourceDocument, matcher: BoilerplateMatcher) -> CleanDocument:

@@ -48,7 +48,7 @@ class Duplicate:
 def shingles(article: Article) -> frozenset[int]:
     """Hashed word 5-grams of the article's cleaned text (title excluded)."""
     words = _WORD.findall(" ".join(p.text for p in article.paragraphs).casefold())
-    ids = [zlib.crc32(word.encode()) for word in words]
+    ids = list(map(zlib.crc32, map(str.encode, words)))
     if len(ids) < SHINGLE:
         return frozenset({hash(tuple(ids))})
     # The hash of a tuple of ints is the same in every run (only str hashes are salted).

@@ -93,10 +93,14 @@ class Furniture:
                 self._words.append((kind.name, frozenset(normal(w) for w in kind.words)))
             self._near[kind.name] = frozenset(kind.near or (kind.name,))
             self._until[kind.name] = kind.until
-        # One RE2 set over every kind's patterns of every type: one pass per
-        # block; a match's index gives its type and kind (the first kind listed wins).
-        self._set = _pattern_set(tuple((f"{key} {kind}", p) for key in _TYPES for kind, p in _grouped(rules, key)))
+        # One RE2 set per type of rule over every kind's patterns: one pass per
+        # block and type; a match's index gives its kind (the first kind listed
+        # wins). A set per type, because most blocks are long body text that only
+        # the few "opens" patterns judge: the strong, weak and cue patterns are
+        # not run on a block over ``max_words`` words at all.
+        self._sets = {key: _pattern_set(_grouped(rules, key)) for key in _TYPES}
         self._seen: dict[str, dict[str, list[str]]] = {}
+        self._words_seen: dict[str, tuple[list[str], int]] = {}  # see _words_of
         self._legacy = AnyFullMatch([f"(?i:{p})" for p in rules.patterns]) if rules.patterns else None
         self._glue = frozenset(normal(w) for w in rules.glue)
         self._stoplists: dict[str, frozenset[str] | None] = {}
@@ -113,12 +117,12 @@ class Furniture:
         opening = self.opening(text)
         if opening:
             return opening[0], "opens"
-        if len(_WORD.findall(text)) > self.thresholds.max_words:
+        if self._too_long(text):
             return None
         kinds = self._match("patterns", text)
         if kinds:
             return kinds[0], "pattern"
-        tokens = [w for w in _WORD.findall(key) if not w.isdigit()]
+        tokens = [w for w in self._words_of(text)[0] if not w.isdigit()]  # the words of ``key``
         if tokens:
             for kind, words in self._words:
                 if all(t in words or t in self._glue for t in tokens) and any(t in words for t in tokens):
@@ -131,10 +135,26 @@ class Furniture:
 
     def weak(self, text: str, short: bool = True) -> tuple[str, ...]:
         """The kinds weak rules (or, for a short block, cues) give ``text``."""
-        if len(_WORD.findall(text)) > self.thresholds.max_words:
+        if self._too_long(text):
             return ()
         found = self._match("weak", text) + (self._match("cues", text) if short else [])
         return tuple(dict.fromkeys(found))
+
+    def _too_long(self, text: str) -> bool:
+        """More than ``max_words`` words: no typed rule but "opens" judges it."""
+        return self._words_of(text)[1] > self.thresholds.max_words
+
+    def _words_of(self, text: str) -> tuple[list[str], int]:
+        """The words of ``text`` case-folded, and how many words ``text`` has
+        as written (the same number unless case folding splits or joins one,
+        as "İ" may). Asked of each block several times: found once."""
+        seen = self._words_seen.get(text)
+        if seen is None:
+            if len(self._words_seen) > 20_000:
+                self._words_seen.clear()
+            words = _WORD.findall(text.casefold())
+            seen = self._words_seen[text] = (words, len(words) if text.isascii() else len(_WORD.findall(text)))
+        return seen
 
     def _match(self, key: str, text: str) -> list[str]:
         """The kinds whose rules of type ``key`` match ``text``, in order."""
@@ -142,13 +162,12 @@ class Furniture:
         if found is None:
             if len(self._seen) > 20_000:
                 self._seen.clear()
-            names, programs = self._set
-            found = {}
-            for i in programs(text):
-                kind_key, kind = names[i].split(" ", 1)
-                found.setdefault(kind_key, []).append(kind)
-            self._seen[text] = found
-        return found.get(key, [])
+            found = self._seen[text] = {}
+        kinds = found.get(key)
+        if kinds is None:
+            names, programs = self._sets[key]
+            kinds = found[key] = [names[i] for i in programs(text)]
+        return kinds
 
     def stoplist(self, language: str) -> frozenset[str] | None:
         """jusText's stop words for ``language`` (a code such as "en" or
@@ -210,9 +229,9 @@ class Furniture:
         self, block: TextBlock, stop: frozenset[str] | None, known: Mapping[str, Verdict | None] | None
     ) -> _Block:
         text = block.text
-        words = _WORD.findall(text.casefold())
+        words = self._words_of(text)[0]
         th = self.thresholds
-        density = sum(w in stop for w in words) / len(words) if stop is not None and words else None
+        density = sum(map(stop.__contains__, words)) / len(words) if stop is not None and words else None
         if len(text) >= th.length_low and (density >= th.stopwords_low if density is not None else ends_sentence(text)):
             shape = BODY
         elif ends_sentence(text) and (len(words) >= 3 or len(text) >= 12) and not text[:1].islower():
@@ -578,8 +597,8 @@ def load_rules(
             )
         )
     rules_so_far = BoilerplateRules(lines=(), patterns=(), kinds=tuple(kinds))
-    grouped = tuple((f"{key} {kind}", p) for key in _TYPES for kind, p in _grouped(rules_so_far, key))
-    if grouped:  # compile the set now (the classifier reuses it): a bad pattern names its line
+    for key in _TYPES:  # compile the sets now (the classifier reuses them): a bad pattern names its line
+        grouped = _grouped(rules_so_far, key)
         try:
             _pattern_set(grouped)
         except BadPattern as bad:

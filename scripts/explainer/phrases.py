@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import compress
+from typing import Any
 
 import Stemmer
 
@@ -56,13 +58,13 @@ def stems(folded: list[str]) -> list[str]:
     """Snowball stems of case-folded words ("'s" goes: "china's" -> "china")."""
     known = _STEMS
     try:
-        return [known[word] for word in folded]
+        return list(map(known.__getitem__, folded))
     except KeyError:
         if len(known) > _MAX_STEMS:
             known.clear()  # bounded memory; only speed depends on it
         missing = list(set(folded).difference(known))
         known.update(zip(missing, _STEMMER.stemWords(missing), strict=True))
-        return [known[word] for word in folded]
+        return list(map(known.__getitem__, folded))
 
 
 def form_key(phrase: str) -> str:
@@ -119,7 +121,7 @@ class PhraseIndex:
         phrase does not run over a position of ``stops`` (sorted: where each
         sentence of a paragraph ends)."""
         starts = self._starts
-        hits = [i for i, form in enumerate(text_forms) if form in starts]
+        hits = compress(range(len(text_forms)), map(starts.__contains__, text_forms))  # where a phrase may start
         found: list[tuple[int, str]] = []
         end = 0
         limit, next_stop = len(text_forms), 0
@@ -148,4 +150,40 @@ def literal_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
     unique = sorted(set(phrases), key=lambda p: (-len(p), p))
     if not unique:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in unique) + r")(?!\w)")
+    if "" in unique:
+        return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in unique) + r")(?!\w)")
+    return re.compile(_trie(unique) + r"(?!\w)")
+
+
+def _trie(phrases: Iterable[str]) -> str:
+    r"""``(?<!\w)(?:p1|p2|...)`` for phrases longest first, as a trie:
+    shared beginnings written once ("C(?:BDC|hina)"), and at each branch the
+    longer continuations before the phrase that ends there, so the first
+    match at a position is still the longest phrase followed by a non-word
+    character. Python's regex engine then tries a few letters at each
+    position instead of every phrase, and, as the pattern starts with a
+    choice of letters, skips the positions where none of them is (the "not
+    after a word character" test comes right after the first letter)."""
+    tree: dict[str, Any] = {}
+    for phrase in phrases:
+        node = tree
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a phrase ends here
+
+    def written(node: dict[str, Any], top: bool) -> str:
+        text = ""
+        while len(node) == 1 and "" not in node:  # one way on: letters in a row (no recursion per letter)
+            ((char, node),) = node.items()
+            text += re.escape(char) + (rf"(?<!\w{re.escape(char)})" if top else "")
+            top = False
+        branches = [
+            re.escape(char) + (rf"(?<!\w{re.escape(char)})" if top else "") + written(child, False)
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if "" in node:
+            branches.append("")  # last: a longer phrase first
+        return text + (branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")")
+
+    return written(tree, True)

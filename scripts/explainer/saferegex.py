@@ -80,6 +80,37 @@ class AnySearch:
         return any(program.search(text) for program in self._programs)
 
 
+class GroupSearch:
+    """Which groups of ``groups`` have a pattern found in a text? One RE2 set
+    over all of them: one pass over the text for every group (case ignored
+    with ``ignore_case``); or each group as an :class:`AnySearch` if together
+    they exceed the memory budget."""
+
+    def __init__(self, groups: Sequence[Sequence[str]], *, ignore_case: bool = False):
+        self._size = len(groups)
+        self._group: list[int] = []  # pattern index -> its group
+        self._set: Any = None
+        self._each: list[AnySearch] = []
+        programs = re2.Set.SearchSet(_options())
+        try:
+            for g, patterns in enumerate(groups):
+                for pattern in patterns:
+                    programs.Add(f"(?i:{pattern})" if ignore_case else pattern)
+                    self._group.append(g)
+            programs.Compile()
+            self._set = programs
+        except re2.error:
+            self._each = [AnySearch(patterns, ignore_case=ignore_case) for patterns in groups]
+
+    def __call__(self, text: str) -> tuple[bool, ...]:
+        if self._each:
+            return tuple(search(text) for search in self._each)
+        found = [False] * self._size
+        for i in (self._set.Match(text) if self._group else None) or ():
+            found[self._group[i]] = True
+        return tuple(found)
+
+
 class BadPattern(ValueError):
     """Pattern number ``index`` of a :class:`FullMatchSet` does not compile."""
 
