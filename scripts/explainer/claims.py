@@ -47,10 +47,14 @@ from __future__ import annotations
 import gc
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
+from itertools import chain, repeat, zip_longest
+from operator import attrgetter, itemgetter, mul
 from typing import NamedTuple
 
 from . import phrases, timeline
@@ -116,7 +120,7 @@ class Thresholds:
     rare: int = 3  # each sentence is filed under this many of its rarest stems
     window: int = 4  # and compared with this many neighbours in each list
 
-    @property
+    @cached_property  # read for every candidate pair
     def lowest(self) -> float:
         return min(self.anchored, self.conflict, self.plain)
 
@@ -219,11 +223,13 @@ class _Item:
         "numbers",
         "pronoun",
         "published",
+        "rank",
         "ref",
         "sig",
         "stems",
         "units",
         "vector",
+        "weights",
         "words",
     )
 
@@ -231,8 +237,9 @@ class _Item:
         self.ref = ref
         self.article = article
         self.published = published
+        self.rank = _published(ref, published)
         text = ref.text
-        tokens = _TOKEN.findall(text.replace("\u2019", "'"))  # one pass: words as written...
+        tokens = _TOKEN.findall(text.replace("\u2019", "'"))  # one pass: words as written
         dated = not _DATE_TOKENS.isdisjoint(tokens)
         self.figures = figures = _figures(text, published, dated)[0] if dated or _DIGIT.search(text) else ()
         if len(figures) == 1:  # most sentences with a figure have one
@@ -245,18 +252,44 @@ class _Item:
                 units.setdefault(fig.unit, set()).add(fig.value)
             self.units = {unit: frozenset(values) for unit, values in units.items()}  # unit -> values given
             self.numbers = frozenset(f.value for f in figures if f.unit != "date") if figures else _NONE
-        folded = [t.casefold() for t in tokens]  # ... and case-folded, as explainer.phrases.words has them
-        stop = STOP_WORDS
-        content = [w for w in folded if w not in stop and len(w) > 1 and not w[0].isdigit()]
-        self.stems = stems = tuple(dict.fromkeys([s for s in phrases.stems(content) if s not in _STOP_FORMS]))
-        self.keys = frozenset(stems)
-        named = [w for t, w in zip(tokens[1:], folded[1:], strict=True) if t[0].isupper() and w not in stop]
-        self.names = frozenset(phrases.stems([w for w in named if w not in _MONTH_WORDS])) if named else _NONE
+        try:
+            stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, tokens))  # in order, once each
+        except KeyError:
+            _learn(tokens)
+            stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, tokens))
+        self.stems = tuple(filter(None, stems))  # stems are never empty: None is what goes
+        self.keys = frozenset(self.stems)
+        self.names = frozenset(filter(None, map(_NAME_STEMS.__getitem__, tokens[1:])))
         self.words = len(tokens)
-        self.pronoun = bool(folded) and folded[0] in _PRONOUNS
+        self.pronoun = bool(tokens) and tokens[0].casefold() in _PRONOUNS
         self.complete = text[:1].isupper() and text.rstrip("\"'’” )")[-1:] in {".", "!", "?"}
-        self.vector: dict[str, float] = {}
+        self.vector: dict[str, float] = {}  # stem -> weight
+        self.weights: tuple[float, ...] = ()  # in the order of stems
         self.sig: tuple[str, ...] = ()
+
+
+# What each word as written gives a sentence: its stem for the comparison
+# (None for stop words, numbers and single letters) and, capitalised, its stem
+# as a name (None for stop words and month or weekday names). Read once per
+# distinct word, as explainer.phrases keeps its stems; bounded the same way.
+_WORD_STEMS: dict[str, str | None] = {}
+_NAME_STEMS: dict[str, str | None] = {}
+_MAX_WORDS = 200_000
+
+
+def _learn(tokens: Sequence[str]) -> None:
+    """File the words not met yet in :data:`_WORD_STEMS` and :data:`_NAME_STEMS`."""
+    if len(_WORD_STEMS) > _MAX_WORDS:
+        _WORD_STEMS.clear()
+        _NAME_STEMS.clear()
+    new = sorted(set(tokens).difference(_WORD_STEMS))
+    folded = [t.casefold() for t in new]  # as explainer.phrases.words has them
+    stop = STOP_WORDS
+    for token, word, stem in zip(new, folded, phrases.stems(folded), strict=True):
+        content = word not in stop and len(word) > 1 and not word[0].isdigit() and stem not in _STOP_FORMS
+        _WORD_STEMS[token] = stem if content else None
+        named = token[0].isupper() and word not in stop and word not in _MONTH_WORDS
+        _NAME_STEMS[token] = stem if named else None
 
 
 def _sentences(groups: Iterable[Group]) -> list[_Item]:
@@ -293,17 +326,17 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
     for match in _NUMBER.finditer(text):
         if spans and any(a < match.end() and match.start() < b for a, b in spans):
             continue
-        whole, frac, mult = match.group("int", "frac", "mult")
+        cur, whole, frac, pct, mult = match.groups()
         if frac or mult:
             number = Decimal(whole.replace(",", "") + "." + (frac or "0")).scaleb(_MULTIPLIERS.get(mult, 0))
             value = f"{number.normalize():f}" if number == number.to_integral_value() else str(number.normalize())
         else:
             value = whole.replace(",", "").lstrip("0") or "0"
         end = match.end()
-        if match.group("pct"):
+        if pct:
             unit = "%"
-        elif match.group("cur"):
-            unit = _CURRENCY[match.group("cur")]
+        elif cur:
+            unit = _CURRENCY[cur]
         else:
             unit, end = _unit(text, end)
         found.append(_Fig(unit, value, text[match.start() : end].strip()))
@@ -348,60 +381,68 @@ _MONTH_WORDS = frozenset(timeline._MONTHS | timeline._WEEKDAY_WORDS)
 def _weigh(items: Sequence[_Item]) -> None:
     """TF-IDF vectors (binary terms, smoothed IDF, unit length) and each
     sentence's stems from rarest to commonest."""
-    df: dict[str, int] = {}
-    for item in items:
-        for stem in item.stems:
-            df[stem] = df.get(stem, 0) + 1
+    df = Counter(chain.from_iterable(item.stems for item in items))
     total = len(items) + 1
     idf = {stem: math.log(total / (n + 1)) + 1.0 for stem, n in df.items()}
+    # Rarest first, ties by stem: one sort of the vocabulary, not one per sentence.
+    rank = {stem: n for n, stem in enumerate(sorted((s for s, n in df.items() if n > 1), key=lambda s: (df[s], s)))}
     for item in items:
-        weights = {s: idf[s] for s in item.stems}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        item.vector = {s: w / norm for s, w in weights.items()}
-        item.sig = tuple(sorted((s for s in item.stems if df[s] > 1), key=lambda s: (df[s], s)))
+        stems = item.stems
+        weights = list(map(idf.__getitem__, stems))
+        norm = math.sqrt(sum([w * w for w in weights])) or 1.0
+        item.weights = tuple([w / norm for w in weights])
+        item.vector = dict(zip(stems, item.weights, strict=True))
+        item.sig = tuple(sorted([s for s in stems if s in rank], key=rank.__getitem__))
 
 
 def _links(items: Sequence[_Item], thresholds: Thresholds) -> list[tuple[float, int, int]]:
     """(cosine, i, j) of every candidate pair that states the same claim."""
-    order = sorted(range(len(items)), key=lambda i: (items[i].sig, i))
+    sigs = [item.sig for item in items]
+    order = sorted(range(len(items)), key=sigs.__getitem__)  # stable: ties by position
+    # Each list holds places in that order, so it ascends: its pairs of
+    # neighbours come out (earlier, later), and a pair two lists share is
+    # dropped at C speed. Pairs are scored list by list, near neighbours
+    # together; in which order does not matter, as the edges are sorted later.
     postings: dict[str, list[int]] = {}
-    for i in order:
+    rare = thresholds.rare
+    for place, i in enumerate(order):
         item = items[i]
-        for key in item.sig[: thresholds.rare]:
-            postings.setdefault(key, []).append(i)
+        for key in item.sig[:rare]:
+            postings.setdefault(key, []).append(place)
         for key in dict.fromkeys(f"\0{f.value[:7] if f.unit == 'date' else f.value}" for f in item.figures):
-            postings.setdefault(key, []).append(i)  # a month's dates together; a number whatever it counts
-    window, size = thresholds.window, len(items)
-    seen: set[int] = set()
+            postings.setdefault(key, []).append(place)  # a month's dates together; a number whatever it counts
+    gaps = range(1, thresholds.window + 1)
+    rounds = (zip_longest(*(zip(listed, listed[gap:], strict=False) for gap in gaps)) for listed in postings.values())
+    pairs = dict.fromkeys(filter(None, chain.from_iterable(chain.from_iterable(rounds))))  # by sentence, by list
+    placed = [items[i] for i in order]
+    linked = _linked
     edges = []
-    for key in sorted(postings):
-        listed = postings[key]
-        if len(listed) < 2:
-            continue
-        for at, i in enumerate(listed):
-            for j in listed[at + 1 : at + 1 + window]:
-                low, high = (i, j) if i < j else (j, i)
-                pair = low * size + high
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                score = _linked(items[low], items[high], thresholds)
-                if score is not None:
-                    edges.append((score, low, high))
+    for x, y in pairs:
+        a, b = placed[x], placed[y]
+        if a.article == b.article:
+            continue  # one article's sentences are never linked
+        i, j = order[x], order[y]
+        if j < i:
+            a, b, i, j = b, a, j, i
+        score = linked(a, b, thresholds)  # a first: the earlier sentence's order of stems
+        if score is not None:
+            edges.append((score, i, j))
     return edges
 
 
 def _linked(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
     """The pair's cosine if it states one claim, else None. (The cosine of
     :func:`_cosine`, inline: this runs for every candidate pair.)"""
-    if a.article == b.article or len(a.keys & b.keys) < thresholds.shared:
+    if a.article == b.article or (a.names and b.names and a.names.isdisjoint(b.names)):
         return None
-    mine, theirs = a.vector, b.vector
-    score = sum([mine[s] * theirs[s] for s in a.stems if s in theirs])  # in a's order: the same sum every run
-    if score < thresholds.lowest or (a.names and b.names and a.names.isdisjoint(b.names)):
+    if len(a.keys & b.keys) < thresholds.shared:
+        return None
+    score = sum(map(mul, a.weights, map(b.vector.get, a.stems, _ZEROS)))  # _dot, inline
+    if score < thresholds.lowest:
         return None
     agree, differ, apart = _compare(a, b)
-    agree += len(a.names & b.names) >= _NAMES_AGREE
+    if not agree and len(a.names & b.names) >= _NAMES_AGREE:  # only whether any agree is read
+        agree = 1
     if differ and not agree and apart:
         return None  # every figure different or unmatched: two moments of a series, not one claim
     if differ:
@@ -415,6 +456,14 @@ def _linked(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
     return score if score >= needed else None
 
 
+def _dot(a: _Item, b: _Item) -> float:
+    """The cosine of two unit vectors, summed in a's order (the same sum every
+    run) at C speed: a stem b lacks adds 0.0, which leaves a sum unchanged."""
+    score: float = sum(map(mul, a.weights, map(b.vector.get, a.stems, _ZEROS)))
+    return score
+
+
+_ZEROS = repeat(0.0)
 _NAMES_AGREE = 2  # names two sentences share that anchor them as firmly as a figure ("Colin Wu")
 
 
@@ -423,8 +472,7 @@ def _cosine(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
     lowest threshold with enough stems in common and no clash of names."""
     if a.article == b.article or len(a.keys & b.keys) < thresholds.shared:
         return None
-    mine, theirs = a.vector, b.vector
-    score = sum([mine[s] * theirs[s] for s in a.stems if s in theirs])  # in a's order: the same sum every run
+    score = _dot(a, b)
     if score < thresholds.lowest or (a.names and b.names and a.names.isdisjoint(b.names)):
         return None
     return score
@@ -438,12 +486,19 @@ def _compare(a: _Item, b: _Item) -> tuple[int, int, bool]:
     mine, theirs = a.units, b.units
     if not mine or not theirs:
         return 0, 0, False
+    if len(mine) == 1 and len(theirs) == 1:  # most sentences: one figure each
+        ((unit, values),) = mine.items()
+        other = theirs.get(unit)
+        if other is not None and (not values.isdisjoint(other) or (unit == "date" and _within(values, other))):
+            return 1, 0, False
+        agree = 0 if a.numbers.isdisjoint(b.numbers) else 1
+        return (agree, 0, True) if other is None else (agree, 1, False)
     agree = differ = 0
     for unit, values in mine.items():
         other = theirs.get(unit)
         if other is None:
             continue
-        if not values.isdisjoint(other) or (unit == "date" and any(_compatible(x, y) for x in values for y in other)):
+        if not values.isdisjoint(other) or (unit == "date" and _within(values, other)):
             agree += 1
         else:
             differ += 1
@@ -451,6 +506,11 @@ def _compare(a: _Item, b: _Item) -> tuple[int, int, bool]:
         agree = 1
     apart = not (mine.keys() <= theirs.keys() or theirs.keys() <= mine.keys())
     return agree, differ, apart
+
+
+def _within(dates: frozenset[str], others: frozenset[str]) -> bool:
+    """Whether a date of one set is within one of the other's."""
+    return any(_compatible(x, y) for x in dates for y in others)
 
 
 def _compatible(x: str, y: str) -> bool:
@@ -473,21 +533,22 @@ def _cluster(items: Sequence[_Item], edges: list[tuple[float, int, int]], thresh
             i = parent[i]
         return i
 
-    for _, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
-        ri, rj = root(i), root(j)
+    for _, i, j in sorted([(-score, i, j) for score, i, j in edges]):  # strongest first, then by position
+        ri = i if parent[i] == i else root(i)
+        rj = j if parent[j] == j else root(j)
         if ri == rj:
             continue
         mine = articles.get(ri) or {items[ri].article}
         theirs = articles.get(rj) or {items[rj].article}
         if not mine.isdisjoint(theirs):
             continue
-        si, sj = sorted((seed[ri], seed[rj]))
-        if (si, sj) != (min(i, j), max(i, j)) and _cosine(items[si], items[sj], thresholds) is None:
+        si, sj = (seed[ri], seed[rj]) if seed[ri] < seed[rj] else (seed[rj], seed[ri])
+        if (si, sj) != (i, j) and _cosine(items[si], items[sj], thresholds) is None:  # edges have i < j
             continue
-        low, high = min(ri, rj), max(ri, rj)
+        low, high = (ri, rj) if ri < rj else (rj, ri)
         seed[low] = si
         parent[high] = low
-        small, large = sorted((mine, theirs), key=len)
+        small, large = (theirs, mine) if len(theirs) < len(mine) else (mine, theirs)
         large |= small  # the smaller set into the larger: linear overall
         articles[low] = large
         articles.pop(high, None)
@@ -501,26 +562,29 @@ def _cluster(items: Sequence[_Item], edges: list[tuple[float, int, int]], thresh
 # Claims
 
 
-def _published(item: _Item) -> tuple[int, str, int]:
+def _published(ref: Ref, published: date | None) -> tuple[int, str, int]:
     """Earliest published first, undated last, then slug and position."""
-    day = item.published.toordinal() if item.published else date.max.toordinal()
-    return (day, item.ref.slug, item.ref.index)
+    day = published.toordinal() if published else date.max.toordinal()
+    return (day, ref.slug, ref.index)
+
+
+_BY_DATE = attrgetter("rank")  # the sort key of _published, kept on each sentence
 
 
 def _assemble(items: Sequence[_Item], clusters: list[list[int]]) -> tuple[Claim, ...]:
     claims = []
     for cluster in clusters:
-        members = sorted((items[i] for i in cluster), key=_published)
+        members = sorted([items[i] for i in cluster], key=_BY_DATE)
         conflicts, units = _conflicts(members)
         wording = min(members, key=lambda m: _clarity(m, units))
-        claims.append(Claim(wording.ref, tuple(m.ref for m in members), conflicts))
-    rank = {item.ref: _published(item) for item in items}
-    return tuple(sorted(claims, key=lambda c: (-len(c.sources), rank[c.wording])))
+        claims.append((-len(members), wording.rank, Claim(wording.ref, tuple(m.ref for m in members), conflicts)))
+    claims.sort(key=itemgetter(0, 1))  # most sources first; no two wordings share a rank
+    return tuple(claim for _, _, claim in claims)
 
 
 def _clarity(item: _Item, units: frozenset[str]) -> tuple[bool, int, bool, int, tuple[int, str, int]]:
-    carried = len(units & {f.unit for f in item.figures})
-    return (item.pronoun, -carried, not item.complete, item.words, _published(item))
+    carried = len(units & {f.unit for f in item.figures}) if units else 0
+    return (item.pronoun, -carried, not item.complete, item.words, item.rank)
 
 
 def _conflicts(members: Sequence[_Item]) -> tuple[tuple[Conflict, ...], frozenset[str]]:
