@@ -102,6 +102,16 @@ def render_site(site: Corpus, builders: Sequence[PageBuilder] = (), cache: PageC
     return tuple(sorted(pages, key=lambda p: p.path))
 
 
+def topic_plan(
+    site: Corpus, topic: Topic
+) -> tuple[tuple[topicpages.KeyPoint, ...], tuple[Group, ...], topicpages.TopicLayout]:
+    """A topic's key points, the groups left for its articles' sections, and
+    where those go: one answer for the topic pages and the navigation."""
+    points = topicpages.key_points(site.claims.get(topic.slug, ()))
+    rest = topicpages.without(site.groups[topic.slug], [ref for point in points for ref in point.shown])
+    return points, rest, topicpages.layout(topic, rest)
+
+
 def topic_pages(site: Corpus) -> Iterator[Deferred]:
     """A page per topic and, for a topic quoted at length, its sub-pages by year
     (see :mod:`explainer.topicpages`). Each is deferred: made only when what it
@@ -111,9 +121,7 @@ def topic_pages(site: Corpus) -> Iterator[Deferred]:
         groups = site.groups[topic.slug]
         found = {k for g in groups for r in g.runs for p in r.placements for k in p.signals}
         related = reading.related(topic, found, site.topics)
-        points = topicpages.key_points(site.claims.get(topic.slug, ()))
-        rest = topicpages.without(groups, [ref for point in points for ref in point.shown])
-        plan = topicpages.layout(topic, rest)
+        points, rest, plan = topic_plan(site, topic)
         brief = [] if points else reading.in_brief(rest, site.rules)  # key points say it better
         cites = (
             _cites(plan.lead)
@@ -258,7 +266,7 @@ def nav_page(site: Corpus) -> Iterator[Page]:
         for item in site.own_pages:
             article_years.setdefault(_year(item.article), []).append(item.article.slug)
     context = {
-        "topics": [(topic, topicpages.layout(topic, site.groups[topic.slug]).parts) for topic in site.topics],
+        "topics": [(topic, topic_plan(site, topic)[2].parts) for topic in site.topics],
         "articles": bool(site.own_pages),
         "article_years": article_years,
         "years": years,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -78,6 +79,8 @@ def test_large_topics_are_split_by_year_and_nothing_is_lost(generated: Path) -> 
         for part in sorted((docs / slug).glob("*.md")):
             assert f"]({slug}/{part.name})" in page, f"the topic page links {part.name}"
         nav = (docs / ".nav.yml").read_text(encoding="utf-8")
+        listed = set(re.findall(rf"^ +- \"[^\"]+\": ({slug}/[a-z0-9-]+\.md)$", nav, re.M))
+        assert listed == {f"{slug}/{p.name}" for p in (docs / slug).glob("*.md")}, "the navigation lists the parts made"
         assert f'      - "{sorted((docs / slug).glob("*.md"))[0].stem}": {slug}/' in nav
 
 
@@ -103,3 +106,24 @@ def test_no_built_page_passes_300_kb(generated: Path, run_cli: Callable[..., Res
     }
     largest = max(sizes, key=lambda name: sizes[name])
     assert sizes[largest] <= MAX_PAGE, f"{largest}: {sizes[largest]} bytes"
+
+
+def test_the_navigation_lists_exactly_the_year_pages_made(
+    many: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small pages, many parts: key points take sentences out of the articles'
+    sections, and the navigation must split what is left as the pages do."""
+    from click.testing import CliRunner
+
+    from explainer.cli import main
+
+    project = shutil.copytree(many, tmp_path / "project")  # the module's copy stays as it is
+    monkeypatch.setattr(topicpages, "PAGE_BUDGET", 20_000)
+    monkeypatch.setattr(topicpages, "LATEST_BUDGET", 10_000)
+    result = CliRunner().invoke(main, ["generate", "--root", str(project), "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    docs = project / "docs"
+    nav = (docs / ".nav.yml").read_text(encoding="utf-8")
+    for topic in ("background", "crackdown-measures", "ip-tracking", "legal-outlook", "digital-yuan"):
+        listed = set(re.findall(rf"^ +- \"[^\"]+\": ({topic}/[a-z0-9-]+\.md)$", nav, re.M))
+        assert listed and listed == {f"{topic}/{p.name}" for p in (docs / topic).glob("*.md")}, topic
