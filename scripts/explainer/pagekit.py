@@ -32,10 +32,11 @@ def source_link(slug: str, paragraph: int | None = None, prefix: str = "") -> st
 
 def pilcrow(slug: str, paragraph: int, prefix: str = "") -> str:
     """The ¶ link to a source paragraph, with its attribute list: every page
-    that quotes a sentence cites it with this."""
+    that quotes a sentence cites it with this. Its "¶3" is not indexed for
+    search (tens of thousands of them say nothing a reader looks for)."""
     return (
         f"[¶{paragraph}]({source_link(slug, paragraph, prefix)})"
-        f'{{ .provenance aria-label="Source paragraph {paragraph}" }}'
+        f'{{ .provenance aria-label="Source paragraph {paragraph}" data-search-exclude }}'
     )
 
 

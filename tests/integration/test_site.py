@@ -104,6 +104,8 @@ def test_each_sentence_is_indexed_once_for_search(built_site: Path) -> None:
     assert any(d["location"].startswith("timeline/") for d in docs)  # the Timeline itself is found
     # The line under each article's heading says the same thing every time: not indexed.
     assert not [d["location"] for d in docs if "Each ¶ link opens the paragraph" in d["text"]]
+    # Nor the "¶3" of each ¶ link: tens of thousands of them in a large site, none worth finding.
+    assert not [d["location"] for d in docs if re.search(r"¶\d", d["text"])]
 
 
 def test_the_atom_feed_lists_every_article_and_every_page_links_it(built_site: Path) -> None:
