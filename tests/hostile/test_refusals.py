@@ -29,6 +29,7 @@ from tests.helpers import ROOT, copy_project, snapshot
 Setup = Callable[[Path], None]
 # The line a pattern inserted under the boilerplate file's top-level "patterns:" lands on.
 PATTERN_LINE = (ROOT / "config/boilerplate.yml").read_text(encoding="utf-8").split("\n").index("patterns:") + 2
+OPENERS_LINE = (ROOT / "config/guides.yml").read_text(encoding="utf-8").split("\n").index("referring_openers: [") + 1
 STANCE_LINE = (ROOT / "config/topics.yml").read_text(encoding="utf-8").split("\n").index("      stance: 3") + 1
 
 
@@ -101,6 +102,10 @@ CASES: dict[str, tuple[Setup, str]] = {
         "glossary.yml: is larger than the limit of 2,000,000 bytes",
     ),
     "file name with a terminal escape": (_write("sources/bad\x1b[31mname.txt", ARTICLE), "holds control characters"),
+    "referring openers not a list of words": (
+        _replace("config/guides.yml", "referring_openers: [\n  it,", "referring_openers: [\n  {it: <b>},"),
+        f"config/guides.yml:{OPENERS_LINE}: 'referring_openers' must be a list of strings",
+    ),
     # Parser limits.
     "alias bomb in front matter": (_write("sources/bomb.md", f"---\n{BOMB}---\nText.\n"), "bomb.md:3: YAML aliases"),
     "recursive alias in a sidecar": (

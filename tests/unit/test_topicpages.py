@@ -66,3 +66,36 @@ def test_a_busy_year_is_split_in_parts_and_a_huge_article_between_its_runs(monke
     assert paths[:2] == ["mining/2020.md", "mining/2020-2.md"] and layout.parts[1].label == "2020, part 2"
     assert all(sum(map(topicpages.group_size, p.groups)) <= 5_000 for p in layout.parts)
     assert _anchors(layout) == [(r.slug, r.placements[0].sentence.index) for g in groups for r in g.runs]
+
+
+def test_a_hostile_topic_title_stays_one_escaped_navigation_title(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A split topic's section title is written into .nav.yml from config: YAML
+    punctuation, a newline or markup must not add entries or become HTML."""
+    import yaml
+
+    from explainer.model import ClassifiedArticle, Corpus, SiteConfig
+    from explainer.render import nav_page
+
+    monkeypatch.setattr(topicpages, "PAGE_BUDGET", 3_000)
+    monkeypatch.setattr(topicpages, "LATEST_BUDGET", 1_000)
+    title = 'Evil": x\n  - ../../etc/passwd.md\n<script>alert(1)</script> {#id}'
+    topic = Topic("mining", title, "Who mines.", (Signal("mining"),))
+    groups = tuple(_group(f"n{i}", 2022 - i, 3) for i in range(6))
+    config = SiteConfig(title="Site", summary="About it.", topics=(topic,), fallback="mining")
+    classified = tuple(ClassifiedArticle(g.article, ()) for g in groups)
+    site = Corpus(config, classified, (topic,), {"mining": groups}, ())
+    (page,) = nav_page(site)
+    nav = yaml.safe_load(page.content)["nav"]
+    sections = [
+        (name, value)
+        for item in nav
+        if isinstance(item, dict)
+        for name, value in item.items()
+        if isinstance(value, list) and {"Overview": "mining.md"} in value
+    ]
+    assert len(sections) == 1, nav  # one section: the title added no entry of its own
+    (name, children) = sections[0]
+    assert "<" not in name and "\n" not in name and "&lt;script&gt;" in name
+    assert children[0] == {"Overview": "mining.md"}
+    assert all(path.startswith("mining/") for part in children[1]["Earlier coverage"] for path in part.values())
+    assert "passwd" not in str(children)
