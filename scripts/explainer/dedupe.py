@@ -16,6 +16,11 @@ locality-sensitive hashing: a one-permutation MinHash signature of
 :data:`BINS` values cut into :data:`BANDS` bands; articles that agree on a
 whole band are compared exactly. A pair at similarity 0.8 shares a band with
 probability 0.985, at 0.9 with 0.9999; identical texts always do.
+
+What is kept between runs is the signature (:func:`signature`, 32 numbers),
+not the shingles: the exact comparison reads the shingles of the few
+candidates from their text again, so a run over a thousand cached articles
+never handles the million shingles they hold.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .model import Article
@@ -61,33 +66,51 @@ def keep_order(article: Article) -> tuple[int, int, str]:
     return (0, published.toordinal(), article.path) if published else (1, 0, article.path)
 
 
-def find_duplicates(articles: Sequence[tuple[Article, frozenset[int]]]) -> list[Duplicate]:
-    """Articles (with their :func:`shingles`) that repeat a kept one, by path."""
-    kept: list[frozenset[int]] = []
-    kept_paths: list[str] = []
-    index: dict[tuple[int, ...], list[int]] = defaultdict(list)  # (band, its values) -> kept articles
-    found = []
-    for article, own in sorted(articles, key=lambda item: keep_order(item[0])):
-        bands = _bands(own)
-        candidates = sorted({number for band in bands for number in index.get(band, ())})
-        best = _best_match(own, candidates, kept)
-        if best is not None:
-            found.append(Duplicate(article.path, kept_paths[best[0]], round(best[1], 3)))
-            continue
-        for band in bands:
-            index[band].append(len(kept))
-        kept.append(own)
-        kept_paths.append(article.path)
-    return sorted(found, key=lambda d: d.source)
+Signature = tuple[int, ...]  # BINS values: the smallest shingle hash per bin
 
 
-def _bands(own: frozenset[int]) -> list[tuple[int, ...]]:
-    """The MinHash signature (smallest value per hash bin), cut into bands."""
+def signature(own: frozenset[int]) -> Signature:
+    """The one-permutation MinHash of a set of shingles (smallest value per hash bin)."""
     mins = [_EMPTY] * BINS
     for h in own:
         b, value = h % BINS, h // BINS
         if value < mins[b]:
             mins[b] = value
+    return tuple(mins)
+
+
+def find_duplicates(
+    articles: Sequence[tuple[Article, Signature]], shingled: Callable[[Article], frozenset[int]] = shingles
+) -> list[Duplicate]:
+    """Articles (with their :func:`signature`) that repeat a kept one, by path.
+
+    ``shingled`` gives an article's shingles for the exact comparison; it is
+    asked only for articles that share a band with another."""
+    kept: list[Article] = []
+    index: dict[tuple[int, ...], list[int]] = defaultdict(list)  # (band, its values) -> kept articles
+    read: dict[int, frozenset[int]] = {}  # shingles of the kept articles asked so far, by number
+
+    def of(number: int) -> frozenset[int]:
+        if number not in read:
+            read[number] = shingled(kept[number])
+        return read[number]
+
+    found = []
+    for article, mins in sorted(articles, key=lambda item: keep_order(item[0])):
+        bands = _bands(mins)
+        candidates = sorted({number for band in bands for number in index.get(band, ())})
+        best = _best_match(shingled(article), candidates, of) if candidates else None
+        if best is not None:
+            found.append(Duplicate(article.path, kept[best[0]].path, round(best[1], 3)))
+            continue
+        for band in bands:
+            index[band].append(len(kept))
+        kept.append(article)
+    return sorted(found, key=lambda d: d.source)
+
+
+def _bands(mins: Signature) -> list[tuple[int, ...]]:
+    """The signature cut into bands, each numbered."""
     return [(band, *mins[band * _ROWS : (band + 1) * _ROWS]) for band in range(BANDS)]
 
 
@@ -97,11 +120,13 @@ def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     return len(a & b) / len(a | b)
 
 
-def _best_match(own: frozenset[int], candidates: list[int], kept: list[frozenset[int]]) -> tuple[int, float] | None:
+def _best_match(
+    own: frozenset[int], candidates: list[int], kept: Callable[[int], frozenset[int]]
+) -> tuple[int, float] | None:
     """The most similar candidate, if at or above the threshold (exact Jaccard)."""
     best: tuple[int, float] | None = None
     for number in candidates:
-        other = kept[number]
+        other = kept(number)
         if min(len(own), len(other)) < THRESHOLD * max(len(own), len(other)):
             continue  # the sizes alone rule it out
         score = jaccard(own, other)

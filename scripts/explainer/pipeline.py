@@ -22,7 +22,7 @@ from .cache import key as cache_key
 from .classify import Classifier, Model, classify, classify_corpus, read_article, train
 from .classify import explain as explain_lines
 from .clean import BoilerplateMatcher, clean
-from .dedupe import Duplicate, find_duplicates, shingles
+from .dedupe import Duplicate, Signature, find_duplicates, shingles, signature
 from .errors import ExplainerError
 from .furniture import summary
 from .ingest import FORMATS, SIDECAR_SUFFIXES, ingest, slug_for
@@ -54,7 +54,7 @@ class Project:
 
 
 Progress = Callable[[str], None]
-Processed = tuple[ArticleEvidence, frozenset[int]]  # an article, its paragraphs' evidence, and its shingles
+Processed = tuple[ArticleEvidence, Signature]  # an article, its paragraphs' evidence, its shingles' MinHash
 
 
 def build(
@@ -78,7 +78,7 @@ def build(
         seen[slug] = source.path
     work = _Work(project)
     processed = work.run_all(project.sources, cache, progress)
-    duplicates = find_duplicates([(e.article, shingles) for e, shingles in processed])
+    duplicates = find_duplicates([(e.article, mins) for e, mins in processed])
     dropped = {d.source for d in duplicates}
     # The corpus-level pass: cheap arithmetic on the cached evidence, every run.
     classified = classify_corpus([e for e, _ in processed if e.article.path not in dropped], work.classifier)
@@ -114,7 +114,7 @@ class _Work:
     def run(self, source: SourceInput) -> Processed:
         document = ingest(source.path, source.data, source.sidecar)
         article = segment(clean(document, self.boilerplate))
-        return read_article(article, self.classifier), shingles(article)
+        return read_article(article, self.classifier), signature(shingles(article))
 
     def run_all(
         self, sources: Sequence[SourceInput], cache: ArticleCache | None, progress: Progress | None
@@ -351,7 +351,7 @@ def corpus_model(
             processed += work.run_all([source], cache, None)
         except ExplainerError:
             continue
-    dropped = {d.source for d in find_duplicates([(e.article, shingles) for e, shingles in processed])}
+    dropped = {d.source for d in find_duplicates([(e.article, mins) for e, mins in processed])}
     return work.classifier, train([e for e, _ in processed if e.article.path not in dropped], work.classifier)
 
 
