@@ -318,7 +318,9 @@ class _Table:
         self.vocabulary = 1  # how many distinct stems (at least 1: a width)
         self.sorted_keys: Any = None  # sentence * vocabulary + stem, ascending ...
         self.sorted_weights: Any = None  # ... and the weight of each
-        self.sig: list[tuple[int, ...]] = []  # each sentence's shared stems, rarest first
+        self.sig: list[tuple[int, ...]] = []  # each sentence's shared stems, rarest first ...
+        self.sig_ids: Any = None  # ... one after another ...
+        self.sig_count: Any = None  # ... and how many each has
 
     def figures(self, i: int) -> tuple[_Fig, ...]:
         flat = self.rows[i][2]
@@ -482,10 +484,11 @@ def _weigh(table: _Table) -> None:
     rank = df[ids] * len(vocabulary) + ids
     kept = np.flatnonzero(shared)
     kept = kept[np.lexsort((rank[kept], row[kept]))]
-    counts = np.bincount(row[kept], minlength=len(per)).tolist()
-    listed = ids[kept].tolist()
+    table.sig_ids = ids[kept]
+    table.sig_count = np.bincount(row[kept], minlength=len(per))
+    listed = table.sig_ids.tolist()
     sig, at = [], 0
-    for n in counts:
+    for n in table.sig_count.tolist():
         sig.append(tuple(listed[at : at + n]))
         at += n
     table.sig = sig
@@ -512,36 +515,35 @@ def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
     # Each sentence is filed under its rarest stems and its figures; each list
     # holds places in that order, and a sentence meets its next `window`
     # neighbours in each list.
-    rare = thresholds.rare
+    placed = np.array(order, dtype=np.int64)
+    place = np.empty(n, dtype=np.int64)
+    place[placed] = np.arange(n, dtype=np.int64)
+    row = np.repeat(np.arange(n, dtype=np.int64), table.sig_count)
+    start = np.zeros(n, dtype=np.int64)
+    np.cumsum(table.sig_count[:-1], out=start[1:])
+    first = np.flatnonzero(np.arange(len(row), dtype=np.int64) - start[row] < thresholds.rare)
     keys: list[int] = []
     places: list[int] = []
     figure_keys: dict[str, int] = {}
     base = table.vocabulary
-    rows = table.rows
-    for place, i in enumerate(order):
-        listed = sigs[i][:rare]
-        keys.extend(listed)
-        places.extend(repeat(place, len(listed)))
-        flat = rows[i][2]
+    for i, flat in enumerate(row[2] for row in table.rows):
         if flat:
             own = dict.fromkeys(
                 flat[k + 1][:7] if flat[k] == "date" else flat[k + 1] for k in range(0, len(flat), 3)
             )  # a month's dates together; a number whatever it counts
-            for value in own:
-                keys.append(base + figure_keys.setdefault(value, len(figure_keys)))
-                places.append(place)
-    key = np.array(keys, dtype=np.int64)
-    at = np.array(places, dtype=np.int64)
+            keys.extend(base + figure_keys.setdefault(value, len(figure_keys)) for value in own)
+            places.extend(repeat(i, len(own)))
+    key = np.concatenate((table.sig_ids[first], np.array(keys, dtype=np.int64)))
+    at = np.concatenate((place[row[first]], place[np.array(places, dtype=np.int64)]))
     sort = np.lexsort((at, key))
     key, at = key[sort], at[sort]
     found = []
     for gap in range(1, thresholds.window + 1):
         same = np.flatnonzero(key[gap:] == key[:-gap])
-        found.append(at[same] * n + at[same + gap])
+        x, y = placed[at[same]], placed[at[same + gap]]
+        found.append(np.maximum(x, y) * n + np.minimum(x, y))
     codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
-    placed = np.array(order, dtype=np.int64)
-    x, y = placed[codes // n], placed[codes % n]
-    lo, hi = np.minimum(x, y), np.maximum(x, y)
+    lo, hi = codes % n, codes // n  # by the later sentence: what _scores looks up stays close in memory
     article = np.array(table.article, dtype=np.int64)
     apart = article[lo] != article[hi]  # one article's sentences are never linked
     lo, hi = lo[apart], hi[apart]
