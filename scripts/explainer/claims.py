@@ -47,19 +47,18 @@ from __future__ import annotations
 import gc
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from itertools import chain, repeat, zip_longest
+from itertools import chain, repeat
 from operator import attrgetter, itemgetter, mul
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import phrases, timeline
 from .classify import STOP_WORDS
-from .model import Group
+from .model import Article, Group, Sentence
 
 # ---------------------------------------------------------------------------
 # What the module returns
@@ -129,8 +128,14 @@ class Thresholds:
 # The API
 
 
-def find_claims(groups: Iterable[Group], thresholds: Thresholds = Thresholds()) -> tuple[Claim, ...]:
+def find_claims(
+    groups: Iterable[Group], thresholds: Thresholds = Thresholds(), readings: Mapping[str, Reading] | None = None
+) -> tuple[Claim, ...]:
     """The claims stated by two or more of the groups' articles, most sources first.
+
+    ``readings`` (article slug -> :func:`read`, e.g. from the per-article
+    cache) spares reading each sentence again; a reading that does not fit
+    its article is passed over and the sentences are read afresh.
 
     The cycle collector is paused meanwhile: what is made here holds no
     cycles, and with a large corpus in memory its passes over every object
@@ -138,12 +143,12 @@ def find_claims(groups: Iterable[Group], thresholds: Thresholds = Thresholds()) 
     paused = gc.isenabled()
     gc.disable()
     try:
-        items = _sentences(groups)
-        if len(items) < 2:
+        table = _sentences(groups, readings or {})
+        if table.count < 2:
             return ()
-        _weigh(items)
-        edges = _links(items, thresholds)
-        return _assemble(items, _cluster(items, edges, thresholds))
+        _weigh(table)
+        edges = _links(table, thresholds)
+        return _assemble(table, _cluster(table, edges, thresholds))
     finally:
         if paused:
             gc.enable()
@@ -211,61 +216,63 @@ class _Fig(NamedTuple):  # a tuple: made for nearly every sentence, cheaply
     text: str  # as written
 
 
-class _Item:
-    """A sentence as compared: its address, figures, stems and weights."""
+@dataclass(frozen=True)
+class Reading:
+    """What :func:`find_claims` reads of each of one article's sentences, by
+    position in the article. It depends only on the sentence and the
+    article's published date, so it is kept with the article in the
+    per-article cache: a run that adds one article reads one article's
+    sentences, not every topic's."""
 
-    __slots__ = (
-        "article",
-        "complete",
-        "figures",
-        "keys",
-        "names",
-        "numbers",
-        "pronoun",
-        "published",
-        "rank",
-        "ref",
-        "sig",
-        "stems",
-        "units",
-        "vector",
-        "weights",
-        "words",
+    stems: tuple[str, ...]  # each sentence's stems, space-separated, in order of first use
+    names: tuple[str, ...]  # the stems of its names (capitalised words after the first), space-separated
+    figures: tuple[tuple[str, ...], ...]  # unit, value and text of each of its figures, in turn
+    words: tuple[int, ...]  # how many words it has
+    pronoun: tuple[bool, ...]  # it opens with a pronoun
+    complete: tuple[bool, ...]  # it opens with a capital and ends like a sentence
+
+
+def read(article: Article) -> Reading:
+    """Every sentence of the article as :func:`find_claims` compares it."""
+    published = article.meta.published
+    rows = [_read(s.text, published) for s in article.sentences]
+    if not rows:
+        return Reading((), (), (), (), (), ())
+    stems, names, figures, words, pronoun, complete = zip(*rows, strict=True)
+    return Reading(stems, names, figures, words, pronoun, complete)
+
+
+_Row = tuple[str, str, tuple[str, ...], int, bool, bool]  # one sentence's part of a Reading
+
+
+def _read(text: str, published: date | None) -> _Row:
+    """One sentence: stems, names, figures (flat), words, pronoun, complete."""
+    tokens = _TOKEN.findall(text.replace("\u2019", "'"))  # one pass: words as written
+    dated = not _DATE_TOKENS.isdisjoint(tokens)
+    figures = _figures(text, published, dated)[0] if dated or _DIGIT.search(text) else ()
+    try:
+        stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, tokens))  # in order, once each
+    except KeyError:
+        _learn(tokens)
+        stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, tokens))
+    names = dict.fromkeys(filter(None, map(_NAME_STEMS.__getitem__, tokens[1:])))
+    return (
+        " ".join(filter(None, stems)),  # stems are never empty: None is what goes
+        " ".join(names),
+        tuple(chain.from_iterable(figures)),
+        len(tokens),
+        bool(tokens) and tokens[0].casefold() in _PRONOUNS,
+        text[:1].isupper() and text.rstrip("\"'’” )")[-1:] in {".", "!", "?"},
     )
 
-    def __init__(self, ref: Ref, article: int, published: date | None):
-        self.ref = ref
-        self.article = article
-        self.published = published
-        self.rank = _published(ref, published)
-        text = ref.text
-        tokens = _TOKEN.findall(text.replace("\u2019", "'"))  # one pass: words as written
-        dated = not _DATE_TOKENS.isdisjoint(tokens)
-        self.figures = figures = _figures(text, published, dated)[0] if dated or _DIGIT.search(text) else ()
-        if len(figures) == 1:  # most sentences with a figure have one
-            unit, value = figures[0].unit, figures[0].value
-            self.units = {unit: frozenset((value,))}
-            self.numbers = _NONE if unit == "date" else self.units[unit]
-        else:
-            units: dict[str, set[str]] = {}
-            for fig in figures:
-                units.setdefault(fig.unit, set()).add(fig.value)
-            self.units = {unit: frozenset(values) for unit, values in units.items()}  # unit -> values given
-            self.numbers = frozenset(f.value for f in figures if f.unit != "date") if figures else _NONE
-        try:
-            stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, tokens))  # in order, once each
-        except KeyError:
-            _learn(tokens)
-            stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, tokens))
-        self.stems = tuple(filter(None, stems))  # stems are never empty: None is what goes
-        self.keys = frozenset(self.stems)
-        self.names = frozenset(filter(None, map(_NAME_STEMS.__getitem__, tokens[1:])))
-        self.words = len(tokens)
-        self.pronoun = bool(tokens) and tokens[0].casefold() in _PRONOUNS
-        self.complete = text[:1].isupper() and text.rstrip("\"'’” )")[-1:] in {".", "!", "?"}
-        self.vector: dict[str, float] = {}  # stem -> weight
-        self.weights: tuple[float, ...] = ()  # in the order of stems
-        self.sig: tuple[str, ...] = ()
+
+def _fits(reading: Reading | None, article: Article) -> bool:
+    """Whether a reading (from the cache: untrusted) can be that article's."""
+    if reading is None:
+        return False
+    n = len(article.sentences)
+    columns = (reading.stems, reading.names, reading.figures, reading.words, reading.pronoun, reading.complete)
+    return all(len(c) == n for c in columns) and all(len(f) % 3 == 0 for f in reading.figures)
 
 
 # What each word as written gives a sentence: its stem for the comparison
@@ -292,19 +299,77 @@ def _learn(tokens: Sequence[str]) -> None:
         _NAME_STEMS[token] = stem if named else None
 
 
-def _sentences(groups: Iterable[Group]) -> list[_Item]:
+class _Table:
+    """A topic's sentences as compared, one column per feature, one row per
+    sentence in a fixed order (slug, position) whatever the input order.
+    Per-sentence Python objects are made only for the few that need them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.refs: list[tuple[str, int, int, str]] = []  # slug, paragraph, index, text
+        self.published: list[date | None] = []
+        self.article: list[int] = []  # the article's number among the topic's (sorted slugs)
+        self.rows: list[_Row] = []
+        # Filled by _weigh:
+        self.ids: Any = None  # every sentence's stems, one after another (numbers: their place in sorted order)
+        self.start: Any = None  # where each sentence's stems start in ids ...
+        self.length: Any = None  # ... and how many it has
+        self.weights: Any = None  # TF-IDF weight of each entry of ids (unit length per sentence)
+        self.vocabulary = 1  # how many distinct stems (at least 1: a width)
+        self.sorted_keys: Any = None  # sentence * vocabulary + stem, ascending ...
+        self.sorted_weights: Any = None  # ... and the weight of each
+        self.sig: list[tuple[int, ...]] = []  # each sentence's shared stems, rarest first ...
+        self.sig_ids: Any = None  # ... one after another ...
+        self.sig_count: Any = None  # ... and how many each has
+
+    def figures(self, i: int) -> tuple[_Fig, ...]:
+        flat = self.rows[i][2]
+        return tuple(_Fig(*flat[k : k + 3]) for k in range(0, len(flat), 3))
+
+
+def _sentences(groups: Iterable[Group], readings: Mapping[str, Reading]) -> _Table:
     """Every sentence once, in a fixed order (slug, position) whatever the input order."""
-    found: dict[tuple[str, int], tuple[Ref, date | None]] = {}
+    found: dict[tuple[str, int], tuple[Sentence, Article]] = {}
     for group in groups:
         article = group.article
+        slug = article.slug
         for run in group.runs:
             for placement in run.placements:
                 s = placement.sentence
-                found.setdefault(
-                    (article.slug, s.index), (Ref(article.slug, s.paragraph, s.index, s.text), article.meta.published)
-                )
-    slugs = {slug: n for n, slug in enumerate(sorted({slug for slug, _ in found}))}
-    return [_Item(ref, slugs[key[0]], published) for key, (ref, published) in sorted(found.items())]
+                found.setdefault((slug, s.index), (s, article))
+    table = _Table()
+    keys = sorted(found)
+    table.count = len(keys)
+    numbers = {slug: n for n, slug in enumerate(sorted({slug for slug, _ in keys}))}
+    fitting: dict[str, Reading | None] = {}
+    for key in keys:
+        sentence, article = found[key]
+        slug, index = key
+        published = article.meta.published
+        reading = fitting.get(slug, _NO_READING)
+        if reading is _NO_READING:
+            reading = fitting[slug] = readings.get(slug)
+            if not _fits(reading, article):
+                reading = fitting[slug] = None
+        if reading is not None and 0 <= index < len(reading.stems):
+            row = (
+                reading.stems[index],
+                reading.names[index],
+                reading.figures[index],
+                reading.words[index],
+                reading.pronoun[index],
+                reading.complete[index],
+            )
+        else:
+            row = _read(sentence.text, published)
+        table.refs.append((slug, sentence.paragraph, index, sentence.text))
+        table.published.append(published)
+        table.article.append(numbers[slug])
+        table.rows.append(row)
+    return table
+
+
+_NO_READING = Reading((), (), (), (), (), ())  # "not looked up yet"
 
 
 def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tuple[_Fig, ...], list[tuple[int, int]]]:
@@ -376,109 +441,232 @@ _MONTH_WORDS = frozenset(timeline._MONTHS | timeline._WEEKDAY_WORDS)
 
 # ---------------------------------------------------------------------------
 # Weights and links
+#
+# The columns are numpy arrays: every candidate pair is scored at once. Each
+# sum is taken as the plain Python one was, term by term in the earlier
+# sentence's order of stems (0.0 for a stem the other lacks, which leaves a
+# sum unchanged), so every score has the same bits in every run and on every
+# platform, and ties break the same way.
 
 
-def _weigh(items: Sequence[_Item]) -> None:
+def _weigh(table: _Table) -> None:
     """TF-IDF vectors (binary terms, smoothed IDF, unit length) and each
     sentence's stems from rarest to commonest."""
-    df = Counter(chain.from_iterable(item.stems for item in items))
-    total = len(items) + 1
-    idf = {stem: math.log(total / (n + 1)) + 1.0 for stem, n in df.items()}
-    # Rarest first, ties by stem: one sort of the vocabulary, not one per sentence.
-    rank = {stem: n for n, stem in enumerate(sorted((s for s, n in df.items() if n > 1), key=lambda s: (df[s], s)))}
-    for item in items:
-        stems = item.stems
-        weights = list(map(idf.__getitem__, stems))
-        norm = math.sqrt(sum([w * w for w in weights])) or 1.0
-        item.weights = tuple([w / norm for w in weights])
-        item.vector = dict(zip(stems, item.weights, strict=True))
-        item.sig = tuple(sorted([s for s in stems if s in rank], key=rank.__getitem__))
+    np = _numpy()
+    per = [row[0].split() for row in table.rows]
+    for attempt in range(2):
+        flat = list(chain.from_iterable(per))
+        vocabulary = sorted(set(flat))  # a stem's number: its place in sorted order (tuples compare as the stems do)
+        number = {stem: n for n, stem in enumerate(vocabulary)}
+        ids = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
+        length = np.fromiter(map(len, per), dtype=np.int64, count=len(per))
+        start = np.zeros(len(per), dtype=np.int64)
+        np.cumsum(length[:-1], out=start[1:])
+        row = np.repeat(np.arange(len(per), dtype=np.int64), length)
+        entry_key = row * max(len(vocabulary), 1) + ids
+        sort = np.argsort(entry_key, kind="stable")
+        table.sorted_keys = entry_key[sort]
+        if attempt or not np.any(table.sorted_keys[1:] == table.sorted_keys[:-1]):
+            break
+        per = [list(dict.fromkeys(s)) for s in per]  # a stem twice in a sentence: only from a planted cache entry
+    df = np.bincount(ids, minlength=len(vocabulary))
+    total = table.count + 1
+    idf = np.array([math.log(total / (n + 1)) + 1.0 for n in df.tolist()], dtype=np.float64)  # math.log: the same bits
+    raw = idf[ids]
+    squares = _running_sums(np, raw * raw, start, length)
+    norm = np.sqrt(squares)
+    norm[norm == 0.0] = 1.0
+    table.ids, table.start, table.length, table.vocabulary = ids, start, length, max(len(vocabulary), 1)
+    table.weights = raw / norm[row]
+    table.sorted_weights = table.weights[sort]
+    # Rarest first, ties by stem; only stems two sentences share.
+    shared = df[ids] > 1
+    rank = df[ids] * len(vocabulary) + ids
+    kept = np.flatnonzero(shared)
+    kept = kept[np.lexsort((rank[kept], row[kept]))]
+    table.sig_ids = ids[kept]
+    table.sig_count = np.bincount(row[kept], minlength=len(per))
+    listed = table.sig_ids.tolist()
+    sig, at = [], 0
+    for n in table.sig_count.tolist():
+        sig.append(tuple(listed[at : at + n]))
+        at += n
+    table.sig = sig
 
 
-def _links(items: Sequence[_Item], thresholds: Thresholds) -> list[tuple[float, int, int]]:
-    """(cosine, i, j) of every candidate pair that states the same claim."""
-    sigs = [item.sig for item in items]
-    order = sorted(range(len(items)), key=sigs.__getitem__)  # stable: ties by position
-    # Each list holds places in that order, so it ascends: its pairs of
-    # neighbours come out (earlier, later), and a pair two lists share is
-    # dropped at C speed. Pairs are scored list by list, near neighbours
-    # together; in which order does not matter, as the edges are sorted later.
-    postings: dict[str, list[int]] = {}
-    rare = thresholds.rare
-    for place, i in enumerate(order):
-        item = items[i]
-        for key in item.sig[:rare]:
-            postings.setdefault(key, []).append(place)
-        for key in dict.fromkeys(f"\0{f.value[:7] if f.unit == 'date' else f.value}" for f in item.figures):
-            postings.setdefault(key, []).append(place)  # a month's dates together; a number whatever it counts
-    gaps = range(1, thresholds.window + 1)
-    rounds = (zip_longest(*(zip(listed, listed[gap:], strict=False) for gap in gaps)) for listed in postings.values())
-    pairs = dict.fromkeys(filter(None, chain.from_iterable(chain.from_iterable(rounds))))  # by sentence, by list
-    placed = [items[i] for i in order]
-    linked = _linked
-    edges = []
-    for x, y in pairs:
-        a, b = placed[x], placed[y]
-        if a.article == b.article:
-            continue  # one article's sentences are never linked
-        i, j = order[x], order[y]
-        if j < i:
-            a, b, i, j = b, a, j, i
-        score = linked(a, b, thresholds)  # a first: the earlier sentence's order of stems
-        if score is not None:
-            edges.append((score, i, j))
-    return edges
+def _running_sums(np: Any, values: Any, start: Any, length: Any) -> Any:
+    """Per row, the sum of its values left to right (the order Python's
+    ``sum`` adds them in): one vectorised addition per column."""
+    sums = np.zeros(len(length), dtype=np.float64)
+    longest = int(length.max()) if len(length) else 0
+    for k in range(longest):
+        rows = np.flatnonzero(length > k)
+        sums[rows] += values[start[rows] + k]
+    return sums
 
 
-def _linked(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
-    """The pair's cosine if it states one claim, else None. (The cosine of
-    :func:`_cosine`, inline: this runs for every candidate pair.)"""
-    if a.article == b.article or (a.names and b.names and a.names.isdisjoint(b.names)):
-        return None
-    if len(a.keys & b.keys) < thresholds.shared:
-        return None
-    score = sum(map(mul, a.weights, map(b.vector.get, a.stems, _ZEROS)))  # _dot, inline
-    if score < thresholds.lowest:
-        return None
-    agree, differ, apart = _compare(a, b)
-    if not agree and len(a.names & b.names) >= _NAMES_AGREE:  # only whether any agree is read
-        agree = 1
-    if differ and not agree and apart:
-        return None  # every figure different or unmatched: two moments of a series, not one claim
-    if differ:
-        if not (a.names <= b.names or b.names <= a.names):
-            return None  # another place or person: another claim, not a disagreement
-        needed = thresholds.conflict
-    elif agree:
-        needed = thresholds.anchored
-    else:
-        needed = thresholds.plain
-    return score if score >= needed else None
+def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
+    """(cosine, i, j) of every candidate pair that states the same claim, as
+    three arrays, strongest first (then by position)."""
+    np = _numpy()
+    n = table.count
+    sigs = table.sig
+    order = sorted(range(n), key=sigs.__getitem__)  # stable: ties by position
+    # Each sentence is filed under its rarest stems and its figures; each list
+    # holds places in that order, and a sentence meets its next `window`
+    # neighbours in each list.
+    placed = np.array(order, dtype=np.int64)
+    place = np.empty(n, dtype=np.int64)
+    place[placed] = np.arange(n, dtype=np.int64)
+    row = np.repeat(np.arange(n, dtype=np.int64), table.sig_count)
+    start = np.zeros(n, dtype=np.int64)
+    np.cumsum(table.sig_count[:-1], out=start[1:])
+    first = np.flatnonzero(np.arange(len(row), dtype=np.int64) - start[row] < thresholds.rare)
+    keys: list[int] = []
+    places: list[int] = []
+    figure_keys: dict[str, int] = {}
+    base = table.vocabulary
+    for i, flat in enumerate(row[2] for row in table.rows):
+        if flat:
+            own = dict.fromkeys(
+                flat[k + 1][:7] if flat[k] == "date" else flat[k + 1] for k in range(0, len(flat), 3)
+            )  # a month's dates together; a number whatever it counts
+            keys.extend(base + figure_keys.setdefault(value, len(figure_keys)) for value in own)
+            places.extend(repeat(i, len(own)))
+    key = np.concatenate((table.sig_ids[first], np.array(keys, dtype=np.int64)))
+    at = np.concatenate((place[row[first]], place[np.array(places, dtype=np.int64)]))
+    sort = np.lexsort((at, key))
+    key, at = key[sort], at[sort]
+    found = []
+    for gap in range(1, thresholds.window + 1):
+        same = np.flatnonzero(key[gap:] == key[:-gap])
+        x, y = placed[at[same]], placed[at[same + gap]]
+        found.append(np.maximum(x, y) * n + np.minimum(x, y))
+    codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    lo, hi = codes % n, codes // n  # by the later sentence: what _scores looks up stays close in memory
+    article = np.array(table.article, dtype=np.int64)
+    apart = article[lo] != article[hi]  # one article's sentences are never linked
+    lo, hi = lo[apart], hi[apart]
+    score, shared = _scores(np, table, lo, hi)
+    near = np.flatnonzero((shared >= thresholds.shared) & (score >= thresholds.lowest))
+    lo, hi, score = lo[near], hi[near], score[near]
+    keep = _rules(np, table, lo, hi, score, thresholds)
+    lo, hi, score = lo[keep], hi[keep], score[keep]
+    strongest = np.lexsort((hi, lo, -score))
+    return score[strongest], lo[strongest], hi[strongest]
 
 
-def _dot(a: _Item, b: _Item) -> float:
-    """The cosine of two unit vectors, summed in a's order (the same sum every
-    run) at C speed: a stem b lacks adds 0.0, which leaves a sum unchanged."""
-    score: float = sum(map(mul, a.weights, map(b.vector.get, a.stems, _ZEROS)))
-    return score
+_CHUNK = 200_000  # pairs scored at once: bounds the memory the arrays take
 
 
-_ZEROS = repeat(0.0)
+def _scores(np: Any, table: _Table, lo: Any, hi: Any) -> tuple[Any, Any]:
+    """Each pair's cosine, summed in the earlier sentence's order of stems,
+    and how many stems the two share."""
+    width = table.vocabulary
+    sorted_keys, sorted_weights = table.sorted_keys, table.sorted_weights
+    scores, shared = [], []
+    for begin in range(0, len(lo), _CHUNK):
+        a, b = lo[begin : begin + _CHUNK], hi[begin : begin + _CHUNK]
+        count = table.length[a]
+        offset = np.zeros(len(a), dtype=np.int64)
+        np.cumsum(count[:-1], out=offset[1:])
+        pair = np.repeat(np.arange(len(a), dtype=np.int64), count)
+        entry = table.start[a][pair] + (np.arange(len(pair), dtype=np.int64) - offset[pair])
+        query = b[pair] * width + table.ids[entry]
+        where = np.minimum(np.searchsorted(sorted_keys, query), max(len(sorted_keys) - 1, 0))
+        hit = sorted_keys[where] == query if len(sorted_keys) else np.zeros(len(query), dtype=bool)
+        other = np.where(hit, sorted_weights[where] if len(sorted_keys) else 0.0, 0.0)
+        scores.append(_running_sums(np, table.weights[entry] * other, offset, count))
+        shared.append(np.bincount(pair, weights=hit, minlength=len(a)))
+    if not scores:
+        return np.zeros(0), np.zeros(0)
+    return np.concatenate(scores), np.concatenate(shared)
+
+
+def _rules(np: Any, table: _Table, lo: Any, hi: Any, score: Any, thresholds: Thresholds) -> Any:
+    """Which of the close pairs state one claim: the names they capitalise
+    overlap (when both have some), and the cosine reaches the threshold their
+    figures call for (:func:`_compare`). A mask over the pairs."""
+    names = [row[1].split() for row in table.rows]
+    names = [list(dict.fromkeys(n)) if len(n) > 1 else n for n in names]  # distinct (a cache entry is untrusted)
+    flat = list(chain.from_iterable(names))
+    number = {name: n for n, name in enumerate(sorted(set(flat)))}
+    ids = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
+    count = np.fromiter(map(len, names), dtype=np.int64, count=len(names))
+    width = max(len(number), 1)
+    row = np.repeat(np.arange(table.count, dtype=np.int64), count)
+    known = np.sort(row * width + ids)
+    ca, cb = count[lo], count[hi]
+    pair = np.repeat(np.arange(len(lo), dtype=np.int64), ca)
+    offset = np.zeros(len(lo), dtype=np.int64)
+    np.cumsum(ca[:-1], out=offset[1:])
+    start = np.zeros(table.count, dtype=np.int64)
+    np.cumsum(count[:-1], out=start[1:])
+    entry = start[lo][pair] + (np.arange(len(pair), dtype=np.int64) - offset[pair])
+    query = hi[pair] * width + ids[entry]
+    where = np.minimum(np.searchsorted(known, query), max(len(known) - 1, 0))
+    hit = known[where] == query if len(known) else np.zeros(len(query), dtype=bool)
+    common = np.bincount(pair, weights=hit, minlength=len(lo)).astype(np.int64)
+    keep = ~((ca > 0) & (cb > 0) & (common == 0))  # both name someone, and not the same
+
+    agree, differ, apart = _figure_rules(np, table, lo, hi, keep)
+    agree |= common >= _NAMES_AGREE  # only whether any agree is read
+    keep &= ~(differ & ~agree & apart)  # every figure different or unmatched: two moments of a series, not one claim
+    keep &= ~(differ & ~((common == ca) | (common == cb)))  # another place or person: another claim, not a disagreement
+    needed = np.where(differ, thresholds.conflict, np.where(agree, thresholds.anchored, thresholds.plain))
+    keep &= score >= needed
+    return keep
+
+
+def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tuple[Any, Any, Any]:
+    """:func:`_compare` for every pair: whether a unit agrees, whether one
+    differs, whether each gives a unit the other does not. Sentences with
+    one figure each are compared at once; the others one pair at a time."""
+    rows = table.rows
+    units: dict[str, int] = {}
+    values: dict[str, int] = {}
+    figures = np.fromiter((len(row[2]) // 3 for row in rows), dtype=np.int64, count=table.count)
+    unit = np.full(table.count, -1, dtype=np.int64)
+    value = np.full(table.count, -1, dtype=np.int64)
+    single = np.flatnonzero(figures == 1).tolist()
+    unit[single] = [units.setdefault(rows[i][2][0], len(units)) for i in single]
+    value[single] = [values.setdefault(rows[i][2][1], len(values)) for i in single]
+    date = units.get("date", -2)
+    fa, fb = figures[lo], figures[hi]
+    ua, ub, va, vb = unit[lo], unit[hi], value[lo], value[hi]
+    same_unit, same_value = ua == ub, va == vb
+    both = (fa == 1) & (fb == 1)
+    agree = both & ((same_unit & same_value) | ((ua != date) & (ub != date) & same_value))
+    differ = both & same_unit & ~same_value
+    apart = both & ~same_unit
+    # By hand: more than one figure on a side, or two dates that may be one within the other.
+    slow = np.flatnonzero(wanted & (fa > 0) & (fb > 0) & (~both | (same_unit & ~same_value & (ua == date))))
+    if len(slow):
+        held: dict[int, _Figures] = {}
+        for p, i, j in zip(slow.tolist(), lo[slow].tolist(), hi[slow].tolist(), strict=True):
+            a = held.get(i) or held.setdefault(i, _Figures(table.figures(i)))
+            b = held.get(j) or held.setdefault(j, _Figures(table.figures(j)))
+            agree[p], differ[p], apart[p] = _compare(a, b)
+    return agree, differ, apart
+
+
+class _Figures:
+    """A sentence's figures as :func:`_compare` reads them."""
+
+    __slots__ = ("numbers", "units")
+
+    def __init__(self, figures: Sequence[_Fig]):
+        units: dict[str, set[str]] = {}
+        for fig in figures:
+            units.setdefault(fig.unit, set()).add(fig.value)
+        self.units = {unit: frozenset(values) for unit, values in units.items()}  # unit -> values given
+        self.numbers = frozenset(f.value for f in figures if f.unit != "date")
+
+
 _NAMES_AGREE = 2  # names two sentences share that anchor them as firmly as a figure ("Colin Wu")
 
 
-def _cosine(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
-    """The cosine of two sentences of different articles, if it reaches the
-    lowest threshold with enough stems in common and no clash of names."""
-    if a.article == b.article or len(a.keys & b.keys) < thresholds.shared:
-        return None
-    score = _dot(a, b)
-    if score < thresholds.lowest or (a.names and b.names and a.names.isdisjoint(b.names)):
-        return None
-    return score
-
-
-def _compare(a: _Item, b: _Item) -> tuple[int, int, bool]:
+def _compare(a: _Figures, b: _Figures) -> tuple[int, int, bool]:
     """(units both give the same value for, units they give different values
     for, whether each gives a unit the other does not); a number both give
     counts as agreement whatever word follows it ("1,100 people", "1,100
@@ -486,13 +674,6 @@ def _compare(a: _Item, b: _Item) -> tuple[int, int, bool]:
     mine, theirs = a.units, b.units
     if not mine or not theirs:
         return 0, 0, False
-    if len(mine) == 1 and len(theirs) == 1:  # most sentences: one figure each
-        ((unit, values),) = mine.items()
-        other = theirs.get(unit)
-        if other is not None and (not values.isdisjoint(other) or (unit == "date" and _within(values, other))):
-            return 1, 0, False
-        agree = 0 if a.numbers.isdisjoint(b.numbers) else 1
-        return (agree, 0, True) if other is None else (agree, 1, False)
     agree = differ = 0
     for unit, values in mine.items():
         other = theirs.get(unit)
@@ -518,44 +699,92 @@ def _compatible(x: str, y: str) -> bool:
     return x == y or y.startswith(x + "-") or x.startswith(y + "-")
 
 
-def _cluster(items: Sequence[_Item], edges: list[tuple[float, int, int]], thresholds: Thresholds) -> list[list[int]]:
+class _Vectors:
+    """Sentences' stems and weights as Python values, made on demand: for
+    the few pairs :func:`_cluster` scores one at a time."""
+
+    def __init__(self, table: _Table):
+        self.table = table
+        self.ids: list[int] = table.ids.tolist()
+        self.weights: list[float] = table.weights.tolist()
+        self.start: list[int] = table.start.tolist()
+        self.length: list[int] = table.length.tolist()
+        self.vectors: dict[int, dict[int, float]] = {}
+        self.names: dict[int, frozenset[str]] = {}
+
+    def cosine(self, i: int, j: int, thresholds: Thresholds) -> float | None:
+        """The cosine of two sentences of different articles (i before j), if
+        it reaches the lowest threshold with enough stems in common and no
+        clash of names."""
+        table = self.table
+        if table.article[i] == table.article[j]:
+            return None
+        a0, a1 = self.start[i], self.start[i] + self.length[i]
+        b0, b1 = self.start[j], self.start[j] + self.length[j]
+        vector = self.vectors.get(j)
+        if vector is None:
+            vector = self.vectors[j] = dict(zip(self.ids[b0:b1], self.weights[b0:b1], strict=True))
+        stems = self.ids[a0:a1]
+        if len(vector.keys() & stems) < thresholds.shared:
+            return None
+        # In a's order, 0.0 for what b lacks: the sum _scores takes.
+        score: float = sum(map(mul, self.weights[a0:a1], map(vector.get, stems, _ZEROS)), 0.0)
+        if score < thresholds.lowest:
+            return None
+        mine, theirs = self._names(i), self._names(j)
+        if mine and theirs and mine.isdisjoint(theirs):
+            return None
+        return score
+
+    def _names(self, i: int) -> frozenset[str]:
+        found = self.names.get(i)
+        if found is None:
+            found = self.names[i] = frozenset(self.table.rows[i][1].split())
+        return found
+
+
+_ZEROS = repeat(0.0)
+
+
+def _cluster(table: _Table, edges: tuple[Any, Any, Any], thresholds: Thresholds) -> list[list[int]]:
     """Single-link groups, strongest link first; never two sentences of one
     article. Two groups join only if their seeds (the first sentence of each)
-    are close too (:func:`_cosine`), so a chain of near neighbours cannot
-    drift far from what the group first said."""
-    parent = list(range(len(items)))
-    seed = list(range(len(items)))
-    articles: dict[int, set[int]] = {}
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for _, i, j in sorted([(-score, i, j) for score, i, j in edges]):  # strongest first, then by position
-        ri = i if parent[i] == i else root(i)
-        rj = j if parent[j] == j else root(j)
-        if ri == rj:
+    are close too (:meth:`_Vectors.cosine`), so a chain of near neighbours
+    cannot drift far from what the group first said."""
+    _, first, second = edges
+    vectors = _Vectors(table)
+    group = list(range(table.count))  # each sentence's group (a number; a group's members all carry it)
+    members: list[list[int]] = [[i] for i in range(table.count)]
+    articles: list[set[int]] = [{a} for a in table.article]
+    seed = list(range(table.count))  # a group's first sentence
+    for i, j in zip(first.tolist(), second.tolist(), strict=True):  # edges have i < j
+        gi, gj = group[i], group[j]
+        if gi == gj:
             continue
-        mine = articles.get(ri) or {items[ri].article}
-        theirs = articles.get(rj) or {items[rj].article}
+        mine, theirs = articles[gi], articles[gj]
         if not mine.isdisjoint(theirs):
             continue
-        si, sj = (seed[ri], seed[rj]) if seed[ri] < seed[rj] else (seed[rj], seed[ri])
-        if (si, sj) != (i, j) and _cosine(items[si], items[sj], thresholds) is None:  # edges have i < j
+        si, sj = (seed[gi], seed[gj]) if seed[gi] < seed[gj] else (seed[gj], seed[gi])
+        if (si != i or sj != j) and vectors.cosine(si, sj, thresholds) is None:
             continue
-        low, high = (ri, rj) if ri < rj else (rj, ri)
-        seed[low] = si
-        parent[high] = low
-        small, large = (theirs, mine) if len(theirs) < len(mine) else (mine, theirs)
-        large |= small  # the smaller set into the larger: linear overall
-        articles[low] = large
-        articles.pop(high, None)
-    members: dict[int, list[int]] = {}
-    for i in range(len(items)):
-        members.setdefault(root(i), []).append(i)
-    return [group for _, group in sorted(members.items()) if len(group) > 1]
+        if len(members[gi]) < len(members[gj]):
+            gi, gj, mine, theirs = gj, gi, theirs, mine
+        for k in members[gj]:  # the smaller group into the larger: linear overall
+            group[k] = gi
+        members[gi] += members[gj]
+        members[gj] = []
+        mine |= theirs
+        seed[gi] = si
+    found = [sorted(m) for m in members if len(m) > 1]
+    return sorted(found)
+
+
+def _numpy() -> Any:
+    """numpy, imported when claims are first looked for (a run with nothing
+    to do does not pay for it)."""
+    import numpy
+
+    return numpy
 
 
 # ---------------------------------------------------------------------------
@@ -568,13 +797,26 @@ def _published(ref: Ref, published: date | None) -> tuple[int, str, int]:
     return (day, ref.slug, ref.index)
 
 
+class _Member:
+    """A sentence of a claim, as the wording and the conflicts are chosen."""
+
+    __slots__ = ("complete", "figures", "pronoun", "rank", "ref", "words")
+
+    def __init__(self, table: _Table, i: int):
+        self.ref = ref = Ref(*table.refs[i])
+        self.rank = _published(ref, table.published[i])
+        row = table.rows[i]
+        self.figures = table.figures(i)
+        self.words, self.pronoun, self.complete = row[3], row[4], row[5]
+
+
 _BY_DATE = attrgetter("rank")  # the sort key of _published, kept on each sentence
 
 
-def _assemble(items: Sequence[_Item], clusters: list[list[int]]) -> tuple[Claim, ...]:
+def _assemble(table: _Table, clusters: list[list[int]]) -> tuple[Claim, ...]:
     claims = []
     for cluster in clusters:
-        members = sorted([items[i] for i in cluster], key=_BY_DATE)
+        members = sorted([_Member(table, i) for i in cluster], key=_BY_DATE)
         conflicts, units = _conflicts(members)
         wording = min(members, key=lambda m: _clarity(m, units))
         claims.append((-len(members), wording.rank, Claim(wording.ref, tuple(m.ref for m in members), conflicts)))
@@ -582,12 +824,12 @@ def _assemble(items: Sequence[_Item], clusters: list[list[int]]) -> tuple[Claim,
     return tuple(claim for _, _, claim in claims)
 
 
-def _clarity(item: _Item, units: frozenset[str]) -> tuple[bool, int, bool, int, tuple[int, str, int]]:
+def _clarity(item: _Member, units: frozenset[str]) -> tuple[bool, int, bool, int, tuple[int, str, int]]:
     carried = len(units & {f.unit for f in item.figures}) if units else 0
     return (item.pronoun, -carried, not item.complete, item.words, item.rank)
 
 
-def _conflicts(members: Sequence[_Item]) -> tuple[tuple[Conflict, ...], frozenset[str]]:
+def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozenset[str]]:
     """Every figure two or more members give, with its values grouped; those
     with more than one value are conflicts. Also the units the claim states.
 
@@ -595,7 +837,7 @@ def _conflicts(members: Sequence[_Item]) -> tuple[tuple[Conflict, ...], frozense
     "1,100 suspects", "1,300 people"): one source's word for what is counted
     is not a reason to miss another's figure."""
     slot = _slots(members)
-    units: dict[str, list[tuple[_Item, _Fig]]] = {}
+    units: dict[str, list[tuple[_Member, _Fig]]] = {}
     for member in members:
         counts: dict[str, int] = {}
         for fig in member.figures:
@@ -625,7 +867,7 @@ def _conflicts(members: Sequence[_Item]) -> tuple[tuple[Conflict, ...], frozense
     return tuple(conflicts), frozenset(f.unit for m in members for f in m.figures if slot[f.unit] in stated)
 
 
-def _slots(members: Sequence[_Item]) -> dict[str, str]:
+def _slots(members: Sequence[_Member]) -> dict[str, str]:
     """Each unit's figure in the claim: units that share a number are one
     (named by the first in sorted order); dates are their own."""
     slot: dict[str, str] = {}

@@ -54,7 +54,8 @@ class Project:
 
 
 Progress = Callable[[str], None]
-Processed = tuple[ArticleEvidence, Signature]  # an article, its paragraphs' evidence, its shingles' MinHash
+# An article, its paragraphs' evidence, its shingles' MinHash, and its sentences as claims reads them.
+Processed = tuple[ArticleEvidence, Signature, claims.Reading]
 
 
 def build(
@@ -78,16 +79,17 @@ def build(
         seen[slug] = source.path
     work = _Work(project)
     processed = work.run_all(project.sources, cache, progress)
-    duplicates = find_duplicates([(e.article, mins) for e, mins in processed])
+    duplicates = find_duplicates([(e.article, mins) for e, mins, _ in processed])
     dropped = {d.source for d in duplicates}
     # The corpus-level pass: cheap arithmetic on the cached evidence, every run.
-    classified = classify_corpus([e for e, _ in processed if e.article.path not in dropped], work.classifier)
+    classified = classify_corpus([e for e, _, _ in processed if e.article.path not in dropped], work.classifier)
     if page_cache is not None:
         salt = cache_key(code_digest(), *map(stable_repr, (project.config, project.rules, project.guides)))
         page_cache.prepare(salt, {slug_for(path): name for path, name in work.keys.items()}, classified)
     # The Timeline first: the home page tells the story.
     events = guide_pages.timeline_of(classified, project.config, project.guides, page_cache)
-    site = corpus(classified, project.config, events.events, project.guides.rules)
+    readings = {e.article.slug: reading for e, _, reading in processed}
+    site = corpus(classified, project.config, events.events, project.guides.rules, readings)
     pages = render_site(site, cache=page_cache)
     # Glossary, Who's who (and the Timeline's pages).
     guides = guide_pages.build(classified, project.config, pages, project.guides, events, page_cache)
@@ -114,7 +116,7 @@ class _Work:
     def run(self, source: SourceInput) -> Processed:
         document = ingest(source.path, source.data, source.sidecar)
         article = segment(clean(document, self.boilerplate))
-        return read_article(article, self.classifier), signature(shingles(article))
+        return read_article(article, self.classifier), signature(shingles(article)), claims.read(article)
 
     def run_all(
         self, sources: Sequence[SourceInput], cache: ArticleCache | None, progress: Progress | None
@@ -351,8 +353,8 @@ def corpus_model(
             processed += work.run_all([source], cache, None)
         except ExplainerError:
             continue
-    dropped = {d.source for d in find_duplicates([(e.article, mins) for e, mins in processed])}
-    return work.classifier, train([e for e, _ in processed if e.article.path not in dropped], work.classifier)
+    dropped = {d.source for d in find_duplicates([(e.article, mins) for e, mins, _ in processed])}
+    return work.classifier, train([e for e, _, _ in processed if e.article.path not in dropped], work.classifier)
 
 
 def explain(

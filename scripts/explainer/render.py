@@ -6,7 +6,7 @@ through :func:`mdtext.literal` so it can never become markup.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 
 from . import claims, reading, topicpages
@@ -74,11 +74,14 @@ def corpus(
     config: SiteConfig,
     events: Sequence[Event] = (),
     rules: GuideRules | None = None,
+    readings: Mapping[str, claims.Reading] | None = None,
 ) -> Corpus:
     """Order the articles and split them: fitting ones feed the topic pages,
     the others get a page of their own (see :mod:`explainer.sections`).
     ``events`` (the Timeline's) and ``rules`` (config/guides.yml) let the home
-    page tell the story and pick sentences that stand alone."""
+    page tell the story and pick sentences that stand alone; ``readings``
+    (article slug -> :func:`explainer.claims.read`, kept in the per-article
+    cache) spare the claims reading every sentence again."""
     ordered = tuple(sorted(classified, key=lambda c: article_order(c.article)))
     fitting = [c for c in ordered if fits(c, config.min_matched_share)]
     by_topic = [(c.article, _runs_by_topic(c)) for c in fitting]  # one pass per article, not one per topic
@@ -88,7 +91,7 @@ def corpus(
     }
     topics = tuple(t for t in config.topics if groups[t.slug])  # never an empty page
     own = tuple(c for c in ordered if not fits(c, config.min_matched_share))
-    found = {topic.slug: claims.find_claims(groups[topic.slug]) for topic in topics}
+    found = {topic.slug: claims.find_claims(groups[topic.slug], readings=readings) for topic in topics}
     return Corpus(config, ordered, topics, groups, own, tuple(events), rules, found)
 
 
