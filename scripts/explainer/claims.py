@@ -58,7 +58,7 @@ from typing import Any, NamedTuple
 
 from . import phrases, timeline
 from .classify import STOP_WORDS
-from .model import Article, Group, Sentence
+from .model import Article, Group, Paragraph, Sentence
 
 # ---------------------------------------------------------------------------
 # What the module returns
@@ -270,9 +270,9 @@ def _fits(reading: Reading | None, article: Article) -> bool:
     """Whether a reading (from the cache: untrusted) can be that article's."""
     if reading is None:
         return False
-    n = len(article.sentences)
+    n = sum(len(b.sentences) for b in article.blocks if isinstance(b, Paragraph))  # len(article.sentences), unbuilt
     columns = (reading.stems, reading.names, reading.figures, reading.words, reading.pronoun, reading.complete)
-    return all(len(c) == n for c in columns) and all(len(f) % 3 == 0 for f in reading.figures)
+    return all(len(c) == n for c in columns) and not any(map((3).__rmod__, map(len, reading.figures)))
 
 
 # What each word as written gives a sentence: its stem for the comparison
@@ -330,6 +330,8 @@ class _Table:
 
     def figures(self, i: int) -> tuple[_Fig, ...]:
         flat = self.flat[i]
+        if not flat:
+            return ()
         return tuple(_Fig(*flat[k : k + 3]) for k in range(0, len(flat), 3))
 
     def ref(self, i: int) -> Ref:
@@ -594,7 +596,7 @@ def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
         same = np.flatnonzero(key[gap:] == key[:-gap])
         x, y = placed[at[same]], placed[at[same + gap]]
         found.append(np.maximum(x, y) * n + np.minimum(x, y))
-    codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    codes = _distinct(np, np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     lo, hi = codes % n, codes // n  # by the later sentence: what _scores looks up stays close in memory
     article = np.array(table.article, dtype=np.int64)
     apart = article[lo] != article[hi]  # one article's sentences are never linked
@@ -659,13 +661,21 @@ def _rules(np: Any, table: _Table, lo: Any, hi: Any, score: Any, thresholds: Thr
     return keep
 
 
+def _distinct(np: Any, values: Any) -> Any:
+    """The distinct integers, ascending (np.unique, by sorting: faster here)."""
+    values = np.sort(values)
+    if len(values) > 1:
+        values = values[np.concatenate(([True], values[1:] != values[:-1]))]
+    return values
+
+
 class _Sets:
     """A set of items (numbers below ``width``) for each sentence, as sorted
     keys sentence * width + item: looked up for many pairs at once."""
 
     def __init__(self, np: Any, count: int, rows: Any, items: Any, width: int):
         self.width = width = max(width, 1)
-        self.keys = keys = np.unique(rows * width + items)
+        self.keys = keys = _distinct(np, rows * width + items)
         self.items = keys % width
         self.count = np.bincount(keys // width, minlength=count)
         self.start = np.zeros(count, dtype=np.int64)
@@ -736,7 +746,7 @@ def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tupl
     common = np.bincount(place, weights=by_unit.has(np, b[place], item), minlength=m)
     place, item = by_pair.spread(np, a)
     hit = by_pair.has(np, b[place], item) & (pair_unit[item] != date)  # a unit both give the same value for
-    agreeing = np.unique(place[hit] * max(len(units), 1) + pair_unit[item[hit]]) // max(len(units), 1)
+    agreeing = _distinct(np, place[hit] * max(len(units), 1) + pair_unit[item[hit]]) // max(len(units), 1)
     agreed = np.bincount(agreeing, minlength=m)
     same_date = np.zeros(m, dtype=bool)  # a date of one within (or equal to) one of the other's
     place, item = dates.spread(np, a)
@@ -856,10 +866,14 @@ def _numpy() -> Any:
 # Claims
 
 
-def _published(ref: Ref, published: date | None) -> tuple[int, str, int]:
-    """Earliest published first, undated last, then slug and position."""
-    day = published.toordinal() if published else date.max.toordinal()
-    return (day, ref.slug, ref.index)
+_UNDATED = date.max.toordinal()
+
+
+def _published(table: _Table, i: int) -> int:
+    """Earliest published first, undated last, then slug and position (the
+    order of the rows): one number."""
+    published = table.published[i]
+    return (published.toordinal() if published else _UNDATED) * table.count + i
 
 
 class _Member:
@@ -868,8 +882,8 @@ class _Member:
     __slots__ = ("complete", "figures", "pronoun", "rank", "ref", "words")
 
     def __init__(self, table: _Table, i: int):
-        self.ref = ref = table.ref(i)
-        self.rank = _published(ref, table.published[i])
+        self.ref = table.ref(i)
+        self.rank = _published(table, i)
         self.figures = table.figures(i)
         self.words, self.pronoun, self.complete = table.words[i], table.pronoun[i], table.complete[i]
 
@@ -888,7 +902,7 @@ def _assemble(table: _Table, clusters: list[list[int]]) -> tuple[Claim, ...]:
     return tuple(claim for _, _, claim in claims)
 
 
-def _clarity(item: _Member, units: frozenset[str]) -> tuple[bool, int, bool, int, tuple[int, str, int]]:
+def _clarity(item: _Member, units: frozenset[str]) -> tuple[bool, int, bool, int, int]:
     carried = len(units & {f.unit for f in item.figures}) if units else 0
     return (item.pronoun, -carried, not item.complete, item.words, item.rank)
 
