@@ -58,7 +58,7 @@ from typing import Any, NamedTuple
 
 from . import phrases, timeline
 from .classify import STOP_WORDS
-from .model import Article, Group, Sentence
+from .model import Article, Group, Paragraph, Sentence
 
 # ---------------------------------------------------------------------------
 # What the module returns
@@ -270,9 +270,9 @@ def _fits(reading: Reading | None, article: Article) -> bool:
     """Whether a reading (from the cache: untrusted) can be that article's."""
     if reading is None:
         return False
-    n = len(article.sentences)
+    n = sum(len(b.sentences) for b in article.blocks if isinstance(b, Paragraph))  # len(article.sentences), unbuilt
     columns = (reading.stems, reading.names, reading.figures, reading.words, reading.pronoun, reading.complete)
-    return all(len(c) == n for c in columns) and all(len(f) % 3 == 0 for f in reading.figures)
+    return all(len(c) == n for c in columns) and not any(map((3).__rmod__, map(len, reading.figures)))
 
 
 # What each word as written gives a sentence: its stem for the comparison
@@ -306,10 +306,17 @@ class _Table:
 
     def __init__(self) -> None:
         self.count = 0
-        self.refs: list[tuple[str, int, int, str]] = []  # slug, paragraph, index, text
+        self.slugs: list[str] = []
+        self.sentences: list[Sentence] = []
         self.published: list[date | None] = []
         self.article: list[int] = []  # the article's number among the topic's (sorted slugs)
-        self.rows: list[_Row] = []
+        # The columns of a Reading, one entry per row:
+        self.stems: list[str] = []
+        self.names: list[str] = []
+        self.flat: list[tuple[str, ...]] = []  # figures, flat
+        self.words: list[int] = []
+        self.pronoun: list[bool] = []
+        self.complete: list[bool] = []
         # Filled by _weigh:
         self.ids: Any = None  # every sentence's stems, one after another (numbers: their place in sorted order)
         self.start: Any = None  # where each sentence's stems start in ids ...
@@ -318,58 +325,91 @@ class _Table:
         self.vocabulary = 1  # how many distinct stems (at least 1: a width)
         self.sorted_keys: Any = None  # sentence * vocabulary + stem, ascending ...
         self.sorted_weights: Any = None  # ... and the weight of each
-        self.sig: list[tuple[int, ...]] = []  # each sentence's shared stems, rarest first ...
-        self.sig_ids: Any = None  # ... one after another ...
+        self.sig_ids: Any = None  # each sentence's shared stems, rarest first, one after another ...
         self.sig_count: Any = None  # ... and how many each has
 
     def figures(self, i: int) -> tuple[_Fig, ...]:
-        flat = self.rows[i][2]
+        flat = self.flat[i]
+        if not flat:
+            return ()
         return tuple(_Fig(*flat[k : k + 3]) for k in range(0, len(flat), 3))
+
+    def ref(self, i: int) -> Ref:
+        s = self.sentences[i]
+        return Ref(self.slugs[i], s.paragraph, s.index, s.text)
+
+    def add(self, slug: str, sentence: Sentence, published: date | None, article: int, row: _Row) -> None:
+        """One row, read one sentence at a time."""
+        self.slugs.append(slug)
+        self.sentences.append(sentence)
+        self.published.append(published)
+        self.article.append(article)
+        self.stems.append(row[0])
+        self.names.append(row[1])
+        self.flat.append(row[2])
+        self.words.append(row[3])
+        self.pronoun.append(row[4])
+        self.complete.append(row[5])
 
 
 def _sentences(groups: Iterable[Group], readings: Mapping[str, Reading]) -> _Table:
     """Every sentence once, in a fixed order (slug, position) whatever the input order."""
-    found: dict[tuple[str, int], tuple[Sentence, Article]] = {}
+    found: dict[str, dict[int, tuple[Sentence, Article]]] = {}
     for group in groups:
         article = group.article
-        slug = article.slug
+        at = found.get(article.slug)
+        if at is None:
+            at = found[article.slug] = {}
         for run in group.runs:
             for placement in run.placements:
                 s = placement.sentence
-                found.setdefault((slug, s.index), (s, article))
+                if s.index not in at:
+                    at[s.index] = (s, article)
     table = _Table()
-    keys = sorted(found)
-    table.count = len(keys)
-    numbers = {slug: n for n, slug in enumerate(sorted({slug for slug, _ in keys}))}
-    fitting: dict[str, Reading | None] = {}
-    for key in keys:
-        sentence, article = found[key]
-        slug, index = key
-        published = article.meta.published
-        reading = fitting.get(slug, _NO_READING)
-        if reading is _NO_READING:
-            reading = fitting[slug] = readings.get(slug)
-            if not _fits(reading, article):
-                reading = fitting[slug] = None
-        if reading is not None and 0 <= index < len(reading.stems):
-            row = (
-                reading.stems[index],
-                reading.names[index],
-                reading.figures[index],
-                reading.words[index],
-                reading.pronoun[index],
-                reading.complete[index],
-            )
-        else:
-            row = _read(sentence.text, published)
-        table.refs.append((slug, sentence.paragraph, index, sentence.text))
-        table.published.append(published)
-        table.article.append(numbers[slug])
-        table.rows.append(row)
+    for number, slug in enumerate(sorted(found)):
+        at = found[slug]
+        indices = sorted(at)
+        first = at[indices[0]][1]
+        reading: Reading | None = readings.get(slug)
+        if not _fits(reading, first):
+            reading = None
+        chosen = [at[i] for i in indices]
+        if (
+            reading is not None
+            and indices[0] >= 0
+            and indices[-1] < len(reading.stems)
+            and all(a is first for _, a in chosen)
+        ):
+            # The whole article's rows from its reading, at C speed.
+            n = len(indices)
+            take = itemgetter(*indices) if n > 1 else itemgetter(slice(indices[0], indices[0] + 1))
+            table.slugs.extend(repeat(slug, n))
+            table.sentences.extend(s for s, _ in chosen)
+            table.published.extend(repeat(first.meta.published, n))
+            table.article.extend(repeat(number, n))
+            table.stems.extend(take(reading.stems))
+            table.names.extend(take(reading.names))
+            table.flat.extend(take(reading.figures))
+            table.words.extend(take(reading.words))
+            table.pronoun.extend(take(reading.pronoun))
+            table.complete.extend(take(reading.complete))
+            continue
+        for index, (sentence, article) in zip(indices, chosen, strict=True):
+            published = article.meta.published
+            if reading is not None and 0 <= index < len(reading.stems):
+                row = (
+                    reading.stems[index],
+                    reading.names[index],
+                    reading.figures[index],
+                    reading.words[index],
+                    reading.pronoun[index],
+                    reading.complete[index],
+                )
+            else:
+                row = _read(sentence.text, published)
+            table.add(slug, sentence, published, number, row)
+    table.count = len(table.slugs)
     return table
-
-
-_NO_READING = Reading((), (), (), (), (), ())  # "not looked up yet"
 
 
 def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tuple[_Fig, ...], list[tuple[int, int]]]:
@@ -453,7 +493,7 @@ def _weigh(table: _Table) -> None:
     """TF-IDF vectors (binary terms, smoothed IDF, unit length) and each
     sentence's stems from rarest to commonest."""
     np = _numpy()
-    per = [row[0].split() for row in table.rows]
+    per = list(map(str.split, table.stems))
     for attempt in range(2):
         flat = list(chain.from_iterable(per))
         vocabulary = sorted(set(flat))  # a stem's number: its place in sorted order (tuples compare as the stems do)
@@ -486,12 +526,6 @@ def _weigh(table: _Table) -> None:
     kept = kept[np.lexsort((rank[kept], row[kept]))]
     table.sig_ids = ids[kept]
     table.sig_count = np.bincount(row[kept], minlength=len(per))
-    listed = table.sig_ids.tolist()
-    sig, at = [], 0
-    for n in table.sig_count.tolist():
-        sig.append(tuple(listed[at : at + n]))
-        at += n
-    table.sig = sig
 
 
 def _running_sums(np: Any, values: Any, start: Any, length: Any) -> Any:
@@ -505,13 +539,33 @@ def _running_sums(np: Any, values: Any, start: Any, length: Any) -> Any:
     return sums
 
 
+_WIDEST = 64  # signatures longer than this (a planted cache entry) are sorted in Python
+
+
+def _by_signature(np: Any, table: _Table) -> Any:
+    """The sentences by their signatures (shared stems, rarest first) as
+    tuples compare, ties by position: each signature a row of a table padded
+    with -1 (a prefix comes first), sorted column by column."""
+    n, count = table.count, table.sig_count
+    widest = int(count.max()) if n else 0
+    start = np.zeros(n, dtype=np.int64)
+    np.cumsum(count[:-1], out=start[1:])
+    if widest > _WIDEST:
+        listed = table.sig_ids.tolist()
+        sigs = [tuple(listed[a : a + c]) for a, c in zip(start.tolist(), count.tolist(), strict=True)]
+        return np.array(sorted(range(n), key=sigs.__getitem__), dtype=np.int64)
+    padded = np.full((widest, n), -1, dtype=np.int64)
+    row = np.repeat(np.arange(n, dtype=np.int64), count)
+    padded[np.arange(len(row), dtype=np.int64) - start[row], row] = table.sig_ids
+    return np.lexsort((np.arange(n, dtype=np.int64), *padded[::-1]))
+
+
 def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
     """(cosine, i, j) of every candidate pair that states the same claim, as
     three arrays, strongest first (then by position)."""
     np = _numpy()
     n = table.count
-    sigs = table.sig
-    order = sorted(range(n), key=sigs.__getitem__)  # stable: ties by position
+    order = _by_signature(np, table)
     # Each sentence is filed under its rarest stems and its figures; each list
     # holds places in that order, and a sentence meets its next `window`
     # neighbours in each list.
@@ -526,7 +580,7 @@ def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
     places: list[int] = []
     figure_keys: dict[str, int] = {}
     base = table.vocabulary
-    for i, flat in enumerate(row[2] for row in table.rows):
+    for i, flat in enumerate(table.flat):
         if flat:
             own = dict.fromkeys(
                 flat[k + 1][:7] if flat[k] == "date" else flat[k + 1] for k in range(0, len(flat), 3)
@@ -542,7 +596,7 @@ def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
         same = np.flatnonzero(key[gap:] == key[:-gap])
         x, y = placed[at[same]], placed[at[same + gap]]
         found.append(np.maximum(x, y) * n + np.minimum(x, y))
-    codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    codes = _distinct(np, np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     lo, hi = codes % n, codes // n  # by the later sentence: what _scores looks up stays close in memory
     article = np.array(table.article, dtype=np.int64)
     apart = article[lo] != article[hi]  # one article's sentences are never linked
@@ -586,27 +640,16 @@ def _scores(np: Any, table: _Table, lo: Any, hi: Any) -> tuple[Any, Any]:
 def _rules(np: Any, table: _Table, lo: Any, hi: Any, score: Any, thresholds: Thresholds) -> Any:
     """Which of the close pairs state one claim: the names they capitalise
     overlap (when both have some), and the cosine reaches the threshold their
-    figures call for (:func:`_compare`). A mask over the pairs."""
-    names = [row[1].split() for row in table.rows]
-    names = [list(dict.fromkeys(n)) if len(n) > 1 else n for n in names]  # distinct (a cache entry is untrusted)
-    flat = list(chain.from_iterable(names))
-    number = {name: n for n, name in enumerate(sorted(set(flat)))}
+    figures call for (:func:`_figure_rules`). A mask over the pairs."""
+    per = list(map(str.split, table.names))
+    flat = list(chain.from_iterable(per))
+    number = {name: n for n, name in enumerate(dict.fromkeys(flat))}
     ids = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
-    count = np.fromiter(map(len, names), dtype=np.int64, count=len(names))
-    width = max(len(number), 1)
-    row = np.repeat(np.arange(table.count, dtype=np.int64), count)
-    known = np.sort(row * width + ids)
-    ca, cb = count[lo], count[hi]
-    pair = np.repeat(np.arange(len(lo), dtype=np.int64), ca)
-    offset = np.zeros(len(lo), dtype=np.int64)
-    np.cumsum(ca[:-1], out=offset[1:])
-    start = np.zeros(table.count, dtype=np.int64)
-    np.cumsum(count[:-1], out=start[1:])
-    entry = start[lo][pair] + (np.arange(len(pair), dtype=np.int64) - offset[pair])
-    query = hi[pair] * width + ids[entry]
-    where = np.minimum(np.searchsorted(known, query), max(len(known) - 1, 0))
-    hit = known[where] == query if len(known) else np.zeros(len(query), dtype=bool)
-    common = np.bincount(pair, weights=hit, minlength=len(lo)).astype(np.int64)
+    row = np.repeat(np.arange(table.count, dtype=np.int64), np.fromiter(map(len, per), dtype=np.int64, count=len(per)))
+    names = _Sets(np, table.count, row, ids, len(number))  # distinct (a cache entry is untrusted)
+    ca, cb = names.count[lo], names.count[hi]
+    pair, name = names.spread(np, lo)
+    common = np.bincount(pair, weights=names.has(np, hi[pair], name), minlength=len(lo)).astype(np.int64)
     keep = ~((ca > 0) & (cb > 0) & (common == 0))  # both name someone, and not the same
 
     agree, differ, apart = _figure_rules(np, table, lo, hi, keep)
@@ -618,80 +661,112 @@ def _rules(np: Any, table: _Table, lo: Any, hi: Any, score: Any, thresholds: Thr
     return keep
 
 
+def _distinct(np: Any, values: Any) -> Any:
+    """The distinct integers, ascending (np.unique, by sorting: faster here)."""
+    values = np.sort(values)
+    if len(values) > 1:
+        values = values[np.concatenate(([True], values[1:] != values[:-1]))]
+    return values
+
+
+class _Sets:
+    """A set of items (numbers below ``width``) for each sentence, as sorted
+    keys sentence * width + item: looked up for many pairs at once."""
+
+    def __init__(self, np: Any, count: int, rows: Any, items: Any, width: int):
+        self.width = width = max(width, 1)
+        self.keys = keys = _distinct(np, rows * width + items)
+        self.items = keys % width
+        self.count = np.bincount(keys // width, minlength=count)
+        self.start = np.zeros(count, dtype=np.int64)
+        np.cumsum(self.count[:-1], out=self.start[1:])
+
+    def spread(self, np: Any, owners: Any) -> tuple[Any, Any]:
+        """Every item of each owner's set: (the owner's place in ``owners``, the item)."""
+        count = self.count[owners]
+        offset = np.zeros(len(owners), dtype=np.int64)
+        np.cumsum(count[:-1], out=offset[1:])
+        place = np.repeat(np.arange(len(owners), dtype=np.int64), count)
+        entry = self.start[owners][place] + (np.arange(len(place), dtype=np.int64) - offset[place])
+        return place, self.items[entry]
+
+    def has(self, np: Any, rows: Any, items: Any) -> Any:
+        """Whether each row's set holds the item beside it."""
+        query = rows * self.width + items
+        if not len(self.keys):
+            return np.zeros(len(query), dtype=bool)
+        where = np.minimum(np.searchsorted(self.keys, query), len(self.keys) - 1)
+        return self.keys[where] == query
+
+
 def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tuple[Any, Any, Any]:
-    """:func:`_compare` for every pair: whether a unit agrees, whether one
-    differs, whether each gives a unit the other does not. Sentences with
-    one figure each are compared at once; the others one pair at a time."""
-    rows = table.rows
+    """For every wanted pair at once: whether they agree on a figure (a unit
+    both give the same value for, a date within the other's, or a number both
+    give whatever word follows it: "1,100 people", "1,100 suspects"), whether
+    they differ on one (a unit both give, with no value in common), and
+    whether each gives a unit the other does not."""
+    n = table.count
+    flat = list(chain.from_iterable(table.flat))
+    given = np.fromiter(map(len, table.flat), dtype=np.int64, count=n) // 3
     units: dict[str, int] = {}
     values: dict[str, int] = {}
-    figures = np.fromiter((len(row[2]) // 3 for row in rows), dtype=np.int64, count=table.count)
-    unit = np.full(table.count, -1, dtype=np.int64)
-    value = np.full(table.count, -1, dtype=np.int64)
-    single = np.flatnonzero(figures == 1).tolist()
-    unit[single] = [units.setdefault(rows[i][2][0], len(units)) for i in single]
-    value[single] = [values.setdefault(rows[i][2][1], len(values)) for i in single]
-    date = units.get("date", -2)
-    fa, fb = figures[lo], figures[hi]
-    ua, ub, va, vb = unit[lo], unit[hi], value[lo], value[hi]
-    same_unit, same_value = ua == ub, va == vb
-    both = (fa == 1) & (fb == 1)
-    agree = both & ((same_unit & same_value) | ((ua != date) & (ub != date) & same_value))
-    differ = both & same_unit & ~same_value
-    apart = both & ~same_unit
-    # By hand: more than one figure on a side, or two dates that may be one within the other.
-    slow = np.flatnonzero(wanted & (fa > 0) & (fb > 0) & (~both | (same_unit & ~same_value & (ua == date))))
-    if len(slow):
-        held: dict[int, _Figures] = {}
-        for p, i, j in zip(slow.tolist(), lo[slow].tolist(), hi[slow].tolist(), strict=True):
-            a = held.get(i) or held.setdefault(i, _Figures(table.figures(i)))
-            b = held.get(j) or held.setdefault(j, _Figures(table.figures(j)))
-            agree[p], differ[p], apart[p] = _compare(a, b)
+    unit = np.fromiter((units.setdefault(u, len(units)) for u in flat[0::3]), dtype=np.int64, count=len(flat) // 3)
+    value = np.fromiter((values.setdefault(v, len(values)) for v in flat[1::3]), dtype=np.int64, count=len(flat) // 3)
+    row = np.repeat(np.arange(n, dtype=np.int64), given)
+    date = units.get("date", -1)
+    dated = np.flatnonzero(unit == date)
+    # Each date and every date it lies within ("2021-05-24": "2021-05", "2021").
+    within_rows: list[int] = []
+    within: list[int] = []
+    for r, v in zip(row[dated].tolist(), [flat[3 * k + 1] for k in dated.tolist()], strict=True):
+        for k, c in enumerate(v):
+            if c == "-":
+                within_rows.append(r)
+                within.append(values.setdefault(v[:k], len(values)))
+    width = len(values)
+    pair_code = unit * width + value
+    distinct, pair_id = np.unique(pair_code, return_inverse=True)
+    pair_unit = distinct // width
+    by_unit = _Sets(np, n, row, unit, len(units))
+    by_pair = _Sets(np, n, row, pair_id.reshape(-1), len(distinct))
+    plain = unit != date
+    numbers = _Sets(np, n, row[plain], value[plain], width)
+    dates = _Sets(np, n, row[dated], value[dated], width)
+    spans = _Sets(
+        np,
+        n,
+        np.concatenate((row[dated], np.array(within_rows, dtype=np.int64))),
+        np.concatenate((value[dated], np.array(within, dtype=np.int64))),
+        width,
+    )
+
+    chosen = np.flatnonzero(wanted & (given[lo] > 0) & (given[hi] > 0))
+    a, b, m = lo[chosen], hi[chosen], len(chosen)
+    place, item = by_unit.spread(np, a)
+    common = np.bincount(place, weights=by_unit.has(np, b[place], item), minlength=m)
+    place, item = by_pair.spread(np, a)
+    hit = by_pair.has(np, b[place], item) & (pair_unit[item] != date)  # a unit both give the same value for
+    agreeing = _distinct(np, place[hit] * max(len(units), 1) + pair_unit[item[hit]]) // max(len(units), 1)
+    agreed = np.bincount(agreeing, minlength=m)
+    same_date = np.zeros(m, dtype=bool)  # a date of one within (or equal to) one of the other's
+    place, item = dates.spread(np, a)
+    same_date[place[spans.has(np, b[place], item)]] = True
+    place, item = dates.spread(np, b)
+    same_date[place[spans.has(np, a[place], item)]] = True
+    agreed += same_date
+    place, item = numbers.spread(np, a)
+    number_agrees = np.bincount(place, weights=numbers.has(np, b[place], item), minlength=m) > 0
+
+    agree = np.zeros(len(lo), dtype=bool)
+    differ = np.zeros(len(lo), dtype=bool)
+    apart = np.zeros(len(lo), dtype=bool)
+    agree[chosen] = (agreed > 0) | number_agrees
+    differ[chosen] = common > agreed
+    apart[chosen] = (common < by_unit.count[a]) & (common < by_unit.count[b])
     return agree, differ, apart
-
-
-class _Figures:
-    """A sentence's figures as :func:`_compare` reads them."""
-
-    __slots__ = ("numbers", "units")
-
-    def __init__(self, figures: Sequence[_Fig]):
-        units: dict[str, set[str]] = {}
-        for fig in figures:
-            units.setdefault(fig.unit, set()).add(fig.value)
-        self.units = {unit: frozenset(values) for unit, values in units.items()}  # unit -> values given
-        self.numbers = frozenset(f.value for f in figures if f.unit != "date")
 
 
 _NAMES_AGREE = 2  # names two sentences share that anchor them as firmly as a figure ("Colin Wu")
-
-
-def _compare(a: _Figures, b: _Figures) -> tuple[int, int, bool]:
-    """(units both give the same value for, units they give different values
-    for, whether each gives a unit the other does not); a number both give
-    counts as agreement whatever word follows it ("1,100 people", "1,100
-    suspects")."""
-    mine, theirs = a.units, b.units
-    if not mine or not theirs:
-        return 0, 0, False
-    agree = differ = 0
-    for unit, values in mine.items():
-        other = theirs.get(unit)
-        if other is None:
-            continue
-        if not values.isdisjoint(other) or (unit == "date" and _within(values, other)):
-            agree += 1
-        else:
-            differ += 1
-    if not agree and not a.numbers.isdisjoint(b.numbers):
-        agree = 1
-    apart = not (mine.keys() <= theirs.keys() or theirs.keys() <= mine.keys())
-    return agree, differ, apart
-
-
-def _within(dates: frozenset[str], others: frozenset[str]) -> bool:
-    """Whether a date of one set is within one of the other's."""
-    return any(_compatible(x, y) for x in dates for y in others)
 
 
 def _compatible(x: str, y: str) -> bool:
@@ -739,7 +814,7 @@ class _Vectors:
     def _names(self, i: int) -> frozenset[str]:
         found = self.names.get(i)
         if found is None:
-            found = self.names[i] = frozenset(self.table.rows[i][1].split())
+            found = self.names[i] = frozenset(self.table.names[i].split())
         return found
 
 
@@ -791,10 +866,14 @@ def _numpy() -> Any:
 # Claims
 
 
-def _published(ref: Ref, published: date | None) -> tuple[int, str, int]:
-    """Earliest published first, undated last, then slug and position."""
-    day = published.toordinal() if published else date.max.toordinal()
-    return (day, ref.slug, ref.index)
+_UNDATED = date.max.toordinal()
+
+
+def _published(table: _Table, i: int) -> int:
+    """Earliest published first, undated last, then slug and position (the
+    order of the rows): one number."""
+    published = table.published[i]
+    return (published.toordinal() if published else _UNDATED) * table.count + i
 
 
 class _Member:
@@ -803,11 +882,10 @@ class _Member:
     __slots__ = ("complete", "figures", "pronoun", "rank", "ref", "words")
 
     def __init__(self, table: _Table, i: int):
-        self.ref = ref = Ref(*table.refs[i])
-        self.rank = _published(ref, table.published[i])
-        row = table.rows[i]
+        self.ref = table.ref(i)
+        self.rank = _published(table, i)
         self.figures = table.figures(i)
-        self.words, self.pronoun, self.complete = row[3], row[4], row[5]
+        self.words, self.pronoun, self.complete = table.words[i], table.pronoun[i], table.complete[i]
 
 
 _BY_DATE = attrgetter("rank")  # the sort key of _published, kept on each sentence
@@ -824,7 +902,7 @@ def _assemble(table: _Table, clusters: list[list[int]]) -> tuple[Claim, ...]:
     return tuple(claim for _, _, claim in claims)
 
 
-def _clarity(item: _Member, units: frozenset[str]) -> tuple[bool, int, bool, int, tuple[int, str, int]]:
+def _clarity(item: _Member, units: frozenset[str]) -> tuple[bool, int, bool, int, int]:
     carried = len(units & {f.unit for f in item.figures}) if units else 0
     return (item.pronoun, -carried, not item.complete, item.words, item.rank)
 

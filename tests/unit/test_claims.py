@@ -279,3 +279,28 @@ def test_a_reading_that_does_not_fit_its_article_is_passed_over() -> None:
     planted = claims.read(LEDGER.article)
     doubled = claims.Reading(tuple(s + " " + s for s in planted.stems), *tuple(vars(planted).values())[1:])
     claims.find_claims([LEDGER, COURIER, GAZETTE, BACKGROUND], readings={"ledger": doubled})
+
+
+def crowded(rng: random.Random, n: int) -> Group:
+    """Sentences with two to four figures each (dates within dates, numbers
+    that count different words): the pairs whose figure rules are worked out
+    from every figure of both sides at once."""
+    figures = ["in May 2021", "on 21 May 2021", "in 2021", "in June 2021", "1,100 people", "1,100 suspects"]
+    figures += ["60 miners", "20%", "3.3 million yuan", "$2 million", "in September"]
+    sentences = []
+    for _ in range(rng.randint(2, 6)):
+        chosen = rng.sample(figures, rng.randint(2, 4))
+        place, verb = rng.choice(PLACES[:3]), rng.choice(VERBS[:2])
+        sentences.append(f"Police in {place} {verb} crypto mining rigs {' and '.join(chosen)}, the bureau said.")
+    return group(f"crowd-{n:03d}", sentences, published=date(2021, 1 + n % 12, 1 + n % 27))
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_sentences_with_several_figures_are_judged_as_the_reference_does(seed: int) -> None:
+    from tests.unit import claims_reference
+
+    rng = random.Random(seed)
+    groups = [*(crowded(rng, n) for n in range(150)), *(varied(rng, n) for n in range(40))]
+    expected = claims_reference.find_claims(groups)
+    assert len(expected) > 5 and any(c.conflicts for c in expected)
+    assert claims.find_claims(groups) == expected
