@@ -38,7 +38,7 @@ import os
 import sys
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from types import GenericAlias
@@ -101,31 +101,21 @@ class ArticleCache:
         self.ignored = 0
 
     def get(self, name: str) -> Any | None:
-        return self.get_many([name])[0]
-
-    def get_many(self, names: Sequence[str]) -> list[Any | None]:
-        """The entries of ``names`` (None for each missing or bad one).
-
-        The decoded values form trees (no cycles), and the collector, run again
-        and again over a heap that grows by each entry, costs twice the
-        decoding: it is paused while they are read (and runs once after)."""
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return [self._read(name) for name in names]
-        finally:
-            if collecting:
-                gc.enable()
-
-    def _read(self, name: str) -> Any | None:
         data = read_state_bytes(self.folder / f"{name}.json")
         if data is None:
             return None
         try:
-            return decode(self.kind, data)
-        except (ValueError, TypeError, KeyError, RecursionError, msgspec.MsgspecError):
+            with collector_paused():
+                return decode(self.kind, data)
+        except (ValueError, TypeError, KeyError, RecursionError):  # (msgspec's errors are ValueErrors)
             self.ignored += 1
             return None
+
+    def get_many(self, names: Sequence[str]) -> list[Any | None]:
+        """The entries of ``names`` (None for each missing or bad one), with the
+        collector paused for all of them (see :func:`collector_paused`)."""
+        with collector_paused():
+            return [self.get(name) for name in names]
 
     def put(self, name: str, value: Any) -> None:
         try:
@@ -142,6 +132,23 @@ class ArticleCache:
 
 
 MAX_STATE_BYTES = 50_000_000
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while state is decoded.
+
+    Decoded state is made of trees (no cycles to find), and the collector,
+    run again and again over a heap that grows by every value read, costs
+    more than the decoding itself (twice as much for a thousand articles).
+    It runs as usual after."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def read_state(path: Path) -> str | None:
