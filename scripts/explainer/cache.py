@@ -15,8 +15,8 @@ Two levels, both keyed by SHA-256 of everything that can change a result:
 The cache is an optimisation only: deleting ``.cache/`` changes no output,
 and an unreadable entry is treated as missing. It is also untrusted: a copy
 may arrive in a clone or a pull request. So nothing is read back with a
-format that can run code (entries are JSON, decoded into the model's frozen
-dataclasses field by field, with every type checked), files are read only if
+format that can run code (entries are JSON, decoded by msgspec into the
+model's frozen dataclasses with every type checked: see :func:`decode`), files are read only if
 they are regular files of a bounded size, and a bad entry is counted, noted
 and ignored. A planted entry can at worst change which text is shown, never
 add markup or links (rendering escapes text and checks every link again), and
@@ -25,24 +25,30 @@ add markup or links (rendering escapes text and checks every link again), and
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import functools
+import gc
 import hashlib
+import itertools
 import json
-import math
+import operator
 import os
 import sys
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from types import GenericAlias
+from typing import Annotated, Any
+
+import msgspec
 
 from .paths import STATE
 
-VERSION = b"explainer-cache-2"
+VERSION = b"explainer-cache-3"  # 3: dataclasses as arrays, read by msgspec
 CACHE_DIR = STATE  # under the project root; git-ignored
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -95,24 +101,32 @@ class ArticleCache:
         self.ignored = 0
 
     def get(self, name: str) -> Any | None:
-        path = self.folder / f"{name}.json"
-        data = read_state(path)
+        data = read_state_bytes(self.folder / f"{name}.json")
         if data is None:
             return None
         try:
-            return decode(self.kind, json.loads(data))
-        except (ValueError, TypeError, KeyError, RecursionError):
+            with collector_paused():
+                return decode(self.kind, data)
+        except (ValueError, TypeError, KeyError, RecursionError):  # (msgspec's errors are ValueErrors)
             self.ignored += 1
             return None
 
+    def get_many(self, names: Sequence[str]) -> list[Any | None]:
+        """The entries of ``names`` (None for each missing or bad one), with the
+        collector paused for all of them (see :func:`collector_paused`)."""
+        with collector_paused():
+            return [self.get(name) for name in names]
+
     def put(self, name: str, value: Any) -> None:
+        try:
+            data = encode(value, self.kind).decode("utf-8")
+        except (TypeError, ValueError, msgspec.MsgspecError):
+            return  # a value the codec cannot write (a number that is not finite...) is only not kept
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             if self.folder.is_symlink():
                 return
-            write_state(
-                self.folder / f"{name}.json", json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
-            )
+            write_state(self.folder / f"{name}.json", data)
         except OSError:
             pass  # a cache that cannot be written only costs time
 
@@ -120,8 +134,34 @@ class ArticleCache:
 MAX_STATE_BYTES = 50_000_000
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while state is decoded.
+
+    Decoded state is made of trees (no cycles to find), and the collector,
+    run again and again over a heap that grows by every value read, costs
+    more than the decoding itself (twice as much for a thousand articles).
+    It runs as usual after."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def read_state(path: Path) -> str | None:
     """A state file's text: only a regular file (not a link), of bounded size."""
+    data = read_state_bytes(path)
+    try:
+        return data.decode("utf-8") if data is not None else None
+    except UnicodeDecodeError:
+        return None
+
+
+def read_state_bytes(path: Path) -> bytes | None:
+    """A state file's bytes: only a regular file (not a link), of bounded size."""
     try:
         info = path.lstat()
     except OSError:
@@ -129,276 +169,210 @@ def read_state(path: Path) -> str | None:
     if not os.path.isfile(path) or path.is_symlink() or info.st_size > MAX_STATE_BYTES:
         return None
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return path.read_bytes()
+    except OSError:
         return None
 
 
-# A JSON codec for the model's frozen dataclasses: no code runs on load, and
-# every value is checked against the field's declared type.
+# A JSON codec for the model's frozen dataclasses, in C (msgspec). Each
+# dataclass is written as an array, its class name first then its fields in
+# order (``["Sentence", "text", 1, 0]``), through a mirror Struct that msgspec
+# decodes with every type checked: a wrong type, a field too many or too few,
+# a number that is not finite or an unknown class name fails the whole entry.
+# The checked mirror is then turned into the dataclass. (msgspec decodes
+# dataclasses itself only from JSON objects, where it ignores unknown fields,
+# fills missing ones with defaults and cannot tell two dataclasses of a union
+# apart.)
+
+Converter = typing.Callable[[Any], Any]
+_FINITE = Annotated[float, msgspec.Meta(ge=-sys.float_info.max, le=sys.float_info.max)]  # (NaN fails both)
+_new = object.__new__
+_set = object.__setattr__
+_fields_of = msgspec.structs.asdict
 
 
-_SCALARS = frozenset({str, int, float, bool, type(None)})  # JSON as they are (exact types, not subclasses)
+@dataclasses.dataclass(frozen=True)
+class _Codec:
+    """How a type is written and read: the mirror type msgspec checks, and the
+    conversions between mirror and value (None where they are the same)."""
+
+    mirror: Any
+    to_value: Converter | None = None
+    to_mirror: Converter | None = None
+    leaf: type | None = None  # a dataclass whose mirror's fields are its own values: made in bulk
 
 
-def encode(value: Any) -> Any:
-    """Dataclasses, tuples, sets, dates and scalars -> JSON-ready values."""
-    kind: Any = type(value)
-    scalars = _SCALARS
-    if kind in scalars:
-        return value
-    names = _field_names(kind)
-    # (A call per scalar is most of the cost: scalars are taken as they are.)
-    if names is not None:
-        encoded = {"@": kind.__name__}
-        for name in names:
-            field = getattr(value, name)
-            encoded[name] = field if type(field) in scalars else encode(field)
-        return encoded
-    if isinstance(value, frozenset | set):
-        if set(map(type, value)) <= scalars:  # a set of numbers (shingles): sorted as they are
-            return sorted(value)
-        return sorted(encode(v) for v in value)
-    if isinstance(value, tuple | list):
-        return [v if type(v) in scalars else encode(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): encode(v) for k, v in value.items()}
-    return value
+def encode(value: Any, kind: Any) -> bytes:
+    """``value``, of type ``kind``, as JSON (sets sorted: the same value, the same bytes)."""
+    codec = _codec(kind)
+    return _ENCODER.encode(codec.to_mirror(value) if codec.to_mirror else value)
 
 
-def decode(kind: Any, data: Any) -> Any:
-    """The inverse of :func:`encode` for a value of type ``kind``; raises
-    ValueError or TypeError on anything that is not exactly such a value.
+def decode(kind: Any, data: bytes | str) -> Any:
+    """The value of type ``kind`` that :func:`encode` wrote; ValueError on
+    anything that is not exactly such a value (msgspec's errors are ValueErrors)."""
+    codec = _codec(kind)
+    mirror = _decoder(kind).decode(data)
+    return codec.to_value(mirror) if codec.to_value else mirror
 
-    Each type's checks are put together once (:func:`_decoder`), so reading
-    a thousand entries does not look up the same types a million times."""
-    return _decoder(kind)(data)
 
-
-Decoder = typing.Callable[[Any], Any]
+_ENCODER = msgspec.json.Encoder(order="deterministic")
 
 
 @functools.cache
-def _decoder(kind: Any) -> Decoder:
-    """The decoding function of ``kind``, built once per type."""
-    origin, args = _shape(kind)
+def _decoder(kind: Any) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(_codec(kind).mirror)
+
+
+_BUILDING: set[type] = set()
+
+
+@functools.cache
+def _codec(kind: Any) -> _Codec:
+    """The codec of ``kind``, built once per type."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
     if kind is Any or kind is object:
-        return _plain
-    if origin in (typing.Union, types.UnionType):
-        return _union_decoder(kind, args)
+        return _Codec(Any)
+    if kind is float:
+        return _Codec(_FINITE)
+    if kind in (str, int, bool, type(None), date):
+        return _Codec(kind)
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
-        return _dataclass_decoder(kind)
+        return _dataclass_codec(kind)
+    if origin in (typing.Union, types.UnionType):
+        return _union_codec(args)
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            return _sequence_decoder(args[0])
-        return _fixed_tuple_decoder(args)
+            return _sequence_codec(_codec(args[0]))
+        return _fixed_tuple_codec(tuple(_codec(a) for a in args))
     if origin is frozenset:
-        return _frozenset_decoder(args[0])
+        item = _codec(args[0])
+        if item.to_value is None:
+            return _Codec(GenericAlias(frozenset, item.mirror))
+        return _Codec(
+            GenericAlias(frozenset, item.mirror), _map(frozenset, item.to_value), _map(frozenset, item.to_mirror)
+        )
     if origin is dict:
-        return _dict_decoder(args[0], args[1])
-    simple = _SIMPLE.get(kind)
-    if simple is not None:
-        return simple
+        keys, values = _codec(args[0]), _codec(args[1])
+        if keys.to_value is None and values.to_value is None:
+            return _Codec(GenericAlias(dict, (keys.mirror, values.mirror)))
+        k_in, v_in = keys.to_value or _same, values.to_value or _same
+        k_out, v_out = keys.to_mirror or _same, values.to_mirror or _same
+        return _Codec(
+            GenericAlias(dict, (keys.mirror, values.mirror)),
+            lambda data: {k_in(k): v_in(v) for k, v in data.items()},
+            lambda value: {k_out(k): v_out(v) for k, v in value.items()},
+        )
     raise TypeError(f"cannot decode {kind!r}")
 
 
-def _union_decoder(kind: Any, args: tuple[Any, ...]) -> Decoder:
-    optional = type(None) in args
-    named = {m.__name__: m for m in args if isinstance(m, type) and dataclasses.is_dataclass(m)}
-    members = [m for m in args if m is not type(None)]
-
-    def union(data: Any) -> Any:
-        if data is None and optional:
-            return None
-        if isinstance(data, dict) and "@" in data:
-            member = named.get(data["@"]) if isinstance(data["@"], str) else None
-            if member is not None:
-                return _decoder(member)(data)
-        for member in members:
-            try:
-                return _decoder(member)(data)
-            except (ValueError, TypeError, KeyError):
-                continue
-        raise ValueError(f"no member of {kind} fits")
-
-    return union
+def _same(value: Any) -> Any:
+    return value
 
 
-def _dataclass_decoder(kind: type) -> Decoder:
+def _map(collection: Converter, each: Converter | None) -> Converter:
+    each_ = each or _same
+    return lambda data: collection(map(each_, data))
+
+
+def _dataclass_codec(kind: type) -> _Codec:
+    if kind in _BUILDING:
+        raise TypeError(f"cannot decode {kind!r}: it contains itself")
+    _BUILDING.add(kind)
+    try:
+        hints = typing.get_type_hints(kind)
+        fields = [(f.name, _codec(hints[f.name])) for f in dataclasses.fields(kind) if f.init]
+    finally:
+        _BUILDING.discard(kind)
     name = kind.__name__
-    fields: list[tuple[str, Any]] = []
-
+    mirror = msgspec.defstruct(
+        name,
+        [(field, codec.mirror) for field, codec in fields],
+        tag=name,
+        array_like=True,
+        forbid_unknown_fields=True,
+        frozen=True,
+        order=True,
+        gc=False,  # a tree of values: no cycle for the collector to find
+    )
+    inward = [(field, codec.to_value) for field, codec in fields if codec.to_value is not None]
+    outward = [(field, codec.to_mirror or _same) for field, codec in fields]
     # A frozen dataclass's __init__ sets each field through object.__setattr__;
-    # the model's classes have no __post_init__, no slots and no field left to
-    # a default here (every init field is in the entry), so filling __dict__
-    # makes the same object, several times faster.
+    # where it has no __post_init__, no slots and no field left out of
+    # __init__, setting its __dict__ at once makes the same object, faster.
     direct = not hasattr(kind, "__post_init__") and not hasattr(kind, "__slots__")
     direct = direct and all(f.init for f in dataclasses.fields(kind))
-    new = object.__new__
 
-    def dataclass_(data: Any) -> Any:
-        if not fields:  # filled on first use: a field's type may be this very class
-            fields.extend((field, _decoder(hint)) for field, hint in _init_fields(kind))
-        if type(data) is not dict or data.get("@") != name or len(data) != len(fields) + 1:
-            raise ValueError(f"expected a {name}")
-        try:
-            values = {field: decode_(data[field]) for field, decode_ in fields}
-        except KeyError:
-            raise ValueError(f"wrong fields for {name}") from None
+    def to_value(data: Any) -> Any:
+        values = _fields_of(data)
+        for field, convert in inward:
+            values[field] = convert(values[field])
         if not direct:
             return kind(**values)
-        value: Any = new(kind)
-        value.__dict__.update(values)
+        value: Any = _new(kind)
+        _set(value, "__dict__", values)
         return value
 
-    return dataclass_
+    def to_mirror(value: Any) -> Any:
+        return mirror(*[convert(getattr(value, field)) for field, convert in outward])
+
+    return _Codec(mirror, to_value, to_mirror, kind if direct and not inward else None)
 
 
-def _sequence_decoder(item: Any) -> Decoder:
-    if item is str or item is int:
-        only = {item}
+def _sequence_codec(item: _Codec) -> _Codec:
+    if item.to_value is None:
+        return _Codec(GenericAlias(tuple, (item.mirror, ...)))
+    out = _map(tuple, item.to_mirror)
+    leaf = item.leaf
+    if leaf is None:
+        return _Codec(GenericAlias(tuple, (item.mirror, ...)), _map(tuple, item.to_value), out)
 
-        def plain(data: Any) -> Any:
-            if type(data) is not list:
-                raise TypeError("expected a list")
-            if not data or set(map(type, data)) == only:  # the types' set is made in C
-                return tuple(data)
-            raise TypeError(f"expected a list of {item.__name__}")
+    def many(data: Any) -> Any:
+        """Dataclasses of one kind, made in C loops (no Python call per value)."""
+        values: list[Any] = list(map(_new, itertools.repeat(leaf, len(data))))
+        collections.deque(map(_set, values, itertools.repeat("__dict__"), map(_fields_of, data)), maxlen=0)
+        return tuple(values)
 
-        return plain
-    if item is float:
-
-        def numbers(data: Any) -> Any:
-            if type(data) is not list:
-                raise TypeError("expected a list")
-            if all(type(v) in _NUMBERS and math.isfinite(v) for v in data):
-                return tuple(map(float, data))
-            raise TypeError("expected a list of numbers")
-
-        return numbers
-    each: list[Decoder] = []
-
-    def sequence(data: Any) -> Any:
-        if type(data) is not list:
-            raise TypeError("expected a list")
-        if not each:
-            each.append(_decoder(item))
-        return tuple(map(each[0], data))
-
-    return sequence
+    return _Codec(GenericAlias(tuple, (item.mirror, ...)), many, out)
 
 
-def _fixed_tuple_decoder(args: tuple[Any, ...]) -> Decoder:
-    def fixed(data: Any) -> Any:
-        if type(data) is not list:
-            raise TypeError("expected a list")
-        if len(args) != len(data):
-            raise ValueError("wrong tuple length")
-        return tuple(_decoder(a)(v) for a, v in zip(args, data, strict=True))
-
-    return fixed
-
-
-def _frozenset_decoder(item: Any) -> Decoder:
-    def frozen(data: Any) -> Any:
-        if type(data) is not list:
-            raise TypeError("expected a list")
-        if item is int and (not data or set(map(type, data)) == _INT):
-            return frozenset(data)
-        return frozenset(map(_decoder(item), data))
-
-    return frozen
+def _fixed_tuple_codec(items: tuple[_Codec, ...]) -> _Codec:
+    mirror = GenericAlias(tuple, tuple(c.mirror for c in items))
+    if all(c.to_value is None for c in items):
+        return _Codec(mirror)
+    inward = [c.to_value or _same for c in items]
+    outward = [c.to_mirror or _same for c in items]
+    return _Codec(
+        mirror,
+        lambda data: tuple(convert(v) for convert, v in zip(inward, data, strict=True)),
+        lambda value: tuple(convert(v) for convert, v in zip(outward, value, strict=True)),
+    )
 
 
-def _dict_decoder(key: Any, value: Any) -> Decoder:
-    def mapping(data: Any) -> Any:
-        if type(data) is not dict:
-            raise TypeError("expected a mapping")
-        keys, values = _decoder(key), _decoder(value)
-        return {keys(k): values(v) for k, v in data.items()}
+def _union_codec(args: tuple[Any, ...]) -> _Codec:
+    members = [(arg, _codec(arg)) for arg in args]
+    mirror = functools.reduce(operator.or_, [c.mirror for _, c in members])
+    if all(c.to_value is None for _, c in members):
+        return _Codec(mirror)
+    # Each member decodes to a type of its own (msgspec refuses unions it
+    # cannot tell apart): convert by that type.
+    inward = {_python_type(c.mirror): c.to_value for _, c in members if c.to_value is not None}
+    outward = {_python_type(arg): c.to_mirror for arg, c in members if c.to_mirror is not None}
 
-    return mapping
+    def to_value(data: Any) -> Any:
+        convert = inward.get(type(data))
+        return convert(data) if convert else data
 
+    def to_mirror(value: Any) -> Any:
+        convert = outward.get(type(value))
+        return convert(value) if convert else value
 
-def _date(data: Any) -> date:
-    if not isinstance(data, str):
-        raise TypeError("expected a date")
-    return date.fromisoformat(data)
-
-
-def _bool(data: Any) -> bool:
-    if not isinstance(data, bool):
-        raise TypeError("expected true or false")
-    return data
-
-
-def _int(data: Any) -> int:
-    if not isinstance(data, int) or isinstance(data, bool):
-        raise TypeError("expected an integer")
-    return data
+    return _Codec(mirror, to_value, to_mirror)
 
 
-def _float(data: Any) -> float:
-    if not isinstance(data, int | float) or isinstance(data, bool) or not math.isfinite(data):
-        raise TypeError("expected a number")
-    return float(data)
-
-
-def _str(data: Any) -> str:
-    if not isinstance(data, str):
-        raise TypeError("expected text")
-    return data
-
-
-def _none(data: Any) -> None:
-    if data is not None:
-        raise TypeError("expected null")
-    return None
-
-
-_SIMPLE: dict[Any, Decoder] = {date: _date, bool: _bool, int: _int, float: _float, str: _str, type(None): _none}
-
-
-_NUMBERS = frozenset({int, float})  # not bool
-_INT = {int}
-
-
-@functools.cache
-def _shape(kind: Any) -> tuple[Any, tuple[Any, ...]]:
-    return typing.get_origin(kind), typing.get_args(kind)
-
-
-@functools.cache
-def _field_names(kind: Any) -> tuple[str, ...] | None:
-    """The field names of a dataclass type, in order; None for any other type."""
-    if not dataclasses.is_dataclass(kind):
-        return None
-    return tuple(f.name for f in dataclasses.fields(kind))
-
-
-@functools.cache
-def _init_fields(kind: type) -> tuple[tuple[str, Any], ...]:
-    """A dataclass type's fields that its constructor takes, with their types."""
-    hints = _hints(kind)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(kind) if f.init)
-
-
-def _plain(data: Any) -> Any:
-    """JSON scalars, lists and mappings only (for fields typed ``object``)."""
-    if data is None or isinstance(data, str | int | float | bool):
-        return data
-    if isinstance(data, list):
-        return [_plain(v) for v in data]
-    if isinstance(data, dict):
-        return {str(k): _plain(v) for k, v in data.items()}
-    raise TypeError("not JSON data")
-
-
-@functools.cache
-def _hints(kind: type) -> dict[str, Any]:
-    return typing.get_type_hints(kind)
+def _python_type(kind: Any) -> Any:
+    """The Python type a value of (mirror or model) type ``kind`` has."""
+    return typing.get_origin(kind) or kind
 
 
 class RunCache:

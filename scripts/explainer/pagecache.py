@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from .cache import read_state, stable_repr, write_state
+import msgspec
+
+from .cache import collector_paused, read_state_bytes, stable_repr, write_state
 from .model import Article, ClassifiedArticle, Group, Page, Placement, Run
 
 VERSION = "explainer-pages-1"
@@ -199,15 +201,18 @@ class PageCache:
     def _load_parts(self, path: Path) -> dict[str, Any]:
         if not path.exists() and not path.is_symlink():
             return {}
-        text = read_state(path)
+        data = read_state_bytes(path)
         try:
-            data = json.loads(text) if text is not None else None
-        except (ValueError, RecursionError):
-            data = None
-        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("parts"), dict):
+            if data is None:
+                raise ValueError("not a regular file of bounded size")
+            with collector_paused():
+                parts = _PARTS.decode(data)
+            if parts.version != VERSION:
+                raise ValueError("wrong version")
+        except (ValueError, RecursionError):  # (msgspec's errors are ValueErrors)
             self.notes.append(f"{path}: not a parts cache of this version: ignored (the guides read every article)")
             return {}
-        return {k: v for k, v in data["parts"].items() if isinstance(k, str) and _DIGEST.fullmatch(k)}
+        return {k: v for k, v in parts.parts.items() if _DIGEST.fullmatch(k)}
 
     def _run(self, run: Run, out: list[str]) -> None:
         """A run of a classified article of this run counts by that article's
@@ -305,15 +310,16 @@ class PageCache:
     def _load(self, path: Path) -> dict[str, tuple[Record, ...]]:
         if not path.exists() and not path.is_symlink():
             return {}
-        text = read_state(path)
+        data = read_state_bytes(path)
         try:
-            if text is None:
+            if data is None:
                 raise ValueError("not a regular file of bounded size")
-            data = json.loads(text)
-            entries = _entries(data)
-            self._raw = data["pages"]  # checked: written back as read for the pages used again
+            with collector_paused():
+                index = _INDEX.decode(data)
+            entries = _entries(index)
+            self._raw = index.pages  # checked: written back as read for the pages used again
             return entries
-        except (ValueError, TypeError, RecursionError):
+        except (ValueError, TypeError, RecursionError):  # (msgspec's errors are ValueErrors)
             self.notes.append(f"{path}: not a page cache of this version: ignored (pages are rendered again)")
             return {}
 
@@ -347,35 +353,41 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _entries(data: Any) -> dict[str, tuple[Record, ...]]:
-    """The index's entries, every type checked; ValueError or TypeError on anything else."""
-    if not isinstance(data, dict) or data.get("version") != VERSION or set(data) != {"version", "pages"}:
+# The state files as msgspec checks them (in C, every type): an object with
+# exactly these fields, each of exactly its type (no bool for an int, no
+# number that is not finite); what a type cannot say is checked after.
+
+_Cite = tuple[str, int]
+_Stored = tuple[str, str, tuple[_Cite, ...], str]  # a Record as written: cites as pairs
+
+
+class _Index(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    version: str
+    pages: dict[str, tuple[_Stored, ...]]
+
+
+class _Parts(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    version: str
+    parts: dict[str, Any]  # JSON data: its reader checks every value
+
+
+_INDEX = msgspec.json.Decoder(_Index)
+_PARTS = msgspec.json.Decoder(_Parts)
+
+
+def _entries(index: _Index) -> dict[str, tuple[Record, ...]]:
+    """The index's entries, checked; ValueError on anything else."""
+    if index.version != VERSION:
         raise ValueError("wrong version")
-    pages = data["pages"]
-    if not isinstance(pages, dict):
-        raise TypeError("expected a mapping")
     entries = {}
-    for key, entry in pages.items():
-        if not _DIGEST.fullmatch(key) or not isinstance(entry, list) or not entry:
+    for key, entry in index.pages.items():
+        if not _DIGEST.fullmatch(key) or not entry:
             raise ValueError("bad entry")
-        entries[key] = tuple(_record(record) for record in entry)
+        for _, _, _, digest in entry:
+            if not _DIGEST.fullmatch(digest):
+                raise ValueError("bad digest")
+        entries[key] = tuple((path, title, frozenset(cites), digest) for path, title, cites, digest in entry)
     return entries
-
-
-def _record(record: Any) -> Record:
-    if not isinstance(record, list) or len(record) != 4:
-        raise ValueError("bad entry")
-    path, title, cites, digest = record
-    if not isinstance(path, str) or not isinstance(title, str) or not isinstance(cites, list):
-        raise TypeError("bad entry")
-    if not isinstance(digest, str) or not _DIGEST.fullmatch(digest):
-        raise ValueError("bad digest")
-    pairs = set()
-    for cite in cites:
-        if not (isinstance(cite, list) and len(cite) == 2 and type(cite[0]) is str and type(cite[1]) is int):
-            raise TypeError("bad cite")
-        pairs.add((cite[0], cite[1]))
-    return path, title, frozenset(pairs), digest
 
 
 def _belongs(name: str, paths: Sequence[str]) -> bool:

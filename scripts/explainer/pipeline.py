@@ -126,7 +126,6 @@ class _Work:
 
         (Worker processes were tried: on two cores, shipping the results back
         cost more than they saved.)"""
-        results: list[Processed | None] = []
         names = []
         for source in sources:
             if progress:
@@ -134,7 +133,8 @@ class _Work:
             side = source.sidecar or ("", b"")
             names.append(cache_key(self._salt, source.path, source.data, side[0], side[1]))
             self.keys[source.path] = names[-1]
-            results.append(cache.get(names[-1]) if cache is not None else None)  # type-checked on load
+        # (type-checked on load: a bad entry counts as missing)
+        results: list[Processed | None] = cache.get_many(names) if cache is not None else [None] * len(names)
         for i, result in enumerate(results):
             if result is None:
                 results[i] = result = self.run(sources[i])

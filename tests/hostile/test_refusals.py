@@ -252,7 +252,7 @@ def test_a_forged_cache_entry_of_the_wrong_shape_is_ignored(hostile_project: Pat
     folder = hostile_project / CACHE_DIR / "articles"
     for entry in folder.iterdir():
         data = json.loads(entry.read_text(encoding="utf-8"))
-        data[0]["article"]["@"] = "SourceMeta"  # a different class
+        data[0][1][0] = "SourceMeta"  # the article named as a different class
         entry.write_text(json.dumps(data), encoding="utf-8")
     (hostile_project / CACHE_DIR / "manifest.json").unlink()
     result = run(hostile_project)

@@ -1,0 +1,108 @@
+"""The page cache's state files as read back: a page recorded in one run is
+taken from docs/ in the next, and an index or parts file that is not exactly of
+the written shape (a field too many, a wrong type, a number that is not finite,
+a deep document) is ignored with a note, never raised."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from explainer.model import Page
+from explainer.pagecache import INDEX, PARTS, VERSION, Deferred, PageCache
+
+
+def _run(state: Path, docs: Path) -> PageCache:
+    """One run: the page, from the cache or made (and written to docs/), then the cache saved."""
+    cache = PageCache(state, docs, salt="s", articles={"a": "k" * 64})
+    made = Page("topic.md", "# Topic\n", "Topic", frozenset({("a", 2), ("a", 1)}))
+    (page,) = cache.page(Deferred("topic.md", ("inputs", 1), lambda: made))
+    assert page == made
+    cache.put("events", "a", {"events": [["2020-01-01", "year", "in 2020", False, 3, 10]], "at": []})
+    docs.mkdir(exist_ok=True)
+    (docs / "topic.md").write_text(page.content, encoding="utf-8")
+    cache.save()
+    return cache
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    _run(tmp_path / "state", tmp_path / "docs")
+    return tmp_path / "state"
+
+
+def test_a_recorded_page_and_part_are_read_back(state: Path) -> None:
+    cache = _run(state, state.parent / "docs")
+    assert (cache.hits, cache.rendered, cache.notes) == (1, 0, [])
+    assert cache.get("events", "a") == {"events": [["2020-01-01", "year", "in 2020", False, 3, 10]], "at": []}
+
+
+def _forge_index(data: dict[str, Any]) -> list[Any]:
+    (record,) = next(iter(data["pages"].values()))
+    return record  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda d: d.update(extra=1),
+        lambda d: d.update(version="explainer-pages-0"),
+        lambda d: d.pop("version"),
+        lambda d: d["pages"].update({"not-a-digest": d["pages"][next(iter(d["pages"]))]}),
+        lambda d: d["pages"].update({k: [] for k in d["pages"]}),
+        lambda d: _forge_index(d).__setitem__(3, "0" * 63),
+        lambda d: _forge_index(d).__setitem__(1, 7),
+        lambda d: _forge_index(d).append("x"),
+        lambda d: _forge_index(d)[2][0].__setitem__(1, True),
+        lambda d: _forge_index(d)[2][0].__setitem__(1, 1.5),
+        lambda d: _forge_index(d)[2][0].append(3),
+    ],
+    ids=[
+        "extra-field",
+        "other-version",
+        "no-version",
+        "bad-key",
+        "empty-entry",
+        "bad-digest",
+        "title-not-text",
+        "record-too-long",
+        "cite-bool",
+        "cite-float",
+        "cite-triple",
+    ],
+)
+def test_a_forged_index_is_ignored_with_a_note(state: Path, forge: Any) -> None:
+    path = state / INDEX
+    data = json.loads(path.read_text(encoding="utf-8"))
+    forge(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    cache = _run(state, state.parent / "docs")
+    assert (cache.hits, cache.rendered) == (0, 1)
+    assert cache.notes == [f"{path}: not a page cache of this version: ignored (pages are rendered again)"]
+
+
+_PARTS_OPEN = json.dumps({"version": VERSION, "parts": {"0" * 64: 0}})[: -len("0}}")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps({"version": VERSION, "parts": {}, "extra": 1}),
+        json.dumps({"version": VERSION, "parts": []}),
+        json.dumps({"version": "other", "parts": {}}),
+        _PARTS_OPEN + "NaN}}",
+        _PARTS_OPEN + "[" * 100_000 + "]" * 100_000 + "}}",
+        "not json",
+    ],
+    ids=["extra-field", "parts-not-mapping", "other-version", "nan", "deep", "not-json"],
+)
+def test_a_forged_parts_file_is_ignored_with_a_note(state: Path, text: str) -> None:
+    (state / PARTS).write_text(text, encoding="utf-8")
+    cache = PageCache(state, state.parent / "docs", salt="s", articles={"a": "k" * 64})
+    assert cache.notes == [
+        f"{state / PARTS}: not a parts cache of this version: ignored (the guides read every article)"
+    ]
+    assert cache.get("events", "a") is None
