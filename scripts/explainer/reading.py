@@ -81,20 +81,50 @@ def in_brief(groups: Sequence[Group], rules: GuideRules | None = None) -> list[t
 def home_brief(site: Corpus) -> list[tuple[Topic, Run]]:
     """One sentence per topic for the home page, from the whole corpus: the one
     that speaks to the topic most clearly among those that stand alone, from
-    an article no earlier topic quoted while there is one."""
+    an article no earlier topic quoted while there is one.
+
+    The candidates are tried from the clearest down and asked whether they
+    stand alone only until one answers (the first that does from a fresh
+    article is the pick): a topic quotes thousands of sentences, the answer
+    is among the first few."""
     used: set[str] = set()
     brief = []
     for topic in site.topics:
         candidates = [
             (placement, run) for group in site.groups[topic.slug] for run in group.runs for placement in run.placements
         ]
-        alone = [site.rules is None or site.rules.stands_alone(p.sentence.text) for p, _ in candidates]
-        ranked = sorted(range(len(candidates)), key=lambda i: (not alone[i], -candidates[i][0].score, i))
-        fresh = [i for i in ranked if candidates[i][1].slug not in used]
-        placement, run = candidates[(fresh or ranked)[0]]
+        order = sorted(range(len(candidates)), key=lambda i: (-candidates[i][0].score, i))
+        pick = _home_pick(order, candidates, used, site.rules)
+        placement, run = candidates[pick]
         used.add(run.slug)
         brief.append((topic, Run(run.slug, run.paragraph, (placement,))))
     return brief
+
+
+def _home_pick(
+    order: Sequence[int], candidates: Sequence[tuple[Placement, Run]], used: set[str], rules: GuideRules | None
+) -> int:
+    """The first of ``order`` that stands alone and is from an article not in
+    ``used``; else the first from such an article; else the first that stands
+    alone; else the first: what ranking every candidate by (does not stand
+    alone, order) and preferring a fresh article gives, with ``rules`` asked
+    of as few sentences as that takes."""
+    first_alone = first_fresh = None
+    for i in order:
+        placement, run = candidates[i]
+        fresh = run.slug not in used
+        if not fresh and first_alone is not None:
+            continue  # it can change nothing: one that stands alone is known
+        alone = rules is None or rules.stands_alone(placement.sentence.text)
+        if alone and fresh:
+            return i
+        if fresh and first_fresh is None:
+            first_fresh = i
+        if alone and first_alone is None:
+            first_alone = i
+    if first_fresh is not None:
+        return first_fresh
+    return first_alone if first_alone is not None else order[0]
 
 
 def story(site: Corpus) -> list[Event]:

@@ -19,6 +19,7 @@ sections, so the page does not repeat them.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -188,22 +189,40 @@ def key_points(claims: Sequence[Claim]) -> tuple[KeyPoint, ...]:
 
 def without(groups: Sequence[Group], refs: Iterable[Ref]) -> tuple[Group, ...]:
     """The groups with the sentences of ``refs`` taken out (a key point shows
-    them): a run is cut where one was, an article left with none is left out."""
-    gone = {(ref.slug, ref.index) for ref in refs}
+    them): a run is cut where one was, an article left with none is left out.
+
+    Only the groups of the articles ``refs`` name are looked into (a key point
+    cites a few dozen sentences of thousands): the others, and their runs,
+    are kept as they are, the same objects, so what is known of them (their
+    text, their page key) is not worked out again."""
+    gone: dict[str, set[int]] = {}
+    for ref in refs:
+        gone.setdefault(ref.slug, set()).add(ref.index)
     if not gone:
         return tuple(groups)
     kept = []
     for group in groups:
+        if group.runs and all(run.slug not in gone and run.placements for run in group.runs):
+            kept.append(group)
+            continue
         runs: list[Run] = []
         for run in group.runs:
+            taken = gone.get(run.slug, set())
+            if run.placements and not any(p.sentence.index in taken for p in run.placements):
+                runs.append(run)
+                continue
             piece: list[Placement] = []
             for placement in (*run.placements, None):
-                if placement is not None and (run.slug, placement.sentence.index) not in gone:
+                if placement is not None and placement.sentence.index not in taken:
                     piece.append(placement)
                     continue
                 if piece:
                     runs.append(Run(run.slug, run.paragraph, tuple(piece)))
                     piece = []
-        if runs:
+        if not runs:
+            continue
+        if len(runs) == len(group.runs) and all(map(operator.is_, runs, group.runs)):
+            kept.append(group)
+        else:
             kept.append(Group(group.article, tuple(runs)))
     return tuple(kept)
