@@ -86,23 +86,28 @@ def home_brief(site: Corpus) -> list[tuple[Topic, Run]]:
     The candidates are tried from the clearest down and asked whether they
     stand alone only until one answers (the first that does from a fresh
     article is the pick): a topic quotes thousands of sentences, the answer
-    is among the first few."""
+    is among the first few. (Parallel lists, not a tuple per candidate: at a
+    thousand articles the tuples alone cost more than the choice.)"""
     used: set[str] = set()
     brief = []
     for topic in site.topics:
-        candidates = [
-            (placement, run) for group in site.groups[topic.slug] for run in group.runs for placement in run.placements
-        ]
-        order = sorted(range(len(candidates)), key=lambda i: (-candidates[i][0].score, i))
-        pick = _home_pick(order, candidates, used, site.rules)
-        placement, run = candidates[pick]
+        runs = [run for group in site.groups[topic.slug] for run in group.runs for _ in run.placements]
+        placements = [placement for group in site.groups[topic.slug] for run in group.runs for placement in run.placements]
+        scores = [placement.score for placement in placements]
+        order = sorted(range(len(placements)), key=scores.__getitem__, reverse=True)  # stable: earlier first on ties
+        pick = _home_pick(order, placements, runs, used, site.rules)
+        placement, run = placements[pick], runs[pick]
         used.add(run.slug)
         brief.append((topic, Run(run.slug, run.paragraph, (placement,))))
     return brief
 
 
 def _home_pick(
-    order: Sequence[int], candidates: Sequence[tuple[Placement, Run]], used: set[str], rules: GuideRules | None
+    order: Sequence[int],
+    placements: Sequence[Placement],
+    runs: Sequence[Run],
+    used: set[str],
+    rules: GuideRules | None,
 ) -> int:
     """The first of ``order`` that stands alone and is from an article not in
     ``used``; else the first from such an article; else the first that stands
@@ -111,11 +116,10 @@ def _home_pick(
     of as few sentences as that takes."""
     first_alone = first_fresh = None
     for i in order:
-        placement, run = candidates[i]
-        fresh = run.slug not in used
+        fresh = runs[i].slug not in used
         if not fresh and first_alone is not None:
             continue  # it can change nothing: one that stands alone is known
-        alone = rules is None or rules.stands_alone(placement.sentence.text)
+        alone = rules is None or rules.stands_alone(placements[i].sentence.text)
         if alone and fresh:
             return i
         if fresh and first_fresh is None:

@@ -110,15 +110,16 @@ _ORIGINS: dict[int, tuple[Group, ClassifiedArticle, str]] = {}
 
 def _keyed(groups: Iterable[Group], topic: str) -> list[object]:
     """``groups`` as a page's key counts them: a group :func:`corpus` made for
-    ``topic`` as the classified article it was made from and the topic (its
-    runs follow from those, and the page cache knows that article's digest
-    already: one string, not one per quoted run); any other group (cut by a
-    key point, split on a long page, or made elsewhere) as itself."""
+    ``topic`` as the classified article it was made from (its runs follow
+    from that article and the topic, which every such page's inputs name,
+    and the page cache knows that article's digest already: one string, not
+    one per quoted run); any other group (cut by a key point, split on a long
+    page, or made elsewhere) as itself."""
     keyed: list[object] = []
     for group in groups:
         origin = _ORIGINS.get(id(group))
         if origin is not None and origin[0] is group and origin[2] == topic:
-            keyed.append((origin[1], topic))
+            keyed.append(origin[1])
         else:
             keyed.append(group)
     return keyed

@@ -83,20 +83,20 @@ class TopicLayout:
 
 def layout(topic: Topic, groups: Sequence[Group]) -> TopicLayout:
     """Split a topic's groups (newest first) into the topic page and its parts."""
-    if sum(map(group_size, groups)) <= PAGE_BUDGET:
+    sizes = [group_size(group) for group in groups]  # each measured once
+    if sum(sizes) <= PAGE_BUDGET:
         return TopicLayout(topic, tuple(groups))
     lead: list[Group] = []
     used = 0
-    for group in groups:
-        size = group_size(group)
+    for group, size in zip(groups, sizes, strict=True):
         if lead and (len(lead) == LATEST_ARTICLES or used + size > LATEST_BUDGET):
             break
         lead.append(group)
         used += size
-    years: dict[str, list[Group]] = {}
-    for group in groups[len(lead) :]:
+    years: dict[str, list[tuple[Group, int]]] = {}
+    for group, size in zip(groups[len(lead) :], sizes[len(lead) :], strict=True):
         published = group.article.meta.published
-        years.setdefault(str(published.year) if published else "Undated", []).append(group)
+        years.setdefault(str(published.year) if published else "Undated", []).append((group, size))
     parts = []
     for year, grouped in years.items():
         for number, chunk in enumerate(_chunks(grouped, PAGE_BUDGET), start=1):
@@ -108,43 +108,51 @@ def layout(topic: Topic, groups: Sequence[Group]) -> TopicLayout:
 
 def group_size(group: Group) -> int:
     """An estimate of the Markdown an article's section takes on a topic page."""
-    return _PER_GROUP + 2 * len(group.article.title) + sum(len(run.text) + _PER_RUN for run in group.runs)
+    return _PER_GROUP + 2 * len(group.article.title) + _text_length(group.runs) + _PER_RUN * len(group.runs)
 
 
-def _chunks(groups: Iterable[Group], budget: int) -> list[tuple[Group, ...]]:
-    """Consecutive groups in pages of at most ``budget``; an article longer than
-    a page on its own is cut between its quoted runs."""
+def _text_length(runs: Sequence[Run]) -> int:
+    """The summed length of the runs' texts, without joining them (a run's
+    text is joined only for a page that is made: the layout is worked out on
+    every run, for every quoted sentence)."""
+    spaces = sum(1 for run in runs if run.placements)  # a run's text has a space between sentences
+    return sum([len(p.sentence.text) + 1 for run in runs for p in run.placements]) - spaces
+
+
+def _chunks(groups: Iterable[tuple[Group, int]], budget: int) -> list[tuple[Group, ...]]:
+    """Consecutive groups (each with its :func:`group_size`) in pages of at
+    most ``budget``; an article longer than a page on its own is cut between
+    its quoted runs."""
     chunks: list[tuple[Group, ...]] = []
     current: list[Group] = []
     used = 0
-    for group in groups:
-        for piece in _pieces(group, budget):
-            size = group_size(piece)
-            if current and used + size > budget:
+    for group, size in groups:
+        for piece, piece_size in _pieces(group, size, budget):
+            if current and used + piece_size > budget:
                 chunks.append(tuple(current))
                 current, used = [], 0
             current.append(piece)
-            used += size
+            used += piece_size
     if current:
         chunks.append(tuple(current))
     return chunks
 
 
-def _pieces(group: Group, budget: int) -> list[Group]:
-    if group_size(group) <= budget:
-        return [group]
+def _pieces(group: Group, size: int, budget: int) -> list[tuple[Group, int]]:
+    if size <= budget:
+        return [(group, size)]
     pieces: list[Group] = []
     runs: list[Run] = []
     used = empty = group_size(Group(group.article, ()))
     for run in group.runs:
-        size = len(run.text) + _PER_RUN
+        size = _text_length((run,)) + _PER_RUN
         if runs and used + size > budget:
             pieces.append(Group(group.article, tuple(runs)))
             runs, used = [], empty
         runs.append(run)
         used += size
     pieces.append(Group(group.article, tuple(runs)))
-    return pieces
+    return [(piece, group_size(piece)) for piece in pieces]
 
 
 # ---------------------------------------------------------------------------
