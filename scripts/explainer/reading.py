@@ -92,7 +92,9 @@ def home_brief(site: Corpus) -> list[tuple[Topic, Run]]:
     brief = []
     for topic in site.topics:
         runs = [run for group in site.groups[topic.slug] for run in group.runs for _ in run.placements]
-        placements = [placement for group in site.groups[topic.slug] for run in group.runs for placement in run.placements]
+        placements = [
+            placement for group in site.groups[topic.slug] for run in group.runs for placement in run.placements
+        ]
         scores = [placement.score for placement in placements]
         order = sorted(range(len(placements)), key=scores.__getitem__, reverse=True)  # stable: earlier first on ties
         pick = _home_pick(order, placements, runs, used, site.rules)
@@ -146,12 +148,10 @@ def story(site: Corpus) -> list[Event]:
         for run in group.runs
         for p in run.placements
     }
-    candidates = [
-        e
-        for e in site.events
-        if (e.article.slug, e.sentence.index) in placed
-        and (site.rules is None or site.rules.stands_alone(e.sentence.text))
-    ]
+    # Whether a sentence stands alone is asked only of the best of each
+    # period not taken yet, in rank order: the answer for the others cannot
+    # change the story, and there are thousands of them.
+    candidates = [e for e in site.events if (e.article.slug, e.sentence.index) in placed]
     ranked = sorted(
         range(len(candidates)),
         key=lambda i: (
@@ -165,7 +165,7 @@ def story(site: Corpus) -> list[Event]:
     for i in ranked:
         when = candidates[i].when
         period = (when.start.year, when.start.month if when.precision != "year" else 0)
-        if period not in periods:
+        if period not in periods and (site.rules is None or site.rules.stands_alone(candidates[i].sentence.text)):
             periods.add(period)
             kept.append(i)
     chosen = _spread(kept, lambda i: candidates[i].article.slug, STORY_SIZE)
