@@ -141,25 +141,22 @@ def story(site: Corpus) -> list[Event]:
     speak to their topic most strongly; one per month (a year, for a date
     given as a year alone) and one per article while others are left, so that
     the story runs across the period and across the sources."""
-    placed: dict[tuple[str, int], Placement] = {
-        (group.article.slug, p.sentence.index): p
-        for groups in site.groups.values()
-        for group in groups
-        for run in group.runs
-        for p in run.placements
-    }
+    placed: dict[str, dict[int, Placement]] = {}  # by article, then sentence: no tuple per quoted sentence
+    for groups in site.groups.values():
+        for group in groups:
+            article = placed.setdefault(group.article.slug, {})
+            for run in group.runs:
+                for p in run.placements:
+                    article[p.sentence.index] = p
     # Whether a sentence stands alone is asked only of the best of each
     # period not taken yet, in rank order: the answer for the others cannot
     # change the story, and there are thousands of them.
-    candidates = [e for e in site.events if (e.article.slug, e.sentence.index) in placed]
-    ranked = sorted(
-        range(len(candidates)),
-        key=lambda i: (
-            -_PRECISION[candidates[i].when.precision],
-            -placed[candidates[i].article.slug, candidates[i].sentence.index].score,
-            i,
-        ),
-    )
+    candidates = [e for e in site.events if e.sentence.index in placed.get(e.article.slug, {})]
+    scores = [placed[e.article.slug][e.sentence.index].score for e in candidates]
+    precision = [_PRECISION[e.when.precision] for e in candidates]
+    # Precise dates first, then the higher score, then the earlier: two stable sorts, no key tuples.
+    ranked = sorted(range(len(candidates)), key=scores.__getitem__, reverse=True)
+    ranked.sort(key=precision.__getitem__, reverse=True)
     periods: set[tuple[int, int]] = set()
     kept = []
     for i in ranked:

@@ -196,7 +196,22 @@ def test_the_story_equals_asking_every_event() -> None:
                         day = date(rng.choice([2019, 2020]), rng.randint(1, 3), rng.randint(1, 28))
                         events.append(Event(When(day, rng.choice(precisions)), "", False, group.article, p.sentence))
         events.append(Event(When(date(2020, 1, 1), "day"), "", False, _article("gone"), Sentence(TEXTS[0], 1, 0)))
-        site = Corpus(CONFIG, (), TOPICS[:1], {"mining": tuple(groups)}, (), tuple(events), RULES)
+        law = tuple(  # the same sentences on a second topic, scored again: the last topic's placement counts
+            Group(
+                g.article,
+                tuple(
+                    Run(
+                        r.slug,
+                        r.paragraph,
+                        tuple(Placement(p.sentence, "law", rng.choice([0.0, 3.0])) for p in r.placements),
+                    )
+                    for r in g.runs
+                ),
+            )
+            for g in groups
+            if rng.random() < 0.5
+        )
+        site = Corpus(CONFIG, (), TOPICS, {"mining": tuple(groups), "law": law}, (), tuple(events), RULES)
         assert reading.story(site) == _plain_story(site)
 
 
