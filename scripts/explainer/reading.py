@@ -81,20 +81,56 @@ def in_brief(groups: Sequence[Group], rules: GuideRules | None = None) -> list[t
 def home_brief(site: Corpus) -> list[tuple[Topic, Run]]:
     """One sentence per topic for the home page, from the whole corpus: the one
     that speaks to the topic most clearly among those that stand alone, from
-    an article no earlier topic quoted while there is one."""
+    an article no earlier topic quoted while there is one.
+
+    The candidates are tried from the clearest down and asked whether they
+    stand alone only until one answers (the first that does from a fresh
+    article is the pick): a topic quotes thousands of sentences, the answer
+    is among the first few. (Parallel lists, not a tuple per candidate: at a
+    thousand articles the tuples alone cost more than the choice.)"""
     used: set[str] = set()
     brief = []
     for topic in site.topics:
-        candidates = [
-            (placement, run) for group in site.groups[topic.slug] for run in group.runs for placement in run.placements
+        runs = [run for group in site.groups[topic.slug] for run in group.runs for _ in run.placements]
+        placements = [
+            placement for group in site.groups[topic.slug] for run in group.runs for placement in run.placements
         ]
-        alone = [site.rules is None or site.rules.stands_alone(p.sentence.text) for p, _ in candidates]
-        ranked = sorted(range(len(candidates)), key=lambda i: (not alone[i], -candidates[i][0].score, i))
-        fresh = [i for i in ranked if candidates[i][1].slug not in used]
-        placement, run = candidates[(fresh or ranked)[0]]
+        scores = [placement.score for placement in placements]
+        order = sorted(range(len(placements)), key=scores.__getitem__, reverse=True)  # stable: earlier first on ties
+        pick = _home_pick(order, placements, runs, used, site.rules)
+        placement, run = placements[pick], runs[pick]
         used.add(run.slug)
         brief.append((topic, Run(run.slug, run.paragraph, (placement,))))
     return brief
+
+
+def _home_pick(
+    order: Sequence[int],
+    placements: Sequence[Placement],
+    runs: Sequence[Run],
+    used: set[str],
+    rules: GuideRules | None,
+) -> int:
+    """The first of ``order`` that stands alone and is from an article not in
+    ``used``; else the first from such an article; else the first that stands
+    alone; else the first: what ranking every candidate by (does not stand
+    alone, order) and preferring a fresh article gives, with ``rules`` asked
+    of as few sentences as that takes."""
+    first_alone = first_fresh = None
+    for i in order:
+        fresh = runs[i].slug not in used
+        if not fresh and first_alone is not None:
+            continue  # it can change nothing: one that stands alone is known
+        alone = rules is None or rules.stands_alone(placements[i].sentence.text)
+        if alone and fresh:
+            return i
+        if fresh and first_fresh is None:
+            first_fresh = i
+        if alone and first_alone is None:
+            first_alone = i
+    if first_fresh is not None:
+        return first_fresh
+    return first_alone if first_alone is not None else order[0]
 
 
 def story(site: Corpus) -> list[Event]:
@@ -105,33 +141,28 @@ def story(site: Corpus) -> list[Event]:
     speak to their topic most strongly; one per month (a year, for a date
     given as a year alone) and one per article while others are left, so that
     the story runs across the period and across the sources."""
-    placed: dict[tuple[str, int], Placement] = {
-        (group.article.slug, p.sentence.index): p
-        for groups in site.groups.values()
-        for group in groups
-        for run in group.runs
-        for p in run.placements
-    }
-    candidates = [
-        e
-        for e in site.events
-        if (e.article.slug, e.sentence.index) in placed
-        and (site.rules is None or site.rules.stands_alone(e.sentence.text))
-    ]
-    ranked = sorted(
-        range(len(candidates)),
-        key=lambda i: (
-            -_PRECISION[candidates[i].when.precision],
-            -placed[candidates[i].article.slug, candidates[i].sentence.index].score,
-            i,
-        ),
-    )
+    placed: dict[str, dict[int, Placement]] = {}  # by article, then sentence: no tuple per quoted sentence
+    for groups in site.groups.values():
+        for group in groups:
+            article = placed.setdefault(group.article.slug, {})
+            for run in group.runs:
+                for p in run.placements:
+                    article[p.sentence.index] = p
+    # Whether a sentence stands alone is asked only of the best of each
+    # period not taken yet, in rank order: the answer for the others cannot
+    # change the story, and there are thousands of them.
+    candidates = [e for e in site.events if e.sentence.index in placed.get(e.article.slug, {})]
+    scores = [placed[e.article.slug][e.sentence.index].score for e in candidates]
+    precision = [_PRECISION[e.when.precision] for e in candidates]
+    # Precise dates first, then the higher score, then the earlier: two stable sorts, no key tuples.
+    ranked = sorted(range(len(candidates)), key=scores.__getitem__, reverse=True)
+    ranked.sort(key=precision.__getitem__, reverse=True)
     periods: set[tuple[int, int]] = set()
     kept = []
     for i in ranked:
         when = candidates[i].when
         period = (when.start.year, when.start.month if when.precision != "year" else 0)
-        if period not in periods:
+        if period not in periods and (site.rules is None or site.rules.stands_alone(candidates[i].sentence.text)):
             periods.add(period)
             kept.append(i)
     chosen = _spread(kept, lambda i: candidates[i].article.slug, STORY_SIZE)

@@ -84,15 +84,45 @@ def corpus(
     cache) spare the claims reading every sentence again."""
     ordered = tuple(sorted(classified, key=lambda c: article_order(c.article)))
     fitting = [c for c in ordered if fits(c, config.min_matched_share)]
-    by_topic = [(c.article, _runs_by_topic(c)) for c in fitting]  # one pass per article, not one per topic
-    groups = {
-        topic.slug: tuple(Group(article, by[topic.slug]) for article, by in by_topic if topic.slug in by)
-        for topic in config.topics
-    }
+    by_topic = [(c, _runs_by_topic(c)) for c in fitting]  # one pass per article, not one per topic
+    _ORIGINS.clear()
+    groups: dict[str, tuple[Group, ...]] = {}
+    for topic in config.topics:
+        made = []
+        for item, by in by_topic:
+            if topic.slug in by:
+                group = Group(item.article, by[topic.slug])
+                _ORIGINS[id(group)] = (group, item, topic.slug)
+                made.append(group)
+        groups[topic.slug] = tuple(made)
     topics = tuple(t for t in config.topics if groups[t.slug])  # never an empty page
     own = tuple(c for c in ordered if not fits(c, config.min_matched_share))
     found = {topic.slug: claims.find_claims(groups[topic.slug], readings=readings) for topic in topics}
     return Corpus(config, ordered, topics, groups, own, tuple(events), rules, found)
+
+
+# What a page key counts a group by (see :func:`_keyed`): each group
+# :func:`corpus` made, by identity, with the classified article and the topic
+# it was made from. Only the last corpus's (a run makes one); a group not
+# found here is counted by its runs, which is slower and as exact.
+_ORIGINS: dict[int, tuple[Group, ClassifiedArticle, str]] = {}
+
+
+def _keyed(groups: Iterable[Group], topic: str) -> list[object]:
+    """``groups`` as a page's key counts them: a group :func:`corpus` made for
+    ``topic`` as the classified article it was made from (its runs follow
+    from that article and the topic, which every such page's inputs name,
+    and the page cache knows that article's digest already: one string, not
+    one per quoted run); any other group (cut by a key point, split on a long
+    page, or made elsewhere) as itself."""
+    keyed: list[object] = []
+    for group in groups:
+        origin = _ORIGINS.get(id(group))
+        if origin is not None and origin[0] is group and origin[2] == topic:
+            keyed.append(origin[1])
+        else:
+            keyed.append(group)
+    return keyed
 
 
 def render_site(site: Corpus, builders: Sequence[PageBuilder] = (), cache: PageCache | None = None) -> tuple[Page, ...]:
@@ -105,11 +135,27 @@ def render_site(site: Corpus, builders: Sequence[PageBuilder] = (), cache: PageC
     return tuple(sorted(pages, key=lambda p: p.path))
 
 
-def topic_plan(
-    site: Corpus, topic: Topic
-) -> tuple[tuple[topicpages.KeyPoint, ...], tuple[Group, ...], topicpages.TopicLayout]:
+TopicPlan = tuple[tuple[topicpages.KeyPoint, ...], tuple[Group, ...], topicpages.TopicLayout]
+
+# The topic plans of the last corpus, by topic slug: the topic pages and the
+# navigation ask for each, and working one out walks every quoted sentence.
+_PLANS: list[tuple[Corpus, dict[str, TopicPlan]]] = []
+
+
+def topic_plan(site: Corpus, topic: Topic) -> TopicPlan:
     """A topic's key points, the groups left for its articles' sections, and
-    where those go: one answer for the topic pages and the navigation."""
+    where those go: one answer for the topic pages and the navigation
+    (worked out once per corpus)."""
+    if not _PLANS or _PLANS[0][0] is not site:
+        _PLANS[:] = [(site, {})]
+    plans = _PLANS[0][1]
+    plan = plans.get(topic.slug)
+    if plan is None or plan[2].topic is not topic:
+        plan = plans[topic.slug] = _topic_plan(site, topic)
+    return plan
+
+
+def _topic_plan(site: Corpus, topic: Topic) -> TopicPlan:
     points = topicpages.key_points(site.claims.get(topic.slug, ()))
     rest = topicpages.without(site.groups[topic.slug], [ref for point in points for ref in point.shown])
     return points, rest, topicpages.layout(topic, rest)
@@ -122,20 +168,11 @@ def topic_pages(site: Corpus) -> Iterator[Deferred]:
     layout follow; a sub-page: its own groups)."""
     for topic in site.topics:
         groups = site.groups[topic.slug]
-        found = {k for g in groups for r in g.runs for p in r.placements for k in p.signals}
-        related = reading.related(topic, found, site.topics)
         points, rest, plan = topic_plan(site, topic)
-        brief = [] if points else reading.in_brief(rest, site.rules)  # key points say it better
-        cites = (
-            _cites(plan.lead)
-            | {(run.slug, run.paragraph) for _, run in brief}
-            | {(ref.slug, ref.paragraph) for point in points for ref in point.shown}
-        )
-        page = partial(_topic_page, plan, groups, brief, site.config, related, points)
         yield Deferred(
             plan.path,
-            (topic, site.topics, site.config, groups),
-            partial(_made, plan.path, page, short_title(topic.title), cites),
+            (topic, site.topics, site.config, _keyed(groups, topic.slug)),
+            partial(_lead_page, site, topic, points, rest, plan),
         )
         for part in plan.parts:
             make = partial(
@@ -143,13 +180,36 @@ def topic_pages(site: Corpus) -> Iterator[Deferred]:
                 part.path,
                 partial(_topic_part, topic, part, site.config),
                 short_title(part.label),
-                _cites(part.groups),
+                partial(_cites, part.groups),
             )
-            yield Deferred(part.path, (topic, site.config, part.path, part.label, part.groups), make)
+            inputs = (topic, site.config, part.path, part.label, _keyed(part.groups, topic.slug))
+            yield Deferred(part.path, inputs, make)
 
 
-def _made(path: str, text: Callable[[], str], title: str, cites: frozenset[tuple[str, int]]) -> Page:
-    return Page(path, text(), title, cites)
+def _lead_page(
+    site: Corpus,
+    topic: Topic,
+    points: Sequence[topicpages.KeyPoint],
+    rest: Sequence[Group],
+    plan: topicpages.TopicLayout,
+) -> Page:
+    """The topic page itself (made only when its key changed: what it relates
+    to and sums up is worked out here, not for every run)."""
+    groups = site.groups[topic.slug]
+    found = {k for g in groups for r in g.runs for p in r.placements for k in p.signals}
+    related = reading.related(topic, found, site.topics)
+    brief = [] if points else reading.in_brief(rest, site.rules)  # key points say it better
+    cites = (
+        _cites(plan.lead)
+        | {(run.slug, run.paragraph) for _, run in brief}
+        | {(ref.slug, ref.paragraph) for point in points for ref in point.shown}
+    )
+    text = _topic_page(plan, groups, brief, site.config, related, points)
+    return Page(plan.path, text, short_title(topic.title), cites)
+
+
+def _made(path: str, text: Callable[[], str], title: str, cites: Callable[[], frozenset[tuple[str, int]]]) -> Page:
+    return Page(path, text(), title, cites())
 
 
 def _cites(groups: Iterable[Group]) -> frozenset[tuple[str, int]]:
@@ -161,7 +221,7 @@ def home_page(site: Corpus) -> Iterator[Deferred]:
         site.config,
         site.topics,
         site.classified,
-        [site.groups[t.slug] for t in site.topics],
+        [_keyed(site.groups[t.slug], t.slug) for t in site.topics],
         event_inputs(site.events),
     )
     yield Deferred("index.md", inputs, lambda: Page("index.md", _home_page(site), short_title(site.config.title)))

@@ -19,6 +19,7 @@ sections, so the page does not repeat them.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -82,20 +83,20 @@ class TopicLayout:
 
 def layout(topic: Topic, groups: Sequence[Group]) -> TopicLayout:
     """Split a topic's groups (newest first) into the topic page and its parts."""
-    if sum(map(group_size, groups)) <= PAGE_BUDGET:
+    sizes = [group_size(group) for group in groups]  # each measured once
+    if sum(sizes) <= PAGE_BUDGET:
         return TopicLayout(topic, tuple(groups))
     lead: list[Group] = []
     used = 0
-    for group in groups:
-        size = group_size(group)
+    for group, size in zip(groups, sizes, strict=True):
         if lead and (len(lead) == LATEST_ARTICLES or used + size > LATEST_BUDGET):
             break
         lead.append(group)
         used += size
-    years: dict[str, list[Group]] = {}
-    for group in groups[len(lead) :]:
+    years: dict[str, list[tuple[Group, int]]] = {}
+    for group, size in zip(groups[len(lead) :], sizes[len(lead) :], strict=True):
         published = group.article.meta.published
-        years.setdefault(str(published.year) if published else "Undated", []).append(group)
+        years.setdefault(str(published.year) if published else "Undated", []).append((group, size))
     parts = []
     for year, grouped in years.items():
         for number, chunk in enumerate(_chunks(grouped, PAGE_BUDGET), start=1):
@@ -107,43 +108,51 @@ def layout(topic: Topic, groups: Sequence[Group]) -> TopicLayout:
 
 def group_size(group: Group) -> int:
     """An estimate of the Markdown an article's section takes on a topic page."""
-    return _PER_GROUP + 2 * len(group.article.title) + sum(len(run.text) + _PER_RUN for run in group.runs)
+    return _PER_GROUP + 2 * len(group.article.title) + _text_length(group.runs) + _PER_RUN * len(group.runs)
 
 
-def _chunks(groups: Iterable[Group], budget: int) -> list[tuple[Group, ...]]:
-    """Consecutive groups in pages of at most ``budget``; an article longer than
-    a page on its own is cut between its quoted runs."""
+def _text_length(runs: Sequence[Run]) -> int:
+    """The summed length of the runs' texts, without joining them (a run's
+    text is joined only for a page that is made: the layout is worked out on
+    every run, for every quoted sentence)."""
+    spaces = sum(1 for run in runs if run.placements)  # a run's text has a space between sentences
+    return sum([len(p.sentence.text) + 1 for run in runs for p in run.placements]) - spaces
+
+
+def _chunks(groups: Iterable[tuple[Group, int]], budget: int) -> list[tuple[Group, ...]]:
+    """Consecutive groups (each with its :func:`group_size`) in pages of at
+    most ``budget``; an article longer than a page on its own is cut between
+    its quoted runs."""
     chunks: list[tuple[Group, ...]] = []
     current: list[Group] = []
     used = 0
-    for group in groups:
-        for piece in _pieces(group, budget):
-            size = group_size(piece)
-            if current and used + size > budget:
+    for group, size in groups:
+        for piece, piece_size in _pieces(group, size, budget):
+            if current and used + piece_size > budget:
                 chunks.append(tuple(current))
                 current, used = [], 0
             current.append(piece)
-            used += size
+            used += piece_size
     if current:
         chunks.append(tuple(current))
     return chunks
 
 
-def _pieces(group: Group, budget: int) -> list[Group]:
-    if group_size(group) <= budget:
-        return [group]
+def _pieces(group: Group, size: int, budget: int) -> list[tuple[Group, int]]:
+    if size <= budget:
+        return [(group, size)]
     pieces: list[Group] = []
     runs: list[Run] = []
     used = empty = group_size(Group(group.article, ()))
     for run in group.runs:
-        size = len(run.text) + _PER_RUN
+        size = _text_length((run,)) + _PER_RUN
         if runs and used + size > budget:
             pieces.append(Group(group.article, tuple(runs)))
             runs, used = [], empty
         runs.append(run)
         used += size
     pieces.append(Group(group.article, tuple(runs)))
-    return pieces
+    return [(piece, group_size(piece)) for piece in pieces]
 
 
 # ---------------------------------------------------------------------------
@@ -188,22 +197,40 @@ def key_points(claims: Sequence[Claim]) -> tuple[KeyPoint, ...]:
 
 def without(groups: Sequence[Group], refs: Iterable[Ref]) -> tuple[Group, ...]:
     """The groups with the sentences of ``refs`` taken out (a key point shows
-    them): a run is cut where one was, an article left with none is left out."""
-    gone = {(ref.slug, ref.index) for ref in refs}
+    them): a run is cut where one was, an article left with none is left out.
+
+    Only the groups of the articles ``refs`` name are looked into (a key point
+    cites a few dozen sentences of thousands): the others, and their runs,
+    are kept as they are, the same objects, so what is known of them (their
+    text, their page key) is not worked out again."""
+    gone: dict[str, set[int]] = {}
+    for ref in refs:
+        gone.setdefault(ref.slug, set()).add(ref.index)
     if not gone:
         return tuple(groups)
     kept = []
     for group in groups:
+        if group.runs and all(run.slug not in gone and run.placements for run in group.runs):
+            kept.append(group)
+            continue
         runs: list[Run] = []
         for run in group.runs:
+            taken = gone.get(run.slug, set())
+            if run.placements and not any(p.sentence.index in taken for p in run.placements):
+                runs.append(run)
+                continue
             piece: list[Placement] = []
             for placement in (*run.placements, None):
-                if placement is not None and (run.slug, placement.sentence.index) not in gone:
+                if placement is not None and placement.sentence.index not in taken:
                     piece.append(placement)
                     continue
                 if piece:
                     runs.append(Run(run.slug, run.paragraph, tuple(piece)))
                     piece = []
-        if runs:
+        if not runs:
+            continue
+        if len(runs) == len(group.runs) and all(map(operator.is_, runs, group.runs)):
+            kept.append(group)
+        else:
             kept.append(Group(group.article, tuple(runs)))
     return tuple(kept)
