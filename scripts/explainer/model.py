@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # types only: these modules build on this one
     from .bodytext import GuideRules
@@ -347,6 +347,11 @@ class Corpus:
     events: tuple[Event, ...] = ()  # the Timeline's dated events (fitting articles), oldest first
     rules: GuideRules | None = None  # how to tell body text and a sentence that stands alone
     claims: dict[str, tuple[Claim, ...]] = field(default_factory=dict)  # topic slug -> what several sources state
+    # Worked out once per corpus, not part of its value (never compared or shown):
+    # id(group) -> (the group, the classified article and the topic slug it was made from),
+    # for page keys (explainer.render._keyed); topic slug -> its plan (explainer.render.topic_plan).
+    origins: dict[int, tuple[Group, ClassifiedArticle, str]] = field(default_factory=dict, compare=False, repr=False)
+    plans: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def articles(self) -> tuple[Article, ...]:

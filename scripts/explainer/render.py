@@ -85,30 +85,23 @@ def corpus(
     ordered = tuple(sorted(classified, key=lambda c: article_order(c.article)))
     fitting = [c for c in ordered if fits(c, config.min_matched_share)]
     by_topic = [(c, _runs_by_topic(c)) for c in fitting]  # one pass per article, not one per topic
-    _ORIGINS.clear()
+    origins: dict[int, tuple[Group, ClassifiedArticle, str]] = {}
     groups: dict[str, tuple[Group, ...]] = {}
     for topic in config.topics:
         made = []
         for item, by in by_topic:
             if topic.slug in by:
                 group = Group(item.article, by[topic.slug])
-                _ORIGINS[id(group)] = (group, item, topic.slug)
+                origins[id(group)] = (group, item, topic.slug)
                 made.append(group)
         groups[topic.slug] = tuple(made)
     topics = tuple(t for t in config.topics if groups[t.slug])  # never an empty page
     own = tuple(c for c in ordered if not fits(c, config.min_matched_share))
     found = {topic.slug: claims.find_claims(groups[topic.slug], readings=readings) for topic in topics}
-    return Corpus(config, ordered, topics, groups, own, tuple(events), rules, found)
+    return Corpus(config, ordered, topics, groups, own, tuple(events), rules, found, origins)
 
 
-# What a page key counts a group by (see :func:`_keyed`): each group
-# :func:`corpus` made, by identity, with the classified article and the topic
-# it was made from. Only the last corpus's (a run makes one); a group not
-# found here is counted by its runs, which is slower and as exact.
-_ORIGINS: dict[int, tuple[Group, ClassifiedArticle, str]] = {}
-
-
-def _keyed(groups: Iterable[Group], topic: str) -> list[object]:
+def _keyed(site: Corpus, groups: Iterable[Group], topic: str) -> list[object]:
     """``groups`` as a page's key counts them: a group :func:`corpus` made for
     ``topic`` as the classified article it was made from (its runs follow
     from that article and the topic, which every such page's inputs name,
@@ -117,7 +110,7 @@ def _keyed(groups: Iterable[Group], topic: str) -> list[object]:
     page, or made elsewhere) as itself."""
     keyed: list[object] = []
     for group in groups:
-        origin = _ORIGINS.get(id(group))
+        origin = site.origins.get(id(group))  # each group corpus() made, by identity
         if origin is not None and origin[0] is group and origin[2] == topic:
             keyed.append(origin[1])
         else:
@@ -137,21 +130,14 @@ def render_site(site: Corpus, builders: Sequence[PageBuilder] = (), cache: PageC
 
 TopicPlan = tuple[tuple[topicpages.KeyPoint, ...], tuple[Group, ...], topicpages.TopicLayout]
 
-# The topic plans of the last corpus, by topic slug: the topic pages and the
-# navigation ask for each, and working one out walks every quoted sentence.
-_PLANS: list[tuple[Corpus, dict[str, TopicPlan]]] = []
-
 
 def topic_plan(site: Corpus, topic: Topic) -> TopicPlan:
     """A topic's key points, the groups left for its articles' sections, and
     where those go: one answer for the topic pages and the navigation
     (worked out once per corpus)."""
-    if not _PLANS or _PLANS[0][0] is not site:
-        _PLANS[:] = [(site, {})]
-    plans = _PLANS[0][1]
-    plan = plans.get(topic.slug)
+    plan: TopicPlan | None = site.plans.get(topic.slug)  # the topic pages and the navigation both ask
     if plan is None or plan[2].topic is not topic:
-        plan = plans[topic.slug] = _topic_plan(site, topic)
+        plan = site.plans[topic.slug] = _topic_plan(site, topic)
     return plan
 
 
@@ -171,7 +157,7 @@ def topic_pages(site: Corpus) -> Iterator[Deferred]:
         points, rest, plan = topic_plan(site, topic)
         yield Deferred(
             plan.path,
-            (topic, site.topics, site.config, _keyed(groups, topic.slug)),
+            (topic, site.topics, site.config, _keyed(site, groups, topic.slug)),
             partial(_lead_page, site, topic, points, rest, plan),
         )
         for part in plan.parts:
@@ -182,7 +168,7 @@ def topic_pages(site: Corpus) -> Iterator[Deferred]:
                 short_title(part.label),
                 partial(_cites, part.groups),
             )
-            inputs = (topic, site.config, part.path, part.label, _keyed(part.groups, topic.slug))
+            inputs = (topic, site.config, part.path, part.label, _keyed(site, part.groups, topic.slug))
             yield Deferred(part.path, inputs, make)
 
 
@@ -221,7 +207,7 @@ def home_page(site: Corpus) -> Iterator[Deferred]:
         site.config,
         site.topics,
         site.classified,
-        [_keyed(site.groups[t.slug], t.slug) for t in site.topics],
+        [_keyed(site, site.groups[t.slug], t.slug) for t in site.topics],
         event_inputs(site.events),
     )
     yield Deferred("index.md", inputs, lambda: Page("index.md", _home_page(site), short_title(site.config.title)))

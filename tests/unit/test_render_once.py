@@ -262,10 +262,10 @@ def test_page_keys_count_a_corpus_group_by_its_article_and_change_exactly_with_i
         cache.prepare("salt", {c.article.slug: "key-" + c.article.slug for c in items}, items)
         site = render.corpus(items, CONFIG, (), RULES)
         group = site.groups["mining"][0]
-        assert render._keyed([group], "mining") == [next(c for c in items if c.article is group.article)]
-        assert render._keyed([group], "law") == [group]  # not the group it made for that topic
+        assert render._keyed(site, [group], "mining") == [next(c for c in items if c.article is group.article)]
+        assert render._keyed(site, [group], "law") == [group]  # not the group it made for that topic
         copy = Group(group.article, group.runs)
-        assert render._keyed([copy], "mining")[0] is copy  # an equal group made elsewhere counts by its runs
+        assert render._keyed(site, [copy], "mining")[0] is copy  # an equal group made elsewhere counts by its runs
         return _keys(site, cache)
 
     before = keys(classified)
