@@ -40,10 +40,13 @@ so the same input gives the same bytes on every machine.
 
 from __future__ import annotations
 
+import gc
+import itertools
 import math
 import operator
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cached_property, reduce
 from itertools import chain, filterfalse, pairwise
 from typing import NamedTuple
@@ -570,13 +573,15 @@ def documents(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> l
 
 def train(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> Model:
     """The corpus model (see :func:`documents` for what it learns from)."""
-    corpus = _Corpus.of(evidences, classifier)
-    if corpus is None:  # evidence that does not add up: the reference, one document at a time
-        found = documents(evidences, classifier)
-        model = Model(classifier, found)
-        model.trained = len(found) - len(classifier.seed_documents)
-        return model
-    return corpus.model()
+    with _collector_paused():
+        corpus = _Corpus.of(evidences, classifier)
+        if corpus is not None:
+            return corpus.model()
+    # Evidence that does not add up: the reference, one document at a time.
+    found = documents(evidences, classifier)
+    model = Model(classifier, found)
+    model.trained = len(found) - len(classifier.seed_documents)
+    return model
 
 
 def classify_corpus(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> list[ClassifiedArticle]:
@@ -585,11 +590,26 @@ def classify_corpus(evidences: Sequence[ArticleEvidence], classifier: Classifier
 
     In bulk (:class:`_Corpus`): the same placements as :func:`classify` with
     the model of :func:`train`, to the last bit of every sum."""
-    corpus = _Corpus.of(evidences, classifier)
-    if corpus is None:
-        model = train(evidences, classifier)
-        return [classify(e, classifier, model) for e in evidences]
-    return corpus.classified()
+    with _collector_paused():
+        corpus = _Corpus.of(evidences, classifier)
+        if corpus is not None:
+            return corpus.classified()
+    model = train(evidences, classifier)
+    return [classify(e, classifier, model) for e in evidences]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The bulk pass makes no reference cycles: the cycle collector would
+    only walk its long flat lists (every word form of the corpus) again and
+    again while they are young."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # The corpus pass in bulk
@@ -626,26 +646,35 @@ class _Corpus:
         self.sound = False
         # What a bad cache entry could break: lengths, indexes, counts, keys.
         per_article = np.fromiter(map(len, (e.paragraphs for e in evidences)), np.int64, len(evidences))
-        weights = classifier.weights
-        sentence_keys = self.sentence_keys = [keys for f in found for keys in f.matched]
-        keys_flat = list(chain.from_iterable(sentence_keys))
-        key_index = dict.fromkeys(keys_flat)
-        leans = [-1 if f.lean is None else f.lean for f in found]
+        sentence_keys = self.sentence_keys = list(chain.from_iterable(f.matched for f in found))
+        # Signal keys and word forms as integer ids, in order of first use.
+        key_index: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        keys_used = sum(map(len, sentence_keys))
+        key_local = np.fromiter(map(key_index.__getitem__, chain.from_iterable(sentence_keys)), np.int64, keys_used)
+        forms_per_paragraph = np.fromiter(map(len, (f.forms for f in found)), np.int64, count)
+        forms_used = int(forms_per_paragraph.sum())
+        index: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        form_ids = np.fromiter(
+            map(index.__getitem__, chain.from_iterable(f.forms for f in found)), np.int64, forms_used
+        )
         sentences_per_paragraph = list(map(len, (p.sentences for p in paragraphs)))
-        counts_flat = list(chain.from_iterable(f.counts for f in found))
+        leans = [-1 if f.lean is None else f.lean for f in found]
         if (
             len(paragraphs) != count
-            or {len(f.signals) for f in found} - {size}
-            or {len(f.similarity) for f in found} - {size}
-            or list(map(len, (f.forms for f in found))) != list(map(len, (f.counts for f in found)))
+            or list(map(len, (f.counts for f in found))) != forms_per_paragraph.tolist()
             or list(map(len, (f.matched for f in found))) != sentences_per_paragraph
             or list(map(len, (f.speaks for f in found))) != sentences_per_paragraph
+            or {*map(len, (f.signals for f in found)), *map(len, (f.similarity for f in found))} - {size}
             or not all(0 <= lean < size for lean in leans if lean != -1)
-            or (counts_flat and min(counts_flat) < 1)
-            or not key_index.keys() <= weights.keys()
+            or not key_index.keys() <= classifier.weights.keys()
         ):
             return
+        form_counts = np.array(list(chain.from_iterable(f.counts for f in found)), dtype=np.int64)
+        if forms_used and form_counts.min() < 1:
+            return
         self.sound = True
+        self.form_ids, self.form_counts = form_ids, form_counts
+        self.form_paragraph = np.repeat(np.arange(count), forms_per_paragraph)
         self.starts = np.cumsum(per_article) - per_article
         self.per_article = per_article
         self.article_of = np.repeat(np.arange(len(evidences)), per_article)
@@ -669,6 +698,7 @@ class _Corpus:
         self.decisive = (top >= config.split_weight) & (top >= 2 * second)
         loud = np.bincount(self.article_of, weights=top >= config.min_evidence, minlength=len(evidences))
         self.silent = loud == 0
+        self.label = own.argmax(axis=1) if size else np.zeros(count, dtype=np.int64)
         # Sentences: their paragraph, whether they speak, their signals' keys.
         per_paragraph = np.array(sentences_per_paragraph, dtype=np.int64)
         self.sentence_paragraph = np.repeat(np.arange(count), per_paragraph)
@@ -679,32 +709,20 @@ class _Corpus:
         names = np.array([e.names_subject for e in evidences], dtype=bool)
         with np.errstate(divide="ignore", invalid="ignore"):
             self.fits = names & (said > 0) & (spoken_article / said >= config.min_matched_share)
-        # Features as integer ids: word forms in order, then signals ("=key").
-        forms_flat = list(chain.from_iterable(f.forms for f in found))
-        index = dict.fromkeys(forms_flat, 0)
-        for number, form in enumerate(index):
-            index[form] = number
-        for key in key_index:
-            key_index[key] = index.setdefault("=" + key, len(index))
-        self.seeds = []
-        for topic, seed in classifier.seed_documents:
-            ids = [index.setdefault(feature, len(index)) for feature in seed]
-            self.seeds.append((topic, ids, list(seed.values())))
+        # Features: word forms, signals ("=key") and the configuration's own.
+        key_features = np.array([index["=" + key] for key in key_index], dtype=np.int64)
+        self.key_ids = key_features[key_local]
+        self.key_count = np.fromiter(map(len, sentence_keys), np.int64, len(sentence_keys))
+        self.key_paragraph = np.repeat(self.sentence_paragraph, self.key_count)
+        self.seeds = [
+            (topic, [index[f] for f in seed], list(seed.values())) for topic, seed in classifier.seed_documents
+        ]
         self.index = index
-        self.form_ids = np.fromiter(map(index.__getitem__, forms_flat), np.int64, len(forms_flat))
-        self.form_counts = np.array(counts_flat, dtype=np.int64)
-        self.form_paragraph = np.repeat(np.arange(count), list(map(len, (f.forms for f in found))))
-        key_ids = np.fromiter(map(key_index.__getitem__, keys_flat), np.int64, len(keys_flat))
-        self.key_ids = key_ids
-        per_sentence = np.fromiter(map(len, sentence_keys), np.int64, len(sentence_keys))
-        self.key_sentence = np.repeat(np.arange(len(sentence_keys)), per_sentence)
-        self.key_paragraph = self.sentence_paragraph[self.key_sentence]
         # Each key's weights, by feature id (a sentence's signals are their sum).
         rows = np.zeros((len(index), size))
-        for key, feature in key_index.items():
-            rows[feature] = weights[key]
+        for key, feature in zip(key_index, key_features.tolist(), strict=True):
+            rows[feature] = classifier.weights[key]
         self.key_weights = rows
-        self.label = own.argmax(axis=1) if size else np.zeros(count, dtype=np.int64)
 
     def model(self) -> Model:
         """The model :func:`train` makes (its table of logs by feature)."""
@@ -778,9 +796,7 @@ class _Corpus:
         # Sentences: its own signals and its paragraph's similarity; it leaves
         # its paragraph's topic only when strongly about another (:func:`_split`).
         paragraph = self.sentence_paragraph
-        signals = np.zeros((len(paragraph), size))
-        for rows, ids in _by_position(self.key_sentence, self.key_ids):
-            signals[rows] += self.key_weights[ids]
+        signals = _added_in_turn(self.key_count, self.key_weights[self.key_ids])
         own = signals + self.base[paragraph]
         placed = topic[paragraph]
         if len(paragraph) and size:
@@ -799,16 +815,13 @@ class _Corpus:
         else:
             score = []
         slugs = self.classifier.slugs
-        placements = list(
-            map(
-                Placement,
-                [s for p in self.paragraphs for s in p.sentences],
-                [slugs[t] for t in placed.tolist()],
-                score,
-                fallback[paragraph].tolist(),
-                self.speaks,
-                self.sentence_keys,
-            )
+        placements = _placements(
+            list(chain.from_iterable(p.sentences for p in self.paragraphs)),
+            [slugs[t] for t in placed.tolist()],
+            score,
+            fallback[paragraph].tolist(),
+            self.speaks,
+            self.sentence_keys,
         )
         per_paragraph = np.bincount(paragraph, minlength=count)
         ends = np.cumsum(np.bincount(self.article_of, weights=per_paragraph, minlength=len(self.evidences)))
@@ -827,24 +840,18 @@ class _Corpus:
         asked = ~self.decisive & ~self.silent[self.article_of]
         forms = known[self.form_ids] & asked[self.form_paragraph]
         keys = known[self.key_ids] & asked[self.key_paragraph]
-        form_rows, key_rows = self.form_paragraph[forms], self.key_paragraph[keys]
         count = len(self.found)
-        # A paragraph's features in order: its word forms, then its signals.
-        form_count = np.bincount(form_rows, minlength=count)
-        key_count = np.bincount(key_rows, minlength=count)
-        form_place = np.arange(len(form_rows)) - (np.cumsum(form_count) - form_count)[form_rows]
-        key_place = form_count[key_rows] + np.arange(len(key_rows)) - (np.cumsum(key_count) - key_count)[key_rows]
-        rows = np.concatenate([form_rows, key_rows])
-        ids = np.concatenate([self.form_ids[forms], self.key_ids[keys]])
-        weights = np.concatenate([self.form_counts[forms], np.ones(len(key_rows), np.int64)]).astype(np.float64)
-        place = np.concatenate([form_place, key_place])
-        sums = np.zeros((count, size))
-        for at in _groups(place):
-            sums[rows[at]] += weights[at, None] * logs[ids[at]]
+        form_count = np.bincount(self.form_paragraph[forms], minlength=count)
+        key_count = np.bincount(self.key_paragraph[keys], minlength=count)
         asked_rows = np.flatnonzero(form_count + key_count)
         if not len(asked_rows):
             return None
-        total = np.bincount(rows, weights=weights, minlength=count)[asked_rows]
+        # A paragraph's features in order: all its word forms, then its signals.
+        sums = _added_in_turn(form_count, self.form_counts[forms][:, None] * logs[self.form_ids[forms]])
+        sums = _added_in_turn(key_count, logs[self.key_ids[keys]], sums)
+        # Whole counts: their sum is exact in any order.
+        words = np.bincount(self.form_paragraph[forms], weights=self.form_counts[forms], minlength=count)
+        total = (words + key_count)[asked_rows]
         scale = 1 / np.sqrt(total)
         sums = scale[:, None] * sums[asked_rows]
         top = sums.max(axis=1)
@@ -907,6 +914,29 @@ class _Corpus:
         return topic, fallback, chosen
 
 
+def _placements(
+    sentences: list[Sentence],
+    topics: list[str],
+    scores: list[float],
+    fallbacks: list[bool],
+    speaks: list[bool],
+    signals: list[tuple[str, ...]],
+) -> list[Placement]:
+    """``Placement(*fields)`` for each sentence, made as :mod:`copy` and
+    :mod:`pickle` make a dataclass: its fields set in a new instance's
+    ``__dict__``, without the generated ``__init__`` that sets them one by
+    one past the frozen ``__setattr__`` (several times slower, for every
+    sentence of the corpus in every run). Placement has no ``__post_init__``
+    to skip; the tests compare the results with ``Placement(...)``'s."""
+    fields = [
+        {"sentence": a, "topic": b, "score": c, "fallback": d, "speaks": e, "signals": f}
+        for a, b, c, d, e, f in zip(sentences, topics, scores, fallbacks, speaks, signals, strict=True)
+    ]
+    made = list(map(object.__new__, itertools.repeat(Placement, len(fields))))
+    deque(map(object.__setattr__, made, itertools.repeat("__dict__"), fields), maxlen=0)
+    return made
+
+
 def _columns_added(values: np.ndarray) -> np.ndarray:
     """Each row's sum, left to right (as :func:`_added`; numpy's own sum pairs)."""
     total = np.zeros(len(values))
@@ -915,23 +945,22 @@ def _columns_added(values: np.ndarray) -> np.ndarray:
     return total
 
 
-def _groups(place: np.ndarray) -> list[np.ndarray]:
-    """Indexes of the items at each place (0, 1, ...), in order: a place holds
-    at most one item per row, so one step adds them all."""
-    if not len(place):
-        return []
-    order = np.argsort(place, kind="stable")
-    bounds = np.cumsum(np.bincount(place))
-    return [order[a:b] for a, b in zip([0, *bounds[:-1].tolist()], bounds.tolist(), strict=True)]
-
-
-def _by_position(owner: np.ndarray, values: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(owners, values) of the items at each position in their owner (``owner`` sorted)."""
-    if not len(owner):
-        return []
-    counts = np.bincount(owner)
-    place = np.arange(len(owner)) - (np.cumsum(counts) - counts)[owner]
-    return [(owner[at], values[at]) for at in _groups(place)]
+def _added_in_turn(counts: np.ndarray, values: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+    """Per owner, ``start`` (or 0) plus its run of ``values`` (``counts`` per
+    owner, the runs one after another), added left to right: a place in the
+    runs at a time, over the owners that have an item there."""
+    total = np.zeros((len(counts), *values.shape[1:])) if start is None else start.copy()
+    if not len(values):
+        return total
+    order = np.argsort(-counts, kind="stable")  # the owners with the most items first
+    starts = (np.cumsum(counts) - counts)[order]
+    having = len(counts) - np.cumsum(np.bincount(counts))  # owners with more than k items
+    ranked = total[order]
+    for place, owners in enumerate(having.tolist()):
+        if owners:
+            ranked[:owners] += values[starts[:owners] + place]
+    total[order] = ranked
+    return total
 
 
 # Helper functions
