@@ -25,7 +25,7 @@ paragraph's signals, similarity and lean and its word forms
 (:class:`~explainer.model.ArticleEvidence`, which depends on the article and
 the configuration only, so it is cached per article); :func:`classify_corpus`
 then trains the model on the whole corpus's evidence and decides every
-paragraph, in every run (arithmetic only: cheap). So a paragraph without
+paragraph, in every run (arithmetic only, on arrays: :class:`_Corpus`). So a paragraph without
 decisive evidence of its own can move when other articles are added: the
 model has learned more.
 
@@ -34,12 +34,13 @@ paragraph without evidence follows its context and a single weak word does not
 overrule it. A sentence leaves its paragraph only when it is strongly about
 another topic (``split_weight``, and twice its evidence for the paragraph's
 topic). Ties go to the previous paragraph's topic, then to the topic listed
-first: deterministic, and every step is pure Python arithmetic in a fixed order,
-so the same input gives the same bytes on every machine.
+first: deterministic, and every sum is added in a fixed order (in bulk as in
+:func:`decide`), so the same input gives the same bytes on every machine.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import itertools
 import math
@@ -922,19 +923,18 @@ def _placements(
     speaks: list[bool],
     signals: list[tuple[str, ...]],
 ) -> list[Placement]:
-    """``Placement(*fields)`` for each sentence, made as :mod:`copy` and
-    :mod:`pickle` make a dataclass: its fields set in a new instance's
-    ``__dict__``, without the generated ``__init__`` that sets them one by
-    one past the frozen ``__setattr__`` (several times slower, for every
-    sentence of the corpus in every run). Placement has no ``__post_init__``
+    """``Placement(*fields)`` for each sentence, a field of them all at a time:
+    what the generated ``__init__`` does (``object.__setattr__`` past the
+    frozen ``__setattr__``, a field at a time), without a Python call per
+    sentence of the corpus in every run. Placement has no ``__post_init__``
     to skip; the tests compare the results with ``Placement(...)``'s."""
-    fields = [
-        {"sentence": a, "topic": b, "score": c, "fallback": d, "speaks": e, "signals": f}
-        for a, b, c, d, e, f in zip(sentences, topics, scores, fallbacks, speaks, signals, strict=True)
-    ]
-    made = list(map(object.__new__, itertools.repeat(Placement, len(fields))))
-    deque(map(object.__setattr__, made, itertools.repeat("__dict__"), fields), maxlen=0)
+    made = list(map(object.__new__, itertools.repeat(Placement, len(sentences))))
+    for name, values in zip(PLACEMENT_FIELDS, (sentences, topics, scores, fallbacks, speaks, signals), strict=True):
+        deque(map(object.__setattr__, made, itertools.repeat(name), values), maxlen=0)
     return made
+
+
+PLACEMENT_FIELDS = tuple(field.name for field in dataclasses.fields(Placement))
 
 
 def _columns_added(values: np.ndarray) -> np.ndarray:
