@@ -40,12 +40,11 @@ first: deterministic, and every sum is added in a fixed order (in bulk as in
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import itertools
 import math
 import operator
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property, reduce
@@ -645,33 +644,40 @@ class _Corpus:
         paragraphs = self.paragraphs = [p for e in evidences for p in e.article.paragraphs]
         count = len(found)
         self.sound = False
+        # The evidence a field at a time (one pass over the paragraphs).
+        fields = ("forms", "counts", "matched", "speaks", "signals", "similarity", "lean")
+        columns = list(zip(*map(operator.attrgetter(*fields), found), strict=True)) or [()] * len(fields)
+        forms, counts, matched, speaks, signals_, similarity_, leans_ = columns
         # What a bad cache entry could break: lengths, indexes, counts, keys.
         per_article = np.fromiter(map(len, (e.paragraphs for e in evidences)), np.int64, len(evidences))
-        sentence_keys = self.sentence_keys = list(chain.from_iterable(f.matched for f in found))
+        sentence_keys = self.sentence_keys = list(chain.from_iterable(matched))
         # Signal keys and word forms as integer ids, in order of first use.
         key_index: defaultdict[str, int] = defaultdict(itertools.count().__next__)
         keys_used = sum(map(len, sentence_keys))
         key_local = np.fromiter(map(key_index.__getitem__, chain.from_iterable(sentence_keys)), np.int64, keys_used)
-        forms_per_paragraph = np.fromiter(map(len, (f.forms for f in found)), np.int64, count)
+        forms_per_paragraph = np.fromiter(map(len, forms), np.int64, count)
         forms_used = int(forms_per_paragraph.sum())
         index: defaultdict[str, int] = defaultdict(itertools.count().__next__)
-        form_ids = np.fromiter(
-            map(index.__getitem__, chain.from_iterable(f.forms for f in found)), np.int64, forms_used
-        )
+        form_ids = np.fromiter(map(index.__getitem__, chain.from_iterable(forms)), np.int64, forms_used)
         sentences_per_paragraph = list(map(len, (p.sentences for p in paragraphs)))
-        leans = [-1 if f.lean is None else f.lean for f in found]
+        leans = [-1 if lean is None else lean for lean in leans_]
         if (
             len(paragraphs) != count
-            or list(map(len, (f.counts for f in found))) != forms_per_paragraph.tolist()
-            or list(map(len, (f.matched for f in found))) != sentences_per_paragraph
-            or list(map(len, (f.speaks for f in found))) != sentences_per_paragraph
-            or {*map(len, (f.signals for f in found)), *map(len, (f.similarity for f in found))} - {size}
+            or list(map(len, counts)) != forms_per_paragraph.tolist()
+            or list(map(len, matched)) != sentences_per_paragraph
+            or list(map(len, speaks)) != sentences_per_paragraph
+            or {*map(len, signals_), *map(len, similarity_)} - {size}
             or not all(0 <= lean < size for lean in leans if lean != -1)
             or not key_index.keys() <= classifier.weights.keys()
         ):
             return
-        form_counts = np.array(list(chain.from_iterable(f.counts for f in found)), dtype=np.int64)
-        if forms_used and form_counts.min() < 1:
+        try:
+            form_counts = np.fromiter(chain.from_iterable(counts), np.int64, forms_used)
+        except OverflowError:
+            return
+        signals = np.array(signals_, dtype=np.float64).reshape(count, size)
+        similarity = np.array(similarity_, dtype=np.float64).reshape(count, size)
+        if (forms_used and form_counts.min() < 1) or not (np.isfinite(signals).all() and np.isfinite(similarity).all()):
             return
         self.sound = True
         self.form_ids, self.form_counts = form_ids, form_counts
@@ -679,8 +685,6 @@ class _Corpus:
         self.starts = np.cumsum(per_article) - per_article
         self.per_article = per_article
         self.article_of = np.repeat(np.arange(len(evidences)), per_article)
-        signals = np.array([f.signals for f in found], dtype=np.float64).reshape(count, size)
-        similarity = np.array([f.similarity for f in found], dtype=np.float64).reshape(count, size)
         self.base = config.similarity_weight * similarity
         own = self.own = signals + self.base
         lean = np.array(leans, dtype=np.int64)
@@ -703,7 +707,7 @@ class _Corpus:
         # Sentences: their paragraph, whether they speak, their signals' keys.
         per_paragraph = np.array(sentences_per_paragraph, dtype=np.int64)
         self.sentence_paragraph = np.repeat(np.arange(count), per_paragraph)
-        self.speaks = list(chain.from_iterable(f.speaks for f in found))
+        self.speaks = list(chain.from_iterable(speaks))
         spoken = np.bincount(self.sentence_paragraph, weights=self.speaks, minlength=count)
         said = np.bincount(self.article_of, weights=per_paragraph, minlength=len(evidences))
         spoken_article = np.bincount(self.article_of, weights=spoken, minlength=len(evidences))
@@ -816,13 +820,16 @@ class _Corpus:
         else:
             score = []
         slugs = self.classifier.slugs
-        placements = _placements(
-            list(chain.from_iterable(p.sentences for p in self.paragraphs)),
-            [slugs[t] for t in placed.tolist()],
-            score,
-            fallback[paragraph].tolist(),
-            self.speaks,
-            self.sentence_keys,
+        placements = list(
+            map(
+                Placement,
+                list(chain.from_iterable(p.sentences for p in self.paragraphs)),
+                np.array(slugs, dtype=object)[placed].tolist(),
+                score,
+                fallback[paragraph].tolist(),
+                self.speaks,
+                self.sentence_keys,
+            )
         )
         per_paragraph = np.bincount(paragraph, minlength=count)
         ends = np.cumsum(np.bincount(self.article_of, weights=per_paragraph, minlength=len(self.evidences)))
@@ -913,28 +920,6 @@ class _Corpus:
             fallback[rows] = none
             chosen[rows] = totals
         return topic, fallback, chosen
-
-
-def _placements(
-    sentences: list[Sentence],
-    topics: list[str],
-    scores: list[float],
-    fallbacks: list[bool],
-    speaks: list[bool],
-    signals: list[tuple[str, ...]],
-) -> list[Placement]:
-    """``Placement(*fields)`` for each sentence, a field of them all at a time:
-    what the generated ``__init__`` does (``object.__setattr__`` past the
-    frozen ``__setattr__``, a field at a time), without a Python call per
-    sentence of the corpus in every run. Placement has no ``__post_init__``
-    to skip; the tests compare the results with ``Placement(...)``'s."""
-    made = list(map(object.__new__, itertools.repeat(Placement, len(sentences))))
-    for name, values in zip(PLACEMENT_FIELDS, (sentences, topics, scores, fallbacks, speaks, signals), strict=True):
-        deque(map(object.__setattr__, made, itertools.repeat(name), values), maxlen=0)
-    return made
-
-
-PLACEMENT_FIELDS = tuple(field.name for field in dataclasses.fields(Placement))
 
 
 def _columns_added(values: np.ndarray) -> np.ndarray:

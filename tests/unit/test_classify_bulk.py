@@ -141,3 +141,13 @@ def test_evidence_that_does_not_add_up_takes_the_reference_path() -> None:
     with pytest.raises(KeyError):
         classify_corpus([bad], classifier)
     assert classify_corpus([], classifier) == []
+    # A count of 0, a similarity that is not a number: placed as the reference places them.
+    others = [read_article(_article(random.Random(seed), seed), classifier) for seed in range(2, 30)]
+    found = good.paragraphs[0]
+    for odd in (
+        dataclasses.replace(found, forms=("tribunal", *found.forms), counts=(0, *found.counts)),
+        dataclasses.replace(found, similarity=(float("nan"),) * len(found.similarity)),
+    ):
+        corpus = [dataclasses.replace(good, paragraphs=(odd, *good.paragraphs[1:])), *others]
+        assert _Corpus.of(corpus, classifier) is None
+        assert classify_corpus(corpus, classifier) == _reference(corpus, classifier)
