@@ -682,6 +682,8 @@ class _Corpus:
         self.sound = True
         self.form_ids, self.form_counts = form_ids, form_counts
         self.form_paragraph = np.repeat(np.arange(count), forms_per_paragraph)
+        self.form_runs = forms_per_paragraph
+        self.form_starts = np.cumsum(forms_per_paragraph) - forms_per_paragraph
         self.starts = np.cumsum(per_article) - per_article
         self.per_article = per_article
         self.article_of = np.repeat(np.arange(len(evidences)), per_article)
@@ -719,6 +721,8 @@ class _Corpus:
         self.key_ids = key_features[key_local]
         self.key_count = np.fromiter(map(len, sentence_keys), np.int64, len(sentence_keys))
         self.key_paragraph = np.repeat(self.sentence_paragraph, self.key_count)
+        self.key_runs = np.bincount(self.key_paragraph, minlength=count)
+        self.key_starts = np.cumsum(self.key_runs) - self.key_runs
         self.seeds = [
             (topic, [index[f] for f in seed], list(seed.values())) for topic, seed in classifier.seed_documents
         ]
@@ -801,7 +805,8 @@ class _Corpus:
         # Sentences: its own signals and its paragraph's similarity; it leaves
         # its paragraph's topic only when strongly about another (:func:`_split`).
         paragraph = self.sentence_paragraph
-        signals = _added_in_turn(self.key_count, self.key_weights[self.key_ids])
+        starts = np.cumsum(self.key_count) - self.key_count
+        signals = _added_in_turn(self.key_count, starts, self.key_ids, self.key_weights)
         own = signals + self.base[paragraph]
         placed = topic[paragraph]
         if len(paragraph) and size:
@@ -843,24 +848,24 @@ class _Corpus:
     def _learned(self) -> tuple[np.ndarray, np.ndarray] | None:
         """(paragraphs, the model's evidence for them): those whose own evidence is
         not decisive, in an article that is not silent, with a feature it knows."""
-        size = self.size
+        size, count = self.size, len(self.found)
         logs, known = self._logs()
         asked = ~self.decisive & ~self.silent[self.article_of]
-        forms = known[self.form_ids] & asked[self.form_paragraph]
-        keys = known[self.key_ids] & asked[self.key_paragraph]
-        count = len(self.found)
-        form_count = np.bincount(self.form_paragraph[forms], minlength=count)
-        key_count = np.bincount(self.key_paragraph[keys], minlength=count)
-        asked_rows = np.flatnonzero(form_count + key_count)
+        # Whole counts of the known features: their sum is exact in any order.
+        forms = known[self.form_ids]
+        keys = known[self.key_ids]
+        weight = np.bincount(self.form_paragraph, weights=self.form_counts * forms, minlength=count)
+        weight += np.bincount(self.key_paragraph, weights=keys, minlength=count)
+        asked_rows = np.flatnonzero(asked & (weight > 0))
         if not len(asked_rows):
             return None
-        # A paragraph's features in order: all its word forms, then its signals.
-        sums = _added_in_turn(form_count, self.form_counts[forms][:, None] * logs[self.form_ids[forms]])
-        sums = _added_in_turn(key_count, logs[self.key_ids[keys]], sums)
-        # Whole counts: their sum is exact in any order.
-        words = np.bincount(self.form_paragraph[forms], weights=self.form_counts[forms], minlength=count)
-        total = (words + key_count)[asked_rows]
-        scale = 1 / np.sqrt(total)
+        # A paragraph's features in order: all its word forms, then its signals
+        # (an unknown one adds the 0 of its row of ``logs``: the same sum).
+        form_runs = np.where(asked, self.form_runs, 0)
+        sums = _added_in_turn(form_runs, self.form_starts, self.form_ids, logs, self.form_counts)
+        key_runs = np.where(asked, self.key_runs, 0)
+        sums = _added_in_turn(key_runs, self.key_starts, self.key_ids, logs, start=sums)
+        scale = 1 / np.sqrt(weight[asked_rows])
         sums = scale[:, None] * sums[asked_rows]
         top = sums.max(axis=1)
         exps = np.array(list(map(math.exp, (sums - top[:, None]).ravel().tolist()))).reshape(-1, size)
@@ -930,20 +935,30 @@ def _columns_added(values: np.ndarray) -> np.ndarray:
     return total
 
 
-def _added_in_turn(counts: np.ndarray, values: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
-    """Per owner, ``start`` (or 0) plus its run of ``values`` (``counts`` per
-    owner, the runs one after another), added left to right: a place in the
-    runs at a time, over the owners that have an item there."""
-    total = np.zeros((len(counts), *values.shape[1:])) if start is None else start.copy()
-    if not len(values):
+def _added_in_turn(
+    runs: np.ndarray,
+    starts: np.ndarray,
+    ids: np.ndarray,
+    table: np.ndarray,
+    weights: np.ndarray | None = None,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per owner, ``start`` (or 0) plus ``table[ids[i]]`` (times ``weights[i]``)
+    for each item ``i`` of its run (``runs[o]`` items from ``starts[o]``),
+    added left to right: a place in the runs at a time, over the owners that
+    have an item there."""
+    total = np.zeros((len(runs), table.shape[1])) if start is None else start.copy()
+    if not len(runs):
         return total
-    order = np.argsort(-counts, kind="stable")  # the owners with the most items first
-    starts = (np.cumsum(counts) - counts)[order]
-    having = len(counts) - np.cumsum(np.bincount(counts))  # owners with more than k items
+    order = np.argsort(-runs, kind="stable")  # the owners with the most items first
+    first = starts[order]
+    having = len(runs) - np.cumsum(np.bincount(runs))  # owners with more than k items
     ranked = total[order]
     for place, owners in enumerate(having.tolist()):
         if owners:
-            ranked[:owners] += values[starts[:owners] + place]
+            at = first[:owners] + place
+            rows = table[ids[at]]
+            ranked[:owners] += rows if weights is None else weights[at][:, None] * rows
     total[order] = ranked
     return total
 
