@@ -25,7 +25,7 @@ paragraph's signals, similarity and lean and its word forms
 (:class:`~explainer.model.ArticleEvidence`, which depends on the article and
 the configuration only, so it is cached per article); :func:`classify_corpus`
 then trains the model on the whole corpus's evidence and decides every
-paragraph, in every run (arithmetic only: cheap). So a paragraph without
+paragraph, in every run (arithmetic only, on arrays: :class:`_Corpus`). So a paragraph without
 decisive evidence of its own can move when other articles are added: the
 model has learned more.
 
@@ -34,18 +34,24 @@ paragraph without evidence follows its context and a single weak word does not
 overrule it. A sentence leaves its paragraph only when it is strongly about
 another topic (``split_weight``, and twice its evidence for the paragraph's
 topic). Ties go to the previous paragraph's topic, then to the topic listed
-first: deterministic, and every step is pure Python arithmetic in a fixed order,
-so the same input gives the same bytes on every machine.
+first: deterministic, and every sum is added in a fixed order (in bulk as in
+:func:`decide`), so the same input gives the same bytes on every machine.
 """
 
 from __future__ import annotations
 
+import gc
+import itertools
 import math
 import operator
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from itertools import chain, filterfalse
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import cached_property, reduce
+from itertools import chain, filterfalse, pairwise
 from typing import NamedTuple
+
+import numpy as np
 
 from . import phrases
 from .model import Article, ArticleEvidence, ClassifiedArticle, ParagraphEvidence, Placement, Sentence, SiteConfig
@@ -176,6 +182,22 @@ class Classifier:
             for form, w in weights.items():
                 table.setdefault(form, []).append((column, w / norm))
         self.entries = {f: (self.idf[f], tuple(table.get(f, ()))) for f in sorted(self.idf)}
+
+    @cached_property
+    def seed_documents(self) -> tuple[tuple[int, Counter[str]], ...]:
+        """What the corpus model learns from the configuration: per topic, its
+        title, description and examples (words and signals), and its signals
+        (their weights, rounded, as counts)."""
+        seeds: list[tuple[int, Counter[str]]] = []
+        for index, topic in enumerate(self.config.topics):
+            for text in (topic.title, topic.description, *topic.examples):
+                read = self.read(text)
+                seed = Counter(read.counts)
+                seed.update("=" + key for key in read.matched)
+                seeds.append((index, seed))
+            keys = Counter({"=" + phrases.form_key(s.phrase): max(1, round(s.weight)) for s in topic.signals})
+            seeds.append((index, keys))
+        return tuple(seeds)
 
     def read(self, text: str) -> Text:
         """A text's signals and content word forms."""
@@ -383,7 +405,7 @@ def decide(
                 sources.append(following)
         if sources:
             scale = config.context_weight / len(sources)
-            context = tuple([scale * sum(column) for column in zip(*sources, strict=True)])
+            context = tuple([scale * _added(column) for column in zip(*sources, strict=True)])
         else:
             context = zero
         total = tuple([o + c for o, c in zip(own, context, strict=True)])
@@ -450,7 +472,9 @@ class Model:
     topic times ``model_weight``. Sorted tables and sums in a fixed order: the
     same corpus gives the same bytes."""
 
-    def __init__(self, classifier: Classifier, documents: Iterable[tuple[int, Counter[str]]]):
+    def __init__(self, classifier: Classifier, documents: Iterable[tuple[int, Counter[str]]] = ()):
+        """The model of ``documents`` (topic, feature counts), one at a time:
+        the reference that :func:`train` computes in bulk."""
         size = len(classifier.slugs)
         table: dict[str, list[float]] = {}
         totals = [0.0] * size
@@ -482,10 +506,10 @@ class Model:
         # posteriors are overconfident, the more so the longer the text:
         # the log-likelihoods are divided by the square root of its length.
         scale = 1 / math.sqrt(sum(weights))
-        sums = [scale * sum(map(operator.mul, weights, column)) for column in zip(*rows, strict=True)]
+        sums = [scale * _added(map(operator.mul, weights, column)) for column in zip(*rows, strict=True)]
         top = max(sums)
         exps = [math.exp(s - top) for s in sums]
-        total = sum(exps)
+        total = _added(exps)
         return tuple([e / total for e in exps])
 
     def evidence(self, found: ParagraphEvidence) -> Scores:
@@ -530,38 +554,413 @@ def fits(evidence: ArticleEvidence, config: SiteConfig) -> bool:
     return evidence.names_subject and bool(total) and spoken / total >= config.min_matched_share
 
 
-def train(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> Model:
-    """The corpus model: the topics' own text, and every decisive paragraph of
-    the articles that fit (their own evidence is the label)."""
+def documents(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> list[tuple[int, Counter[str]]]:
+    """What the corpus model learns from, one (topic, feature counts) per
+    document: the topics' own text, and every decisive paragraph of the
+    articles that fit (their own evidence is the label). The reference for
+    :func:`train`, which counts the same in bulk."""
     config = classifier.config
-    documents: list[tuple[int, Counter[str]]] = []
-    for index, topic in enumerate(config.topics):
-        for text in (topic.title, topic.description, *topic.examples):
-            read = classifier.read(text)
-            seed = Counter(read.counts)
-            seed.update("=" + key for key in read.matched)
-            documents.append((index, seed))
-        keys = Counter({"=" + phrases.form_key(s.phrase): max(1, round(s.weight)) for s in topic.signals})
-        documents.append((index, keys))
-    trained = 0
+    result = list(classifier.seed_documents)
     for evidence in evidences:
         if not fits(evidence, config):
             continue  # an article that does not fit teaches nothing about the topics
         for found in evidence.paragraphs:
             own = own_evidence(found, config)
             if decisive(own, config):
-                documents.append((own.index(max(own)), features(found)))
-                trained += 1
-    model = Model(classifier, documents)
-    model.trained = trained
+                result.append((own.index(max(own)), features(found)))
+    return result
+
+
+def train(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> Model:
+    """The corpus model (see :func:`documents` for what it learns from)."""
+    with _collector_paused():
+        corpus = _Corpus.of(evidences, classifier)
+        if corpus is not None:
+            return corpus.model()
+    # Evidence that does not add up: the reference, one document at a time.
+    found = documents(evidences, classifier)
+    model = Model(classifier, found)
+    model.trained = len(found) - len(classifier.seed_documents)
     return model
 
 
 def classify_corpus(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> list[ClassifiedArticle]:
     """Every article placed with the corpus model (trained on them all): the
-    corpus-level pass after the per-article, cached :func:`read_article`."""
+    corpus-level pass after the per-article, cached :func:`read_article`.
+
+    In bulk (:class:`_Corpus`): the same placements as :func:`classify` with
+    the model of :func:`train`, to the last bit of every sum."""
+    with _collector_paused():
+        corpus = _Corpus.of(evidences, classifier)
+        if corpus is not None:
+            return corpus.classified()
     model = train(evidences, classifier)
     return [classify(e, classifier, model) for e in evidences]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The bulk pass makes no reference cycles: the cycle collector would
+    only walk its long flat lists (every word form of the corpus) again and
+    again while they are young."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# The corpus pass in bulk
+
+
+class _Corpus:
+    """The corpus pass over arrays: every paragraph's own evidence, the
+    model's training counts and posteriors, the context and every sentence's
+    page, one numpy operation for all paragraphs (or all sentences) at a time.
+
+    Exactly the arithmetic of :func:`decide` and :class:`Model`, operation by
+    operation: every sum is added in the same order (a column at a time, a
+    paragraph's features in order), each IEEE operation rounds the same in
+    numpy as in Python, and ``log`` and ``exp`` are Python's (numpy's own may
+    differ in the last bit): the same placements to the last tie. Only the
+    loop over a paragraph's position in its article is sequential (a
+    paragraph leans to the previous one's page)."""
+
+    @classmethod
+    def of(cls, evidences: Sequence[ArticleEvidence], classifier: Classifier) -> _Corpus | None:
+        """The corpus in arrays, or None when its evidence does not add up (a
+        bad cache entry: the reference path then fails or copes as it did)."""
+        corpus = cls(evidences, classifier)
+        return corpus if corpus.sound else None
+
+    def __init__(self, evidences: Sequence[ArticleEvidence], classifier: Classifier):
+        self.evidences = evidences
+        self.classifier = classifier
+        config = classifier.config
+        size = self.size = len(classifier.slugs)
+        found = self.found = [p for e in evidences for p in e.paragraphs]
+        paragraphs = self.paragraphs = [p for e in evidences for p in e.article.paragraphs]
+        count = len(found)
+        self.sound = False
+        # The evidence a field at a time (one pass over the paragraphs).
+        fields = ("forms", "counts", "matched", "speaks", "signals", "similarity", "lean")
+        columns = list(zip(*map(operator.attrgetter(*fields), found), strict=True)) or [()] * len(fields)
+        forms, counts, matched, speaks, signals_, similarity_, leans_ = columns
+        # What a bad cache entry could break: lengths, indexes, counts, keys.
+        per_article = np.fromiter(map(len, (e.paragraphs for e in evidences)), np.int64, len(evidences))
+        sentence_keys = self.sentence_keys = list(chain.from_iterable(matched))
+        # Signal keys and word forms as integer ids, in order of first use.
+        key_index: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        keys_used = sum(map(len, sentence_keys))
+        key_local = np.fromiter(map(key_index.__getitem__, chain.from_iterable(sentence_keys)), np.int64, keys_used)
+        forms_per_paragraph = np.fromiter(map(len, forms), np.int64, count)
+        forms_used = int(forms_per_paragraph.sum())
+        index: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        form_ids = np.fromiter(map(index.__getitem__, chain.from_iterable(forms)), np.int64, forms_used)
+        sentences_per_paragraph = list(map(len, (p.sentences for p in paragraphs)))
+        leans = [-1 if lean is None else lean for lean in leans_]
+        if (
+            len(paragraphs) != count
+            or list(map(len, counts)) != forms_per_paragraph.tolist()
+            or list(map(len, matched)) != sentences_per_paragraph
+            or list(map(len, speaks)) != sentences_per_paragraph
+            or {*map(len, signals_), *map(len, similarity_)} - {size}
+            or not all(0 <= lean < size for lean in leans if lean != -1)
+            or not key_index.keys() <= classifier.weights.keys()
+        ):
+            return
+        try:
+            form_counts = np.fromiter(chain.from_iterable(counts), np.int64, forms_used)
+        except OverflowError:
+            return
+        signals = np.array(signals_, dtype=np.float64).reshape(count, size)
+        similarity = np.array(similarity_, dtype=np.float64).reshape(count, size)
+        if (forms_used and form_counts.min() < 1) or not (np.isfinite(signals).all() and np.isfinite(similarity).all()):
+            return
+        self.sound = True
+        self.form_ids, self.form_counts = form_ids, form_counts
+        self.form_paragraph = np.repeat(np.arange(count), forms_per_paragraph)
+        self.form_runs = forms_per_paragraph
+        self.form_starts = np.cumsum(forms_per_paragraph) - forms_per_paragraph
+        self.starts = np.cumsum(per_article) - per_article
+        self.per_article = per_article
+        self.article_of = np.repeat(np.arange(len(evidences)), per_article)
+        self.base = config.similarity_weight * similarity
+        own = self.own = signals + self.base
+        lean = np.array(leans, dtype=np.int64)
+        leaning = np.flatnonzero(lean >= 0)
+        own[leaning, lean[leaning]] += config.subheading_weight
+        # Subheadings: a paragraph under the same one as the paragraph before it.
+        headings = [p.heading for p in paragraphs]
+        same = np.zeros(count, dtype=bool)
+        if count > 1:
+            same[1:] = np.array([a == b for a, b in pairwise(headings)], dtype=bool)
+        same[self.starts[per_article > 0]] = False  # the first of its article
+        self.same_as_previous = same
+        ranked = np.sort(own, axis=1)
+        top = ranked[:, -1] if size else np.zeros(count)
+        second = ranked[:, -2] if size > 1 else np.zeros(count)
+        self.decisive = (top >= config.split_weight) & (top >= 2 * second)
+        loud = np.bincount(self.article_of, weights=top >= config.min_evidence, minlength=len(evidences))
+        self.silent = loud == 0
+        self.label = own.argmax(axis=1) if size else np.zeros(count, dtype=np.int64)
+        # Sentences: their paragraph, whether they speak, their signals' keys.
+        per_paragraph = np.array(sentences_per_paragraph, dtype=np.int64)
+        self.sentence_paragraph = np.repeat(np.arange(count), per_paragraph)
+        self.speaks = list(chain.from_iterable(speaks))
+        spoken = np.bincount(self.sentence_paragraph, weights=self.speaks, minlength=count)
+        said = np.bincount(self.article_of, weights=per_paragraph, minlength=len(evidences))
+        spoken_article = np.bincount(self.article_of, weights=spoken, minlength=len(evidences))
+        names = np.array([e.names_subject for e in evidences], dtype=bool)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.fits = names & (said > 0) & (spoken_article / said >= config.min_matched_share)
+        # Features: word forms, signals ("=key") and the configuration's own.
+        key_features = np.array([index["=" + key] for key in key_index], dtype=np.int64)
+        self.key_ids = key_features[key_local]
+        self.key_count = np.fromiter(map(len, sentence_keys), np.int64, len(sentence_keys))
+        self.key_paragraph = np.repeat(self.sentence_paragraph, self.key_count)
+        self.key_runs = np.bincount(self.key_paragraph, minlength=count)
+        self.key_starts = np.cumsum(self.key_runs) - self.key_runs
+        self.seeds = [
+            (topic, [index[f] for f in seed], list(seed.values())) for topic, seed in classifier.seed_documents
+        ]
+        self.index = index
+        # Each key's weights, by feature id (a sentence's signals are their sum).
+        rows = np.zeros((len(index), size))
+        for key, feature in zip(key_index, key_features.tolist(), strict=True):
+            rows[feature] = classifier.weights[key]
+        self.key_weights = rows
+
+    def model(self) -> Model:
+        """The model :func:`train` makes (its table of logs by feature)."""
+        logs, known = self._logs()
+        names = list(self.index)
+        model = Model(self.classifier)
+        model.logs = {
+            names[f]: tuple(logs[f].tolist()) for f in sorted(np.flatnonzero(known).tolist(), key=names.__getitem__)
+        }
+        model.trained = int(self.learning.sum())
+        return model
+
+    @cached_property
+    def learning(self) -> np.ndarray:
+        """The paragraphs the model learns from: decisive, in an article that fits."""
+        return self.decisive & self.fits[self.article_of]
+
+    def _logs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per feature id, the model's log-likelihood per topic, and whether it is known."""
+        size, features = self.size, len(self.index)
+        learning = self.learning
+        forms = learning[self.form_paragraph]
+        keys = learning[self.key_paragraph]
+        seed_topics = [t for t, ids, _ in self.seeds for _ in ids]
+        ids = np.concatenate(
+            [self.form_ids[forms], self.key_ids[keys], np.array([f for _, ids, _ in self.seeds for f in ids], np.int64)]
+        )
+        topics = np.concatenate(
+            [
+                self.label[self.form_paragraph[forms]],
+                self.label[self.key_paragraph[keys]],
+                np.array(seed_topics, np.int64),
+            ]
+        )
+        counts = np.concatenate(
+            [
+                self.form_counts[forms],
+                np.ones(int(keys.sum()), np.int64),
+                np.array([c for _, _, cs in self.seeds for c in cs], np.int64),
+            ]
+        )
+        # Whole counts: every order of adding them gives the same floats.
+        table = np.bincount(ids * size + topics, weights=counts, minlength=features * size).reshape(features, size)
+        known = np.bincount(ids, minlength=features) > 0
+        vocabulary = int(known.sum()) or 1
+        totals = table.sum(axis=0)
+        alpha = 1.0
+        ratios = (table[known] + alpha) / (totals + alpha * vocabulary)
+        logs = np.zeros((features, size))
+        logs[known] = np.array(list(map(math.log, ratios.ravel().tolist()))).reshape(-1, size)
+        return logs, known
+
+    def decided(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per paragraph, as :func:`decide`'s calls: its topic, whether it fell
+        back, the model's evidence (``learned``) and the ``total``."""
+        scores = self.own.copy()
+        scores[self.silent[self.article_of]] = 0.0
+        learned = np.zeros_like(scores)
+        found = self._learned()
+        if found is not None:
+            rows, values = found
+            learned[rows] = values
+            scores[rows] = self.own[rows] + values
+        topic, fallback, total = self._topics(scores)
+        return topic, fallback, learned, total
+
+    def classified(self) -> list[ClassifiedArticle]:
+        config, size = self.classifier.config, self.size
+        count = len(self.found)
+        topic, fallback, _, _ = self.decided()
+        # Sentences: its own signals and its paragraph's similarity; it leaves
+        # its paragraph's topic only when strongly about another (:func:`_split`).
+        paragraph = self.sentence_paragraph
+        starts = np.cumsum(self.key_count) - self.key_count
+        signals = _added_in_turn(self.key_count, starts, self.key_ids, self.key_weights)
+        own = signals + self.base[paragraph]
+        placed = topic[paragraph]
+        if len(paragraph) and size:
+            every = np.arange(len(paragraph))
+            first = own.argmax(axis=1)
+            most = own[every, first]
+            masked = own.copy()
+            masked[every, first] = -1.0
+            second = masked.argmax(axis=1)
+            other = np.where(placed == first, second, first)
+            left = own[every, other]
+            split = config.split_weight
+            leaves = (most >= split) & (left > 0) & (left >= split) & (left >= 2 * own[every, placed])
+            placed = np.where(leaves, other, placed)
+            score = signals[every, placed].tolist()
+        else:
+            score = []
+        slugs = self.classifier.slugs
+        placements = list(
+            map(
+                Placement,
+                list(chain.from_iterable(p.sentences for p in self.paragraphs)),
+                np.array(slugs, dtype=object)[placed].tolist(),
+                score,
+                fallback[paragraph].tolist(),
+                self.speaks,
+                self.sentence_keys,
+            )
+        )
+        per_paragraph = np.bincount(paragraph, minlength=count)
+        ends = np.cumsum(np.bincount(self.article_of, weights=per_paragraph, minlength=len(self.evidences)))
+        result = []
+        start = 0
+        for evidence, end in zip(self.evidences, ends.astype(np.int64).tolist(), strict=True):
+            result.append(ClassifiedArticle(evidence.article, tuple(placements[start:end]), evidence.names_subject))
+            start = end
+        return result
+
+    def _learned(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(paragraphs, the model's evidence for them): those whose own evidence is
+        not decisive, in an article that is not silent, with a feature it knows."""
+        size, count = self.size, len(self.found)
+        logs, known = self._logs()
+        asked = ~self.decisive & ~self.silent[self.article_of]
+        # Whole counts of the known features: their sum is exact in any order.
+        forms = known[self.form_ids]
+        keys = known[self.key_ids]
+        weight = np.bincount(self.form_paragraph, weights=self.form_counts * forms, minlength=count)
+        weight += np.bincount(self.key_paragraph, weights=keys, minlength=count)
+        asked_rows = np.flatnonzero(asked & (weight > 0))
+        if not len(asked_rows):
+            return None
+        # A paragraph's features in order: all its word forms, then its signals
+        # (an unknown one adds the 0 of its row of ``logs``: the same sum).
+        form_runs = np.where(asked, self.form_runs, 0)
+        sums = _added_in_turn(form_runs, self.form_starts, self.form_ids, logs, self.form_counts)
+        key_runs = np.where(asked, self.key_runs, 0)
+        sums = _added_in_turn(key_runs, self.key_starts, self.key_ids, logs, start=sums)
+        scale = 1 / np.sqrt(weight[asked_rows])
+        sums = scale[:, None] * sums[asked_rows]
+        top = sums.max(axis=1)
+        exps = np.array(list(map(math.exp, (sums - top[:, None]).ravel().tolist()))).reshape(-1, size)
+        added = _columns_added(exps)
+        return asked_rows, self.classifier.config.model_weight * (exps / added[:, None])
+
+    def _topics(self, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every paragraph's topic, whether it fell back (no evidence) and its total:
+        :func:`decide`'s context and ties, a position in the articles at a time."""
+        config, size = self.classifier.config, self.size
+        count = len(self.found)
+        articles = len(self.evidences)
+        # The article's main topic: its paragraphs' evidence, added in order.
+        total = np.zeros((articles, size))
+        for position in range(int(self.per_article.max(initial=0))):
+            having = np.flatnonzero(self.per_article > position)
+            total[having] += scores[self.starts[having] + position]
+        total_sum = _columns_added(total)
+        has_main = total_sum > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            main = np.where(has_main[:, None], total / total_sum[:, None], 0.0)
+            row_sum = _columns_added(scores)
+            share = np.where((row_sum > 0)[:, None], scores / row_sum[:, None], 0.0)
+        # The next paragraph's evidence, when under the same subheading.
+        following = np.zeros(count, dtype=bool)
+        following[:-1] = self.same_as_previous[1:] & (row_sum[1:] > 0)
+        after = np.zeros((count, size))
+        after[:-1] = share[1:]
+        after[~following] = 0.0
+        previous = self.same_as_previous
+        has = has_main[self.article_of]
+        sources = has.astype(np.int64) + previous + following
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(sources > 0, config.context_weight / sources, 0.0)
+        ahead = np.where(has[:, None], main[self.article_of], 0.0)
+        plain = scores + scale[:, None] * (ahead + after)
+        leaning = scores + scale[:, None] * ((ahead + 1.0) + after)
+        topic = np.zeros(count, dtype=np.int64)
+        fallback = np.zeros(count, dtype=bool)
+        chosen = plain.copy()
+        for position in range(int(self.per_article.max(initial=0))):
+            rows = self.starts[np.flatnonzero(self.per_article > position)] + position
+            totals = plain[rows]
+            every = np.arange(len(rows))
+            if position:
+                before = topic[rows - 1]
+                lean = np.flatnonzero(previous[rows])
+                totals[lean, before[lean]] = leaning[rows[lean], before[lean]]
+            top = totals.max(axis=1)
+            best = totals.argmax(axis=1)
+            if position:
+                best = np.where(totals[every, before] == top, before, best)
+            none = top <= 0
+            if none.any():
+                best[none] = self.classifier.slugs.index(config.fallback)
+            topic[rows] = best
+            fallback[rows] = none
+            chosen[rows] = totals
+        return topic, fallback, chosen
+
+
+def _columns_added(values: np.ndarray) -> np.ndarray:
+    """Each row's sum, left to right (as :func:`_added`; numpy's own sum pairs)."""
+    total = np.zeros(len(values))
+    for column in range(values.shape[1]):
+        total = total + values[:, column]
+    return total
+
+
+def _added_in_turn(
+    runs: np.ndarray,
+    starts: np.ndarray,
+    ids: np.ndarray,
+    table: np.ndarray,
+    weights: np.ndarray | None = None,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per owner, ``start`` (or 0) plus ``table[ids[i]]`` (times ``weights[i]``)
+    for each item ``i`` of its run (``runs[o]`` items from ``starts[o]``),
+    added left to right: a place in the runs at a time, over the owners that
+    have an item there."""
+    total = np.zeros((len(runs), table.shape[1])) if start is None else start.copy()
+    if not len(runs):
+        return total
+    order = np.argsort(-runs, kind="stable")  # the owners with the most items first
+    first = starts[order]
+    having = len(runs) - np.cumsum(np.bincount(runs))  # owners with more than k items
+    ranked = total[order]
+    for place, owners in enumerate(having.tolist()):
+        if owners:
+            at = first[:owners] + place
+            rows = table[ids[at]]
+            ranked[:owners] += rows if weights is None else weights[at][:, None] * rows
+    total[order] = ranked
+    return total
 
 
 # Helper functions
@@ -604,12 +1003,18 @@ def _split(own: Scores, topic: int, config: SiteConfig) -> tuple[int, bool]:
 
 
 def _sum(vectors: Sequence[Scores], size: int) -> Scores:
-    return tuple([sum(column) for column in zip(*vectors, strict=True)]) if vectors else (0.0,) * size
+    return tuple([_added(column) for column in zip(*vectors, strict=True)]) if vectors else (0.0,) * size
+
+
+def _added(values: Iterable[float]) -> float:
+    """Left to right, as :class:`_Corpus` adds its columns (the builtin ``sum``
+    compensates its float rounding from Python 3.12 on: the two would differ)."""
+    return reduce(operator.add, values, 0.0)
 
 
 def _share(scores: Scores) -> Scores | None:
     """Scores as shares of their sum (a distribution); None when all are 0."""
-    total = sum(scores)
+    total = _added(scores)
     return tuple([s / total for s in scores]) if total > 0 else None
 
 
