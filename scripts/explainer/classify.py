@@ -854,7 +854,8 @@ class _Corpus:
         # Whole counts of the known features: their sum is exact in any order.
         forms = known[self.form_ids]
         keys = known[self.key_ids]
-        weight = np.bincount(self.form_paragraph, weights=self.form_counts * forms, minlength=count)
+        # (as floats even when no paragraph has a word form: bincount of nothing gives integers)
+        weight = np.bincount(self.form_paragraph, weights=self.form_counts * forms, minlength=count).astype(np.float64)
         weight += np.bincount(self.key_paragraph, weights=keys, minlength=count)
         asked_rows = np.flatnonzero(asked & (weight > 0))
         if not len(asked_rows):

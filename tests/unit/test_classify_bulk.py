@@ -151,3 +151,13 @@ def test_evidence_that_does_not_add_up_takes_the_reference_path() -> None:
         corpus = [dataclasses.replace(good, paragraphs=(odd, *good.paragraphs[1:])), *others]
         assert _Corpus.of(corpus, classifier) is None
         assert classify_corpus(corpus, classifier) == _reference(corpus, classifier)
+
+
+@pytest.mark.parametrize("texts", [["It is so.", "Ban."], ["Court.", "Bank."], ["It is.", "So it is."]])
+def test_a_corpus_without_a_word_form_is_placed_as_the_reference_does(texts: list[str]) -> None:
+    """Paragraphs of stop words and signals only: no word form to count in the
+    whole corpus (the counts of nothing must still add up as fractions)."""
+    classifier = Classifier(load_topics(TOPICS, "topics.yml"))
+    paragraphs = tuple(Paragraph(n + 1, (Sentence(text, n + 1, n),)) for n, text in enumerate(texts))
+    evidences = [read_article(Article("a", "A", SourceMeta(), "sources/a.txt", paragraphs), classifier)]
+    assert classify_corpus(evidences, classifier) == _reference(evidences, classifier)
