@@ -136,12 +136,13 @@ MAX_STATE_BYTES = 50_000_000
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while state is decoded.
+    """Pause Python's cycle collector over work that makes no cycles.
 
-    Decoded state is made of trees (no cycles to find), and the collector,
-    run again and again over a heap that grows by every value read, costs
-    more than the decoding itself (twice as much for a thousand articles).
-    It runs as usual after."""
+    Decoded state, the classification's arrays and the claims' tables are
+    trees and flat lists (no cycles to find), and the collector, run again
+    and again over a heap that grows by every value made, costs more than
+    the work itself (twice the decoding for a thousand articles). It runs as
+    usual after, and a pause inside another is a no-op."""
     collecting = gc.isenabled()
     gc.disable()
     try:

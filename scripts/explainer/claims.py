@@ -44,7 +44,6 @@ give the same claims.
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -57,6 +56,7 @@ from operator import attrgetter, itemgetter, mul
 from typing import Any, NamedTuple
 
 from . import phrases, timeline
+from .cache import collector_paused
 from .classify import STOP_WORDS
 from .model import Article, Group, Paragraph, Sentence
 
@@ -140,18 +140,13 @@ def find_claims(
     The cycle collector is paused meanwhile: what is made here holds no
     cycles, and with a large corpus in memory its passes over every object
     cost a third of the time."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         table = _sentences(groups, readings or {})
         if table.count < 2:
             return ()
         _weigh(table)
         edges = _links(table, thresholds)
         return _assemble(table, _cluster(table, edges, thresholds))
-    finally:
-        if paused:
-            gc.enable()
 
 
 def claims_merged(claims: Iterable[Claim]) -> int:

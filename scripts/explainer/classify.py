@@ -40,13 +40,11 @@ first: deterministic, and every sum is added in a fixed order (in bulk as in
 
 from __future__ import annotations
 
-import gc
 import itertools
 import math
 import operator
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from functools import cached_property, reduce
 from itertools import chain, filterfalse, pairwise
 from typing import NamedTuple
@@ -54,6 +52,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import phrases
+from .cache import collector_paused  # the bulk pass makes no cycles: see there
 from .model import Article, ArticleEvidence, ClassifiedArticle, ParagraphEvidence, Placement, Sentence, SiteConfig
 
 Scores = tuple[float, ...]
@@ -573,7 +572,7 @@ def documents(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> l
 
 def train(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> Model:
     """The corpus model (see :func:`documents` for what it learns from)."""
-    with _collector_paused():
+    with collector_paused():
         corpus = _Corpus.of(evidences, classifier)
         if corpus is not None:
             return corpus.model()
@@ -590,26 +589,12 @@ def classify_corpus(evidences: Sequence[ArticleEvidence], classifier: Classifier
 
     In bulk (:class:`_Corpus`): the same placements as :func:`classify` with
     the model of :func:`train`, to the last bit of every sum."""
-    with _collector_paused():
+    with collector_paused():
         corpus = _Corpus.of(evidences, classifier)
         if corpus is not None:
             return corpus.classified()
     model = train(evidences, classifier)
     return [classify(e, classifier, model) for e in evidences]
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The bulk pass makes no reference cycles: the cycle collector would
-    only walk its long flat lists (every word form of the corpus) again and
-    again while they are young."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # The corpus pass in bulk
