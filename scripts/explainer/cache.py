@@ -3,10 +3,11 @@
 Two levels, both keyed by SHA-256 of everything that can change a result:
 
 * per article: the segmented article, its paragraphs' evidence (what the
-  classifier reads of each, :func:`explainer.classify.read_article`) and its
-  shingles, keyed by the source bytes, its sidecar, the config files and the
+  classifier reads of each, :func:`explainer.classify.read_article`), the
+  MinHash signature of its shingles and its sentences as the claims read
+  them, keyed by the source bytes, its sidecar, the config files and the
   package's code. Adding one article to a thousand reads one article (the
-  corpus stage of classification then runs on all of them: arithmetic only).
+  corpus stages then run on all of them, on arrays).
 * per run: a manifest of the whole input (every source, config, code,
   templates) and of the generated files as they were left (size and mtime).
   When both match, ``explainer generate`` has nothing to do and stops before
