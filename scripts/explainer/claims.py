@@ -361,7 +361,7 @@ def _sentences(groups: Iterable[Group], readings: Mapping[str, Reading]) -> _Tab
                 if s.index not in at:
                     at[s.index] = (s, article)
     table = _Table()
-    for number, slug in enumerate(sorted(found)):
+    for number, slug in enumerate(sorted(slug for slug, at in found.items() if at)):  # a group may be empty
         at = found[slug]
         indices = sorted(at)
         first = at[indices[0]][1]
@@ -877,9 +877,11 @@ class _Member:
     __slots__ = ("complete", "figures", "pronoun", "rank", "ref", "words")
 
     def __init__(self, table: _Table, i: int):
-        self.ref = table.ref(i)
+        self.ref = ref = table.ref(i)
         self.rank = _published(table, i)
-        self.figures = table.figures(i)
+        # A figure is shown as its sentence writes it; one whose text the sentence
+        # does not hold can only come from a forged cache entry: it is left out.
+        self.figures = tuple(f for f in table.figures(i) if f.text in ref.text)
         self.words, self.pronoun, self.complete = table.words[i], table.pronoun[i], table.complete[i]
 
 

@@ -583,6 +583,16 @@ def train(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> Model
     return model
 
 
+def unsound(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> list[int]:
+    """Positions of the evidence that does not add up: lengths, indexes, counts
+    or signal keys that :func:`read_article` never gives (a forged cache entry,
+    well typed but not consistent). One check of the whole corpus when all is
+    well, then one per article to find the bad ones."""
+    if not evidences or _Corpus.of(evidences, classifier) is not None:
+        return []
+    return [i for i, evidence in enumerate(evidences) if _Corpus.of([evidence], classifier) is None]
+
+
 def classify_corpus(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> list[ClassifiedArticle]:
     """Every article placed with the corpus model (trained on them all): the
     corpus-level pass after the per-article, cached :func:`read_article`.

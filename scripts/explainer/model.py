@@ -351,7 +351,7 @@ class Corpus:
     # id(group) -> (the group, the classified article and the topic slug it was made from),
     # for page keys (explainer.render._keyed); topic slug -> its plan (explainer.render.topic_plan).
     origins: dict[int, tuple[Group, ClassifiedArticle, str]] = field(default_factory=dict, compare=False, repr=False)
-    plans: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    plans: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def articles(self) -> tuple[Article, ...]:

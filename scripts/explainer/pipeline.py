@@ -19,10 +19,10 @@ from . import config as config_loader
 from . import guides as guide_pages
 from .cache import ArticleCache, code_digest, stable_repr
 from .cache import key as cache_key
-from .classify import Classifier, Model, classify, classify_corpus, read_article, train
+from .classify import Classifier, Model, classify, classify_corpus, read_article, train, unsound
 from .classify import explain as explain_lines
 from .clean import BoilerplateMatcher, clean
-from .dedupe import Duplicate, Signature, find_duplicates, shingles, signature
+from .dedupe import BINS, Duplicate, Signature, find_duplicates, shingles, signature
 from .errors import ExplainerError
 from .furniture import summary
 from .ingest import FORMATS, SIDECAR_SUFFIXES, ingest, slug_for
@@ -135,6 +135,8 @@ class _Work:
             self.keys[source.path] = names[-1]
         # (type-checked on load: a bad entry counts as missing)
         results: list[Processed | None] = cache.get_many(names) if cache is not None else [None] * len(names)
+        if cache is not None:
+            self._drop_unsound(results, cache)
         for i, result in enumerate(results):
             if result is None:
                 results[i] = result = self.run(sources[i])
@@ -142,6 +144,21 @@ class _Work:
                 if cache is not None:
                     cache.put(names[i], result)
         return [r for r in results if r is not None]
+
+    def _drop_unsound(self, results: list[Processed | None], cache: ArticleCache) -> None:
+        """Well-typed entries that do not add up (only a forged cache gives them)
+        count as missing: the article is read again, and the run says so."""
+        cached = [i for i, result in enumerate(results) if result is not None]
+        entries = [results[i] for i in cached]
+        bad = set(unsound([e[0] for e in entries if e is not None], self.classifier))
+        bad |= {k for k, e in enumerate(entries) if e is not None and not _sound_signature(e[1])}
+        for k in sorted(bad):
+            results[cached[k]] = None
+            cache.ignored += 1
+
+
+def _sound_signature(signature: Signature) -> bool:
+    return len(signature) == BINS
 
 
 def placement_lines(data: dict[str, Any], fresh: Sequence[str], config: SiteConfig) -> list[str]:

@@ -17,13 +17,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from explainer.cache import CACHE_DIR
+from explainer.cache import CACHE_DIR, ArticleCache
 from explainer.cli import main
+from explainer.pipeline import Processed
 from tests.helpers import ROOT, copy_project, snapshot
 
 Setup = Callable[[Path], None]
@@ -257,6 +259,32 @@ def test_a_forged_cache_entry_of_the_wrong_shape_is_ignored(hostile_project: Pat
     (hostile_project / CACHE_DIR / "manifest.json").unlink()
     result = run(hostile_project)
     assert result.exit_code == 0 and "not valid: ignored" in result.stderr
+    assert snapshot(hostile_project / "docs") == reference
+
+
+@pytest.mark.parametrize("forgery", ["lean", "similarity", "signal", "signature"])
+def test_a_well_typed_entry_that_does_not_add_up_is_read_again(hostile_project: Path, forgery: str) -> None:
+    """Every field of the right type, yet not what reading the article gives (a
+    subheading lean to topic 99, a similarity short of a topic, a signal the
+    configuration does not have, a signature of 3 numbers): the article is
+    read again, with a note, and the pages are a cold run's."""
+    assert run(hostile_project).exit_code == 0
+    reference = snapshot(hostile_project / "docs")
+    store = ArticleCache(hostile_project / CACHE_DIR / "articles", Processed)
+    for entry in (hostile_project / CACHE_DIR / "articles").glob("*.json"):
+        evidence, mins, reading = store.get(entry.stem)
+        first = evidence.paragraphs[0]
+        changed = {
+            "lean": replace(first, lean=99),
+            "similarity": replace(first, similarity=first.similarity[:-1]),
+            "signal": replace(first, matched=(("=no such signal",), *first.matched[1:])),
+        }.get(forgery, first)
+        evidence = replace(evidence, paragraphs=(changed, *evidence.paragraphs[1:]))
+        store.put(entry.stem, (evidence, mins[:3] if forgery == "signature" else mins, reading))
+    (hostile_project / CACHE_DIR / "manifest.json").unlink()
+    result = run(hostile_project)
+    assert result.exit_code == 0, result.output
+    assert "cache entries were not valid: ignored" in result.stderr
     assert snapshot(hostile_project / "docs") == reference
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from itertools import chain
 
 import pytest
 
@@ -279,6 +280,36 @@ def test_a_reading_that_does_not_fit_its_article_is_passed_over() -> None:
     planted = claims.read(LEDGER.article)
     doubled = claims.Reading(tuple(s + " " + s for s in planted.stems), *tuple(vars(planted).values())[1:])
     claims.find_claims([LEDGER, COURIER, GAZETTE, BACKGROUND], readings={"ledger": doubled})
+
+
+def test_an_empty_group_is_passed_over() -> None:
+    empty = Group(BACKGROUND.article, ())
+    assert claims.find_claims([LEDGER, empty, COURIER, GAZETTE]) == find_claims([LEDGER, COURIER, GAZETTE])
+
+
+def test_a_planted_figure_text_never_reaches_a_claim() -> None:
+    """A reading that fits its article but names a figure its sentence does not
+    write (a forged cache entry) cannot put that text on a page: a figure is
+    shown only as its sentence writes it."""
+    plain = find_claims([LEDGER, COURIER, GAZETTE])
+    assert any(c.conflicts for c in plain)  # the fixture disagrees on a figure: the text that is shown
+    readings = {}
+    for source in (LEDGER, COURIER, GAZETTE):
+        planted = claims.read(source.article)
+        forged = tuple(
+            tuple(
+                chain.from_iterable(
+                    (unit, value, "9,999 children executed") for unit, value, _ in zip(*[iter(row)] * 3, strict=True)
+                )
+            )
+            for row in planted.figures
+        )
+        rest = tuple(vars(planted).values())[3:]
+        readings[source.article.slug] = claims.Reading(planted.stems, planted.names, forged, *rest)
+    found = claims.find_claims([LEDGER, COURIER, GAZETTE], readings=readings)
+    shown = [(f.text, f.sources) for c in found for conflict in c.conflicts for f in conflict.figures]
+    assert all(any(text in ref.text for ref in refs) for text, refs in shown)
+    assert "9,999 children executed" not in repr(found)
 
 
 def crowded(rng: random.Random, n: int) -> Group:
