@@ -55,6 +55,8 @@ from itertools import chain, repeat
 from operator import attrgetter, itemgetter, mul
 from typing import Any, NamedTuple
 
+import msgspec
+
 from . import phrases, timeline
 from .cache import collector_paused
 from .classify import STOP_WORDS
@@ -962,3 +964,90 @@ def _slots(members: Sequence[_Member]) -> dict[str, str]:
             a, b = sorted((find(other), find(fig.unit)))
             slot[b] = a
     return {unit: find(unit) for unit in slot}
+
+
+# ---------------------------------------------------------------------------
+# Claims kept between runs (see explainer.render.corpus): as JSON data, and
+# checked on the way back against the groups they were found in.
+
+_StoredRef = tuple[str, int, int, str]
+_StoredClaim = tuple[
+    _StoredRef, tuple[_StoredRef, ...], tuple[tuple[str, tuple[tuple[str, tuple[_StoredRef, ...]], ...]], ...]
+]
+
+
+def to_data(claims: Iterable[Claim]) -> list[Any]:
+    """Claims as JSON data (:func:`from_data` reads them back)."""
+
+    def ref(r: Ref) -> list[Any]:
+        return [r.slug, r.paragraph, r.index, r.text]
+
+    return [
+        [
+            ref(c.wording),
+            [ref(s) for s in c.sources],
+            [[k.unit, [[f.text, [ref(s) for s in f.sources]] for f in k.figures]] for k in c.conflicts],
+        ]
+        for c in claims
+    ]
+
+
+def from_data(data: Any, groups: Iterable[Group]) -> tuple[Claim, ...] | None:
+    """The claims ``data`` holds if they could be the groups' claims, else None.
+
+    The data is untrusted (a state file): every sentence it points at must be
+    one of the groups' sentences, word for word and where it says; a claim has
+    two or more sources, one per article, its wording among them; a figure's
+    text is written in one of its sources, each of which is the claim's; no
+    sentence is in two claims."""
+    try:
+        stored = msgspec.convert(data, tuple[_StoredClaim, ...], strict=True)
+    except (msgspec.ValidationError, TypeError, ValueError, RecursionError):
+        return None
+    known: dict[tuple[str, int], tuple[int, str]] = {}
+    for group in groups:
+        for run in group.runs:
+            for placement in run.placements:
+                s = placement.sentence
+                known[(group.article.slug, s.index)] = (s.paragraph, s.text)
+    refs: dict[_StoredRef, Ref] = {}
+
+    def ref(item: _StoredRef) -> Ref | None:
+        found = refs.get(item)
+        if found is None:
+            slug, paragraph, index, text = item
+            if known.get((slug, index)) != (paragraph, text):
+                return None
+            found = refs[item] = Ref(slug, paragraph, index, text)
+        return found
+
+    used: set[tuple[str, int]] = set()
+    claims = []
+    for wording, sources, conflicts in stored:
+        members = [ref(s) for s in sources]
+        shown = ref(wording)
+        if shown is None or len(members) < 2 or shown not in members:
+            return None
+        slugs = {m.slug for m in members if m is not None}
+        if len(slugs) != len(members):  # one sentence per article (and none missing)
+            return None
+        for m in members:
+            assert m is not None
+            if (m.slug, m.index) in used:
+                return None
+            used.add((m.slug, m.index))
+        found = []
+        for unit, figures in conflicts:
+            if not unit or len(figures) < 2:
+                return None
+            made = []
+            for text, given in figures:
+                cited = [ref(s) for s in given]
+                if not cited or any(c is None or c not in members for c in cited):
+                    return None
+                if not text or not any(text in c.text for c in cited if c is not None):
+                    return None
+                made.append(Figure(text, tuple(c for c in cited if c is not None)))
+            found.append(Conflict(unit, tuple(made)))
+        claims.append(Claim(shown, tuple(m for m in members if m is not None), tuple(found)))
+    return tuple(claims)

@@ -192,6 +192,24 @@ class PageCache:
             self._parts_used[key] = data
             self._parts_changed = True
 
+    # Values of a whole topic (its claims): keyed by everything they are made
+    # from, as the caller lists it, with the code and configuration. Kept in
+    # the parts file, and as untrusted: the caller checks what it gets.
+
+    def recall(self, kind: str, inputs: object) -> tuple[str, Any | None]:
+        """The key of ``kind`` made of ``inputs`` (JSON data) and the data
+        last kept under it, or None."""
+        key = _sha(msgspec.json.encode([VERSION, self.salt, kind, inputs]))
+        data = self._parts.get(key)
+        if data is not None:
+            self._parts_used[key] = data
+        return key, data
+
+    def keep(self, key: str, data: Any) -> None:
+        """Keep ``data`` under a key :meth:`recall` gave, for the next run."""
+        self._parts_used[key] = data
+        self._parts_changed = True
+
     def _part_key(self, kind: str, slug: str) -> str | None:
         article = self.articles.get(slug)
         if article is None:

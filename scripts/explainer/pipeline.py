@@ -89,7 +89,7 @@ def build(
     # The Timeline first: the home page tells the story.
     events = guide_pages.timeline_of(classified, project.config, project.guides, page_cache)
     readings = {e.article.slug: reading for e, _, reading in processed}
-    site = corpus(classified, project.config, events.events, project.guides.rules, readings)
+    site = corpus(classified, project.config, events.events, project.guides.rules, readings, page_cache)
     pages = render_site(site, cache=page_cache)
     # Glossary, Who's who (and the Timeline's pages).
     guides = guide_pages.build(classified, project.config, pages, project.guides, events, page_cache)

@@ -75,13 +75,15 @@ def corpus(
     events: Sequence[Event] = (),
     rules: GuideRules | None = None,
     readings: Mapping[str, claims.Reading] | None = None,
+    cache: PageCache | None = None,
 ) -> Corpus:
     """Order the articles and split them: fitting ones feed the topic pages,
     the others get a page of their own (see :mod:`explainer.sections`).
     ``events`` (the Timeline's) and ``rules`` (config/guides.yml) let the home
     page tell the story and pick sentences that stand alone; ``readings``
     (article slug -> :func:`explainer.claims.read`, kept in the per-article
-    cache) spare the claims reading every sentence again."""
+    cache) spare the claims reading every sentence again; with ``cache``, a
+    topic's claims are found again only when its sentences changed."""
     ordered = tuple(sorted(classified, key=lambda c: article_order(c.article)))
     fitting = [c for c in ordered if fits(c, config.min_matched_share)]
     by_topic = [(c, _runs_by_topic(c)) for c in fitting]  # one pass per article, not one per topic
@@ -97,8 +99,38 @@ def corpus(
         groups[topic.slug] = tuple(made)
     topics = tuple(t for t in config.topics if groups[t.slug])  # never an empty page
     own = tuple(c for c in ordered if not fits(c, config.min_matched_share))
-    found = {topic.slug: claims.find_claims(groups[topic.slug], readings=readings) for topic in topics}
+    found = {topic.slug: _claims(topic.slug, groups[topic.slug], readings, cache) for topic in topics}
     return Corpus(config, ordered, topics, groups, own, tuple(events), rules, found, origins)
+
+
+def _claims(
+    topic: str, groups: tuple[Group, ...], readings: Mapping[str, claims.Reading] | None, cache: PageCache | None
+) -> tuple[claims.Claim, ...]:
+    """The topic's claims (:func:`explainer.claims.find_claims`), or, with
+    ``cache``, those of an earlier run whose key covers all it reads: each
+    group's article (slug, published date) and every sentence placed (index,
+    paragraph, text), in order, and the code and configuration (the cache's
+    salt). A kept value is untrusted: one that could not be these groups'
+    claims (:func:`explainer.claims.from_data`) is found again, with a note."""
+    if cache is None:
+        return claims.find_claims(groups, readings=readings)
+    inputs = [
+        [
+            g.article.slug,
+            g.article.meta.published.isoformat() if g.article.meta.published else None,
+            [[p.sentence.index, p.sentence.paragraph, p.sentence.text] for r in g.runs for p in r.placements],
+        ]
+        for g in groups
+    ]
+    key, data = cache.recall("claims", [topic, inputs])
+    if data is not None:
+        kept = claims.from_data(data, groups)
+        if kept is not None:
+            return kept
+        cache.notes.append(f"the claims kept for topic {topic!r} are not valid: ignored (found again)")
+    found = claims.find_claims(groups, readings=readings)
+    cache.keep(key, claims.to_data(found))
+    return found
 
 
 def _keyed(site: Corpus, groups: Iterable[Group], topic: str) -> list[object]:

@@ -5,6 +5,7 @@ paraphrase each other and disagree (tests/fixtures/corroboration), through
 from __future__ import annotations
 
 import shutil
+from typing import Any
 
 import pytest
 
@@ -73,3 +74,62 @@ def test_the_report_counts_the_claims(built: tuple[dict[str, tuple[Group, ...]],
     found = [c for slug in sorted(groups) for c in claims.find_claims(groups[slug])]
     assert report["claims"] == {"claims": len(found), "merged": claims.claims_merged(found), "conflicts": 2}
     assert claims.claims_merged(found) >= 6
+
+
+def _found(groups: dict[str, tuple[Group, ...]]) -> dict[str, tuple[claims.Claim, ...]]:
+    return {slug: claims.find_claims(groups[slug]) for slug in sorted(groups)}
+
+
+def test_claims_kept_as_data_read_back_the_same(
+    built: tuple[dict[str, tuple[Group, ...]], dict[str, object]],
+) -> None:
+    groups, _ = built
+    found = _found(groups)
+    assert any(c.conflicts for topic in found.values() for c in topic)  # figures are kept too
+    for slug, topic in found.items():
+        assert claims.from_data(claims.to_data(topic), groups[slug]) == topic
+
+
+def _refs(claim: list[Any]) -> list[list[Any]]:
+    """Every sentence a claim (as :func:`claims.to_data` wrote it) points at: wording, sources, figures' sources."""
+    wording, sources, conflicts = claim
+    return [wording, *sources, *(ref for _, figures in conflicts for _, refs in figures for ref in refs)]
+
+
+def _forge(data: list[list[Any]], what: str) -> None:
+    """One claim of ``data`` changed as ``what`` says (consistently: every
+    place it points at the sentence changed, so only the check against the
+    topic's sentences can tell)."""
+    wording, sources, conflicts = data[0]
+    if what in ("text", "absent"):
+        target = list(sources[-1])
+        for ref in _refs(data[0]):
+            if ref == target:
+                if what == "text":  # the sentence's text is not what the article says
+                    ref[3] += " Everyone agrees the ban was lifted."  # (its figures still in it)
+                else:  # a sentence the topic does not have
+                    ref[2] = 10**6
+    elif what == "figure":  # a figure none of its sources writes
+        conflicts[0][1][0][0] = "9,999 people"
+    elif what == "one-source":  # a claim needs two articles
+        del sources[1:]
+        data[0][0] = sources[0]
+        data[0][2] = []
+    elif what == "twice":  # the same sentence in two claims
+        data.append(data[0])
+    elif what == "shape":
+        data[0] = [wording, "sources", conflicts]
+
+
+@pytest.mark.parametrize("what", ["text", "absent", "figure", "one-source", "twice", "shape"])
+def test_forged_kept_claims_are_refused(
+    built: tuple[dict[str, tuple[Group, ...]], dict[str, object]], what: str
+) -> None:
+    groups, _ = built
+    found = _found(groups)
+    slug = next(s for s, topic in found.items() if any(c.conflicts for c in topic))
+    topic = tuple(sorted(found[slug], key=lambda c: not c.conflicts))  # a claim with a conflict first
+    data = claims.to_data(topic)
+    assert claims.from_data(data, groups[slug]) == topic
+    _forge(data, what)
+    assert claims.from_data(data, groups[slug]) is None

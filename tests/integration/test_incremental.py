@@ -10,6 +10,7 @@ import random
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -194,3 +195,81 @@ def test_forged_parts_of_the_wrong_shape_are_read_again(
     _edit(warm)
     _generate(warm, run_cli)
     assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
+
+
+@pytest.fixture
+def found(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[set[str]]]:
+    """Each call of claims.find_claims of a run: the slugs of the groups it read."""
+    from explainer import claims
+
+    calls: list[set[str]] = []
+    original = claims.find_claims
+
+    def counting(groups: Any, *args: Any, **kwargs: Any) -> Any:
+        groups = tuple(groups)
+        calls.append({g.article.slug for g in groups})
+        return original(groups, *args, **kwargs)
+
+    monkeypatch.setattr(claims, "find_claims", counting)
+    yield calls
+
+
+def _edit_off_topic(project: Path) -> None:
+    """An edit to the article that has its own page: no topic's sentences change."""
+    path = project / "sources" / OFF_TOPIC
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe garden opens again in spring.\n", encoding="utf-8")
+
+
+def test_a_topics_claims_are_found_again_only_when_its_sentences_changed(
+    warm: Path, tmp_path: Path, run_cli: Callable[..., Result], found: list[set[str]]
+) -> None:
+    text = "The digital yuan pilots reached more shoppers, the central bank said, with 40 e-CNY wallets opened."
+    (warm / "sources" / "digital-yuan-note.md").write_text(f"# A note on the digital yuan\n\n{text}\n", "utf-8")
+    report = _generate(warm, run_cli)
+    (added,) = [a for a in report["articles"] if a["slug"] == "digital-yuan-note"]  # type: ignore[attr-defined]
+    assert added["shown_on"] == "topics" and sum(1 for n in added["topics"].values() if n) == 1
+    # The one topic the added article has sentences on: the others' claims are reused.
+    warm_calls = list(found)
+    assert len(warm_calls) == 1 and "digital-yuan-note" in warm_calls[0]
+    assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
+    cold_calls = found[len(warm_calls) :]  # a cold run finds every topic's claims
+    assert len(warm_calls) < len(cold_calls)
+    found.clear()
+    _edit_off_topic(warm)
+    _generate(warm, run_cli)
+    assert found == []
+
+
+def _claims_entries(path: Path) -> tuple[dict[str, Any], list[list[Any]]]:
+    """The parts file, and its claims values (lists of claims, each [wording, sources, conflicts])."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    kept = [
+        value
+        for value in data["parts"].values()
+        if isinstance(value, list) and value and isinstance(value[0], list) and len(value[0]) == 3
+    ]
+    return data, kept
+
+
+@pytest.mark.parametrize("what", ["text", "absent"])
+def test_forged_kept_claims_are_found_again_with_a_note(
+    warm: Path, tmp_path: Path, run_cli: Callable[..., Result], what: str
+) -> None:
+    """A claims value with the right key but a forged wording, or a source that
+    is not a sentence of the topic, is not shown: the claims are found again."""
+    path = warm / ".cache" / "explainer" / "parts.json"
+    data, kept = _claims_entries(path)
+    assert kept  # the benchmark's topics have claims
+    for claims_ in kept:
+        for wording, sources, conflicts in claims_:  # every place a sentence is pointed at, alike
+            for ref in [wording, *sources, *(r for _, figures in conflicts for _, refs in figures for r in refs)]:
+                if what == "text":
+                    ref[3] += " The planted claim: the ban was lifted."  # (its figures still in it)
+                else:
+                    ref[2] += 10_000
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _edit_off_topic(warm)  # every topic's key is unchanged: the forged values are looked up
+    report = _generate(warm, run_cli)
+    assert "are not valid: ignored (found again)" in str(report["output"])
+    assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
+    assert "planted claim" not in "".join(p.read_text(encoding="utf-8") for p in (warm / "docs").rglob("*.md"))
