@@ -36,6 +36,7 @@ from explainer.sitepages import RESERVED_SLUGS
 log = logging.getLogger("mkdocs.hooks.explainer")
 # Seconds for one page to become HTML (the largest generated page takes a few).
 PAGE_TIME_LIMIT = 60
+RAISE_AGAIN = 0.1  # seconds between refusals of a page past its limit, until one is heard
 _serving = False
 _definitions = Definitions("")
 # What the feed needs, collected from the pages' front matter during a build.
@@ -284,6 +285,9 @@ def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> st
     if threading.current_thread() is threading.main_thread():
 
         def expired(signum: int, frame: object) -> None:
+            # Again in a moment until the page is done: a signal that lands in a
+            # collector callback or a __del__ has its exception ignored there.
+            signal.setitimer(signal.ITIMER_REAL, RAISE_AGAIN)
             raise PluginError(f"docs/{page.file.src_uri}: took over {limit:g} s to become HTML: refused (simplify it)")
 
         signal.signal(signal.SIGALRM, expired)

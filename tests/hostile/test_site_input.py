@@ -331,6 +331,27 @@ def test_titles_shown_in_the_navigation_are_text() -> None:
         mkdocs_hooks.on_nav(nav, config={}, files=None)
 
 
+def test_a_refusal_that_is_swallowed_is_raised_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The signal may land where Python ignores exceptions (a collector
+    callback, a __del__): the refusal comes again until one is heard."""
+    monkeypatch.setenv("EXPLAINER_PAGE_TIME_LIMIT", "0.2")
+    page = types.SimpleNamespace(meta={}, file=types.SimpleNamespace(src_uri="slow.md"))
+    heard = 0
+    deadline = time.monotonic() + 3
+    try:
+        mkdocs_hooks.on_page_markdown("", page=page, config={}, files=None)
+        while heard < 2:
+            try:
+                while time.monotonic() < deadline:  # a page that takes its time
+                    pass
+                break
+            except PluginError:
+                heard += 1  # the first one swallowed, as an ignoring callback would
+    finally:
+        mkdocs_hooks.on_page_content("", page=page, config={}, files=None)
+    assert heard == 2
+
+
 def test_a_page_that_takes_too_long_to_become_html_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     """Python-Markdown is quadratic on some input (``*a*a*a...``): 100 kB of
     it held a build for minutes. Each page gets a time limit instead."""
