@@ -54,13 +54,27 @@ def test_search_finds_a_name_and_opens_the_page(
     search.press_sequentially(name, delay=20)
     results = page.locator(".md-search-result__item > a.md-search-result__link")
     expect(results.first).to_be_visible()
-    hrefs = [a.get_attribute("href") or "" for a in results.all()]
+    # The list is drawn again as each letter arrives: read it whole, once it holds still.
+    hrefs = _settled(page, results)
     containing = [h for h in hrefs if name in _page_text(built_site, urlsplit(h).path)]
     assert containing, f"no result for {name!r} leads to a page containing it: {hrefs}"
     target = containing[0]
     results.nth(hrefs.index(target)).click()
     expect(page).to_have_url(re.compile("^" + re.escape(site_url.rstrip("/") + urlsplit(target).path)))
     expect(page.locator("article")).to_contain_text(name)
+
+
+def _settled(page: Page, results: Locator) -> list[str]:
+    """The results' links, read in one step, once two reads 200 ms apart agree."""
+    read = "links => links.map(link => link.getAttribute('href') || '')"
+    hrefs: list[str] = results.evaluate_all(read)
+    for _ in range(25):
+        page.wait_for_timeout(200)
+        again: list[str] = results.evaluate_all(read)
+        if again == hrefs:
+            break
+        hrefs = again
+    return hrefs
 
 
 def test_palette_toggle_switches_and_survives_reload(new_page: Callable[..., Page], site_url: str) -> None:
