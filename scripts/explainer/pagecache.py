@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 
@@ -217,14 +217,10 @@ class PageCache:
         return hashlib.sha256(f"{VERSION}\0{self.salt}\0{kind}\0{article}".encode()).hexdigest()
 
     def _load_parts(self, path: Path) -> dict[str, Any]:
-        if not path.exists() and not path.is_symlink():
-            return {}
-        data = read_state_bytes(path)
         try:
-            if data is None:
-                raise ValueError("not a regular file of bounded size")
-            with collector_paused():
-                parts = _PARTS.decode(data)
+            parts = _decoded(path, _PARTS)
+            if parts is None:
+                return {}
             if parts.version != VERSION:
                 raise ValueError("wrong version")
         except (ValueError, RecursionError):  # (msgspec's errors are ValueErrors)
@@ -322,14 +318,10 @@ class PageCache:
             pass  # a cache that cannot be written only costs time
 
     def _load(self, path: Path) -> dict[str, tuple[Record, ...]]:
-        if not path.exists() and not path.is_symlink():
-            return {}
-        data = read_state_bytes(path)
         try:
-            if data is None:
-                raise ValueError("not a regular file of bounded size")
-            with collector_paused():
-                index = _INDEX.decode(data)
+            index = _decoded(path, _INDEX)
+            if index is None:
+                return {}
             entries = _entries(index)
             self._raw = index.pages  # checked: written back as read for the pages used again
             return entries
@@ -391,8 +383,22 @@ class _Parts(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     parts: dict[str, Any]  # JSON data: its reader checks every value
 
 
+_State = TypeVar("_State", _Index, _Parts)
 _INDEX = msgspec.json.Decoder(_Index)
 _PARTS = msgspec.json.Decoder(_Parts)
+
+
+def _decoded(path: Path, decoder: msgspec.json.Decoder[_State]) -> _State | None:
+    """A state file read by ``decoder`` (types checked in C), None when there is
+    none; ValueError when it is not a regular file of bounded size or not of
+    that shape."""
+    if not path.exists() and not path.is_symlink():
+        return None
+    data = read_state_bytes(path)
+    if data is None:
+        raise ValueError("not a regular file of bounded size")
+    with collector_paused():
+        return decoder.decode(data)
 
 
 def _entries(index: _Index) -> dict[str, tuple[Record, ...]]:
