@@ -54,25 +54,29 @@ def generate(paths: Paths, progress: Progress | None = None, on_wait: Callable[[
             pages = data.pop("pages", None)
             summary = f"0 written, 0 removed, {pages} unchanged (nothing changed since the last run)"
             return Outcome(summary, data, (), tuple(notes))
-        cache = ArticleCache(paths.state / "articles", Processed)
-        page_cache = PageCache(paths.state, paths.docs)
-        # The cycle collector waits for the end of the build: what a build makes
+        # The cycle collector waits for the end of the run: what a build makes
         # is trees and tables (no cycles worth finding while it runs), and each
         # pass walks the whole corpus in memory, over a second at 1,000 articles.
+        # The corpus is let go before it resumes, so its first pass does not
+        # walk a heap that is about to be freed anyway.
         with collector_paused():
+            cache = ArticleCache(paths.state / "articles", Processed)
+            page_cache = PageCache(paths.state, paths.docs)
             site = build(project, progress, cache, page_cache)
-        if cache.ignored:
-            notes.append(f"{cache.folder}: {cache.ignored} cache entries were not valid: ignored")
-        notes += page_cache.notes
-        plan = write.plan(site.pages, paths.docs, {paths.includes: site.includes})
-        notes += write.apply(plan, paths.state)
-        page_cache.save()
-        report = {**site.report, "taken_over": list(plan.taken_over)}
-        runs.record(inputs, paths.outputs, {**report, "pages": len(plan.writes) + len(plan.unchanged)})
-        report["page_cache"] = {"rendered": page_cache.rendered, "reused": page_cache.hits}  # this run's only
-        summary = f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged"
-        placed = tuple(placement_lines(report, site.fresh, project.config))
-        return Outcome(summary, report, plan.changed, tuple(notes), site.fresh, placed)
+            if cache.ignored:
+                notes.append(f"{cache.folder}: {cache.ignored} cache entries were not valid: ignored")
+            notes += page_cache.notes
+            plan = write.plan(site.pages, paths.docs, {paths.includes: site.includes})
+            notes += write.apply(plan, paths.state)
+            page_cache.save()
+            report = {**site.report, "taken_over": list(plan.taken_over)}
+            runs.record(inputs, paths.outputs, {**report, "pages": len(plan.writes) + len(plan.unchanged)})
+            report["page_cache"] = {"rendered": page_cache.rendered, "reused": page_cache.hits}  # this run's only
+            summary = f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged"
+            placed = tuple(placement_lines(report, site.fresh, project.config))
+            outcome = Outcome(summary, report, plan.changed, tuple(notes), site.fresh, placed)
+            del site, plan, cache, page_cache, project
+        return outcome
 
 
 def lock_wait() -> float:
