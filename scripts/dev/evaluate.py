@@ -25,19 +25,20 @@ import json
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from explainer import guides, timeline
+from explainer import claims, guides, timeline
 from explainer.clean import normalise_line
 from explainer.errors import ExplainerError
 from explainer.ingest import FORMATS, decode, ingest
 from explainer.model import Heading, Site, SiteConfig
 from explainer.pipeline import Project, build, load_project
+from explainer.render import corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -789,6 +790,400 @@ def score_all(cases: Sequence[Case], outputs: Mapping[str, Output], config: Site
 
 
 # ---------------------------------------------------------------------------
+# Claims (issue 12): story sets, each built as its own project, scored pair by pair
+
+CLAIMS = EVAL / "claims"
+# name: (label, kind), as FIGURES; measured on the story sets of tests/eval/claims/.
+CLAIM_FIGURES: dict[str, tuple[str, str]] = {
+    "claims_pair_precision": ("claims: pair precision", "share"),
+    "claims_pair_recall": ("claims: pair recall", "share"),
+    "claims_recovered": ("claims fully recovered", "share"),
+    "conflicts_precision": ("conflicts: precision", "share"),
+    "conflicts_recall": ("conflicts: recall", "share"),
+    "trap_pairs_merged": ("trap pairs merged", "count"),
+}
+ALL_FIGURES = {**FIGURES, **CLAIM_FIGURES}
+_SET_KEYS = {"story", "claims", "conflicts", "traps"}
+
+
+@dataclass(frozen=True)
+class SentenceRef:
+    """A sentence of a story set: its article's file name (no suffix) and its first words."""
+
+    article: str
+    start: str
+
+
+@dataclass(frozen=True)
+class ExpectedClaim:
+    id: str
+    sentences: tuple[SentenceRef, ...]
+
+
+@dataclass(frozen=True)
+class ExpectedValue:
+    value: str
+    sentences: tuple[SentenceRef, ...]
+
+
+@dataclass(frozen=True)
+class ExpectedConflict:
+    claim: str
+    unit: str  # "date", "%", or the word counted ("people", "farms")
+    values: tuple[ExpectedValue, ...]
+
+
+@dataclass(frozen=True)
+class Trap:
+    """The first sentence must share a claim with none of the others."""
+
+    why: str
+    sentences: tuple[SentenceRef, ...]
+
+
+@dataclass(frozen=True)
+class StorySet:
+    name: str
+    articles: Path
+    topics: Path | None  # the set's own topics file (another subject), else config/topics.yml
+    story: str
+    claims: tuple[ExpectedClaim, ...]
+    conflicts: tuple[ExpectedConflict, ...]
+    traps: tuple[Trap, ...]
+
+
+def load_story_set(folder: Path) -> StorySet:
+    """Read and check one story set's ``expected.yml``; any mistake is one line naming the file."""
+    path = folder / "expected.yml"
+
+    def fail(message: str) -> EvalError:
+        return EvalError(f"{path}: {message}")
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise fail(f"cannot read ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict) or set(data) - _SET_KEYS or not isinstance(data.get("story"), str):
+        raise fail(f"expected a mapping with a 'story' line and {sorted(_SET_KEYS - {'story'})}")
+
+    def items(value: Any, what: str, keys: set[str]) -> list[dict[str, Any]]:
+        if not isinstance(value, list) or not all(isinstance(v, dict) and set(v) <= keys for v in value):
+            raise fail(f"{what} must be a list of mappings with {sorted(keys)}")
+        return value
+
+    def refs(value: Any, what: str, least: int) -> tuple[SentenceRef, ...]:
+        found = items(value, f"{what}: sentences", {"article", "start"})
+        if len(found) < least or not all(
+            isinstance(r.get("article"), str) and isinstance(r.get("start"), str) for r in found
+        ):
+            raise fail(f"{what}: at least {least} sentences, each {{article, start}}")
+        return tuple(SentenceRef(r["article"], r["start"]) for r in found)
+
+    claims_ = []
+    for item in items(data.get("claims") or [], "claims", {"id", "sentences"}):
+        name = str(item.get("id", ""))
+        claims_.append(ExpectedClaim(name, refs(item.get("sentences"), f"claim {name!r}", 2)))
+    ids = [c.id for c in claims_]
+    if len(set(ids)) != len(ids) or not all(ids):
+        raise fail("every claim needs an id of its own")
+    conflicts = []
+    for item in items(data.get("conflicts") or [], "conflicts", {"claim", "unit", "values"}):
+        if item.get("claim") not in ids or not isinstance(item.get("unit"), str):
+            raise fail(f"conflict {item.get('claim')!r}: claim must be the id of a claim, unit a word")
+        values = items(item.get("values"), f"conflict {item['claim']!r}: values", {"value", "sentences"})
+        if len(values) < 2:
+            raise fail(f"conflict {item['claim']!r}: at least two values")
+        conflicts.append(
+            ExpectedConflict(
+                item["claim"],
+                item["unit"],
+                tuple(
+                    ExpectedValue(str(v.get("value")), refs(v.get("sentences"), f"value {v.get('value')!r}", 1))
+                    for v in values
+                ),
+            )
+        )
+    traps = [
+        Trap(str(t.get("why", "")), refs(t.get("sentences"), f"trap {t.get('why')!r}", 2))
+        for t in items(data.get("traps") or [], "traps", {"why", "sentences"})
+    ]
+    topics = folder / "topics.yml"
+    return StorySet(
+        folder.name,
+        folder / "articles",
+        topics if topics.is_file() else None,
+        data["story"],
+        tuple(claims_),
+        tuple(conflicts),
+        tuple(traps),
+    )
+
+
+def load_story_sets(folder: Path = CLAIMS) -> list[StorySet]:
+    """Every story set of ``folder`` (a folder each, with ``articles/`` and ``expected.yml``), in name order."""
+    if not folder.is_dir():
+        return []
+    return [load_story_set(p) for p in sorted(folder.iterdir()) if p.is_dir()]
+
+
+def _set_articles(story: StorySet) -> list[Path]:
+    return sorted(p for p in story.articles.iterdir() if p.suffix in FORMATS and p.stem.casefold() != "readme")
+
+
+def _refs_of(story: StorySet) -> list[tuple[str, SentenceRef]]:
+    where = f"{story.name}/expected.yml"
+    found = [(f"{where}: claim {c.id!r}", r) for c in story.claims for r in c.sentences]
+    found += [(f"{where}: conflict {c.claim!r}", r) for c in story.conflicts for v in c.values for r in v.sentences]
+    found += [(f"{where}: trap {t.why!r}", r) for t in story.traps for r in t.sentences]
+    return found
+
+
+def check_story_set(story: StorySet) -> list[str]:
+    """What is wrong with a story set's expected file: every sentence named must
+    begin exactly once in its article's text, every claim's sentences come from
+    different articles, and every conflict's sentences belong to its claim."""
+    texts = {p.stem: " ".join(source_lines(p)) for p in _set_articles(story)}
+    problems = []
+    for where, ref in _refs_of(story):
+        if ref.article not in texts:
+            problems.append(f"{where}: no article {ref.article!r} in {story.articles}")
+        elif len(ref.start.split()) < 5:
+            problems.append(f"{where}: start {ref.start!r} is too short to be unambiguous")
+        elif len(re.findall(rf"(?<!\w){re.escape(norm(ref.start))}", texts[ref.article])) != 1:
+            problems.append(f"{where}: start {ref.start!r} does not occur exactly once in {ref.article}")
+    claimed = {c.id: set(c.sentences) for c in story.claims}
+    for claim in story.claims:
+        articles = [r.article for r in claim.sentences]
+        if len(set(articles)) != len(articles):
+            problems.append(f"{story.name}/expected.yml: claim {claim.id!r} has two sentences of one article")
+    for conflict in story.conflicts:
+        outside = {r for v in conflict.values for r in v.sentences} - claimed[conflict.claim]
+        if outside:
+            problems.append(
+                f"{story.name}/expected.yml: conflict {conflict.claim!r}:"
+                f" {sorted(r.start for r in outside)} not in the claim"
+            )
+    seen = [r for c in story.claims for r in c.sentences]
+    if len(set(seen)) != len(seen):
+        problems.append(f"{story.name}/expected.yml: a sentence is in two claims")
+    return problems
+
+
+@dataclass(frozen=True)
+class FoundClaim:
+    """A claim the generator found: each source as (article file name, sentence text), and its conflicts."""
+
+    sources: tuple[tuple[str, str], ...]
+    conflicts: tuple[tuple[str, tuple[tuple[tuple[str, str], ...], ...]], ...]  # (unit, each figure's sources)
+
+
+def story_project(story: StorySet, root: Path = ROOT) -> Project:
+    """The set's articles as one project, with its own topics file or the project's."""
+    topics = story.topics or root / "config" / "topics.yml"
+    project = load_project(root, story.articles, topics, root / "config" / "boilerplate.yml")
+    wanted = {p.name for p in _set_articles(story)}
+    return replace(project, sources=tuple(s for s in project.sources if Path(s.path).name in wanted))
+
+
+def run_story(story: StorySet, root: Path = ROOT) -> tuple[list[FoundClaim], Site]:
+    """Build the set as a real run would, then find its claims as the topic pages do
+    (:func:`explainer.render.corpus`, which calls :func:`explainer.claims.find_claims`
+    per topic, on the classified articles the build made)."""
+    project = story_project(story, root)
+    try:
+        site = build(project)
+    except ExplainerError as exc:
+        raise EvalError(f"{story.name}: {exc}") from None
+    names = {item.article.slug: Path(item.article.path).stem for item in site.articles}
+    found = corpus(site.articles, project.config).claims
+
+    def source(ref: claims.Ref) -> tuple[str, str]:
+        return names[ref.slug], ref.text
+
+    result = [
+        FoundClaim(
+            tuple(source(r) for r in claim.sources),
+            tuple((c.unit, tuple(tuple(source(r) for r in f.sources) for f in c.figures)) for c in claim.conflicts),
+        )
+        for slug in sorted(found)
+        for claim in found[slug]
+    ]
+    return result, site
+
+
+Key = tuple[str, str]  # (article, start) of an expected sentence, or (article, text) of another
+
+
+def _keyer(story: StorySet) -> Callable[[tuple[str, str]], Key]:
+    """A found sentence's key: the expected sentence whose start it holds, else its own text."""
+    starts_: dict[str, set[str]] = {r.article: set() for _, r in _refs_of(story)}
+    for _, ref in _refs_of(story):
+        starts_[ref.article].add(norm(ref.start))
+
+    def key(source: tuple[str, str]) -> Key:
+        article, text = source[0], norm(source[1])
+        hits = sorted(s for s in starts_.get(article, ()) if s in text)
+        return (article, hits[0]) if len(hits) == 1 else (article, text)
+
+    return key
+
+
+def _pairs(groups: Iterable[Iterable[Key]]) -> set[frozenset[Key]]:
+    return {frozenset((a, b)) for group in groups for a in group for b in group if a < b}
+
+
+@dataclass
+class ClaimTally:
+    """Counts for one story set (or added up), and what was missed."""
+
+    pairs_found: int = 0
+    pairs_expected: int = 0
+    pairs_right: int = 0
+    claims_expected: int = 0
+    claims_recovered: int = 0
+    claims_found: int = 0
+    conflicts_found: int = 0
+    conflicts_found_right: int = 0
+    conflicts_expected: int = 0
+    conflicts_recovered: int = 0
+    trap_pairs: int = 0
+    trap_pairs_merged: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, other: ClaimTally) -> None:
+        for name, value in vars(other).items():
+            if isinstance(value, int):
+                setattr(self, name, getattr(self, name) + value)
+
+    def figures(self) -> dict[str, float]:
+        def share(part: int, whole: int) -> float:
+            return part / whole if whole else 1.0
+
+        return {
+            "claims_pair_precision": share(self.pairs_right, self.pairs_found),
+            "claims_pair_recall": share(self.pairs_right, self.pairs_expected),
+            "claims_recovered": share(self.claims_recovered, self.claims_expected),
+            "conflicts_precision": share(self.conflicts_found_right, self.conflicts_found),
+            "conflicts_recall": share(self.conflicts_recovered, self.conflicts_expected),
+            "trap_pairs_merged": self.trap_pairs_merged,
+        }
+
+
+def _kind(unit: str) -> str:
+    """What a conflict is about: a date, a share, or a count (of people, yuan, farms...)."""
+    return unit if unit in ("date", "%") else "count"
+
+
+def _unit_agrees(expected: str, found: str) -> bool:
+    """The disputed unit as an editor names it and as the method read it: the
+    same word, or one the stem of the other ("farms", "farm")."""
+    a, b = expected.casefold(), found.casefold()
+    return bool(a and b) and (a.startswith(b) or b.startswith(a))
+
+
+def _conflict_matches(expected: ExpectedConflict, unit: str, figures: Sequence[frozenset[Key]]) -> bool:
+    """A found conflict is the expected one when it is of the same kind (date,
+    share or count) and it puts the expected sentences it holds (of at least two
+    values) apart exactly as the editor does: one value, one figure. The word
+    the method counts may differ (it reads "34 broadband users" as broadband):
+    that is reported, not scored."""
+    if _kind(expected.unit) != _kind(unit):
+        return False
+    values = [frozenset((r.article, norm(r.start)) for r in v.sentences) for v in expected.values]
+    seen = [v for v in values if any(v & f for f in figures)]
+    if len(seen) < 2:
+        return False
+    # every value's sentences found sit in one figure, and no figure holds two values
+    one_figure = all(sum(1 for f in figures if v & f) == 1 for v in seen)
+    apart = all(sum(1 for v in seen if v & f) <= 1 for f in figures)
+    return one_figure and apart
+
+
+def score_story(story: StorySet, found: Sequence[FoundClaim]) -> ClaimTally:
+    """One story set's tally: pairs of sentences placed in one claim (found
+    against expected), claims found exactly, conflicts, and trap pairs merged."""
+    key, tally = _keyer(story), ClaimTally()
+    groups = [frozenset(key(s) for s in claim.sources) for claim in found]
+    expected = [frozenset((r.article, norm(r.start)) for r in c.sentences) for c in story.claims]
+    found_pairs, expected_pairs = _pairs(sorted(g) for g in groups), _pairs(sorted(g) for g in expected)
+    right = found_pairs & expected_pairs
+    tally.pairs_found, tally.pairs_expected, tally.pairs_right = len(found_pairs), len(expected_pairs), len(right)
+    tally.claims_found, tally.claims_expected = len(groups), len(expected)
+    tally.claims_recovered = sum(1 for e in expected if e in groups)
+
+    def show(pair: frozenset[Key]) -> str:
+        return " + ".join(f"{a}: {t[:50]!r}" for a, t in sorted(pair))
+
+    tally.misses += [f"merged, not one claim: {show(p)}" for p in sorted(found_pairs - right, key=sorted)]
+    tally.misses += [f"not merged: {show(p)}" for p in sorted(expected_pairs - right, key=sorted)]
+    for claim in story.claims:
+        if frozenset((r.article, norm(r.start)) for r in claim.sentences) not in groups:
+            tally.misses.append(f"claim {claim.id!r} not recovered exactly")
+    found_conflicts = [
+        (unit, [frozenset(key(s) for s in figure) for figure in figures])
+        for claim in found
+        for unit, figures in claim.conflicts
+    ]
+    tally.conflicts_found, tally.conflicts_expected = len(found_conflicts), len(story.conflicts)
+    tally.conflicts_found_right = sum(
+        1 for unit, figures in found_conflicts if any(_conflict_matches(e, unit, figures) for e in story.conflicts)
+    )
+    for conflict in story.conflicts:
+        units = [unit for unit, figures in found_conflicts if _conflict_matches(conflict, unit, figures)]
+        if units:
+            tally.conflicts_recovered += 1
+            if not any(_unit_agrees(conflict.unit, u) for u in units):
+                tally.misses.append(
+                    f"conflict {conflict.claim!r} found, its unit read as {units[0]!r}, not {conflict.unit!r}"
+                )
+        else:
+            tally.misses.append(f"conflict missed: {conflict.claim!r} ({conflict.unit})")
+    for unit, figures in found_conflicts:
+        if not any(_conflict_matches(e, unit, figures) for e in story.conflicts):
+            tally.misses.append(f"conflict not expected: {unit} {[sorted(t[:40] for _, t in f) for f in figures]}")
+    for trap in story.traps:
+        first = (trap.sentences[0].article, norm(trap.sentences[0].start))
+        for other in trap.sentences[1:]:
+            pair = frozenset((first, (other.article, norm(other.start))))
+            tally.trap_pairs += 1
+            if pair in found_pairs:
+                tally.trap_pairs_merged += 1
+                tally.misses.append(f"trap merged ({trap.why}): {show(pair)}")
+    return tally
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    overall: dict[str, float]
+    tallies: dict[str, ClaimTally]
+
+
+def evaluate_claims(folder: Path = CLAIMS, root: Path = ROOT) -> ClaimResult:
+    """Build every story set, score its claims, add the tallies up."""
+    tallies = {story.name: score_story(story, run_story(story, root)[0]) for story in load_story_sets(folder)}
+    total = ClaimTally()
+    for tally in tallies.values():
+        total.add(tally)
+    return ClaimResult(total.figures(), tallies)
+
+
+def claims_table(result: ClaimResult, minimum: Mapping[str, float], maximum: Mapping[str, float]) -> str:
+    """The claims figures as rows of the table's shape."""
+    total = ClaimTally()
+    for tally in result.tallies.values():
+        total.add(tally)
+    over = {
+        "claims_pair_precision": f"{total.pairs_found} pairs found ({total.claims_found} claims)",
+        "claims_pair_recall": f"{total.pairs_expected} pairs expected",
+        "claims_recovered": f"{total.claims_expected} claims expected",
+        "conflicts_precision": f"{total.conflicts_found} conflicts found",
+        "conflicts_recall": f"{total.conflicts_expected} conflicts expected",
+        "trap_pairs_merged": f"{total.trap_pairs} trap pairs",
+    }
+    return _rows(result.overall, minimum, maximum, {}, over)
+
+
+# ---------------------------------------------------------------------------
 # Floors and the table
 
 
@@ -800,7 +1195,7 @@ def load_floors(path: Path) -> tuple[dict[str, float], dict[str, float], dict[st
     parts = []
     for key in ("minimum", "maximum", "target"):
         values = data.get(key) or {}
-        unknown = set(values) - set(FIGURES)
+        unknown = set(values) - set(ALL_FIGURES)
         if unknown:
             raise EvalError(f"{path}: {key}: unknown figure(s) {sorted(unknown)}")
         parts.append({k: float(v) for k, v in values.items()})
@@ -811,14 +1206,17 @@ def broken_floors(
     figures: Mapping[str, float], minimum: Mapping[str, float], maximum: Mapping[str, float]
 ) -> list[str]:
     """Figures below their floor or above their maximum, as sentences."""
-    broken = [f"{FIGURES[k][0]}: {figures[k]:.3f} is below its floor {v}" for k, v in minimum.items() if figures[k] < v]
-    broken += [
-        f"{FIGURES[k][0]}: {figures[k]:g} is above its maximum {v:g}" for k, v in maximum.items() if figures[k] > v
-    ]
+    label = {k: v[0] for k, v in ALL_FIGURES.items()}
+    broken = [f"{label[k]}: {figures[k]:.3f} is below its floor {v}" for k, v in minimum.items() if figures[k] < v]
+    broken += [f"{label[k]}: {figures[k]:g} is above its maximum {v:g}" for k, v in maximum.items() if figures[k] > v]
     return broken
 
 
 def counts(t: Tally) -> dict[str, int]:
+    return {k: v for k, v in vars(t).items() if isinstance(v, int)}
+
+
+def claim_counts(t: ClaimTally) -> dict[str, int]:
     return {k: v for k, v in vars(t).items() if isinstance(v, int)}
 
 
@@ -841,7 +1239,7 @@ def summary(t: Tally) -> str:
 def _show(name: str, value: float | None) -> str:
     if value is None:
         return ""
-    return f"{value:.1%}" if FIGURES[name][1] == "share" else f"{value:g}"
+    return f"{value:.1%}" if ALL_FIGURES[name][1] == "share" else f"{value:g}"
 
 
 def table(
@@ -856,7 +1254,6 @@ def table(
     total = Tally()
     for tally in tallies:
         total.add(tally)
-    rows = [("figure", "today", "floor/max", "target", "counted over")]
     over = {
         "furniture_removed": f"{total.furniture} furniture lines",
         "body_kept": f"{total.body} body paragraphs",
@@ -872,10 +1269,24 @@ def table(
         "fit_reference": f"{total.reference_articles} articles",
         "fit_other": f"{total.other_articles} articles",
     }
-    for name, value in result.overall.items():
+    return _rows(result.overall, minimum, maximum, target, over)
+
+
+def _rows(
+    figures: Mapping[str, float],
+    minimum: Mapping[str, float],
+    maximum: Mapping[str, float],
+    target: Mapping[str, float],
+    over: Mapping[str, str],
+) -> str:
+    """Figures as aligned rows: label, today, floor or maximum, target, what they count."""
+    rows = [("figure", "today", "floor/max", "target", "counted over")]
+    for name, value in figures.items():
         floor = minimum.get(name, maximum.get(name))
         goal = target.get(name)
-        rows.append((FIGURES[name][0], _show(name, value), _show(name, floor), _show(name, goal), over.get(name, "")))
+        rows.append(
+            (ALL_FIGURES[name][0], _show(name, value), _show(name, floor), _show(name, goal), over.get(name, ""))
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = [
         "  ".join(
@@ -917,9 +1328,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = eval_project(cases).config
             checked = select(cases, args.only, args.skip)
             problems = [p for case in checked for p in check_case(case, config)]
-            print("\n".join(problems) or f"{len(checked)} expected files agree with their articles")
+            stories = [] if args.only else load_story_sets(args.eval_dir / "claims")
+            problems += [p for story in stories for p in check_story_set(story)]
+            sets = f" (and the {len(stories)} story sets' expected files)" if stories else ""
+            print("\n".join(problems) or f"{len(checked)} expected files agree with their articles{sets}")
             return 1 if problems else 0
         result = evaluate(args.eval_dir, only=args.only, skip=args.skip)
+        # The story sets are scored with the gated set (their floors are in the same file), not with --only.
+        claimed = None if args.only else evaluate_claims(args.eval_dir / "claims")
         floors = args.floors or args.eval_dir / "floors.yml"
         minimum, maximum, target = load_floors(floors) if floors.is_file() else ({}, {}, {})
         if args.only:  # the floors pin the whole set, not a part of it
@@ -932,6 +1348,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"\n{name}: {summary(tally)}")
             for miss in tally.misses:
                 print(f"  - {miss}")
+        for name, story_tally in (claimed.tallies if claimed else {}).items():
+            print(f"\nclaims/{name}: {story_tally.claims_found} claims found, {story_tally.claims_expected} expected")
+            for miss in story_tally.misses:
+                print(f"  - {miss}")
         print()
     total = Tally()
     for tally in result.tallies.values():
@@ -940,6 +1360,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     part += f" not named {' or '.join(p + '*' for p in args.skip)}" if args.skip else ""
     print(f"Evaluation set: {total.articles} articles{part} ({total.reference_articles} on the reference subject)")
     print(table(result, minimum, maximum, target))
+    figures = dict(result.overall)
+    if claimed is not None:
+        print(f"\nClaims: {len(claimed.tallies)} story sets (tests/eval/claims/), each built as its own project")
+        print(claims_table(claimed, minimum, maximum))
+        figures.update(claimed.overall)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
@@ -950,6 +1375,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         name: {"figures": result.articles[name], "counts": counts(t), "misses": t.misses}
                         for name, t in result.tallies.items()
                     },
+                    "claims": {
+                        "overall": claimed.overall,
+                        "sets": {
+                            name: {"figures": t.figures(), "counts": claim_counts(t), "misses": t.misses}
+                            for name, t in claimed.tallies.items()
+                        },
+                    }
+                    if claimed
+                    else None,
                 },
                 indent=2,
                 sort_keys=True,
@@ -958,7 +1392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             + "\n",
             encoding="utf-8",
         )
-    broken = broken_floors(result.overall, minimum, maximum)
+    broken = broken_floors(figures, minimum, maximum)
     for line in broken:
         print(f"evaluate: {line}", file=sys.stderr)
     return 1 if broken else 0

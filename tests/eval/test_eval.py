@@ -40,15 +40,22 @@ def result(built: tuple[list[ev.Case], dict[str, ev.Output], Project, Site]) -> 
 # The gate
 
 
-def test_every_figure_meets_its_floor(result: ev.Result) -> None:
+@pytest.fixture(scope="module")
+def claimed() -> ev.ClaimResult:
+    return ev.evaluate_claims()
+
+
+def test_every_figure_meets_its_floor(result: ev.Result, claimed: ev.ClaimResult) -> None:
     minimum, maximum, _ = ev.load_floors(FLOORS)
-    assert ev.broken_floors(result.overall, minimum, maximum) == [], ev.table(result, minimum, maximum)
+    figures = {**result.overall, **claimed.overall}
+    table = ev.table(result, minimum, maximum) + "\n" + ev.claims_table(claimed, minimum, maximum)
+    assert ev.broken_floors(figures, minimum, maximum) == [], table
 
 
 def test_every_figure_of_the_generator_has_a_floor_or_a_maximum() -> None:
     minimum, maximum, _ = ev.load_floors(FLOORS)
-    shares = {k for k, (_, kind) in ev.FIGURES.items() if kind == "share"} - {"placement_baseline"}
-    counts = {k for k, (_, kind) in ev.FIGURES.items() if kind == "count"}
+    shares = {k for k, (_, kind) in ev.ALL_FIGURES.items() if kind == "share"} - {"placement_baseline"}
+    counts = {k for k, (_, kind) in ev.ALL_FIGURES.items() if kind == "count"}
     assert set(minimum) == shares
     assert set(maximum) == counts
 
@@ -291,3 +298,88 @@ def test_only_and_skip_score_the_articles_named_or_not_named_with_the_prefix(
     assert f"{len(chosen)} expected files agree" in capsys.readouterr().out
     assert ev.main(["--check", "--only", "heldout-", "--only", "heldout2-"]) == 0
     assert f"{len(chosen) + len(second)} expected files agree" in capsys.readouterr().out
+
+
+# Claims: the story sets of tests/eval/claims/
+
+
+def test_the_story_sets_are_as_many_and_varied_as_asked_and_agree_with_their_articles() -> None:
+    stories = ev.load_story_sets()
+    assert len(stories) >= 6 and sum(s.topics is not None for s in stories) >= 2
+    assert all(3 <= len(ev._set_articles(s)) <= 6 and s.claims and s.conflicts and s.traps for s in stories)
+    assert [p for s in stories for p in ev.check_story_set(s)] == []
+
+
+def test_the_claims_read_are_the_claims_the_build_found() -> None:
+    """The harness finds claims with render.corpus on the build's articles: as many as the build reports."""
+    for story in ev.load_story_sets():
+        found, site = ev.run_story(story)
+        report = site.report["claims"]
+        assert isinstance(report, dict) and len(found) == report["claims"], story.name
+
+
+def _set(tmp_path: Path, expected: str) -> ev.StorySet:
+    (tmp_path / "s" / "articles").mkdir(parents=True)
+    for name in ("a", "b", "c"):
+        text = f"{name.upper()} one. The bank fined 3 firms 100 yuan in May. Rain fell {name} times in June."
+        (tmp_path / "s" / "articles" / f"{name}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "s" / "expected.yml").write_text(expected, encoding="utf-8")
+    return ev.load_story_set(tmp_path / "s")
+
+
+SET = """story: tiny
+claims:
+  - id: fine
+    sentences:
+      - {article: a, start: "The bank fined 3 firms"}
+      - {article: b, start: "The bank fined 3 firms"}
+      - {article: c, start: "The bank fined 3 firms"}
+conflicts:
+  - claim: fine
+    unit: yuan
+    values:
+      - {value: "100", sentences: [{article: a, start: "The bank fined 3 firms"}]}
+      - {value: "200", sentences: [{article: c, start: "The bank fined 3 firms"}]}
+traps:
+  - why: a series
+    sentences:
+      - {article: a, start: "Rain fell a times in"}
+      - {article: b, start: "Rain fell b times in"}
+"""
+
+
+def test_claims_metrics_count_pairs_claims_conflicts_and_traps(tmp_path: Path) -> None:
+    story = _set(tmp_path, SET)
+    assert ev.check_story_set(story) == []
+    fine = [(n, "The bank fined 3 firms 100 yuan in May.") for n in "abc"]
+    rain = [("a", "Rain fell a times in June."), ("b", "Rain fell b times in June.")]
+    conflict = ("yuan", ((fine[0], fine[1]), (fine[2],)))
+    perfect = [ev.FoundClaim(tuple(fine), (conflict,))]
+    got = ev.score_story(story, perfect).figures()
+    assert got == {**got, "claims_pair_precision": 1.0, "claims_pair_recall": 1.0, "claims_recovered": 1.0}
+    assert got["conflicts_precision"] == got["conflicts_recall"] == 1.0 and got["trap_pairs_merged"] == 0
+    # Two of three merged, the series merged, a conflict of another kind (a date, not a count).
+    lazy = [ev.FoundClaim(tuple(fine[:2]), ()), ev.FoundClaim(tuple(rain), (("date", ((rain[0],), (rain[1],))),))]
+    tally = ev.score_story(story, lazy)
+    got = tally.figures()
+    assert got["claims_pair_precision"] == 0.5 and got["claims_pair_recall"] == 1 / 3
+    assert got["claims_recovered"] == 0.0 and got["conflicts_precision"] == got["conflicts_recall"] == 0.0
+    assert got["trap_pairs_merged"] == 1 and any("trap merged" in m for m in tally.misses)
+    # A conflict that gives two expected values one figure is not the expected one.
+    joined = ("yuan", ((fine[0], fine[2]), (fine[1],)))
+    assert ev.score_story(story, [ev.FoundClaim(tuple(fine), (joined,))]).figures()["conflicts_recall"] == 0.0
+    # The right sentences apart under another word counted: found, and the word reported.
+    misread = ev.score_story(story, [ev.FoundClaim(tuple(fine), (("firm", conflict[1]),))])
+    assert misread.figures()["conflicts_recall"] == 1.0 and any("read as 'firm'" in m for m in misread.misses)
+    dated = ev.score_story(story, [ev.FoundClaim(tuple(fine), (("date", conflict[1]),))])
+    assert dated.figures()["conflicts_recall"] == 0.0
+
+
+def test_a_broken_story_set_is_one_line_naming_it(tmp_path: Path) -> None:
+    story = _set(tmp_path, SET.replace("article: c,", "article: nowhere,", 1))
+    assert any("no article 'nowhere'" in p for p in ev.check_story_set(story))
+    for text, message in [("claims: []\n", "story"), (SET.replace("claim: fine", "claim: other"), "claim must be")]:
+        (tmp_path / "s" / "expected.yml").write_text(text, encoding="utf-8")
+        with pytest.raises(ev.EvalError, match=message) as caught:
+            ev.load_story_set(tmp_path / "s")
+        assert "expected.yml" in str(caught.value) and "\n" not in str(caught.value)
