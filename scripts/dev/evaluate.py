@@ -7,6 +7,10 @@
     .venv/bin/python scripts/dev/evaluate.py --only heldout-   # the figures of the articles named heldout-*
     .venv/bin/python scripts/dev/evaluate.py --skip heldout- --skip heldout2-   # the others, against the floors
 
+The story sets of ``tests/eval/claims/`` are split by name: those named
+``heldout-*`` are reported apart, never against the floors (``--only heldout-``
+scores them alone).
+
 The articles of ``tests/eval/articles/`` are built as one project with the
 project's own ``config/`` files, by :func:`explainer.pipeline.build`, as a real
 run would. Each article's result (paragraphs, headings, sentence placements,
@@ -1158,9 +1162,25 @@ class ClaimResult:
     tallies: dict[str, ClaimTally]
 
 
-def evaluate_claims(folder: Path = CLAIMS, root: Path = ROOT) -> ClaimResult:
-    """Build every story set, score its claims, add the tallies up."""
-    tallies = {story.name: score_story(story, run_story(story, root)[0]) for story in load_story_sets(folder)}
+def select_sets(stories: Sequence[StorySet], only: Prefixes, skip: Prefixes = None) -> list[StorySet]:
+    """The story sets whose folder name starts with a prefix of ``only`` and with
+    none of ``skip`` (all without either); unlike :func:`select`, none is no error,
+    as most prefixes name articles, not story sets."""
+    wanted, unwanted = _prefixes(only), _prefixes(skip)
+    return [
+        s
+        for s in stories
+        if (not wanted or s.name.startswith(wanted)) and not (unwanted and s.name.startswith(unwanted))
+    ]
+
+
+def evaluate_claims(
+    folder: Path = CLAIMS, root: Path = ROOT, only: Prefixes = None, skip: Prefixes = HELD_OUT
+) -> ClaimResult:
+    """Build the story sets chosen (by default every set but the held-out ones,
+    which the floors were not set on), score their claims, add the tallies up."""
+    chosen = select_sets(load_story_sets(folder), only, skip)
+    tallies = {story.name: score_story(story, run_story(story, root)[0]) for story in chosen}
     total = ClaimTally()
     for tally in tallies.values():
         total.add(tally)
@@ -1218,6 +1238,17 @@ def counts(t: Tally) -> dict[str, int]:
 
 def claim_counts(t: ClaimTally) -> dict[str, int]:
     return {k: v for k, v in vars(t).items() if isinstance(v, int)}
+
+
+def claims_json(result: ClaimResult) -> dict[str, Any]:
+    """The claims figures of some story sets, overall and per set, for ``--json``."""
+    return {
+        "overall": result.overall,
+        "sets": {
+            name: {"figures": t.figures(), "counts": claim_counts(t), "misses": t.misses}
+            for name, t in result.tallies.items()
+        },
+    }
 
 
 def summary(t: Tally) -> str:
@@ -1328,14 +1359,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = eval_project(cases).config
             checked = select(cases, args.only, args.skip)
             problems = [p for case in checked for p in check_case(case, config)]
-            stories = [] if args.only else load_story_sets(args.eval_dir / "claims")
+            stories = select_sets(load_story_sets(args.eval_dir / "claims"), args.only, None)
             problems += [p for story in stories for p in check_story_set(story)]
             sets = f" (and the {len(stories)} story sets' expected files)" if stories else ""
             print("\n".join(problems) or f"{len(checked)} expected files agree with their articles{sets}")
             return 1 if problems else 0
         result = evaluate(args.eval_dir, only=args.only, skip=args.skip)
-        # The story sets are scored with the gated set (their floors are in the same file), not with --only.
-        claimed = None if args.only else evaluate_claims(args.eval_dir / "claims")
+        # The story sets are split by name, whatever --skip says: the sets not named
+        # heldout-* are scored against the floors, the held-out ones apart (report
+        # only). With --only, the sets named so are scored, with no floors.
+        sets = args.eval_dir / "claims"
+        if args.only:
+            claimed, held = None, evaluate_claims(sets, only=args.only, skip=None)
+        else:
+            claimed, held = evaluate_claims(sets), evaluate_claims(sets, only=HELD_OUT, skip=None)
         floors = args.floors or args.eval_dir / "floors.yml"
         minimum, maximum, target = load_floors(floors) if floors.is_file() else ({}, {}, {})
         if args.only:  # the floors pin the whole set, not a part of it
@@ -1348,7 +1385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"\n{name}: {summary(tally)}")
             for miss in tally.misses:
                 print(f"  - {miss}")
-        for name, story_tally in (claimed.tallies if claimed else {}).items():
+        for name, story_tally in {**(claimed.tallies if claimed else {}), **held.tallies}.items():
             print(f"\nclaims/{name}: {story_tally.claims_found} claims found, {story_tally.claims_expected} expected")
             for miss in story_tally.misses:
                 print(f"  - {miss}")
@@ -1365,6 +1402,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\nClaims: {len(claimed.tallies)} story sets (tests/eval/claims/), each built as its own project")
         print(claims_table(claimed, minimum, maximum))
         figures.update(claimed.overall)
+    if held.tallies:
+        named = " or ".join(p + "*" for p in (args.only or HELD_OUT))
+        print(f"\nClaims, held out: {len(held.tallies)} story sets named {named}, not held to the floors")
+        print(claims_table(held, {}, {}))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
@@ -1375,15 +1416,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         name: {"figures": result.articles[name], "counts": counts(t), "misses": t.misses}
                         for name, t in result.tallies.items()
                     },
-                    "claims": {
-                        "overall": claimed.overall,
-                        "sets": {
-                            name: {"figures": t.figures(), "counts": claim_counts(t), "misses": t.misses}
-                            for name, t in claimed.tallies.items()
-                        },
-                    }
-                    if claimed
-                    else None,
+                    "claims": claims_json(claimed) if claimed else None,
+                    "claims_heldout": claims_json(held) if held.tallies else None,
                 },
                 indent=2,
                 sort_keys=True,

@@ -383,3 +383,19 @@ def test_a_broken_story_set_is_one_line_naming_it(tmp_path: Path) -> None:
         with pytest.raises(ev.EvalError, match=message) as caught:
             ev.load_story_set(tmp_path / "s")
         assert "expected.yml" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_the_held_out_story_sets_are_scored_apart_from_the_gated_ones(
+    claimed: ev.ClaimResult, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The floors pin the sets not named heldout-*: the held-out ones (written to
+    check that the method's rules generalise) are reported, never gated."""
+    stories = ev.load_story_sets()
+    held = ev.select_sets(stories, ev.HELD_OUT)
+    gated = ev.select_sets(stories, None, skip=ev.HELD_OUT)
+    assert len(held) >= 4 and sum(s.topics is not None for s in held) >= 2
+    assert all(s.name.startswith("heldout-") for s in held) and len(held) + len(gated) == len(stories)
+    assert set(claimed.tallies) == {s.name for s in gated}
+    assert ev.select_sets(stories, "no-such-set-") == []  # a prefix that names articles only is no error
+    assert ev.main(["--check", "--only", "heldout-"]) == 0
+    assert f"the {len(held)} story sets' expected files" in capsys.readouterr().out
