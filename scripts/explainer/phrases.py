@@ -67,6 +67,15 @@ def stems(folded: list[str]) -> list[str]:
         return list(map(known.__getitem__, folded))
 
 
+_ONCE = Stemmer.Stemmer("english", 0)  # the same stems, without the stemmer's own cache
+
+
+def stems_once(folded: list[str]) -> list[str]:
+    """:func:`stems` of words met once (a word list): not kept, and three
+    times faster than through the stemmer's cache."""
+    return list(_ONCE.stemWords(folded))
+
+
 def form_key(phrase: str) -> str:
     """A phrase's forms joined by spaces: equal keys match the same text."""
     return " ".join(forms(phrase))

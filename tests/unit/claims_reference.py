@@ -18,7 +18,7 @@ from operator import attrgetter, itemgetter, mul
 from typing import NamedTuple
 
 from explainer import phrases, timeline
-from explainer.claims import Claim, Conflict, Figure, Ref, Thresholds
+from explainer.claims import RAREST, Claim, Conflict, Figure, Ref, Thresholds, stem_weights
 from explainer.classify import STOP_WORDS
 from explainer.model import Group
 
@@ -277,11 +277,12 @@ _MONTH_WORDS = frozenset(timeline._MONTHS | timeline._WEEKDAY_WORDS)
 
 
 def _weigh(items: Sequence[_Item]) -> None:
-    """TF-IDF vectors (binary terms, smoothed IDF, unit length) and each
-    sentence's stems from rarest to commonest."""
+    """Vectors (binary terms weighed by English rarity, as explainer.claims
+    weighs them; unit length) and each sentence's stems from rarest to
+    commonest in the topic."""
     df = Counter(chain.from_iterable(item.stems for item in items))
-    total = len(items) + 1
-    idf = {stem: math.log(total / (n + 1)) + 1.0 for stem, n in df.items()}
+    weight = stem_weights()
+    idf = {stem: weight.get(stem, RAREST) for stem in df}
     # Rarest first, ties by stem: one sort of the vocabulary, not one per sentence.
     rank = {stem: n for n, stem in enumerate(sorted((s for s, n in df.items() if n > 1), key=lambda s: (df[s], s)))}
     for item in items:

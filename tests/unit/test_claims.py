@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date
 from itertools import chain
+from pathlib import Path
 
 import pytest
 
@@ -29,9 +30,9 @@ def group(slug: str, *paragraphs: list[str], published: date | None = None) -> G
     return Group(article, tuple(runs))
 
 
-# Words are weighed by how rare they are among the topic's sentences (TF-IDF):
-# every case below is read among the sentences of this article, as a topic
-# page's claims are read among all its sentences.
+# Every case below is read among the sentences of this article too, as a topic
+# page's claims are read among all its sentences (the candidates of a sentence
+# depend on its neighbours; the words' weights do not).
 BACKGROUND = group(
     "background",
     [
@@ -335,3 +336,54 @@ def test_sentences_with_several_figures_are_judged_as_the_reference_does(seed: i
     expected = claims_reference.find_claims(groups)
     assert len(expected) > 5 and any(c.conflicts for c in expected)
     assert claims.find_claims(groups) == expected
+
+
+def test_a_word_weighs_its_rarity_in_english_not_in_the_topic() -> None:
+    """Common English words weigh little, rare ones much, a word the list
+    lacks the most; and the table is English's, not the corpus's."""
+    weights = claims.stem_weights()
+    stem = {w: claims.phrases.stems([w])[0] for w in ("the", "people", "detained", "hydropower", "zzxqv")}
+    assert weights[stem["the"]] == 0.5
+    assert weights[stem["people"]] < weights[stem["detained"]] < claims.RAREST
+    assert stem["zzxqv"] not in weights
+    assert weights[claims.phrases.stems(["mining"])[0]] == weights[claims.phrases.stems(["mine"])[0]]  # one stem
+
+
+def test_a_pairs_score_does_not_move_with_the_rest_of_the_topic() -> None:
+    """The cosine of two sentences is theirs alone: read among other
+    sentences, or many copies of one of their words, it has the same bits."""
+
+    def cosine(groups: list[Group]) -> float:
+        table = claims._sentences(groups, {})
+        claims._weigh(table)
+        vectors = claims._Vectors(table)
+        first = table.slugs.index("ledger")
+        second = table.slugs.index("gazette")
+        i, j = sorted((first, second))
+        score = vectors.cosine(i, j, claims.Thresholds())
+        assert score is not None
+        return score
+
+    crowd = group("crowd", *[[f"Police in Sichuan said item {n} was found."] for n in range(30)])
+    alone = cosine([LEDGER, GAZETTE])
+    assert cosine([LEDGER, GAZETTE, BACKGROUND]) == alone
+    assert cosine([LEDGER, GAZETTE, BACKGROUND, crowd]) == alone
+
+
+def test_a_missing_word_list_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from explainer.errors import ExplainerError
+
+    claims.stem_weights.cache_clear()
+    try:
+        monkeypatch.setattr(claims.importlib.util, "find_spec", lambda name: None)
+        with pytest.raises(ExplainerError, match="wordfreq package is not installed"):
+            claims.stem_weights()
+        package = tmp_path / "wordfreq"
+        (package / "data").mkdir(parents=True)
+        (package / "data" / "small_en.msgpack.gz").write_bytes(b"not gzip")
+        spec = type("Spec", (), {"submodule_search_locations": [str(package)]})()
+        monkeypatch.setattr(claims.importlib.util, "find_spec", lambda name: spec)
+        with pytest.raises(ExplainerError, match="cannot read wordfreq's word list"):
+            claims.stem_weights()
+    finally:
+        claims.stem_weights.cache_clear()

@@ -218,7 +218,8 @@ def test_the_story_equals_asking_every_event() -> None:
 def _classified(slug: str, year: int, topics: Sequence[str], runs: int = 3) -> ClassifiedArticle:
     placements = []
     for n in range(runs * len(topics)):
-        text = f"The {slug} report number {n} says the miners moved their machines abroad in {year}."
+        # Words of its own in each sentence: no two articles state one claim (no key points).
+        text = f"The {slug}x{n} item notes that {slug}y{n} stood near {slug}z{n} and {slug}w{n} in {year}, as planned."
         placements.append(Placement(Sentence(text, n + 1, n), topics[n % len(topics)], 1.0, speaks=True))
     return ClassifiedArticle(_article(slug, year), tuple(placements))
 
