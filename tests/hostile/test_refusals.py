@@ -361,8 +361,20 @@ def test_a_second_run_waits_for_the_first(hostile_project: Path) -> None:
     with (state / "lock").open("w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         second = _generate_process(hostile_project, "60")
-        threading.Timer(2.0, lambda: fcntl.flock(held, fcntl.LOCK_UN)).start()
-        _, err = second.communicate(timeout=60)
+        assert second.stderr is not None
+        # The lock is let go once the second run says it waits (not after a fixed
+        # time, which a loaded machine's slow start could outlast).
+        said = []
+        deadline = threading.Timer(60.0, second.kill)
+        deadline.start()
+        for line in second.stderr:
+            said.append(line)
+            if "waiting for another explainer run" in line:
+                break
+        fcntl.flock(held, fcntl.LOCK_UN)
+        rest, _ = second.communicate(timeout=60)[1], None
+        deadline.cancel()
+    err = "".join(said) + (rest or "")
     assert second.returncode == 0, err
     assert "waiting for another explainer run" in err
 
