@@ -54,7 +54,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
 from itertools import chain, islice, repeat
-from operator import attrgetter, itemgetter, mul
+from operator import itemgetter, mul
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -912,44 +912,70 @@ def _numpy() -> Any:
 _UNDATED = date.max.toordinal()
 
 
-def _published(table: _Table, i: int) -> int:
-    """Earliest published first, undated last, then slug and position (the
-    order of the rows): one number."""
-    published = table.published[i]
-    return (published.toordinal() if published else _UNDATED) * table.count + i
+def _ranks(table: _Table) -> list[int]:
+    """Each row's place by date: earliest published first, undated last, then
+    slug and position (the order of the rows), as one number per row. A date's
+    ordinal is taken once per article, not once per sentence."""
+    ordinals: dict[date | None, int] = {}
+    count = table.count
+    ranks = []
+    for i, published in enumerate(table.published):
+        ordinal = ordinals.get(published)
+        if ordinal is None:
+            ordinal = ordinals[published] = published.toordinal() if published else _UNDATED
+        ranks.append(ordinal * count + i)
+    return ranks
 
 
 class _Member:
-    """A sentence of a claim, as the wording and the conflicts are chosen."""
+    """A sentence of a claim that gives figures, as the conflicts are chosen
+    (the others are only a :class:`Ref` and a rank: most members give none)."""
 
-    __slots__ = ("complete", "figures", "pronoun", "rank", "ref", "words")
+    __slots__ = ("figures", "rank", "ref")
 
-    def __init__(self, table: _Table, i: int):
-        self.ref = ref = table.ref(i)
-        self.rank = _published(table, i)
+    def __init__(self, table: _Table, i: int, ref: Ref, rank: int):
+        self.ref = ref
+        self.rank = rank
         # A figure is shown as its sentence writes it; one whose text the sentence
         # does not hold can only come from a forged cache entry: it is left out.
         self.figures = tuple(f for f in table.figures(i) if f.text in ref.text)
-        self.words, self.pronoun, self.complete = table.words[i], table.pronoun[i], table.complete[i]
-
-
-_BY_DATE = attrgetter("rank")  # the sort key of _published, kept on each sentence
 
 
 def _assemble(table: _Table, clusters: list[list[int]]) -> tuple[Claim, ...]:
+    """Each cluster as a claim: its sources by date, its conflicts, the clearest
+    wording (:func:`_clarity`). Python objects are made only for what a claim
+    holds (a :class:`Ref` per source) and for the members that give figures."""
+    ranks = _ranks(table)
+    flat, ref = table.flat, table.ref
     claims = []
     for cluster in clusters:
-        members = sorted([_Member(table, i) for i in cluster], key=_BY_DATE)
-        conflicts, units = _conflicts(members)
-        wording = min(members, key=lambda m: _clarity(m, units))
-        claims.append((-len(members), wording.rank, Claim(wording.ref, tuple(m.ref for m in members), conflicts)))
+        order = sorted(cluster, key=ranks.__getitem__)
+        refs = [ref(i) for i in order]
+        figured = [_Member(table, i, r, ranks[i]) for i, r in zip(order, refs, strict=True) if flat[i]]
+        # A figure two members give is what a conflict, and the units the wording
+        # is judged by, are made of: with fewer than two members giving any, none.
+        conflicts, units = _conflicts(figured) if len(figured) > 1 else ((), frozenset())
+        at = _wording(table, order, ranks, figured, units)
+        claims.append((-len(order), ranks[order[at]], Claim(refs[at], tuple(refs), conflicts)))
     claims.sort(key=itemgetter(0, 1))  # most sources first; no two wordings share a rank
     return tuple(claim for _, _, claim in claims)
 
 
-def _clarity(item: _Member, units: frozenset[str]) -> tuple[bool, int, bool, int, int]:
-    carried = len(units & {f.unit for f in item.figures}) if units else 0
-    return (item.pronoun, -carried, not item.complete, item.words, item.rank)
+def _wording(table: _Table, order: list[int], ranks: list[int], figured: list[_Member], units: frozenset[str]) -> int:
+    """Where the clearest sentence is in ``order``: the least of :func:`_clarity`
+    (the ranks differ, so there is exactly one)."""
+    carried: dict[int, int] = {}
+    if units:
+        carried = {m.rank: len(units & {f.unit for f in m.figures}) for m in figured}
+    pronoun, complete, words = table.pronoun, table.complete, table.words
+    keys = [_clarity(pronoun[i], carried.get(ranks[i], 0), complete[i], words[i], ranks[i]) for i in order]
+    return keys.index(min(keys))
+
+
+def _clarity(pronoun: bool, carried: int, complete: bool, words: int, rank: int) -> tuple[bool, int, bool, int, int]:
+    """The wording's order: no opening pronoun, the most of the claim's figures
+    (units it states), ends like a sentence, fewest words, published first."""
+    return (pronoun, -carried, not complete, words, rank)
 
 
 def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozenset[str]]:
@@ -1045,24 +1071,30 @@ def from_data(data: Any, groups: Iterable[Group]) -> tuple[Claim, ...] | None:
     one of the groups' sentences, word for word and where it says; a claim has
     two or more sources, one per article, its wording among them; a figure's
     text is written in one of its sources, each of which is the claim's; no
-    sentence is in two claims."""
+    sentence is in two claims.
+
+    Membership is tested on the stored tuples, in sets: a stored tuple that
+    passes the check is exactly its :class:`Ref`'s fields, so two are equal
+    when their Refs are (a list of Refs compared one by one was quadratic in
+    a claim's sources)."""
     try:
         stored = msgspec.convert(data, tuple[_StoredClaim, ...], strict=True)
     except (msgspec.ValidationError, TypeError, ValueError, RecursionError):
         return None
-    known: dict[tuple[str, int], tuple[int, str]] = {}
+    known: dict[tuple[str, int], Sentence] = {}
     for group in groups:
+        slug = group.article.slug
         for run in group.runs:
             for placement in run.placements:
-                s = placement.sentence
-                known[(group.article.slug, s.index)] = (s.paragraph, s.text)
+                known[(slug, placement.sentence.index)] = placement.sentence
     refs: dict[_StoredRef, Ref] = {}
 
     def ref(item: _StoredRef) -> Ref | None:
         found = refs.get(item)
         if found is None:
             slug, paragraph, index, text = item
-            if known.get((slug, index)) != (paragraph, text):
+            sentence = known.get((slug, index))
+            if sentence is None or sentence.paragraph != paragraph or sentence.text != text:
                 return None
             found = refs[item] = Ref(slug, paragraph, index, text)
         return found
@@ -1070,30 +1102,34 @@ def from_data(data: Any, groups: Iterable[Group]) -> tuple[Claim, ...] | None:
     used: set[tuple[str, int]] = set()
     claims = []
     for wording, sources, conflicts in stored:
-        members = [ref(s) for s in sources]
-        shown = ref(wording)
-        if shown is None or len(members) < 2 or shown not in members:
-            return None
-        slugs = {m.slug for m in members if m is not None}
-        if len(slugs) != len(members):  # one sentence per article (and none missing)
-            return None
-        for m in members:
-            assert m is not None
-            if (m.slug, m.index) in used:
+        members: list[Ref] = []
+        for source in sources:
+            member = ref(source)
+            if member is None:
                 return None
-            used.add((m.slug, m.index))
+            members.append(member)
+        given = set(sources)
+        shown = ref(wording)
+        if shown is None or len(members) < 2 or wording not in given:
+            return None
+        if len({s[0] for s in sources}) != len(members):  # one sentence per article
+            return None
+        for slug, _, index, _ in sources:
+            if (slug, index) in used:
+                return None
+            used.add((slug, index))
         found = []
         for unit, figures in conflicts:
             if not unit or len(figures) < 2:
                 return None
             made = []
-            for text, given in figures:
-                cited = [ref(s) for s in given]
-                if not cited or any(c is None or c not in members for c in cited):
+            for text, cited in figures:
+                if not cited or not given.issuperset(cited):  # each a source of the claim (so a real sentence)
                     return None
-                if not text or not any(text in c.text for c in cited if c is not None):
+                shown_in = [refs[s] for s in cited]
+                if not text or not any(text in c.text for c in shown_in):
                     return None
-                made.append(Figure(text, tuple(c for c in cited if c is not None)))
+                made.append(Figure(text, tuple(shown_in)))
             found.append(Conflict(unit, tuple(made)))
-        claims.append(Claim(shown, tuple(m for m in members if m is not None), tuple(found)))
+        claims.append(Claim(shown, tuple(members), tuple(found)))
     return tuple(claims)

@@ -117,11 +117,15 @@ def _forge(data: list[list[Any]], what: str) -> None:
         data[0][2] = []
     elif what == "twice":  # the same sentence in two claims
         data.append(data[0])
+    elif what == "outside":  # a figure given by a real sentence of the topic that is not one of the claim's sources
+        conflicts[0][1][0][1][0] = list(data[1][1][0])
+    elif what == "repeated":  # one sentence given twice as a source (one article, counted twice)
+        sources.append(list(sources[0]))
     elif what == "shape":
         data[0] = [wording, "sources", conflicts]
 
 
-@pytest.mark.parametrize("what", ["text", "absent", "figure", "one-source", "twice", "shape"])
+@pytest.mark.parametrize("what", ["text", "absent", "figure", "one-source", "twice", "outside", "repeated", "shape"])
 def test_forged_kept_claims_are_refused(
     built: tuple[dict[str, tuple[Group, ...]], dict[str, object]], what: str
 ) -> None:

@@ -240,6 +240,19 @@ def test_a_topics_claims_are_found_again_only_when_its_sentences_changed(
     assert found == []
 
 
+def test_an_edited_sentence_changes_the_claims_key_of_its_topics(
+    warm: Path, tmp_path: Path, run_cli: Callable[..., Result], found: list[set[str]]
+) -> None:
+    """The claims key (each article's digest, not each sentence's text) sees
+    a change of one word: the edited article's topics are found again, and
+    not because the kept claims failed their check (no note)."""
+    _edit(warm)
+    report = _generate(warm, run_cli)
+    assert found and all("report-007" in call for call in found)
+    assert "not valid" not in str(report["output"])
+    assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
+
+
 def _claims_entries(path: Path) -> tuple[dict[str, Any], list[list[Any]]]:
     """The parts file, and its claims values (lists of claims, each [wording, sources, conflicts])."""
     data = json.loads(path.read_text(encoding="utf-8"))
