@@ -927,18 +927,21 @@ def _ranks(table: _Table) -> list[int]:
     return ranks
 
 
-class _Member:
+class _Member(NamedTuple):
     """A sentence of a claim that gives figures, as the conflicts are chosen
-    (the others are only a :class:`Ref` and a rank: most members give none)."""
+    (a tuple: one per source of every claim; most give figures)."""
 
-    __slots__ = ("figures", "rank", "ref")
+    ref: Ref
+    rank: int
+    figures: tuple[tuple[str, str, str], ...]  # unit, value, text (as _Fig) of each figure its text holds
 
-    def __init__(self, table: _Table, i: int, ref: Ref, rank: int):
-        self.ref = ref
-        self.rank = rank
-        # A figure is shown as its sentence writes it; one whose text the sentence
-        # does not hold can only come from a forged cache entry: it is left out.
-        self.figures = tuple(f for f in table.figures(i) if f.text in ref.text)
+
+def _member(table: _Table, i: int, ref: Ref, rank: int) -> _Member:
+    """Row ``i`` as a member. A figure is shown as its sentence writes it; one
+    whose text the sentence does not hold can only come from a forged cache
+    entry: it is left out."""
+    flat, text = table.flat[i], ref.text
+    return _Member(ref, rank, tuple(f for f in zip(flat[0::3], flat[1::3], flat[2::3], strict=True) if f[2] in text))
 
 
 def _assemble(table: _Table, clusters: list[list[int]]) -> tuple[Claim, ...]:
@@ -951,7 +954,7 @@ def _assemble(table: _Table, clusters: list[list[int]]) -> tuple[Claim, ...]:
     for cluster in clusters:
         order = sorted(cluster, key=ranks.__getitem__)
         refs = [ref(i) for i in order]
-        figured = [_Member(table, i, r, ranks[i]) for i, r in zip(order, refs, strict=True) if flat[i]]
+        figured = [_member(table, i, r, ranks[i]) for i, r in zip(order, refs, strict=True) if flat[i]]
         # A figure two members give is what a conflict, and the units the wording
         # is judged by, are made of: with fewer than two members giving any, none.
         conflicts, units = _conflicts(figured) if len(figured) > 1 else ((), frozenset())
@@ -966,7 +969,7 @@ def _wording(table: _Table, order: list[int], ranks: list[int], figured: list[_M
     (the ranks differ, so there is exactly one)."""
     carried: dict[int, int] = {}
     if units:
-        carried = {m.rank: len(units & {f.unit for f in m.figures}) for m in figured}
+        carried = {m.rank: len(units.intersection([f[0] for f in m.figures])) for m in figured}
     pronoun, complete, words = table.pronoun, table.complete, table.words
     keys = [_clarity(pronoun[i], carried.get(ranks[i], 0), complete[i], words[i], ranks[i]) for i in order]
     return keys.index(min(keys))
@@ -986,39 +989,60 @@ def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozen
     "1,100 suspects", "1,300 people"): one source's word for what is counted
     is not a reason to miss another's figure."""
     slot = _slots(members)
-    units: dict[str, list[tuple[_Member, _Fig]]] = {}
+    units: dict[str, list[tuple[Ref, str, str]]] = {}  # slot: (source, value, text) of each figure given
     for member in members:
+        figures = member.figures
+        if len(figures) == 1:  # (most): a slot of its own
+            unit, value, text = figures[0]
+            units.setdefault(slot[unit], []).append((member.ref, value, text))
+            continue
         counts: dict[str, int] = {}
-        for fig in member.figures:
-            counts[slot[fig.unit]] = counts.get(slot[fig.unit], 0) + 1
-        for fig in member.figures:
-            if counts[slot[fig.unit]] == 1:  # two dates in one sentence: which is the claim's is not known
-                units.setdefault(slot[fig.unit], []).append((member, fig))
+        for fig in figures:
+            counts[slot[fig[0]]] = counts.get(slot[fig[0]], 0) + 1
+        for unit, value, text in figures:
+            if counts[slot[unit]] == 1:  # two dates in one sentence: which is the claim's is not known
+                units.setdefault(slot[unit], []).append((member.ref, value, text))
     conflicts = []
     stated = frozenset(unit for unit, given in units.items() if len(given) > 1)
     for unit in sorted(stated):
         values: list[tuple[str, str, list[Ref]]] = []  # value, text, sources
         exact: dict[str, int] = {}  # a number's place in values: equal numbers at dictionary speed
-        for member, fig in units[unit]:
-            at = exact.get(fig.value)
+        for source, value, text in units[unit]:
+            at = exact.get(value)
             if at is None and unit == "date":  # a day within a month agrees with it
-                at = next((n for n, (value, _, _) in enumerate(values) if _compatible(value, fig.value)), None)
+                at = next((n for n, (known, _, _) in enumerate(values) if _compatible(known, value)), None)
             if at is None:
-                exact[fig.value] = len(values)
-                values.append((fig.value, fig.text, [member.ref]))
+                exact[value] = len(values)
+                values.append((value, text, [source]))
             else:
-                value, text, refs = values[at]
-                refs.append(member.ref)
-                values[at] = (max(value, fig.value, key=len), text, refs)
+                known, first, refs = values[at]
+                refs.append(source)
+                values[at] = (max(known, value, key=len), first, refs)
         if len(values) > 1:
             ordered = sorted(enumerate(values), key=lambda v: (-len(v[1][2]), v[0]))
             conflicts.append(Conflict(unit, tuple(Figure(text, tuple(refs)) for _, (_, text, refs) in ordered)))
-    return tuple(conflicts), frozenset(f.unit for m in members for f in m.figures if slot[f.unit] in stated)
+    if not stated:
+        return (), frozenset()
+    return tuple(conflicts), frozenset(f[0] for m in members for f in m.figures if slot[f[0]] in stated)
 
 
 def _slots(members: Sequence[_Member]) -> dict[str, str]:
     """Each unit's figure in the claim: units that share a number are one
-    (named by the first in sorted order); dates are their own."""
+    (named by the first in sorted order: each root the least of its set);
+    dates are their own. When no two units share a number, each is its own."""
+    by_value: dict[str, str] = {}
+    shared: list[tuple[str, str]] = []  # (the first unit given a value, another unit given it)
+    seen: dict[str, str] = {}
+    for member in members:
+        for unit, value, _ in member.figures:
+            seen[unit] = unit
+            if unit == "date":
+                continue
+            other = by_value.setdefault(value, unit)
+            if other != unit:
+                shared.append((other, unit))
+    if not shared:
+        return seen
     slot: dict[str, str] = {}
 
     def find(unit: str) -> str:
@@ -1026,15 +1050,11 @@ def _slots(members: Sequence[_Member]) -> dict[str, str]:
             unit = slot[unit]
         return unit
 
-    by_value: dict[str, str] = {}
-    for member in members:
-        for fig in member.figures:
-            find(fig.unit)
-            if fig.unit == "date":
-                continue
-            other = by_value.setdefault(fig.value, fig.unit)
-            a, b = sorted((find(other), find(fig.unit)))
-            slot[b] = a
+    for unit in seen:
+        find(unit)
+    for other, unit in shared:
+        a, b = sorted((find(other), find(unit)))
+        slot[b] = a
     return {unit: find(unit) for unit in slot}
 
 
