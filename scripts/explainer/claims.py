@@ -667,8 +667,10 @@ def _scores(np: Any, table: _Table, lo: Any, hi: Any) -> tuple[Any, Any]:
     width = table.vocabulary
     sorted_keys, sorted_weights = table.sorted_keys, table.sorted_weights
     cells = table.count * width
-    weight = has = None
-    if cells <= _DENSE:  # a table of every (sentence, stem): one lookup, not a binary search
+    dense = cells <= _DENSE
+    weight: Any = None
+    has: Any = None
+    if dense:  # a table of every (sentence, stem): one lookup, not a binary search
         weight = np.zeros(cells, dtype=np.float64)
         weight[sorted_keys] = sorted_weights
         has = np.zeros(cells, dtype=bool)
@@ -682,7 +684,7 @@ def _scores(np: Any, table: _Table, lo: Any, hi: Any) -> tuple[Any, Any]:
         pair = np.repeat(np.arange(len(a), dtype=np.int64), count)
         entry = table.start[a][pair] + (np.arange(len(pair), dtype=np.int64) - offset[pair])
         query = b[pair] * width + table.ids[entry]
-        if has is not None:
+        if dense:
             hit, other = has[query], weight[query]
         else:
             where = np.minimum(np.searchsorted(sorted_keys, query), max(len(sorted_keys) - 1, 0))
