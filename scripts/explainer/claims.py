@@ -1077,9 +1077,13 @@ def _slots(members: Sequence[_Member]) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------
 # Claims kept between runs (see explainer.render.corpus): as JSON data, and
-# checked on the way back against the groups they were found in.
+# checked on the way back against the groups they were found in. A sentence
+# is kept as its address alone (article slug, position): its paragraph and
+# text are taken from the groups' sentence on the way back, so a kept text
+# that is not the article's cannot exist, and the state file does not hold
+# every sentence of every topic a second time.
 
-_StoredRef = tuple[str, int, int, str]
+_StoredRef = tuple[str, int]  # slug, index
 _StoredClaim = tuple[
     _StoredRef, tuple[_StoredRef, ...], tuple[tuple[str, tuple[tuple[str, tuple[_StoredRef, ...]], ...]], ...]
 ]
@@ -1089,7 +1093,7 @@ def to_data(claims: Iterable[Claim]) -> list[Any]:
     """Claims as JSON data (:func:`from_data` reads them back)."""
 
     def ref(r: Ref) -> list[Any]:
-        return [r.slug, r.paragraph, r.index, r.text]
+        return [r.slug, r.index]
 
     return [
         [
@@ -1105,20 +1109,19 @@ def from_data(data: Any, groups: Iterable[Group]) -> tuple[Claim, ...] | None:
     """The claims ``data`` holds if they could be the groups' claims, else None.
 
     The data is untrusted (a state file): every sentence it points at must be
-    one of the groups' sentences, word for word and where it says; a claim has
-    two or more sources, one per article, its wording among them; a figure's
-    text is written in one of its sources, each of which is the claim's; no
-    sentence is in two claims.
+    one of the groups' sentences (its paragraph and text are that sentence's);
+    a claim has two or more sources, one per article, its wording among them;
+    a figure's text is written in one of its sources, each of which is the
+    claim's; no sentence is in two claims.
 
-    Membership is tested on the stored tuples, in sets: a stored tuple that
-    passes the check is exactly its :class:`Ref`'s fields, so two are equal
-    when their Refs are (a list of Refs compared one by one was quadratic in
-    a claim's sources)."""
+    Membership is tested on the stored addresses, in sets: each names one
+    sentence, so two are equal when their Refs are (a list of Refs compared
+    one by one was quadratic in a claim's sources)."""
     try:
         stored = msgspec.convert(data, tuple[_StoredClaim, ...], strict=True)
     except (msgspec.ValidationError, TypeError, ValueError, RecursionError):
         return None
-    known: dict[tuple[str, int], Sentence] = {}
+    known: dict[_StoredRef, Sentence] = {}
     for group in groups:
         slug = group.article.slug
         for run in group.runs:
@@ -1129,14 +1132,13 @@ def from_data(data: Any, groups: Iterable[Group]) -> tuple[Claim, ...] | None:
     def ref(item: _StoredRef) -> Ref | None:
         found = refs.get(item)
         if found is None:
-            slug, paragraph, index, text = item
-            sentence = known.get((slug, index))
-            if sentence is None or sentence.paragraph != paragraph or sentence.text != text:
+            sentence = known.get(item)
+            if sentence is None:
                 return None
-            found = refs[item] = Ref(slug, paragraph, index, text)
+            found = refs[item] = Ref(item[0], sentence.paragraph, item[1], sentence.text)
         return found
 
-    used: set[tuple[str, int]] = set()
+    used: set[_StoredRef] = set()
     claims = []
     for wording, sources, conflicts in stored:
         members: list[Ref] = []
@@ -1149,12 +1151,11 @@ def from_data(data: Any, groups: Iterable[Group]) -> tuple[Claim, ...] | None:
         shown = ref(wording)
         if shown is None or len(members) < 2 or wording not in given:
             return None
-        if len({s[0] for s in sources}) != len(members):  # one sentence per article
+        if len({slug for slug, _ in sources}) != len(members):  # one sentence per article
             return None
-        for slug, _, index, _ in sources:
-            if (slug, index) in used:
-                return None
-            used.add((slug, index))
+        if not used.isdisjoint(given):  # a sentence in two claims
+            return None
+        used |= given
         found = []
         for unit, figures in conflicts:
             if not unit or len(figures) < 2:
