@@ -619,19 +619,19 @@ def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
     start = np.zeros(n, dtype=np.int64)
     np.cumsum(table.sig_count[:-1], out=start[1:])
     first = np.flatnonzero(np.arange(len(row), dtype=np.int64) - start[row] < thresholds.rare)
-    keys: list[int] = []
-    places: list[int] = []
-    figure_keys: dict[str, int] = {}
-    base = table.vocabulary
-    for i, flat in enumerate(table.flat):
-        if flat:
-            own = dict.fromkeys(
-                flat[k + 1][:7] if flat[k] == "date" else flat[k + 1] for k in range(0, len(flat), 3)
-            )  # a month's dates together; a number whatever it counts
-            keys.extend(base + figure_keys.setdefault(value, len(figure_keys)) for value in own)
-            places.extend(repeat(i, len(own)))
-    key = np.concatenate((table.sig_ids[first], np.array(keys, dtype=np.int64)))
-    at = np.concatenate((place[row[first]], place[np.array(places, dtype=np.int64)]))
+    # A month's dates together; a number whatever it counts; each sentence's
+    # values once. (Which number a value gets does not matter: the lists are
+    # only compared within themselves, and every (list, place) is distinct.)
+    flat = list(chain.from_iterable(table.flat))
+    filed = [v[:7] if u == "date" else v for u, v in zip(flat[0::3], flat[1::3], strict=True)]
+    numbered = {value: k for k, value in enumerate(dict.fromkeys(filed))}
+    width = max(len(numbered), 1)
+    given = np.fromiter(map(len, table.flat), dtype=np.int64, count=n) // 3
+    owner = np.repeat(np.arange(n, dtype=np.int64), given)
+    values = np.fromiter(map(numbered.__getitem__, filed), dtype=np.int64, count=len(filed))
+    filing = _distinct(np, owner * width + values)
+    key = np.concatenate((table.sig_ids[first], table.vocabulary + filing % width))
+    at = np.concatenate((place[row[first]], place[filing // width]))
     sort = np.lexsort((at, key))
     key, at = key[sort], at[sort]
     found = []
