@@ -950,7 +950,7 @@ class _Member(NamedTuple):
 
     ref: Ref
     rank: int
-    figures: tuple[tuple[str, str, str], ...]  # unit, value, text (as _Fig) of each figure its text holds
+    figures: tuple[tuple[str, ...], ...]  # unit, value, text (as _Fig) of each figure its text holds
 
 
 def _member(table: _Table, i: int, ref: Ref, rank: int) -> _Member:
@@ -958,6 +958,8 @@ def _member(table: _Table, i: int, ref: Ref, rank: int) -> _Member:
     whose text the sentence does not hold can only come from a forged cache
     entry: it is left out."""
     flat, text = table.flat[i], ref.text
+    if len(flat) == 3:  # one figure (the most common): the flat tuple is it
+        return _Member(ref, rank, (flat,) if flat[2] in text else ())
     return _Member(ref, rank, tuple(f for f in zip(flat[0::3], flat[1::3], flat[2::3], strict=True) if f[2] in text))
 
 
@@ -966,11 +968,13 @@ def _assemble(table: _Table, clusters: list[list[int]]) -> tuple[Claim, ...]:
     wording (:func:`_clarity`). Python objects are made only for what a claim
     holds (a :class:`Ref` per source) and for the members that give figures."""
     ranks = _ranks(table)
-    flat, ref = table.flat, table.ref
+    flat, slugs, sentences = table.flat, table.slugs, table.sentences
     claims = []
     for cluster in clusters:
         order = sorted(cluster, key=ranks.__getitem__)
-        refs = [ref(i) for i in order]
+        refs = [
+            Ref(slugs[i], s.paragraph, s.index, s.text) for i in order for s in (sentences[i],)
+        ]  # (Table.ref, inline)
         figured = [_member(table, i, r, ranks[i]) for i, r in zip(order, refs, strict=True) if flat[i]]
         # A figure two members give is what a conflict, and the units the wording
         # is judged by, are made of: with fewer than two members giving any, none.
