@@ -566,7 +566,7 @@ def _weigh(table: _Table) -> None:
     shared = df[ids] > 1
     rank = df[ids] * len(vocabulary) + ids
     kept = np.flatnonzero(shared)
-    kept = kept[np.lexsort((rank[kept], row[kept]))]
+    kept = kept[np.argsort(row[kept] * (len(vocabulary) * (table.count + 2)) + rank[kept])]  # distinct: one sort
     table.sig_ids = ids[kept]
     table.sig_count = np.bincount(row[kept], minlength=len(per))
 
@@ -632,7 +632,7 @@ def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
     filing = _distinct(np, owner * width + values)
     key = np.concatenate((table.sig_ids[first], table.vocabulary + filing % width))
     at = np.concatenate((place[row[first]], place[filing // width]))
-    sort = np.lexsort((at, key))
+    sort = np.argsort(key * max(n, 1) + at)  # (list, place) pairs are distinct: one sort, as lexsort orders them
     key, at = key[sort], at[sort]
     found = []
     for gap in range(1, thresholds.window + 1):
