@@ -54,7 +54,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
 from itertools import chain, islice, repeat
-from operator import attrgetter, itemgetter, mul
+from operator import itemgetter, mul
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -566,7 +566,7 @@ def _weigh(table: _Table) -> None:
     shared = df[ids] > 1
     rank = df[ids] * len(vocabulary) + ids
     kept = np.flatnonzero(shared)
-    kept = kept[np.lexsort((rank[kept], row[kept]))]
+    kept = kept[np.argsort(row[kept] * (len(vocabulary) * (table.count + 2)) + rank[kept])]  # distinct: one sort
     table.sig_ids = ids[kept]
     table.sig_count = np.bincount(row[kept], minlength=len(per))
 
@@ -619,20 +619,20 @@ def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
     start = np.zeros(n, dtype=np.int64)
     np.cumsum(table.sig_count[:-1], out=start[1:])
     first = np.flatnonzero(np.arange(len(row), dtype=np.int64) - start[row] < thresholds.rare)
-    keys: list[int] = []
-    places: list[int] = []
-    figure_keys: dict[str, int] = {}
-    base = table.vocabulary
-    for i, flat in enumerate(table.flat):
-        if flat:
-            own = dict.fromkeys(
-                flat[k + 1][:7] if flat[k] == "date" else flat[k + 1] for k in range(0, len(flat), 3)
-            )  # a month's dates together; a number whatever it counts
-            keys.extend(base + figure_keys.setdefault(value, len(figure_keys)) for value in own)
-            places.extend(repeat(i, len(own)))
-    key = np.concatenate((table.sig_ids[first], np.array(keys, dtype=np.int64)))
-    at = np.concatenate((place[row[first]], place[np.array(places, dtype=np.int64)]))
-    sort = np.lexsort((at, key))
+    # A month's dates together; a number whatever it counts; each sentence's
+    # values once. (Which number a value gets does not matter: the lists are
+    # only compared within themselves, and every (list, place) is distinct.)
+    flat = list(chain.from_iterable(table.flat))
+    filed = [v[:7] if u == "date" else v for u, v in zip(flat[0::3], flat[1::3], strict=True)]
+    numbered = {value: k for k, value in enumerate(dict.fromkeys(filed))}
+    width = max(len(numbered), 1)
+    given = np.fromiter(map(len, table.flat), dtype=np.int64, count=n) // 3
+    owner = np.repeat(np.arange(n, dtype=np.int64), given)
+    values = np.fromiter(map(numbered.__getitem__, filed), dtype=np.int64, count=len(filed))
+    filing = _distinct(np, owner * width + values)
+    key = np.concatenate((table.sig_ids[first], table.vocabulary + filing % width))
+    at = np.concatenate((place[row[first]], place[filing // width]))
+    sort = np.argsort(key * max(n, 1) + at)  # (list, place) pairs are distinct: one sort, as lexsort orders them
     key, at = key[sort], at[sort]
     found = []
     for gap in range(1, thresholds.window + 1):
@@ -654,6 +654,11 @@ def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
 
 
 _CHUNK = 200_000  # pairs scored at once: bounds the memory the arrays take
+# Sentences times stems up to which each pair's stems are looked up in a
+# table of every (sentence, stem) weight (9 bytes a cell: 38 MB at most)
+# rather than searched for in the sorted entries: the same weights, found
+# without a binary search. (A benchmark topic: 16,000 sentences, 130 stems.)
+_DENSE = 1 << 22
 
 
 def _scores(np: Any, table: _Table, lo: Any, hi: Any) -> tuple[Any, Any]:
@@ -661,6 +666,15 @@ def _scores(np: Any, table: _Table, lo: Any, hi: Any) -> tuple[Any, Any]:
     and how many stems the two share."""
     width = table.vocabulary
     sorted_keys, sorted_weights = table.sorted_keys, table.sorted_weights
+    cells = table.count * width
+    dense = cells <= _DENSE
+    weight: Any = None
+    has: Any = None
+    if dense:  # a table of every (sentence, stem): one lookup, not a binary search
+        weight = np.zeros(cells, dtype=np.float64)
+        weight[sorted_keys] = sorted_weights
+        has = np.zeros(cells, dtype=bool)
+        has[sorted_keys] = True
     scores, shared = [], []
     for begin in range(0, len(lo), _CHUNK):
         a, b = lo[begin : begin + _CHUNK], hi[begin : begin + _CHUNK]
@@ -670,9 +684,12 @@ def _scores(np: Any, table: _Table, lo: Any, hi: Any) -> tuple[Any, Any]:
         pair = np.repeat(np.arange(len(a), dtype=np.int64), count)
         entry = table.start[a][pair] + (np.arange(len(pair), dtype=np.int64) - offset[pair])
         query = b[pair] * width + table.ids[entry]
-        where = np.minimum(np.searchsorted(sorted_keys, query), max(len(sorted_keys) - 1, 0))
-        hit = sorted_keys[where] == query if len(sorted_keys) else np.zeros(len(query), dtype=bool)
-        other = np.where(hit, sorted_weights[where] if len(sorted_keys) else 0.0, 0.0)
+        if dense:
+            hit, other = has[query], weight[query]
+        else:
+            where = np.minimum(np.searchsorted(sorted_keys, query), max(len(sorted_keys) - 1, 0))
+            hit = sorted_keys[where] == query if len(sorted_keys) else np.zeros(len(query), dtype=bool)
+            other = np.where(hit, sorted_weights[where] if len(sorted_keys) else 0.0, 0.0)
         scores.append(_running_sums(np, table.weights[entry] * other, offset, count))
         shared.append(np.bincount(pair, weights=hit, minlength=len(a)))
     if not scores:
@@ -912,44 +929,77 @@ def _numpy() -> Any:
 _UNDATED = date.max.toordinal()
 
 
-def _published(table: _Table, i: int) -> int:
-    """Earliest published first, undated last, then slug and position (the
-    order of the rows): one number."""
-    published = table.published[i]
-    return (published.toordinal() if published else _UNDATED) * table.count + i
+def _ranks(table: _Table) -> list[int]:
+    """Each row's place by date: earliest published first, undated last, then
+    slug and position (the order of the rows), as one number per row. A date's
+    ordinal is taken once per article, not once per sentence."""
+    ordinals: dict[date | None, int] = {}
+    count = table.count
+    ranks = []
+    for i, published in enumerate(table.published):
+        ordinal = ordinals.get(published)
+        if ordinal is None:
+            ordinal = ordinals[published] = published.toordinal() if published else _UNDATED
+        ranks.append(ordinal * count + i)
+    return ranks
 
 
-class _Member:
-    """A sentence of a claim, as the wording and the conflicts are chosen."""
+class _Member(NamedTuple):
+    """A sentence of a claim that gives figures, as the conflicts are chosen
+    (a tuple: one per source of every claim; most give figures)."""
 
-    __slots__ = ("complete", "figures", "pronoun", "rank", "ref", "words")
-
-    def __init__(self, table: _Table, i: int):
-        self.ref = ref = table.ref(i)
-        self.rank = _published(table, i)
-        # A figure is shown as its sentence writes it; one whose text the sentence
-        # does not hold can only come from a forged cache entry: it is left out.
-        self.figures = tuple(f for f in table.figures(i) if f.text in ref.text)
-        self.words, self.pronoun, self.complete = table.words[i], table.pronoun[i], table.complete[i]
+    ref: Ref
+    rank: int
+    figures: tuple[tuple[str, ...], ...]  # unit, value, text (as _Fig) of each figure its text holds
 
 
-_BY_DATE = attrgetter("rank")  # the sort key of _published, kept on each sentence
+def _member(table: _Table, i: int, ref: Ref, rank: int) -> _Member:
+    """Row ``i`` as a member. A figure is shown as its sentence writes it; one
+    whose text the sentence does not hold can only come from a forged cache
+    entry: it is left out."""
+    flat, text = table.flat[i], ref.text
+    if len(flat) == 3:  # one figure (the most common): the flat tuple is it
+        return _Member(ref, rank, (flat,) if flat[2] in text else ())
+    return _Member(ref, rank, tuple(f for f in zip(flat[0::3], flat[1::3], flat[2::3], strict=True) if f[2] in text))
 
 
 def _assemble(table: _Table, clusters: list[list[int]]) -> tuple[Claim, ...]:
+    """Each cluster as a claim: its sources by date, its conflicts, the clearest
+    wording (:func:`_clarity`). Python objects are made only for what a claim
+    holds (a :class:`Ref` per source) and for the members that give figures."""
+    ranks = _ranks(table)
+    flat, slugs, sentences = table.flat, table.slugs, table.sentences
     claims = []
     for cluster in clusters:
-        members = sorted([_Member(table, i) for i in cluster], key=_BY_DATE)
-        conflicts, units = _conflicts(members)
-        wording = min(members, key=lambda m: _clarity(m, units))
-        claims.append((-len(members), wording.rank, Claim(wording.ref, tuple(m.ref for m in members), conflicts)))
+        order = sorted(cluster, key=ranks.__getitem__)
+        refs = [
+            Ref(slugs[i], s.paragraph, s.index, s.text) for i in order for s in (sentences[i],)
+        ]  # (Table.ref, inline)
+        figured = [_member(table, i, r, ranks[i]) for i, r in zip(order, refs, strict=True) if flat[i]]
+        # A figure two members give is what a conflict, and the units the wording
+        # is judged by, are made of: with fewer than two members giving any, none.
+        conflicts, units = _conflicts(figured) if len(figured) > 1 else ((), frozenset())
+        at = _wording(table, order, ranks, figured, units)
+        claims.append((-len(order), ranks[order[at]], Claim(refs[at], tuple(refs), conflicts)))
     claims.sort(key=itemgetter(0, 1))  # most sources first; no two wordings share a rank
     return tuple(claim for _, _, claim in claims)
 
 
-def _clarity(item: _Member, units: frozenset[str]) -> tuple[bool, int, bool, int, int]:
-    carried = len(units & {f.unit for f in item.figures}) if units else 0
-    return (item.pronoun, -carried, not item.complete, item.words, item.rank)
+def _wording(table: _Table, order: list[int], ranks: list[int], figured: list[_Member], units: frozenset[str]) -> int:
+    """Where the clearest sentence is in ``order``: the least of :func:`_clarity`
+    (the ranks differ, so there is exactly one)."""
+    carried: dict[int, int] = {}
+    if units:
+        carried = {m.rank: len(units.intersection([f[0] for f in m.figures])) for m in figured}
+    pronoun, complete, words = table.pronoun, table.complete, table.words
+    keys = [_clarity(pronoun[i], carried.get(ranks[i], 0), complete[i], words[i], ranks[i]) for i in order]
+    return keys.index(min(keys))
+
+
+def _clarity(pronoun: bool, carried: int, complete: bool, words: int, rank: int) -> tuple[bool, int, bool, int, int]:
+    """The wording's order: no opening pronoun, the most of the claim's figures
+    (units it states), ends like a sentence, fewest words, published first."""
+    return (pronoun, -carried, not complete, words, rank)
 
 
 def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozenset[str]]:
@@ -960,39 +1010,60 @@ def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozen
     "1,100 suspects", "1,300 people"): one source's word for what is counted
     is not a reason to miss another's figure."""
     slot = _slots(members)
-    units: dict[str, list[tuple[_Member, _Fig]]] = {}
+    units: dict[str, list[tuple[Ref, str, str]]] = {}  # slot: (source, value, text) of each figure given
     for member in members:
+        figures = member.figures
+        if len(figures) == 1:  # (most): a slot of its own
+            unit, value, text = figures[0]
+            units.setdefault(slot[unit], []).append((member.ref, value, text))
+            continue
         counts: dict[str, int] = {}
-        for fig in member.figures:
-            counts[slot[fig.unit]] = counts.get(slot[fig.unit], 0) + 1
-        for fig in member.figures:
-            if counts[slot[fig.unit]] == 1:  # two dates in one sentence: which is the claim's is not known
-                units.setdefault(slot[fig.unit], []).append((member, fig))
+        for fig in figures:
+            counts[slot[fig[0]]] = counts.get(slot[fig[0]], 0) + 1
+        for unit, value, text in figures:
+            if counts[slot[unit]] == 1:  # two dates in one sentence: which is the claim's is not known
+                units.setdefault(slot[unit], []).append((member.ref, value, text))
     conflicts = []
     stated = frozenset(unit for unit, given in units.items() if len(given) > 1)
     for unit in sorted(stated):
         values: list[tuple[str, str, list[Ref]]] = []  # value, text, sources
         exact: dict[str, int] = {}  # a number's place in values: equal numbers at dictionary speed
-        for member, fig in units[unit]:
-            at = exact.get(fig.value)
+        for source, value, text in units[unit]:
+            at = exact.get(value)
             if at is None and unit == "date":  # a day within a month agrees with it
-                at = next((n for n, (value, _, _) in enumerate(values) if _compatible(value, fig.value)), None)
+                at = next((n for n, (known, _, _) in enumerate(values) if _compatible(known, value)), None)
             if at is None:
-                exact[fig.value] = len(values)
-                values.append((fig.value, fig.text, [member.ref]))
+                exact[value] = len(values)
+                values.append((value, text, [source]))
             else:
-                value, text, refs = values[at]
-                refs.append(member.ref)
-                values[at] = (max(value, fig.value, key=len), text, refs)
+                known, first, refs = values[at]
+                refs.append(source)
+                values[at] = (max(known, value, key=len), first, refs)
         if len(values) > 1:
             ordered = sorted(enumerate(values), key=lambda v: (-len(v[1][2]), v[0]))
             conflicts.append(Conflict(unit, tuple(Figure(text, tuple(refs)) for _, (_, text, refs) in ordered)))
-    return tuple(conflicts), frozenset(f.unit for m in members for f in m.figures if slot[f.unit] in stated)
+    if not stated:
+        return (), frozenset()
+    return tuple(conflicts), frozenset(f[0] for m in members for f in m.figures if slot[f[0]] in stated)
 
 
 def _slots(members: Sequence[_Member]) -> dict[str, str]:
     """Each unit's figure in the claim: units that share a number are one
-    (named by the first in sorted order); dates are their own."""
+    (named by the first in sorted order: each root the least of its set);
+    dates are their own. When no two units share a number, each is its own."""
+    by_value: dict[str, str] = {}
+    shared: list[tuple[str, str]] = []  # (the first unit given a value, another unit given it)
+    seen: dict[str, str] = {}
+    for member in members:
+        for unit, value, _ in member.figures:
+            seen[unit] = unit
+            if unit == "date":
+                continue
+            other = by_value.setdefault(value, unit)
+            if other != unit:
+                shared.append((other, unit))
+    if not shared:
+        return seen
     slot: dict[str, str] = {}
 
     def find(unit: str) -> str:
@@ -1000,23 +1071,23 @@ def _slots(members: Sequence[_Member]) -> dict[str, str]:
             unit = slot[unit]
         return unit
 
-    by_value: dict[str, str] = {}
-    for member in members:
-        for fig in member.figures:
-            find(fig.unit)
-            if fig.unit == "date":
-                continue
-            other = by_value.setdefault(fig.value, fig.unit)
-            a, b = sorted((find(other), find(fig.unit)))
-            slot[b] = a
+    for unit in seen:
+        find(unit)
+    for other, unit in shared:
+        a, b = sorted((find(other), find(unit)))
+        slot[b] = a
     return {unit: find(unit) for unit in slot}
 
 
 # ---------------------------------------------------------------------------
 # Claims kept between runs (see explainer.render.corpus): as JSON data, and
-# checked on the way back against the groups they were found in.
+# checked on the way back against the groups they were found in. A sentence
+# is kept as its address alone (article slug, position): its paragraph and
+# text are taken from the groups' sentence on the way back, so a kept text
+# that is not the article's cannot exist, and the state file does not hold
+# every sentence of every topic a second time.
 
-_StoredRef = tuple[str, int, int, str]
+_StoredRef = tuple[str, int]  # slug, index
 _StoredClaim = tuple[
     _StoredRef, tuple[_StoredRef, ...], tuple[tuple[str, tuple[tuple[str, tuple[_StoredRef, ...]], ...]], ...]
 ]
@@ -1026,7 +1097,7 @@ def to_data(claims: Iterable[Claim]) -> list[Any]:
     """Claims as JSON data (:func:`from_data` reads them back)."""
 
     def ref(r: Ref) -> list[Any]:
-        return [r.slug, r.paragraph, r.index, r.text]
+        return [r.slug, r.index]
 
     return [
         [
@@ -1042,58 +1113,65 @@ def from_data(data: Any, groups: Iterable[Group]) -> tuple[Claim, ...] | None:
     """The claims ``data`` holds if they could be the groups' claims, else None.
 
     The data is untrusted (a state file): every sentence it points at must be
-    one of the groups' sentences, word for word and where it says; a claim has
-    two or more sources, one per article, its wording among them; a figure's
-    text is written in one of its sources, each of which is the claim's; no
-    sentence is in two claims."""
+    one of the groups' sentences (its paragraph and text are that sentence's);
+    a claim has two or more sources, one per article, its wording among them;
+    a figure's text is written in one of its sources, each of which is the
+    claim's; no sentence is in two claims.
+
+    Membership is tested on the stored addresses, in sets: each names one
+    sentence, so two are equal when their Refs are (a list of Refs compared
+    one by one was quadratic in a claim's sources)."""
     try:
         stored = msgspec.convert(data, tuple[_StoredClaim, ...], strict=True)
     except (msgspec.ValidationError, TypeError, ValueError, RecursionError):
         return None
-    known: dict[tuple[str, int], tuple[int, str]] = {}
+    known: dict[_StoredRef, Sentence] = {}
     for group in groups:
+        slug = group.article.slug
         for run in group.runs:
             for placement in run.placements:
-                s = placement.sentence
-                known[(group.article.slug, s.index)] = (s.paragraph, s.text)
+                known[(slug, placement.sentence.index)] = placement.sentence
     refs: dict[_StoredRef, Ref] = {}
 
     def ref(item: _StoredRef) -> Ref | None:
         found = refs.get(item)
         if found is None:
-            slug, paragraph, index, text = item
-            if known.get((slug, index)) != (paragraph, text):
+            sentence = known.get(item)
+            if sentence is None:
                 return None
-            found = refs[item] = Ref(slug, paragraph, index, text)
+            found = refs[item] = Ref(item[0], sentence.paragraph, item[1], sentence.text)
         return found
 
-    used: set[tuple[str, int]] = set()
+    used: set[_StoredRef] = set()
     claims = []
     for wording, sources, conflicts in stored:
-        members = [ref(s) for s in sources]
-        shown = ref(wording)
-        if shown is None or len(members) < 2 or shown not in members:
-            return None
-        slugs = {m.slug for m in members if m is not None}
-        if len(slugs) != len(members):  # one sentence per article (and none missing)
-            return None
-        for m in members:
-            assert m is not None
-            if (m.slug, m.index) in used:
+        members: list[Ref] = []
+        for source in sources:
+            member = ref(source)
+            if member is None:
                 return None
-            used.add((m.slug, m.index))
+            members.append(member)
+        given = set(sources)
+        shown = ref(wording)
+        if shown is None or len(members) < 2 or wording not in given:
+            return None
+        if len({slug for slug, _ in sources}) != len(members):  # one sentence per article
+            return None
+        if not used.isdisjoint(given):  # a sentence in two claims
+            return None
+        used |= given
         found = []
         for unit, figures in conflicts:
             if not unit or len(figures) < 2:
                 return None
             made = []
-            for text, given in figures:
-                cited = [ref(s) for s in given]
-                if not cited or any(c is None or c not in members for c in cited):
+            for text, cited in figures:
+                if not cited or not given.issuperset(cited):  # each a source of the claim (so a real sentence)
                     return None
-                if not text or not any(text in c.text for c in cited if c is not None):
+                shown_in = [refs[s] for s in cited]
+                if not text or not any(text in c.text for c in shown_in):
                     return None
-                made.append(Figure(text, tuple(c for c in cited if c is not None)))
+                made.append(Figure(text, tuple(shown_in)))
             found.append(Conflict(unit, tuple(made)))
-        claims.append(Claim(shown, tuple(m for m in members if m is not None), tuple(found)))
+        claims.append(Claim(shown, tuple(members), tuple(found)))
     return tuple(claims)

@@ -99,30 +99,44 @@ def corpus(
         groups[topic.slug] = tuple(made)
     topics = tuple(t for t in config.topics if groups[t.slug])  # never an empty page
     own = tuple(c for c in ordered if not fits(c, config.min_matched_share))
-    found = {topic.slug: _claims(topic.slug, groups[topic.slug], readings, cache) for topic in topics}
+    found = {topic.slug: _claims(topic.slug, groups[topic.slug], readings, cache, origins) for topic in topics}
     return Corpus(config, ordered, topics, groups, own, tuple(events), rules, found, origins)
 
 
 def _claims(
-    topic: str, groups: tuple[Group, ...], readings: Mapping[str, claims.Reading] | None, cache: PageCache | None
+    topic: str,
+    groups: tuple[Group, ...],
+    readings: Mapping[str, claims.Reading] | None,
+    cache: PageCache | None,
+    origins: Mapping[int, tuple[Group, ClassifiedArticle, str]] | None = None,
 ) -> tuple[claims.Claim, ...]:
     """The topic's claims (:func:`explainer.claims.find_claims`), or, with
-    ``cache``, those of an earlier run whose key covers all it reads: each
-    group's article (slug, published date) and every sentence placed (index,
-    paragraph, text), in order, and the code and configuration (the cache's
-    salt). A kept value is untrusted: one that could not be these groups'
-    claims (:func:`explainer.claims.from_data`) is found again, with a note."""
+    ``cache``, those of an earlier run whose key covers all it reads. A kept
+    value is untrusted: one that could not be these groups' claims
+    (:func:`explainer.claims.from_data`) is found again, with a note.
+
+    find_claims reads the groups' placements (each sentence's index,
+    paragraph and text) and each article's slug and published date (and
+    ``readings``, which follow from the article). A group :func:`corpus` made
+    for ``topic`` (``origins``) is its classified article's placements on the
+    topic, so the key names that article as the page cache counts it (its
+    digest: the article's key, which covers its source file and so its slug,
+    date and sentences, and every placement) with the topic slug and the
+    code and configuration (the cache's salt): one string per article, not
+    every sentence's text. A group the cache cannot count so, or any other
+    group, is keyed by what find_claims reads of it, as before."""
     if cache is None:
         return claims.find_claims(groups, readings=readings)
-    inputs = [
-        [
-            g.article.slug,
-            g.article.meta.published.isoformat() if g.article.meta.published else None,
-            [[p.sentence.index, p.sentence.paragraph, p.sentence.text] for r in g.runs for p in r.placements],
-        ]
-        for g in groups
-    ]
-    key, data = cache.recall("claims", [topic, inputs])
+    made = origins or {}
+    keyed: list[object] = []
+    for group in groups:
+        origin = made.get(id(group))  # by identity, as _keyed
+        keyed.append(origin[1] if origin is not None and origin[0] is group and origin[2] == topic else group)
+    digest = cache.key(f"claims/{topic}", [topic, keyed])
+    if digest is not None:
+        key, data = cache.recall("claims", [topic, digest])
+    else:
+        key, data = cache.recall("claims", [topic, _claim_inputs(groups)])
     if data is not None:
         kept = claims.from_data(data, groups)
         if kept is not None:
@@ -131,6 +145,19 @@ def _claims(
     found = claims.find_claims(groups, readings=readings)
     cache.keep(key, claims.to_data(found))
     return found
+
+
+def _claim_inputs(groups: Iterable[Group]) -> list[object]:
+    """Everything find_claims reads of the groups, in order: each article's
+    slug and published date and every sentence placed (index, paragraph, text)."""
+    return [
+        [
+            g.article.slug,
+            g.article.meta.published.isoformat() if g.article.meta.published else None,
+            [[p.sentence.index, p.sentence.paragraph, p.sentence.text] for r in g.runs for p in r.placements],
+        ]
+        for g in groups
+    ]
 
 
 def _keyed(site: Corpus, groups: Iterable[Group], topic: str) -> list[object]:

@@ -101,14 +101,18 @@ def _forge(data: list[list[Any]], what: str) -> None:
     place it points at the sentence changed, so only the check against the
     topic's sentences can tell)."""
     wording, sources, conflicts = data[0]
-    if what in ("text", "absent"):
+    if what in ("text", "absent", "negative", "bool"):
         target = list(sources[-1])
         for ref in _refs(data[0]):
             if ref == target:
-                if what == "text":  # the sentence's text is not what the article says
-                    ref[3] += " Everyone agrees the ban was lifted."  # (its figures still in it)
-                else:  # a sentence the topic does not have
-                    ref[2] = 10**6
+                if what == "text":  # a text of its own beside the address (the earlier shape): never read
+                    ref[1:] = [0, ref[1], "Everyone agrees the ban was lifted. 1,100 people"]
+                elif what == "absent":  # a sentence the topic does not have
+                    ref[1] = 10**6
+                elif what == "negative":
+                    ref[1] = -1 - ref[1]
+                else:  # True is not a position
+                    ref[1] = True
     elif what == "figure":  # a figure none of its sources writes
         conflicts[0][1][0][0] = "9,999 people"
     elif what == "one-source":  # a claim needs two articles
@@ -117,11 +121,17 @@ def _forge(data: list[list[Any]], what: str) -> None:
         data[0][2] = []
     elif what == "twice":  # the same sentence in two claims
         data.append(data[0])
+    elif what == "outside":  # a figure given by a real sentence of the topic that is not one of the claim's sources
+        conflicts[0][1][0][1][0] = list(data[1][1][0])
+    elif what == "repeated":  # one sentence given twice as a source (one article, counted twice)
+        sources.append(list(sources[0]))
     elif what == "shape":
         data[0] = [wording, "sources", conflicts]
 
 
-@pytest.mark.parametrize("what", ["text", "absent", "figure", "one-source", "twice", "shape"])
+@pytest.mark.parametrize(
+    "what", ["text", "absent", "negative", "bool", "figure", "one-source", "twice", "outside", "repeated", "shape"]
+)
 def test_forged_kept_claims_are_refused(
     built: tuple[dict[str, tuple[Group, ...]], dict[str, object]], what: str
 ) -> None:

@@ -240,6 +240,19 @@ def test_a_topics_claims_are_found_again_only_when_its_sentences_changed(
     assert found == []
 
 
+def test_an_edited_sentence_changes_the_claims_key_of_its_topics(
+    warm: Path, tmp_path: Path, run_cli: Callable[..., Result], found: list[set[str]]
+) -> None:
+    """The claims key (each article's digest, not each sentence's text) sees
+    a change of one word: the edited article's topics are found again, and
+    not because the kept claims failed their check (no note)."""
+    _edit(warm)
+    report = _generate(warm, run_cli)
+    assert found and all("report-007" in call for call in found)
+    assert "not valid" not in str(report["output"])
+    assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
+
+
 def _claims_entries(path: Path) -> tuple[dict[str, Any], list[list[Any]]]:
     """The parts file, and its claims values (lists of claims, each [wording, sources, conflicts])."""
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -255,18 +268,19 @@ def _claims_entries(path: Path) -> tuple[dict[str, Any], list[list[Any]]]:
 def test_forged_kept_claims_are_found_again_with_a_note(
     warm: Path, tmp_path: Path, run_cli: Callable[..., Result], what: str
 ) -> None:
-    """A claims value with the right key but a forged wording, or a source that
-    is not a sentence of the topic, is not shown: the claims are found again."""
+    """A claims value with the right key but a forged wording (a text of its
+    own beside a sentence's address), or a source that is not a sentence of
+    the topic, is not shown: the claims are found again."""
     path = warm / ".cache" / "explainer" / "parts.json"
     data, kept = _claims_entries(path)
     assert kept  # the benchmark's topics have claims
     for claims_ in kept:
         for wording, sources, conflicts in claims_:  # every place a sentence is pointed at, alike
             for ref in [wording, *sources, *(r for _, figures in conflicts for _, refs in figures for r in refs)]:
-                if what == "text":
-                    ref[3] += " The planted claim: the ban was lifted."  # (its figures still in it)
+                if what == "text":  # a text beside the address (the earlier shape): refused, never shown
+                    ref[1:] = [0, ref[1], "The planted claim: the ban was lifted."]
                 else:
-                    ref[2] += 10_000
+                    ref[1] += 10_000
     path.write_text(json.dumps(data), encoding="utf-8")
     _edit_off_topic(warm)  # every topic's key is unchanged: the forged values are looked up
     report = _generate(warm, run_cli)
