@@ -372,7 +372,7 @@ def test_a_second_run_waits_for_the_first(hostile_project: Path) -> None:
             if "waiting for another explainer run" in line:
                 break
         fcntl.flock(held, fcntl.LOCK_UN)
-        rest, _ = second.communicate(timeout=60)[1], None
+        _, rest = second.communicate(timeout=60)
         deadline.cancel()
     err = "".join(said) + (rest or "")
     assert second.returncode == 0, err
