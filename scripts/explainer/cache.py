@@ -52,16 +52,27 @@ from .paths import STATE
 VERSION = b"explainer-cache-3"  # 3: dataclasses as arrays, read by msgspec
 CACHE_DIR = STATE  # under the project root; git-ignored
 _PACKAGE = Path(__file__).resolve().parent
+# Where the libraries are installed: each one's version is in the name of its
+# ``<name>-<version>.dist-info`` folder there (read as names: importing
+# importlib.metadata costs more than the rest of a run with nothing to do).
+_LIBRARIES = Path(msgspec.__file__).resolve().parent.parent
 
 
 def code_digest() -> bytes:
-    """Hash of the package's own code and templates: a new version invalidates.
+    """Hash of the package's own code and templates, and of which versions of
+    the libraries are installed (the stemmer, the word list, the sentence
+    splitter... shape the results too): a new version of any invalidates.
 
     Read afresh on every run (a few dozen small files): under ``mkdocs serve``
     one process runs many times, and an edited template must show at once."""
     digest = hashlib.sha256(VERSION + sys.version.encode())
     for path in sorted([*_PACKAGE.glob("*.py"), *_PACKAGE.glob("templates/*.j2")]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        installed = sorted(name for name in os.listdir(_LIBRARIES) if name.endswith(".dist-info"))
+    except OSError:
+        installed = []
+    digest.update("\0".join(installed).encode())
     return digest.digest()
 
 

@@ -251,3 +251,19 @@ def test_reading_pauses_the_collector_only_while_it_reads(store: ArticleCache) -
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_another_version_of_a_library_invalidates_the_caches(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The word list, the stemmer and the splitter shape the results as the
+    code does: a library upgraded is a new code digest, so nothing kept from
+    the old version is used again."""
+    (tmp_path / "wordfreq-3.1.1.dist-info").mkdir()
+    monkeypatch.setattr(cache, "_LIBRARIES", tmp_path)
+    before = cache.code_digest()
+    assert cache.code_digest() == before  # the same installation, the same digest
+    (tmp_path / "wordfreq-3.1.1.dist-info").rename(tmp_path / "wordfreq-3.2.0.dist-info")
+    assert cache.code_digest() != before
+
+
+def test_the_libraries_folder_is_where_the_dependencies_are() -> None:
+    assert any(cache._LIBRARIES.glob("msgspec-*.dist-info")) and any(cache._LIBRARIES.glob("wordfreq-*.dist-info"))
