@@ -66,7 +66,7 @@ def generate(paths: Paths, progress: Progress | None = None, on_wait: Callable[[
             if cache.ignored:
                 notes.append(f"{cache.folder}: {cache.ignored} cache entries were not valid: ignored")
             notes += page_cache.notes
-            plan = write.plan(site.pages, paths.docs, {paths.includes: site.includes})
+            plan = write.plan(site.pages, paths.docs, {paths.includes: site.includes}, read=page_cache.read)
             notes += write.apply(plan, paths.state)
             page_cache.save()
             report = {**site.report, "taken_over": list(plan.taken_over)}
