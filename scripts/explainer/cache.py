@@ -39,7 +39,7 @@ import os
 import sys
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import GenericAlias
@@ -406,8 +406,12 @@ class RunCache:
         report = data.get("report")
         return report if isinstance(report, dict) else None
 
-    def record(self, inputs: str, folders: Sequence[Path], report: dict[str, Any]) -> None:
-        data = {"inputs": inputs, "docs": docs_state(folders), "report": report}
+    def record(
+        self, inputs: str, folders: Sequence[Path], report: dict[str, Any], known: Mapping[Path, bytes] | None = None
+    ) -> None:
+        """Keep what went in and the output folders as they are now (``known``:
+        see :func:`docs_state`)."""
+        data = {"inputs": inputs, "docs": docs_state(folders, known), "report": report}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_state(self.path, json.dumps(data, ensure_ascii=False))
@@ -428,12 +432,16 @@ def write_state(path: Path, text: str) -> None:
     os.replace(temp, path)
 
 
-def docs_state(folders: Sequence[Path]) -> list[list[object]]:
+def docs_state(folders: Sequence[Path], known: Mapping[Path, bytes] | None = None) -> list[list[object]]:
     """Every file under ``folders`` with its size and a hash of its bytes.
 
     Any change to them, by the generator or by hand, shows here, even one
     that keeps the size and the modification time. Links are listed, never
-    followed."""
+    followed. ``known``: the bytes of files the caller has just written or
+    found unchanged, by path, hashed without reading them again (a file
+    changed by hand meanwhile then differs at the next run's check, which
+    builds: never a run skipped wrongly)."""
+    known = known or {}
     state: list[list[object]] = []
     for folder in folders:
         state.append([str(folder)])
@@ -447,7 +455,9 @@ def docs_state(folders: Sequence[Path]) -> list[list[object]]:
                 if path.is_symlink():
                     state.append([relative, "link", os.readlink(path)])
                 elif path.is_file():
-                    state.append([relative, path.stat().st_size, hashlib.blake2b(path.read_bytes()).hexdigest()])
+                    data = known.get(path)
+                    data = path.read_bytes() if data is None else data
+                    state.append([relative, path.stat().st_size, hashlib.blake2b(data).hexdigest()])
                 else:
                     state.append([relative, "special"])
     return state

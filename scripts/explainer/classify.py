@@ -588,9 +588,9 @@ def unsound(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> lis
     or signal keys that :func:`read_article` never gives (a forged cache entry,
     well typed but not consistent). One check of the whole corpus when all is
     well, then one per article to find the bad ones."""
-    if not evidences or _Corpus.of(evidences, classifier) is not None:
+    if not evidences or _Corpus(evidences, classifier, check_only=True).sound:
         return []
-    return [i for i, evidence in enumerate(evidences) if _Corpus.of([evidence], classifier) is None]
+    return [i for i, evidence in enumerate(evidences) if not _Corpus([evidence], classifier, check_only=True).sound]
 
 
 def classify_corpus(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> list[ClassifiedArticle]:
@@ -630,7 +630,9 @@ class _Corpus:
         corpus = cls(evidences, classifier)
         return corpus if corpus.sound else None
 
-    def __init__(self, evidences: Sequence[ArticleEvidence], classifier: Classifier):
+    def __init__(self, evidences: Sequence[ArticleEvidence], classifier: Classifier, *, check_only: bool = False):
+        """The arrays; with ``check_only``, only :attr:`sound` (the checks
+        :func:`unsound` needs, without the word forms' ids and the rest)."""
         self.evidences = evidences
         self.classifier = classifier
         config = classifier.config
@@ -652,8 +654,6 @@ class _Corpus:
         key_local = np.fromiter(map(key_index.__getitem__, chain.from_iterable(sentence_keys)), np.int64, keys_used)
         forms_per_paragraph = np.fromiter(map(len, forms), np.int64, count)
         forms_used = int(forms_per_paragraph.sum())
-        index: defaultdict[str, int] = defaultdict(itertools.count().__next__)
-        form_ids = np.fromiter(map(index.__getitem__, chain.from_iterable(forms)), np.int64, forms_used)
         sentences_per_paragraph = list(map(len, (p.sentences for p in paragraphs)))
         leans = [-1 if lean is None else lean for lean in leans_]
         if (
@@ -675,6 +675,11 @@ class _Corpus:
         if (forms_used and form_counts.min() < 1) or not (np.isfinite(signals).all() and np.isfinite(similarity).all()):
             return
         self.sound = True
+        if check_only:
+            return
+        # (Ids in order of first use: the word forms first, then the signals' "=key" features.)
+        index: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        form_ids = np.fromiter(map(index.__getitem__, chain.from_iterable(forms)), np.int64, forms_used)
         self.form_ids, self.form_counts = form_ids, form_counts
         self.form_paragraph = np.repeat(np.arange(count), forms_per_paragraph)
         self.form_runs = forms_per_paragraph

@@ -32,6 +32,14 @@ def is_marked(data: bytes) -> bool:
     return data.startswith(_PREFIXES)
 
 
+def is_marked_text(text: str) -> bool:
+    """:func:`is_marked` of ``text`` written as UTF-8 (the prefixes are ASCII)."""
+    return text.startswith(_TEXT_PREFIXES)
+
+
+_TEXT_PREFIXES = tuple(p.decode("ascii") for p in _PREFIXES)
+
+
 def is_generated(path: Path) -> bool:
     """True when ``path`` is a regular file (not a symlink) that begins with a marker."""
     try:

@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import msgspec
+
 from .model import ClassifiedArticle, Heading, Page, Placement
 from .pagecache import Parts
 from .phrases import literal_pattern
@@ -118,25 +120,27 @@ def _matches(
 
 def _kept_matches(item: ClassifiedArticle, data: object, values: set[str]) -> Matches | None:
     """Matches kept by :func:`_matches` if ``data`` is exactly such a record for ``item``."""
-    if not isinstance(data, dict) or set(data) != {"head", "sentences"}:
+    try:
+        kept = msgspec.convert(data, _Kept)  # every type checked in C (no bool for an int)
+    except msgspec.ValidationError:
         return None
-    head, sentences = data["head"], data["sentences"]
-    if type(head) is not list or type(sentences) is not list or not _keys(head, values):
+    if not values.issuperset(kept.head):
         return None
     placed = {p.sentence.index: p for p in item.placements}
     found = []
-    for entry in sentences:
-        if not (type(entry) is list and len(entry) == 2 and type(entry[1]) is list):
+    for index, matches in kept.sentences:
+        placement = placed.get(index)
+        if placement is None or not values.issuperset(matches):
             return None
-        index, matches = entry
-        if type(index) is not int or index not in placed or not _keys(matches, values):
-            return None
-        found.append((placed[index], set(matches)))
-    return set(head), found
+        found.append((placement, set(matches)))
+    return set(kept.head), found
 
 
-def _keys(data: list[object], values: set[str]) -> bool:
-    return all(type(k) is str for k in data) and values.issuperset(data)
+class _Kept(msgspec.Struct, forbid_unknown_fields=True):
+    """What :func:`_matches` keeps of an article: exactly these two fields."""
+
+    head: list[str]
+    sentences: list[tuple[int, list[str]]]  # a placed sentence's index, and its keys
 
 
 def _site_order(pages: Sequence[Page], topic_order: Sequence[str]) -> list[Page]:

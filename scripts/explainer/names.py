@@ -19,7 +19,9 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Annotated, Any, NamedTuple
+
+import msgspec
 
 from . import yamldata
 from .bodytext import GuideRules, body_of, body_sentences
@@ -235,17 +237,23 @@ def _candidate_data(kept: Candidates, ordinary: set[str]) -> dict[str, object]:
 def _kept_candidates(data: object, ordinary: set[str]) -> Candidates | None:
     """Candidates kept by :func:`detect` if ``data`` is exactly such a record
     and the lower-case words it depends on are the same today."""
-    if not isinstance(data, dict) or set(data) != {"found", "singles", "bracketed", "probe", "ordinary"}:
+    try:
+        kept = msgspec.convert(data, _KeptNames)  # every type checked in C (no bool for a count)
+    except msgspec.ValidationError:
         return None
-    found, singles, bracketed, probe, seen = (data[k] for k in ("found", "singles", "bracketed", "probe", "ordinary"))
-    lists = (found, bracketed, probe, seen)
-    if not all(type(v) is list and all(type(w) is str for w in v) for v in lists) or type(singles) is not dict:
-        return None
-    if not all(type(n) is int and n > 0 for n in singles.values()):
-        return None
-    if ordinary.intersection(probe) != set(seen):
+    if ordinary.intersection(kept.probe) != set(kept.ordinary):
         return None  # a word it looked up is now (or no longer) used in lower case somewhere
-    return set(found), Counter(singles), set(bracketed), frozenset(probe)
+    return set(kept.found), Counter(kept.singles), set(kept.bracketed), frozenset(kept.probe)
+
+
+class _KeptNames(msgspec.Struct, forbid_unknown_fields=True):
+    """What :func:`detect` keeps of an article: exactly these fields."""
+
+    found: list[str]
+    singles: dict[str, Annotated[int, msgspec.Meta(gt=0)]]
+    bracketed: list[str]
+    probe: list[str]
+    ordinary: list[str]
 
 
 def _lower_words(slug: str, sentences: Sequence[str], parts: Parts | None) -> set[str]:

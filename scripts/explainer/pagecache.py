@@ -26,8 +26,8 @@ import dataclasses
 import hashlib
 import json
 import operator
-import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,7 @@ import msgspec
 
 from .cache import collector_paused, read_state_bytes, stable_repr, write_state
 from .model import Article, ClassifiedArticle, Group, Page, Placement, Run
+from .write import FileId, file_id
 
 VERSION = "explainer-pages-1"
 INDEX = "pages.json"
@@ -90,6 +91,9 @@ class PageCache:
         self._parts: dict[str, Any] = {}
         self._parts_used: dict[str, Any] = {}
         self._parts_changed = False
+        # The files of docs/ taken as pages: as they were when read, and their
+        # text (the writer need not read them again: see write.plan).
+        self.read: dict[str, tuple[FileId, str]] = {}
         if state is not None:
             self._known = self._load(state / INDEX)
             self._parts = self._load_parts(state / PARTS)
@@ -280,7 +284,7 @@ class PageCache:
                 return None
         try:
             info = target.lstat()
-            if not os.path.isfile(target) or info.st_size > MAX_PAGE_BYTES:
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PAGE_BYTES:
                 return None
             data = target.read_bytes()
         except OSError:
@@ -288,9 +292,11 @@ class PageCache:
         if _sha(data) != digest:
             return None
         try:
-            return data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
             return None
+        self.read[path] = (file_id(info), text)
+        return text
 
     def save(self) -> None:
         """Record the pages and parts of this run (those of earlier runs are

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import pipeline, write
 from .cache import ArticleCache, RunCache, collector_paused
 from .errors import ExplainerError
+from .model import Page
 from .pagecache import PageCache
 from .paths import Paths
 from .pipeline import Processed, Progress, Project, build, fingerprint, placement_lines
@@ -66,17 +68,30 @@ def generate(paths: Paths, progress: Progress | None = None, on_wait: Callable[[
             if cache.ignored:
                 notes.append(f"{cache.folder}: {cache.ignored} cache entries were not valid: ignored")
             notes += page_cache.notes
-            plan = write.plan(site.pages, paths.docs, {paths.includes: site.includes})
+            others = {paths.includes: site.includes}
+            plan = write.plan(site.pages, paths.docs, others, read=page_cache.read)
             notes += write.apply(plan, paths.state)
             page_cache.save()
             report = {**site.report, "taken_over": list(plan.taken_over)}
-            runs.record(inputs, paths.outputs, {**report, "pages": len(plan.writes) + len(plan.unchanged)})
+            pages = len(plan.writes) + len(plan.unchanged)
+            runs.record(inputs, paths.outputs, {**report, "pages": pages}, _left(plan, site.pages, others))
             report["page_cache"] = {"rendered": page_cache.rendered, "reused": page_cache.hits}  # this run's only
             summary = f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged"
             placed = tuple(placement_lines(report, site.fresh, project.config))
             outcome = Outcome(summary, report, plan.changed, tuple(notes), site.fresh, placed)
-            del site, plan, cache, page_cache, project
+            del site, plan, cache, page_cache, project, others
         return outcome
+
+
+def _left(plan: write.Plan, pages: Sequence[Page], others: Mapping[Path, Sequence[Page]]) -> dict[Path, bytes]:
+    """The bytes of every file ``plan`` (of ``pages``, and ``others`` by
+    folder) wrote or found unchanged, by path: not a person's file it left alone."""
+    left: dict[Path, bytes] = {}
+    for root, part in [(plan.folder, plan), *plan.others]:
+        content = {page.path: page.content for page in (pages if part is plan else others[root])}
+        for path in [*(page.path for page in part.writes), *part.unchanged]:
+            left[root / path] = content[path].encode("utf-8")
+    return left
 
 
 def lock_wait() -> float:

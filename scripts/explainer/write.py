@@ -24,13 +24,14 @@ import fcntl
 import json
 import os
 import signal
+import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import ExplainerError
-from .marker import is_generated
+from .marker import is_generated, is_marked_text
 from .model import Page
 
 JOURNAL = "journal.json"  # in the state folder (.cache/explainer)
@@ -76,9 +77,10 @@ def is_managed(relative: str, *, docs: bool) -> bool:
     return path.suffix == ".md" or (docs and relative == _NAV)
 
 
-def generated_files(docs: Path) -> list[str]:
-    """Paths (relative, POSIX) of every generated file in ``docs``; symbolic
-    links, and folders that are links, are never followed."""
+def generated_files(docs: Path, skip: Container[str] = ()) -> list[str]:
+    """Paths (relative, POSIX) of every generated file in ``docs`` but those in
+    ``skip`` (not read: a run needs only the files it will not write);
+    symbolic links, and folders that are links, are never followed."""
     if not docs.is_dir() or docs.is_symlink():
         return []
     found = []
@@ -87,20 +89,45 @@ def generated_files(docs: Path) -> list[str]:
         base = Path(folder)
         for name in sorted(files):
             relative = (base / name).relative_to(docs).as_posix()
-            if is_managed(relative, docs=True) and is_generated(base / name):
+            if relative not in skip and is_managed(relative, docs=True) and is_generated(base / name):
                 found.append(relative)
     return sorted(found)
 
 
-def plan(pages: Iterable[Page], docs: Path, others: Mapping[Path, Iterable[Page]] | None = None) -> Plan:
+FileId = tuple[int, int, int, int, int]  # a file as lstat sees it: device, inode, size, mtime and ctime (ns)
+
+
+def file_id(info: os.stat_result) -> FileId:
+    """What changes whenever a file's bytes may have: a file written, replaced
+    or touched gets a new ctime (which no one can set back) or inode."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def plan(
+    pages: Iterable[Page],
+    docs: Path,
+    others: Mapping[Path, Iterable[Page]] | None = None,
+    read: Mapping[str, tuple[FileId, str]] | None = None,
+) -> Plan:
     """Compare the pages with what ``docs`` holds now. ``others`` maps more
     output folders (``includes/``) to their files, planned by the same rules
     (marker, only if changed) and applied together with ``docs``; in those,
-    only the files asked for are ever touched."""
-    return _plan(pages, docs, others or {}, docs_folder=True)
+    only the files asked for are ever touched. ``read``: files of ``docs``
+    this run read already (the page cache), by path: the file as it was
+    (:func:`file_id`) and its text; such a file, still the same file and
+    holding the page's text, is not read again."""
+    return _plan(pages, docs, others or {}, docs_folder=True, read=read or {})
 
 
-def _plan(pages: Iterable[Page], docs: Path, others: Mapping[Path, Iterable[Page]], *, docs_folder: bool) -> Plan:
+def _plan(
+    pages: Iterable[Page],
+    docs: Path,
+    others: Mapping[Path, Iterable[Page]],
+    *,
+    docs_folder: bool,
+    read: Mapping[str, tuple[FileId, str]] | None = None,
+) -> Plan:
+    read = read or {}
     writes, unchanged, taken = [], [], []
     wanted = set()
     for page in pages:
@@ -114,7 +141,9 @@ def _plan(pages: Iterable[Page], docs: Path, others: Mapping[Path, Iterable[Page
         wanted.add(page.path)
         target = docs / page.path
         _no_links_on_the_way(docs, page.path)
-        if not target.exists() and not target.is_symlink():
+        if page.path in read and _same_file(target, page, *read[page.path]):
+            unchanged.append(page.path)
+        elif not target.exists() and not target.is_symlink():
             writes.append(page)
         elif not is_generated(target):
             taken.append(page.path)
@@ -122,7 +151,7 @@ def _plan(pages: Iterable[Page], docs: Path, others: Mapping[Path, Iterable[Page
             unchanged.append(page.path)
         else:
             writes.append(page)
-    deletes = [path for path in generated_files(docs) if path not in wanted] if docs_folder else []
+    deletes = generated_files(docs, skip=wanted) if docs_folder else []
     nested = tuple((root, _plan(files, root, {}, docs_folder=False)) for root, files in sorted(others.items()))
     return Plan(tuple(writes), tuple(deletes), tuple(unchanged), tuple(taken), nested, docs)
 
@@ -359,6 +388,17 @@ def _has_link(root: Path, relative: str) -> bool:
         if current.is_symlink():
             return True
     return False
+
+
+def _same_file(target: Path, page: Page, known: FileId, text: str) -> bool:
+    """Is ``target`` still the regular file that was read as ``text``, and is
+    that the page's text, marked as generated (what :func:`_plan` would find
+    by reading it)?"""
+    try:
+        info = target.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and file_id(info) == known and page.content == text and is_marked_text(text)
 
 
 def _no_links_on_the_way(root: Path, relative: str) -> None:

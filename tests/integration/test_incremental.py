@@ -287,3 +287,42 @@ def test_forged_kept_claims_are_found_again_with_a_note(
     assert "are not valid: ignored (found again)" in str(report["output"])
     assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
     assert "planted claim" not in "".join(p.read_text(encoding="utf-8") for p in (warm / "docs").rglob("*.md"))
+
+
+def test_the_manifest_holds_the_output_folders_as_they_are(
+    warm: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run hashes the files it wrote or found unchanged from the bytes in
+    hand, and reads the others (a person's file); what it records is what
+    reading every file gives, so a run with nothing changed stops before building."""
+    from explainer import cache
+
+    (warm / "docs" / "mine.md").write_text("A person's page\n", encoding="utf-8")
+    _add(warm)
+    reads: list[Path] = []
+    read_bytes, docs_state = Path.read_bytes, cache.docs_state
+    state_reads: list[Path] = []
+
+    def counting(path: Path) -> bytes:
+        reads.append(path)
+        return read_bytes(path)
+
+    def watched(folders: Any, known: Any = None) -> Any:
+        reads.clear()
+        try:
+            return docs_state(folders, known)
+        finally:
+            state_reads.extend(reads)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    monkeypatch.setattr(cache, "docs_state", watched)
+    _generate(warm, run_cli)
+    monkeypatch.undo()
+    assert warm / "docs" / "mine.md" in state_reads
+    assert (
+        warm / "docs" / "index.md" not in state_reads
+        and warm / "docs" / "sources" / "report-added.md" not in state_reads
+    )
+    manifest = json.loads((warm / ".cache" / "explainer" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["docs"] == cache.docs_state((warm / "docs", warm / "includes"))
+    assert "nothing changed since the last run" in str(_generate(warm, run_cli)["output"])

@@ -17,6 +17,7 @@ from explainer.classify import (
     documents,
     read_article,
     train,
+    unsound,
 )
 from explainer.config import load_topics
 from explainer.model import Article, ArticleEvidence, Heading, Paragraph, ParagraphEvidence, Sentence, SourceMeta
@@ -151,6 +152,28 @@ def test_evidence_that_does_not_add_up_takes_the_reference_path() -> None:
         corpus = [dataclasses.replace(good, paragraphs=(odd, *good.paragraphs[1:])), *others]
         assert _Corpus.of(corpus, classifier) is None
         assert classify_corpus(corpus, classifier) == _reference(corpus, classifier)
+
+
+def test_unsound_finds_the_evidence_the_bulk_pass_cannot_read() -> None:
+    """The check alone (without the arrays) refuses what building them refuses:
+    a key the configuration lacks, a count of 0, a similarity that is not a
+    number, a lean past the topics, lengths that do not match the sentences."""
+    classifier = Classifier(load_topics(TOPICS, "topics.yml"))
+    evidences = [read_article(_article(random.Random(seed), seed), classifier) for seed in range(1, 12)]
+    assert unsound(evidences, classifier) == [] and unsound([], classifier) == []
+    found = evidences[0].paragraphs[0]
+    for odd in (
+        dataclasses.replace(found, matched=(("no such key",), *found.matched[1:])),
+        dataclasses.replace(found, forms=("tribunal", *found.forms), counts=(0, *found.counts)),
+        dataclasses.replace(found, similarity=(float("nan"),) * len(found.similarity)),
+        dataclasses.replace(found, lean=len(classifier.slugs)),
+        dataclasses.replace(found, speaks=(*found.speaks, True)),
+        dataclasses.replace(found, counts=found.counts[1:]),
+    ):
+        bad = dataclasses.replace(evidences[0], paragraphs=(odd, *evidences[0].paragraphs[1:]))
+        corpus = [*evidences[1:4], bad, *evidences[4:]]
+        assert unsound(corpus, classifier) == [3]
+        assert _Corpus.of(corpus, classifier) is None and _Corpus.of([bad], classifier) is None
 
 
 @pytest.mark.parametrize("texts", [["It is so.", "Ban."], ["Court.", "Bank."], ["It is.", "So it is."]])

@@ -208,3 +208,63 @@ def test_a_state_folder_that_is_a_link_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ExplainerError, match="state: is a symbolic link"):
         _apply([_page("a.md", "A")], docs)
     assert list(outside.iterdir()) == []
+
+
+def _read_as_the_page_cache_does(docs: Path, path: str) -> tuple[write.FileId, str]:
+    target = docs / path
+    return write.file_id(target.lstat()), target.read_text(encoding="utf-8")
+
+
+def test_a_file_the_run_read_already_is_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = tmp_path / "docs"
+    pages = [_page("a.md", "A"), _page("sub/b.md", "B")]
+    _apply(pages, docs)
+    read = {p.path: _read_as_the_page_cache_does(docs, p.path) for p in pages}
+
+    def no_reading(*_: object) -> bytes:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(Path, "read_bytes", no_reading)
+    monkeypatch.setattr(write, "is_generated", no_reading)  # (the marker is checked in the text read)
+    plan = write.plan(pages, docs, read=read)
+    assert plan.writes == () and plan.unchanged == ("a.md", "sub/b.md") and plan.deletes == ()
+
+
+@pytest.mark.parametrize("change", ["edited", "replaced", "other-text", "unmarked"])
+def test_a_file_read_earlier_is_compared_again_when_anything_differs(tmp_path: Path, change: str) -> None:
+    """Edited or replaced since it was read, or read as other text than the
+    page's (or text without the marker): the plan reads it as usual."""
+    docs = tmp_path / "docs"
+    page = _page("a.md", "A")
+    _apply([page], docs)
+    known, text = _read_as_the_page_cache_does(docs, "a.md")
+    target = docs / "a.md"
+    if change == "edited":  # same size, same mtime: only the ctime tells
+        stat = target.stat()
+        target.write_text(page.content.replace("A\n", "Z\n"), encoding="utf-8")
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    elif change == "replaced":
+        target.unlink()
+        target.write_text(page.content.replace("A\n", "Z\n"), encoding="utf-8")
+    elif change == "other-text":
+        text = text.replace("A\n", "Z\n")
+    else:
+        target.write_text("A person's page\n", encoding="utf-8")
+        known, text = _read_as_the_page_cache_does(docs, "a.md")
+        page = Page("a.md", text)
+    plan = write.plan([page], docs, read={"a.md": (known, text)})
+    if change == "unmarked":
+        assert plan.taken_over == ("a.md",) and plan.unchanged == ()
+    elif change == "other-text":
+        assert plan.unchanged == ("a.md",)  # (the file still holds the page's text: read, and found equal)
+    else:
+        assert plan.writes == (page,) and plan.unchanged == ()
+
+
+def test_only_files_the_run_will_not_write_are_read_for_their_marker(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _apply([_page("a.md", "A"), _page("gone.md", "G")], docs)
+    (docs / "mine.md").write_text("A person's page\n", encoding="utf-8")
+    assert write.generated_files(docs) == ["a.md", "gone.md"]
+    assert write.generated_files(docs, skip={"a.md"}) == ["gone.md"]
+    assert write.plan([_page("a.md", "A")], docs).deletes == ("gone.md",)
