@@ -48,6 +48,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import re
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -494,6 +495,7 @@ _COMMONEST = 8.0  # Zipf value (log10 of uses per billion words) of the commones
 _LISTED_DOWN_TO = 3.0  # the list's rarest words are used about once per million (Zipf 3)
 RAREST = _COMMONEST - _LISTED_DOWN_TO  # the weight of a word the list does not have
 _LEAST = 0.5  # the weight of a word about as common as "the"
+_FEWEST_STEMS = 10_000  # the small English list gives about 18,000
 
 
 @cache
@@ -509,7 +511,7 @@ def stem_weights() -> dict[str, float]:
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / _WORDLIST
     try:
         data = msgspec.msgpack.decode(gzip.decompress(path.read_bytes()))
-    except (OSError, ValueError, EOFError, msgspec.DecodeError) as exc:
+    except (OSError, ValueError, EOFError, zlib.error, msgspec.DecodeError) as exc:
         raise ExplainerError(f"{path}: cannot read wordfreq's word list ({exc})") from None
     if not isinstance(data, list) or not data or data[0] != {"format": "cB", "version": 1}:
         raise ExplainerError(f"{path}: not a wordfreq word list of the version this code reads")
@@ -520,6 +522,8 @@ def stem_weights() -> dict[str, float]:
         weight = max(_LEAST, _COMMONEST - (9.0 - centibels / 100))  # 9 + log10(frequency) is the Zipf value
         for stem in islice(stems, len(bucket)):
             weights.setdefault(stem, weight)  # a stem weighs what its commonest form does
+    if len(weights) < _FEWEST_STEMS:  # a damaged list would make every word weigh alike, silently
+        raise ExplainerError(f"{path}: wordfreq's word list holds too few words ({len(weights)} stems)")
     return weights
 
 
@@ -1109,14 +1113,18 @@ def to_data(claims: Iterable[Claim]) -> list[Any]:
     ]
 
 
-def from_data(data: Any, groups: Iterable[Group]) -> tuple[Claim, ...] | None:
+def from_data(
+    data: Any, groups: Iterable[Group], readings: Mapping[str, Reading] | None = None
+) -> tuple[Claim, ...] | None:
     """The claims ``data`` holds if they could be the groups' claims, else None.
 
     The data is untrusted (a state file): every sentence it points at must be
     one of the groups' sentences (its paragraph and text are that sentence's);
     a claim has two or more sources, one per article, its wording among them;
-    a figure's text is written in one of its sources, each of which is the
-    claim's; no sentence is in two claims.
+    a figure's text is one its sources give (as :func:`read` reads them: from
+    ``readings`` where one fits its article, else read again), each source is
+    the claim's, and the figures of a conflict are written differently; no
+    sentence is in two claims.
 
     Membership is tested on the stored addresses, in sets: each names one
     sentence, so two are equal when their Refs are (a list of Refs compared
@@ -1126,12 +1134,28 @@ def from_data(data: Any, groups: Iterable[Group]) -> tuple[Claim, ...] | None:
     except (msgspec.ValidationError, TypeError, ValueError, RecursionError):
         return None
     known: dict[_StoredRef, Sentence] = {}
+    articles: dict[str, Article] = {}
     for group in groups:
         slug = group.article.slug
+        articles.setdefault(slug, group.article)
         for run in group.runs:
             for placement in run.placements:
                 known[(slug, placement.sentence.index)] = placement.sentence
     refs: dict[_StoredRef, Ref] = {}
+    given_figures: dict[_StoredRef, frozenset[str]] = {}
+
+    def figure_texts(item: _StoredRef) -> frozenset[str]:
+        """The texts of the figures the sentence gives, as read (never the kept data's word)."""
+        texts = given_figures.get(item)
+        if texts is None:
+            article = articles[item[0]]
+            reading = (readings or {}).get(item[0])
+            if reading is not None and _fits(reading, article) and 0 <= item[1] < len(reading.figures):
+                flat = reading.figures[item[1]]
+            else:
+                flat = _read(known[item].text, article.meta.published)[2]
+            texts = given_figures[item] = frozenset(flat[2::3])
+        return texts
 
     def ref(item: _StoredRef) -> Ref | None:
         found = refs.get(item)
@@ -1165,11 +1189,13 @@ def from_data(data: Any, groups: Iterable[Group]) -> tuple[Claim, ...] | None:
             if not unit or len(figures) < 2:
                 return None
             made = []
+            if len({text for text, _ in figures}) != len(figures):  # "M vs M": not a disagreement
+                return None
             for text, cited in figures:
                 if not cited or not given.issuperset(cited):  # each a source of the claim (so a real sentence)
                     return None
                 shown_in = [refs[s] for s in cited]
-                if not text or not any(text in c.text for c in shown_in):
+                if not text or not any(text in figure_texts(s) and text in refs[s].text for s in cited):
                     return None
                 made.append(Figure(text, tuple(shown_in)))
             found.append(Conflict(unit, tuple(made)))

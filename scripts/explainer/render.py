@@ -138,7 +138,7 @@ def _claims(
     else:
         key, data = cache.recall("claims", [topic, _claim_inputs(groups)])
     if data is not None:
-        kept = claims.from_data(data, groups)
+        kept = claims.from_data(data, groups, readings)
         if kept is not None:
             return kept
         cache.notes.append(f"the claims kept for topic {topic!r} are not valid: ignored (found again)")

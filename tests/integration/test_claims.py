@@ -115,6 +115,11 @@ def _forge(data: list[list[Any]], what: str) -> None:
                     ref[1] = True
     elif what == "figure":  # a figure none of its sources writes
         conflicts[0][1][0][0] = "9,999 people"
+    elif what == "fragment":  # a piece of its source's text that is not a figure it gives
+        conflicts[0][1][0][0] = conflicts[0][1][0][0][:1]
+    elif what == "same":  # every value written alike: "M vs M" is no disagreement
+        for figure in conflicts[0][1]:
+            figure[0] = conflicts[0][1][0][0]
     elif what == "one-source":  # a claim needs two articles
         del sources[1:]
         data[0][0] = sources[0]
@@ -130,7 +135,11 @@ def _forge(data: list[list[Any]], what: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "what", ["text", "absent", "negative", "bool", "figure", "one-source", "twice", "outside", "repeated", "shape"]
+    "what",
+    [
+        *("text", "absent", "negative", "bool", "figure", "fragment", "same"),
+        *("one-source", "twice", "outside", "repeated", "shape"),
+    ],
 )
 def test_forged_kept_claims_are_refused(
     built: tuple[dict[str, tuple[Group, ...]], dict[str, object]], what: str
@@ -140,6 +149,9 @@ def test_forged_kept_claims_are_refused(
     slug = next(s for s, topic in found.items() if any(c.conflicts for c in topic))
     topic = tuple(sorted(found[slug], key=lambda c: not c.conflicts))  # a claim with a conflict first
     data = claims.to_data(topic)
+    readings = {g.article.slug: claims.read(g.article) for g in groups[slug]}
     assert claims.from_data(data, groups[slug]) == topic
+    assert claims.from_data(data, groups[slug], readings) == topic
     _forge(data, what)
     assert claims.from_data(data, groups[slug]) is None
+    assert claims.from_data(data, groups[slug], readings) is None  # read from the readings or afresh: the same

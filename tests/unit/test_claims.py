@@ -4,11 +4,13 @@ merged; the result does not depend on the order of the input."""
 
 from __future__ import annotations
 
+import gzip
 import random
 from datetime import date
 from itertools import chain
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from explainer import claims
@@ -387,10 +389,21 @@ def test_a_missing_word_list_is_one_clear_error(monkeypatch: pytest.MonkeyPatch,
             claims.stem_weights()
         package = tmp_path / "wordfreq"
         (package / "data").mkdir(parents=True)
-        (package / "data" / "small_en.msgpack.gz").write_bytes(b"not gzip")
+        listed = package / "data" / "small_en.msgpack.gz"
+        listed.write_bytes(b"not gzip")
         spec = type("Spec", (), {"submodule_search_locations": [str(package)]})()
         monkeypatch.setattr(claims.importlib.util, "find_spec", lambda name: spec)
         with pytest.raises(ExplainerError, match="cannot read wordfreq's word list"):
+            claims.stem_weights()
+        good = gzip.compress(msgspec.msgpack.encode([{"format": "cB", "version": 1}, ["word"] * 40_000]), mtime=0)
+        listed.write_bytes(good[:20] + bytes(b ^ 0xFF for b in good[20:60]) + good[60:])  # the body damaged
+        with pytest.raises(ExplainerError, match="cannot read wordfreq's word list"):
+            claims.stem_weights()
+        listed.write_bytes(gzip.compress(msgspec.msgpack.encode([{"format": "cB", "version": 1}, ["word"]])))
+        with pytest.raises(ExplainerError, match="too few words"):
+            claims.stem_weights()
+        listed.write_bytes(gzip.compress(msgspec.msgpack.encode([{"format": "other"}])))
+        with pytest.raises(ExplainerError, match="not a wordfreq word list"):
             claims.stem_weights()
     finally:
         claims.stem_weights.cache_clear()
