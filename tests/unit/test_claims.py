@@ -354,6 +354,8 @@ def test_a_word_weighs_its_rarity_in_english_not_in_the_topic() -> None:
     stem = {w: claims.phrases.stems([w])[0] for w in ("the", "people", "detained", "hydropower", "zzxqv")}
     assert weights[stem["the"]] == 0.5
     assert weights[stem["people"]] < weights[stem["detained"]] < claims.RAREST
+    # 8 minus the Zipf value wordfreq itself gives the commonest form (zipf_frequency(word, "en", "small")):
+    assert (weights[stem["people"]], weights[stem["detained"]]) == pytest.approx((8 - 6.25, 8 - 3.81))
     assert stem["zzxqv"] not in weights
     assert weights[claims.phrases.stems(["mining"])[0]] == weights[claims.phrases.stems(["mine"])[0]]  # one stem
 
