@@ -484,8 +484,22 @@ def run(cases: Sequence[Case], root: Path = ROOT) -> tuple[dict[str, Output], Pr
 # Metrics: pure functions of expected data and output
 
 
+def share(part: int, whole: int) -> float:
+    """part / whole, and 1.0 when there is nothing to count."""
+    return part / whole if whole else 1.0
+
+
+class _Counts:
+    """Counts that add up, field by field (one article's or set's into the total)."""
+
+    def add(self, other: _Counts) -> None:
+        for name, value in vars(other).items():
+            if isinstance(value, int):
+                setattr(self, name, getattr(self, name) + value)
+
+
 @dataclass
-class Tally:
+class Tally(_Counts):
     """Counts for one article (or added up over the set), and what was missed."""
 
     furniture: int = 0
@@ -517,15 +531,7 @@ class Tally:
     titles_right: int = 0
     misses: list[str] = field(default_factory=list)
 
-    def add(self, other: Tally) -> None:
-        for name, value in vars(other).items():
-            if isinstance(value, int):
-                setattr(self, name, getattr(self, name) + value)
-
     def figures(self) -> dict[str, float]:
-        def share(part: int, whole: int, empty: float = 1.0) -> float:
-            return part / whole if whole else empty
-
         return {
             "furniture_removed": share(self.furniture_removed, self.furniture),
             "body_kept": share(self.body_kept, self.body),
@@ -1037,7 +1043,7 @@ def _pairs(groups: Iterable[Iterable[Key]]) -> set[frozenset[Key]]:
 
 
 @dataclass
-class ClaimTally:
+class ClaimTally(_Counts):
     """Counts for one story set (or added up), and what was missed."""
 
     pairs_found: int = 0
@@ -1054,15 +1060,7 @@ class ClaimTally:
     trap_pairs_merged: int = 0
     misses: list[str] = field(default_factory=list)
 
-    def add(self, other: ClaimTally) -> None:
-        for name, value in vars(other).items():
-            if isinstance(value, int):
-                setattr(self, name, getattr(self, name) + value)
-
     def figures(self) -> dict[str, float]:
-        def share(part: int, whole: int) -> float:
-            return part / whole if whole else 1.0
-
         return {
             "claims_pair_precision": share(self.pairs_right, self.pairs_found),
             "claims_pair_recall": share(self.pairs_right, self.pairs_expected),
