@@ -49,7 +49,7 @@ import msgspec
 
 from .paths import STATE
 
-VERSION = b"explainer-cache-3"  # 3: dataclasses as arrays, read by msgspec
+VERSION = b"explainer-cache-4"  # 4: the claims' Reading: names and units read anew; 3: dataclasses as arrays
 CACHE_DIR = STATE  # under the project root; git-ignored
 _PACKAGE = Path(__file__).resolve().parent
 # Where the libraries are installed: each one's version is in the name of its

@@ -10,17 +10,25 @@ a page can show the claim once and keep every other wording a click away.
 
 How two sentences are found to state the same claim:
 
-* **Figures** are read first: numbers with the word they count ("1,100
+* **Figures** are read first: numbers with what they count ("1,100
   people", "3.3 million yuan" = "3,300,000 yuan", "20%" = "20 per cent") and
   dates (read as the Timeline reads them, so "24 September 2021" = "September
-  24, 2021", and "May 2021" agrees with "21 May 2021").
+  24, 2021", and "May 2021" agrees with "21 May 2021"). What a number counts
+  is the run of words after it, its head first: the run's first plural in
+  lower case, else its last word ("26 bitcoin mining farms": farms; "4,000
+  Harlow Motors workers": workers); two figures count the same thing when
+  their runs share a word ("43 broadband customers", "34 broadband users").
 * **Words**: the words, stop words and numbers out, reduced to their stems
   (:func:`explainer.phrases.stems`), each weighed by how rare it is in English
   at large (:func:`stem_weights`, from wordfreq's word list: a pair's score
   does not move with the rest of the corpus), compared by cosine. The
   numbers are left out, so the words decide whether two sentences say the
   same thing and the figures whether they agree about it. Names (capitalised
-  words after the first) must overlap when both sentences have some.
+  words after the first, and the first when the article writes it
+  capitalised mid-sentence too: "Suzhou gave ..." beside "in Suzhou") must
+  overlap when both sentences have some; the names of a closing attribution
+  (", the Valley Post reported.", ", according to ...") are the sources', not
+  the claim's, and are left out.
 * **Candidates** come from an inverted index, not from every pair: each
   sentence is filed under its rarest stems and its figures, the lists are kept
   in one global order (each sentence's stems, rarest first), and a sentence is
@@ -29,9 +37,16 @@ How two sentences are found to state the same claim:
   side in every list they share.
 * **A pair is linked** when it comes from two articles, the names it
   capitalises overlap (when both have some), and the cosine reaches
-  ``anchored`` (a figure in common, none in conflict), ``conflict`` (the same
-  unit with different values: the same claim with another figure, which needs
-  closer words) or ``plain`` (no figure to go by).
+  ``anchored`` (a figure in common: with another in conflict too, the same
+  claim with a disputed figure), ``conflict`` (the same unit with different
+  values and nothing agreeing, which needs closer words and the same names)
+  or ``plain`` (no figure to go by). Never linked, whatever the words: dates
+  in no common year (another event: sources disagree on a day, seldom on a
+  year); counts, none the same, of nothing in common ("26 farms", "30 data
+  centres": one claim would hide that they differ); another value of a count
+  at another time (another date, or "on Saturday" beside "on Sunday", "first
+  week" beside "first month") with no figure agreeing: two moments of a
+  series, not a disagreement; every figure different or unmatched.
 * **Claims** are the groups of linked sentences, joined strongest link first
   (single link); a link that would give one article two sentences in a claim
   is skipped, so every source counts once.
@@ -93,7 +108,7 @@ class Figure:
 class Conflict:
     """Sources of one claim that give different values for one figure."""
 
-    unit: str  # the stem of the word counted ("peopl", "yuan"), "%", a currency ("dollar"), or "date"
+    unit: str  # the stem of the head word counted ("peopl", "farm"), "%", a currency ("dollar"), or "date"
     figures: tuple[Figure, ...]  # two or more: most sources first
 
 
@@ -210,10 +225,19 @@ _NONE: frozenset[str] = frozenset()
 _TOKEN = re.compile(r"\w+(?:'\w+)*")  # explainer.phrases' word
 _SKIPPED_DATES = frozenset({"weekday", "relative"})  # "on Friday", "last week": not a figure two sources share
 _STOP_FORMS = frozenset(phrases.stems(sorted(STOP_WORDS)))
+# A closing clause that says who reports the sentence (", officials said.",
+# ", according to a notice seen by the Valley Post."): the names in it are the
+# sources', not the claim's, and two outlets citing different sources for one
+# fact state the same claim. Its stems still count; its names do not.
+_ATTRIBUTED = re.compile(
+    r",\s+(?:according\s+to\b[^,;]*|[^,;]{0,80}?\b(?:said|says|reported|estimated|announced|stated)\b(?:\s+\w+){0,3})"
+    r"\s*[.!?]?[\"'’”)]*\s*$"
+)
+_SAYING = frozenset(["said", "says", "reported", "estimated", "announced", "stated", "according"])  # words it needs
 
 
 class _Fig(NamedTuple):  # a tuple: made for nearly every sentence, cheaply
-    unit: str  # stem of the counted word, a currency, "%", or "date"
+    unit: str  # stems of what is counted, head first ("farm bitcoin mine"), a currency, "%", or "date"
     value: str  # "1100", "3.3E+6"; dates "2021", "2021-05", "2021-05-24"
     text: str  # as written
 
@@ -227,7 +251,7 @@ class Reading:
     sentences, not every topic's."""
 
     stems: tuple[str, ...]  # each sentence's stems, space-separated, in order of first use
-    names: tuple[str, ...]  # the stems of its names (capitalised words after the first), space-separated
+    names: tuple[str, ...]  # the stems of its names (see _read), space-separated
     figures: tuple[tuple[str, ...], ...]  # unit, value and text of each of its figures, in turn
     words: tuple[int, ...]  # how many words it has
     pronoun: tuple[bool, ...]  # it opens with a pronoun
@@ -237,7 +261,10 @@ class Reading:
 def read(article: Article) -> Reading:
     """Every sentence of the article as :func:`find_claims` compares it."""
     published = article.meta.published
-    rows = [_read(s.text, published) for s in article.sentences]
+    texts = [s.text for s in article.sentences]
+    tokens = list(map(_tokens, texts))
+    known = _named(tokens)
+    rows = [_read(t, published, known, w) for t, w in zip(texts, tokens, strict=True)]
     if not rows:
         return Reading((), (), (), (), (), ())
     stems, names, figures, words, pronoun, complete = zip(*rows, strict=True)
@@ -247,9 +274,35 @@ def read(article: Article) -> Reading:
 _Row = tuple[str, str, tuple[str, ...], int, bool, bool]  # one sentence's part of a Reading
 
 
-def _read(text: str, published: date | None) -> _Row:
-    """One sentence: stems, names, figures (flat), words, pronoun, complete."""
-    tokens = _TOKEN.findall(text.replace("\u2019", "'"))  # one pass: words as written
+def _tokens(text: str, start: int = 0) -> list[str]:
+    """The sentence's words as written (explainer.phrases' words), from ``start`` on."""
+    return _TOKEN.findall(text.replace("\u2019", "'"), start)
+
+
+def _named(sentences: Iterable[Sequence[str]]) -> frozenset[str]:
+    """The name stems an article writes capitalised after a sentence's first
+    word: where the article itself shows a word is a name. A sentence's first
+    word is capitalised whatever it is, so it counts as a name only when it is
+    one of these ("Suzhou gave away ..." where the article also writes "in
+    Suzhou"; never "Police said ..." unless the article writes "Police" as a
+    name mid-sentence too)."""
+    found: set[str | None] = set()
+    for tokens in sentences:
+        rest = tokens[1:]
+        try:
+            found.update(map(_NAME_STEMS.__getitem__, rest))
+        except KeyError:
+            _learn(rest)
+            found.update(map(_NAME_STEMS.__getitem__, rest))
+    found.discard(None)
+    return frozenset(s for s in found if s is not None)
+
+
+def _read(text: str, published: date | None, known: frozenset[str] = _NONE, tokens: list[str] | None = None) -> _Row:
+    """One sentence: stems, names, figures (flat), words, pronoun, complete.
+    ``known``: the article's names (:func:`_named`), which its first word may be."""
+    if tokens is None:
+        tokens = _tokens(text)  # one pass: words as written
     dated = not _DATE_TOKENS.isdisjoint(tokens)
     figures = _figures(text, published, dated)[0] if dated or _DIGIT.search(text) else ()
     try:
@@ -257,7 +310,13 @@ def _read(text: str, published: date | None) -> _Row:
     except KeyError:
         _learn(tokens)
         stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, tokens))
-    names = dict.fromkeys(filter(None, map(_NAME_STEMS.__getitem__, tokens[1:])))
+    said = None if _SAYING.isdisjoint(tokens) else _ATTRIBUTED.search(text)
+    named = tokens if said is None else tokens[: len(tokens) - len(_tokens(text, said.start()))]
+    names = dict.fromkeys(filter(None, map(_NAME_STEMS.get, named[1:])))
+    if known and tokens:
+        first = _NAME_STEMS.get(tokens[0])
+        if first is not None and first in known:
+            names = {first: None, **names}
     return (
         " ".join(filter(None, stems)),  # stems are never empty: None is what goes
         " ".join(names),
@@ -329,6 +388,7 @@ class _Table:
         self.sorted_weights: Any = None  # ... and the weight of each
         self.sig_ids: Any = None  # each sentence's shared stems, rarest first, one after another ...
         self.sig_count: Any = None  # ... and how many each has
+        self.timely: Any = None  # for each stem, whether it names a time (:data:`_TIME_STEMS`)
 
     def figures(self, i: int) -> tuple[_Fig, ...]:
         flat = self.flat[i]
@@ -396,6 +456,7 @@ def _sentences(groups: Iterable[Group], readings: Mapping[str, Reading]) -> _Tab
             table.pronoun.extend(take(reading.pronoun))
             table.complete.extend(take(reading.complete))
             continue
+        known: dict[int, frozenset[str]] = {}  # each article's names (:func:`_named`), read when needed
         for index, (sentence, article) in zip(indices, chosen, strict=True):
             published = article.meta.published
             if reading is not None and 0 <= index < len(reading.stems):
@@ -408,7 +469,10 @@ def _sentences(groups: Iterable[Group], readings: Mapping[str, Reading]) -> _Tab
                     reading.complete[index],
                 )
             else:
-                row = _read(sentence.text, published)
+                names = known.get(id(article))
+                if names is None:
+                    names = known[id(article)] = _named(_tokens(s.text) for s in article.sentences)
+                row = _read(sentence.text, published, names)
             table.add(slug, sentence, published, number, row)
     table.count = len(table.slugs)
     return table
@@ -451,31 +515,104 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
     return tuple(found), spans
 
 
-_UNIT_STEMS: dict[str, str] = {}  # few distinct words follow numbers: bounded in practice
+_RUN = 4  # words read after a number for what it counts
 
 
 def _unit(text: str, end: int) -> tuple[str, int]:
-    """The word a number counts: the first word after it that is not a stop
-    word, within two words ("1,100 people", "1,100 crypto miners" ->
-    "miner"); "" when there is none."""
-    for _ in range(2):
-        following = _FOLLOWING.match(text, end)
+    """What a number counts, as stems, the head first: the run of words after
+    it, up to a stop word or anything but a word ("26 bitcoin mining farms to
+    ..." -> "farm bitcoin mine", "4,000 Harlow Motors workers" -> "worker",
+    "34 broadband users" -> "user broadband"); "" when no word follows ("4
+    million in October").
+
+    English puts what is counted last in a noun phrase, after what describes
+    it, and writes it plural: the head is the run's first word written plural
+    in lower case, else its last word, and the run ends there. Capitalised
+    words name a maker, place or firm, not what is counted: they are left out
+    unless nothing else is there. A word ending in "-ed" after the first ends
+    the run (a verb: "1,100 people suspected of ..."), and words that describe
+    rather than name (:data:`_COUNTED_OVER`) are passed over. Two sources
+    count the same thing when their runs share a word (:func:`_unit_words`):
+    "43 broadband customers" and "34 broadband users"."""
+    run: list[tuple[str, int, bool, bool]] = []  # stem, where it ends, a plural in lower case, capitalised
+    read = end
+    for _ in range(_RUN):
+        following = _FOLLOWING.match(text, read)
         if following is None:
             break
-        word = following.group(1).casefold()
-        end = following.end()
-        if word in STOP_WORDS:
+        written = following.group(1)
+        known = _UNIT_WORDS.get(written)
+        if known is None:
+            known = _unit_word(written)
+        stop, verb, stem, plural, capital = known
+        if stop or (run and verb):
             break
-        if len(word) > 1:
-            stem = _UNIT_STEMS.get(word) or _UNIT_STEMS.setdefault(word, phrases.stems([word])[0])
-            if stem not in _COUNTED_OVER:
-                return stem, end
-    return "", end
+        read = following.end()
+        if stem is not None:
+            run.append((stem, read, plural, capital))
+    if not run:
+        return "", end
+    head = next((n for n, r in enumerate(run) if r[2]), len(run) - 1)
+    stem, end = run[head][0], run[head][1]
+    described = [r[0] for r in run[:head] if not r[3]]
+    return " ".join(dict.fromkeys([stem, *described])), end
+
+
+_UnitWord = tuple[bool, bool, str | None, bool, bool]
+_UNIT_WORDS: dict[str, _UnitWord] = {}  # few distinct words follow numbers: bounded in practice
+
+
+def _unit_word(written: str) -> _UnitWord:
+    """What :func:`_unit` needs of a word as written, kept: a stop word, ends
+    in "-ed", its stem (None: passed over), a plural in lower case, capitalised."""
+    word = written.casefold()
+    stem: str | None = None
+    if len(word) > 1:
+        stem = phrases.stems([word])[0]
+        if stem in _COUNTED_OVER:
+            stem = None
+    capital = written[0].isupper()
+    if len(_UNIT_WORDS) > _MAX_WORDS:
+        _UNIT_WORDS.clear()
+    known = _UNIT_WORDS[written] = (
+        word in STOP_WORDS,
+        word.endswith("ed"),
+        stem,
+        not capital and _plural(word),
+        capital,
+    )
+    return known
+
+
+def _unit_words(unit: str) -> list[str]:
+    """The words of a figure's unit (:func:`_unit`) it is compared by: a date's
+    is "date", a number without a word's is ""."""
+    return unit.split() or [""]
+
+
+# Plurals English does not write with -s (what news most often counts); a
+# word ending in -ss, -us or -is is taken as singular ("glass", "bus", "crisis").
+_IRREGULAR_PLURALS = frozenset(["people", "children", "men", "women", "police", "staff", "personnel", "cattle"])
+
+
+def _plural(word: str) -> bool:
+    """Whether a lower-case word reads as a plural noun."""
+    return word in _IRREGULAR_PLURALS or (word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")))
 
 
 # Words that describe what is counted rather than name it: "1,100 crypto
 # miners" counts miners. (Stems; the list is of English, not of any topic.)
 _COUNTED_OVER = frozenset(phrases.stems(["more", "new", "small", "large", "big", "other", "local", "total"]))
+
+# Words that say when a figure holds, beyond the dates read as figures: the
+# days of the week and the spans of a calendar or a day. Two sentences giving
+# different values of one count, each at a time the other does not name, are
+# two moments of a series ("rose 1.2 metres on Saturday", "rose 1.9 metres on
+# Sunday"), not sources that disagree. (Stems; the list is of English.)
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_SPANS = ["day", "week", "weekend", "fortnight", "month", "quarter", "season", "decade", "hour"]
+_TIMES_OF_DAY = ["morning", "afternoon", "evening", "night", "today", "yesterday", "tomorrow"]
+_TIME_STEMS = frozenset(phrases.stems([*_WEEKDAYS, *_SPANS, *_TIMES_OF_DAY]))
 
 
 _MONTH_WORDS = frozenset(timeline._MONTHS | timeline._WEEKDAY_WORDS)
@@ -564,6 +701,7 @@ def _weigh(table: _Table) -> None:
     norm = np.sqrt(squares)
     norm[norm == 0.0] = 1.0
     table.ids, table.start, table.length, table.vocabulary = ids, start, length, max(len(vocabulary), 1)
+    table.timely = np.array([stem in _TIME_STEMS for stem in vocabulary], dtype=bool)
     table.weights = raw / norm[row]
     table.sorted_weights = table.weights[sort]
     # Rarest first, ties by stem; only stems two sentences share.
@@ -716,11 +854,19 @@ def _rules(np: Any, table: _Table, lo: Any, hi: Any, score: Any, thresholds: Thr
     common = np.bincount(pair, weights=names.has(np, hi[pair], name), minlength=len(lo)).astype(np.int64)
     keep = ~((ca > 0) & (cb > 0) & (common == 0))  # both name someone, and not the same
 
-    agree, differ, apart = _figure_rules(np, table, lo, hi, keep)
+    agree, differ, apart, moved, shifted, other = _figure_rules(np, table, lo, hi, keep)
+    keep &= ~other  # figures that cannot be one claim's: other years, or counts of different things
+    # Another count at another time (another date, or "on Sunday" beside "on
+    # Saturday"), and no figure agreeing: two moments of a series.
+    series = moved & ~agree & shifted
+    timed = np.flatnonzero(keep & moved & ~agree & ~shifted)
+    series[timed] = _times_apart(np, table, lo[timed], hi[timed])
+    keep &= ~series
+    anchored = agree.copy()  # a figure agrees: what a differing one needs to be a conflict
     agree |= common >= _NAMES_AGREE  # only whether any agree is read
     keep &= ~(differ & ~agree & apart)  # every figure different or unmatched: two moments of a series, not one claim
     keep &= ~(differ & ~((common == ca) | (common == cb)))  # another place or person: another claim, not a disagreement
-    needed = np.where(differ, thresholds.conflict, np.where(agree, thresholds.anchored, thresholds.plain))
+    needed = np.where(differ & ~anchored, thresholds.conflict, np.where(agree, thresholds.anchored, thresholds.plain))
     keep &= score >= needed
     return keep
 
@@ -763,26 +909,52 @@ class _Sets:
         return self.keys[where] == query
 
 
-def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tuple[Any, Any, Any]:
+def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tuple[Any, Any, Any, Any, Any, Any]:
     """For every wanted pair at once: whether they agree on a figure (a unit
     both give the same value for, a date within the other's, or a number both
     give whatever word follows it: "1,100 people", "1,100 suspects"), whether
-    they differ on one (a unit both give, with no value in common), and
-    whether each gives a unit the other does not."""
+    they differ on one (a unit both give, with no value in common), whether
+    each gives a unit the other does not, whether they differ on a count (a
+    unit both give that is not a date), whether both give dates and none
+    agree, and whether their figures say they are two facts, not one claim:
+
+    * both give dates, and no year in common: sources disagree on the day or
+      the month of one event, seldom on its year; a date in another year is
+      another event or another moment ("again in 2022", "three years later");
+    * both give counts, none the same number, and no unit in common: figures
+      of two different things ("26 farms", "28 machines"), which would be
+      shown as one claim with no conflict flagged: the worst a page can do,
+      as it misstates both sources."""
     n = table.count
-    flat = list(chain.from_iterable(table.flat))
     given = np.fromiter(map(len, table.flat), dtype=np.int64, count=n) // 3
     units: dict[str, int] = {}
     values: dict[str, int] = {}
-    unit = np.fromiter((units.setdefault(u, len(units)) for u in flat[0::3]), dtype=np.int64, count=len(flat) // 3)
-    value = np.fromiter((values.setdefault(v, len(values)) for v in flat[1::3]), dtype=np.int64, count=len(flat) // 3)
-    row = np.repeat(np.arange(n, dtype=np.int64), given)
+    # One entry per word of each figure's unit (:func:`_unit_words`): its row,
+    # the word, the value, and the figure's number (0, 1, ... over all rows).
+    flat = list(chain.from_iterable(table.flat))
+    count = len(flat) // 3
+    strings: dict[str, int] = {}
+    string = np.fromiter((strings.setdefault(u, len(strings)) for u in flat[0::3]), dtype=np.int64, count=count)
+    value = np.fromiter((values.setdefault(v, len(values)) for v in flat[1::3]), dtype=np.int64, count=count)
+    split = [[units.setdefault(w, len(units)) for w in _unit_words(u)] for u in strings]
+    spread = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+    begin = np.zeros(len(split), dtype=np.int64)
+    np.cumsum(spread[:-1], out=begin[1:])
+    each = spread[string] if count else np.zeros(0, dtype=np.int64)
+    fig = np.repeat(np.arange(count, dtype=np.int64), each)
+    offset = np.zeros(count, dtype=np.int64)
+    np.cumsum(each[:-1], out=offset[1:])
+    entry = begin[string][fig] + (np.arange(len(fig), dtype=np.int64) - offset[fig]) if count else fig
+    unit = np.array(list(chain.from_iterable(split)), dtype=np.int64)[entry] if count else fig
+    row = np.repeat(np.arange(n, dtype=np.int64), given)[fig]
+    value = value[fig]
     date = units.get("date", -1)
     dated = np.flatnonzero(unit == date)
     # Each date and every date it lies within ("2021-05-24": "2021-05", "2021").
     within_rows: list[int] = []
     within: list[int] = []
-    for r, v in zip(row[dated].tolist(), [flat[3 * k + 1] for k in dated.tolist()], strict=True):
+    dated_values = [flat[3 * k + 1] for k in fig[dated].tolist()]
+    for r, v in zip(row[dated].tolist(), dated_values, strict=True):
         for k, c in enumerate(v):
             if c == "-":
                 within_rows.append(r)
@@ -812,6 +984,7 @@ def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tupl
     hit = by_pair.has(np, b[place], item) & (pair_unit[item] != date)  # a unit both give the same value for
     agreeing = _distinct(np, place[hit] * max(len(units), 1) + pair_unit[item[hit]]) // max(len(units), 1)
     agreed = np.bincount(agreeing, minlength=m)
+    numbers_agreed = agreed.copy()
     same_date = np.zeros(m, dtype=bool)  # a date of one within (or equal to) one of the other's
     place, item = dates.spread(np, a)
     same_date[place[spans.has(np, b[place], item)]] = True
@@ -821,13 +994,69 @@ def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tupl
     place, item = numbers.spread(np, a)
     number_agrees = np.bincount(place, weights=numbers.has(np, b[place], item), minlength=m) > 0
 
+    # Years: each date's first four characters ("2021-05-24": "2021").
+    year = np.array([values.setdefault(v[:4], len(values)) for v in dated_values], dtype=np.int64)
+    years = _Sets(np, n, row[dated], year, len(values))
+    place, item = years.spread(np, a)
+    year_shared = np.bincount(place, weights=years.has(np, b[place], item), minlength=m) > 0
+    both_dated = np.zeros(m, dtype=bool)
+    if date >= 0:
+        both_dated = by_unit.has(np, a, np.full(m, date, dtype=np.int64)) & by_unit.has(np, b, np.full(m, date))
+    counts_common = common - both_dated
+    counted = (numbers.count[a] > 0) & (numbers.count[b] > 0)
+
     agree = np.zeros(len(lo), dtype=bool)
     differ = np.zeros(len(lo), dtype=bool)
     apart = np.zeros(len(lo), dtype=bool)
+    moved = np.zeros(len(lo), dtype=bool)
+    shifted = np.zeros(len(lo), dtype=bool)
+    other = np.zeros(len(lo), dtype=bool)
     agree[chosen] = (agreed > 0) | number_agrees
     differ[chosen] = common > agreed
-    apart[chosen] = (common < by_unit.count[a]) & (common < by_unit.count[b])
-    return agree, differ, apart
+    # Read only where it is used (_rules: differing, and nothing agreeing).
+    needed = np.flatnonzero(differ[chosen] & ~agree[chosen])
+    x, y = a[needed], b[needed]
+    apart[chosen[needed]] = _unmatched(np, by_unit, row, unit, fig, x, y) & _unmatched(
+        np, by_unit, row, unit, fig, y, x
+    )
+    moved[chosen] = counts_common > numbers_agreed
+    shifted[chosen] = both_dated & ~same_date
+    other[chosen] = (both_dated & ~year_shared) | (counted & ~number_agrees & (counts_common == 0))
+    return agree, differ, apart, moved, shifted, other
+
+
+def _unmatched(np: Any, by_unit: _Sets, row: Any, unit: Any, fig: Any, a: Any, b: Any) -> Any:
+    """For each pair, whether a gives a figure none of whose unit's words b
+    gives (entries: ``row``, ``unit`` word and ``fig`` number, by row)."""
+    n = len(by_unit.count)
+    count = np.bincount(row, minlength=n)
+    start = np.zeros(n, dtype=np.int64)
+    np.cumsum(count[:-1], out=start[1:])
+    spread = count[a]
+    offset = np.zeros(len(a), dtype=np.int64)
+    np.cumsum(spread[:-1], out=offset[1:])
+    place = np.repeat(np.arange(len(a), dtype=np.int64), spread)
+    entry = start[a][place] + (np.arange(len(place), dtype=np.int64) - offset[place])
+    hit = by_unit.has(np, b[place], unit[entry])
+    total = int(fig[-1]) + 1 if len(fig) else 1
+    figures = np.bincount(_distinct(np, place * total + fig[entry]) // total, minlength=len(a))
+    matched = np.bincount(_distinct(np, place[hit] * total + fig[entry[hit]]) // total, minlength=len(a))
+    return figures > matched
+
+
+def _times_apart(np: Any, table: _Table, lo: Any, hi: Any) -> Any:
+    """For each pair, whether each sentence names a time the other does not
+    ("on Saturday" and "on Sunday", "in its first week" and "in its first
+    month"): words of :data:`_TIME_STEMS`, which are not read as dates."""
+    entries = np.flatnonzero(table.timely[table.ids]) if len(table.ids) else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.arange(table.count, dtype=np.int64), table.length)[entries]
+    times = _Sets(np, table.count, rows, table.ids[entries], table.vocabulary)
+    own = []
+    for x, y in ((lo, hi), (hi, lo)):
+        place, item = times.spread(np, x)
+        shared = np.bincount(place, weights=times.has(np, y[place], item), minlength=len(x))
+        own.append(times.count[x] > shared)
+    return own[0] & own[1]
 
 
 _NAMES_AGREE = 2  # names two sentences share that anchor them as firmly as a figure ("Colin Wu")
@@ -1010,9 +1239,10 @@ def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozen
     """Every figure two or more members give, with its values grouped; those
     with more than one value are conflicts. Also the units the claim states.
 
-    Units that share a value in the claim are one figure ("1,100 people",
-    "1,100 suspects", "1,300 people"): one source's word for what is counted
-    is not a reason to miss another's figure."""
+    Units that share a value or a word in the claim are one figure ("1,100
+    people", "1,100 suspects", "1,300 people"; "43 broadband customers", "34
+    broadband users"): one source's word for what is counted is not a reason
+    to miss another's figure. A conflict is named by its unit's head word."""
     slot = _slots(members)
     units: dict[str, list[tuple[Ref, str, str]]] = {}  # slot: (source, value, text) of each figure given
     for member in members:
@@ -1045,24 +1275,33 @@ def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozen
                 values[at] = (max(known, value, key=len), first, refs)
         if len(values) > 1:
             ordered = sorted(enumerate(values), key=lambda v: (-len(v[1][2]), v[0]))
-            conflicts.append(Conflict(unit, tuple(Figure(text, tuple(refs)) for _, (_, text, refs) in ordered)))
+            shown = tuple(Figure(text, tuple(refs)) for _, (_, text, refs) in ordered)
+            conflicts.append(Conflict(_unit_words(unit)[0], shown))
     if not stated:
         return (), frozenset()
     return tuple(conflicts), frozenset(f[0] for m in members for f in m.figures if slot[f[0]] in stated)
 
 
 def _slots(members: Sequence[_Member]) -> dict[str, str]:
-    """Each unit's figure in the claim: units that share a number are one
-    (named by the first in sorted order: each root the least of its set);
-    dates are their own. When no two units share a number, each is its own."""
+    """Each unit's figure in the claim: units that share a number or a word
+    (:func:`_unit_words`) are one (named by the first in sorted order: each
+    root the least of its set); dates are their own. When no two units share
+    a number or a word, each is its own."""
     by_value: dict[str, str] = {}
-    shared: list[tuple[str, str]] = []  # (the first unit given a value, another unit given it)
+    by_word: dict[str, str] = {}
+    shared: list[tuple[str, str]] = []  # (the first unit given a value or a word, another unit given it)
     seen: dict[str, str] = {}
     for member in members:
         for unit, value, _ in member.figures:
-            seen[unit] = unit
             if unit == "date":
+                seen[unit] = unit
                 continue
+            if unit not in seen:
+                seen[unit] = unit
+                for word in _unit_words(unit):
+                    other = by_word.setdefault(word, unit)
+                    if other != unit:
+                        shared.append((other, unit))
             other = by_value.setdefault(value, unit)
             if other != unit:
                 shared.append((other, unit))

@@ -101,10 +101,19 @@ _NONE: frozenset[str] = frozenset()
 _TOKEN = re.compile(r"\w+(?:'\w+)*")  # explainer.phrases' word
 _SKIPPED_DATES = frozenset({"weekday", "relative"})  # "on Friday", "last week": not a figure two sources share
 _STOP_FORMS = frozenset(phrases.stems(sorted(STOP_WORDS)))
+# A closing clause that says who reports the sentence (", officials said.",
+# ", according to a notice seen by the Valley Post."): the names in it are the
+# sources', not the claim's, and two outlets citing different sources for one
+# fact state the same claim. Its stems still count; its names do not.
+_ATTRIBUTED = re.compile(
+    r",\s+(?:according\s+to\b[^,;]*|[^,;]{0,80}?\b(?:said|says|reported|estimated|announced|stated)\b(?:\s+\w+){0,3})"
+    r"\s*[.!?]?[\"'’”)]*\s*$"
+)
+_SAYING = frozenset(["said", "says", "reported", "estimated", "announced", "stated", "according"])  # words it needs
 
 
 class _Fig(NamedTuple):  # a tuple: made for nearly every sentence, cheaply
-    unit: str  # stem of the counted word, a currency, "%", or "date"
+    unit: str  # stems of what is counted, head first ("farm bitcoin mine"), a currency, "%", or "date"
     value: str  # "1100", "3.3E+6"; dates "2021", "2021-05", "2021-05-24"
     text: str  # as written
 
@@ -125,29 +134,31 @@ class _Item:
         "ref",
         "sig",
         "stems",
+        "times",
         "units",
         "vector",
         "weights",
         "words",
     )
 
-    def __init__(self, ref: Ref, article: int, published: date | None):
+    def __init__(self, ref: Ref, article: int, published: date | None, known: frozenset[str]):
         self.ref = ref
         self.article = article
         self.published = published
         self.rank = _published(ref, published)
         text = ref.text
-        tokens = _TOKEN.findall(text.replace("\u2019", "'"))  # one pass: words as written
+        tokens = _tokens(text)  # one pass: words as written
         dated = not _DATE_TOKENS.isdisjoint(tokens)
         self.figures = figures = _figures(text, published, dated)[0] if dated or _DIGIT.search(text) else ()
-        if len(figures) == 1:  # most sentences with a figure have one
+        if len(figures) == 1 and " " not in figures[0].unit:  # most sentences with a figure have one
             unit, value = figures[0].unit, figures[0].value
             self.units = {unit: frozenset((value,))}
             self.numbers = _NONE if unit == "date" else self.units[unit]
         else:
             units: dict[str, set[str]] = {}
             for fig in figures:
-                units.setdefault(fig.unit, set()).add(fig.value)
+                for word in _unit_words(fig.unit):  # compared by each word of what is counted
+                    units.setdefault(word, set()).add(fig.value)
             self.units = {unit: frozenset(values) for unit, values in units.items()}  # unit -> values given
             self.numbers = frozenset(f.value for f in figures if f.unit != "date") if figures else _NONE
         try:
@@ -157,7 +168,13 @@ class _Item:
             stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, tokens))
         self.stems = tuple(filter(None, stems))  # stems are never empty: None is what goes
         self.keys = frozenset(self.stems)
-        self.names = frozenset(filter(None, map(_NAME_STEMS.__getitem__, tokens[1:])))
+        said = None if _SAYING.isdisjoint(tokens) else _ATTRIBUTED.search(text)
+        named = tokens if said is None else tokens[: len(tokens) - len(_tokens(text, said.start()))]
+        names = set(filter(None, map(_NAME_STEMS.get, named[1:])))
+        if tokens and _NAME_STEMS.get(tokens[0]) in known:  # a first word the article writes as a name
+            names.add(_NAME_STEMS[tokens[0]])
+        self.names = frozenset(names)
+        self.times = self.keys & _TIME_STEMS
         self.words = len(tokens)
         self.pronoun = bool(tokens) and tokens[0].casefold() in _PRONOUNS
         self.complete = text[:1].isupper() and text.rstrip("\"'’” )")[-1:] in {".", "!", "?"}
@@ -192,17 +209,40 @@ def _learn(tokens: Sequence[str]) -> None:
 
 def _sentences(groups: Iterable[Group]) -> list[_Item]:
     """Every sentence once, in a fixed order (slug, position) whatever the input order."""
-    found: dict[tuple[str, int], tuple[Ref, date | None]] = {}
+    found: dict[tuple[str, int], tuple[Ref, date | None, frozenset[str]]] = {}
+    known: dict[int, frozenset[str]] = {}
     for group in groups:
         article = group.article
         for run in group.runs:
             for placement in run.placements:
                 s = placement.sentence
-                found.setdefault(
-                    (article.slug, s.index), (Ref(article.slug, s.paragraph, s.index, s.text), article.meta.published)
+                if (article.slug, s.index) in found:
+                    continue
+                names = known.get(id(article))
+                if names is None:
+                    names = known[id(article)] = _named(_tokens(t.text) for t in article.sentences)
+                found[(article.slug, s.index)] = (
+                    Ref(article.slug, s.paragraph, s.index, s.text),
+                    article.meta.published,
+                    names,
                 )
     slugs = {slug: n for n, slug in enumerate(sorted({slug for slug, _ in found}))}
-    return [_Item(ref, slugs[key[0]], published) for key, (ref, published) in sorted(found.items())]
+    return [_Item(ref, slugs[key[0]], published, names) for key, (ref, published, names) in sorted(found.items())]
+
+
+def _tokens(text: str, start: int = 0) -> list[str]:
+    return _TOKEN.findall(text.replace("\u2019", "'"), start)
+
+
+def _named(sentences: Iterable[Sequence[str]]) -> frozenset[str]:
+    """The name stems an article writes capitalised after a sentence's first word."""
+    found: set[str] = set()
+    for tokens in sentences:
+        rest = tokens[1:]
+        if not set(rest) <= _NAME_STEMS.keys():
+            _learn(rest)
+        found.update(filter(None, map(_NAME_STEMS.__getitem__, rest)))
+    return frozenset(found)
 
 
 def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tuple[_Fig, ...], list[tuple[int, int]]]:
@@ -242,31 +282,104 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
     return tuple(found), spans
 
 
-_UNIT_STEMS: dict[str, str] = {}  # few distinct words follow numbers: bounded in practice
+_RUN = 4  # words read after a number for what it counts
 
 
 def _unit(text: str, end: int) -> tuple[str, int]:
-    """The word a number counts: the first word after it that is not a stop
-    word, within two words ("1,100 people", "1,100 crypto miners" ->
-    "miner"); "" when there is none."""
-    for _ in range(2):
-        following = _FOLLOWING.match(text, end)
+    """What a number counts, as stems, the head first: the run of words after
+    it, up to a stop word or anything but a word ("26 bitcoin mining farms to
+    ..." -> "farm bitcoin mine", "4,000 Harlow Motors workers" -> "worker",
+    "34 broadband users" -> "user broadband"); "" when no word follows ("4
+    million in October").
+
+    English puts what is counted last in a noun phrase, after what describes
+    it, and writes it plural: the head is the run's first word written plural
+    in lower case, else its last word, and the run ends there. Capitalised
+    words name a maker, place or firm, not what is counted: they are left out
+    unless nothing else is there. A word ending in "-ed" after the first ends
+    the run (a verb: "1,100 people suspected of ..."), and words that describe
+    rather than name (:data:`_COUNTED_OVER`) are passed over. Two sources
+    count the same thing when their runs share a word (:func:`_unit_words`):
+    "43 broadband customers" and "34 broadband users"."""
+    run: list[tuple[str, int, bool, bool]] = []  # stem, where it ends, a plural in lower case, capitalised
+    read = end
+    for _ in range(_RUN):
+        following = _FOLLOWING.match(text, read)
         if following is None:
             break
-        word = following.group(1).casefold()
-        end = following.end()
-        if word in STOP_WORDS:
+        written = following.group(1)
+        known = _UNIT_WORDS.get(written)
+        if known is None:
+            known = _unit_word(written)
+        stop, verb, stem, plural, capital = known
+        if stop or (run and verb):
             break
-        if len(word) > 1:
-            stem = _UNIT_STEMS.get(word) or _UNIT_STEMS.setdefault(word, phrases.stems([word])[0])
-            if stem not in _COUNTED_OVER:
-                return stem, end
-    return "", end
+        read = following.end()
+        if stem is not None:
+            run.append((stem, read, plural, capital))
+    if not run:
+        return "", end
+    head = next((n for n, r in enumerate(run) if r[2]), len(run) - 1)
+    stem, end = run[head][0], run[head][1]
+    described = [r[0] for r in run[:head] if not r[3]]
+    return " ".join(dict.fromkeys([stem, *described])), end
+
+
+_UnitWord = tuple[bool, bool, str | None, bool, bool]
+_UNIT_WORDS: dict[str, _UnitWord] = {}  # few distinct words follow numbers: bounded in practice
+
+
+def _unit_word(written: str) -> _UnitWord:
+    """What :func:`_unit` needs of a word as written, kept: a stop word, ends
+    in "-ed", its stem (None: passed over), a plural in lower case, capitalised."""
+    word = written.casefold()
+    stem: str | None = None
+    if len(word) > 1:
+        stem = phrases.stems([word])[0]
+        if stem in _COUNTED_OVER:
+            stem = None
+    capital = written[0].isupper()
+    if len(_UNIT_WORDS) > _MAX_WORDS:
+        _UNIT_WORDS.clear()
+    known = _UNIT_WORDS[written] = (
+        word in STOP_WORDS,
+        word.endswith("ed"),
+        stem,
+        not capital and _plural(word),
+        capital,
+    )
+    return known
+
+
+def _unit_words(unit: str) -> list[str]:
+    """The words of a figure's unit (:func:`_unit`) it is compared by: a date's
+    is "date", a number without a word's is ""."""
+    return unit.split() or [""]
+
+
+# Plurals English does not write with -s (what news most often counts); a
+# word ending in -ss, -us or -is is taken as singular ("glass", "bus", "crisis").
+_IRREGULAR_PLURALS = frozenset(["people", "children", "men", "women", "police", "staff", "personnel", "cattle"])
+
+
+def _plural(word: str) -> bool:
+    """Whether a lower-case word reads as a plural noun."""
+    return word in _IRREGULAR_PLURALS or (word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")))
 
 
 # Words that describe what is counted rather than name it: "1,100 crypto
 # miners" counts miners. (Stems; the list is of English, not of any topic.)
 _COUNTED_OVER = frozenset(phrases.stems(["more", "new", "small", "large", "big", "other", "local", "total"]))
+
+# Words that say when a figure holds, beyond the dates read as figures: the
+# days of the week and the spans of a calendar or a day. Two sentences giving
+# different values of one count, each at a time the other does not name, are
+# two moments of a series ("rose 1.2 metres on Saturday", "rose 1.9 metres on
+# Sunday"), not sources that disagree. (Stems; the list is of English.)
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_SPANS = ["day", "week", "weekend", "fortnight", "month", "quarter", "season", "decade", "hour"]
+_TIMES_OF_DAY = ["morning", "afternoon", "evening", "night", "today", "yesterday", "tomorrow"]
+_TIME_STEMS = frozenset(phrases.stems([*_WEEKDAYS, *_SPANS, *_TIMES_OF_DAY]))
 
 
 _MONTH_WORDS = frozenset(timeline._MONTHS | timeline._WEEKDAY_WORDS)
@@ -340,6 +453,9 @@ def _linked(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
     if score < thresholds.lowest:
         return None
     agree, differ, apart = _compare(a, b)
+    if _other_facts(a, b, agree):
+        return None
+    anchored = agree
     if not agree and len(a.names & b.names) >= _NAMES_AGREE:  # only whether any agree is read
         agree = 1
     if differ and not agree and apart:
@@ -347,7 +463,7 @@ def _linked(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
     if differ:
         if not (a.names <= b.names or b.names <= a.names):
             return None  # another place or person: another claim, not a disagreement
-        needed = thresholds.conflict
+        needed = thresholds.anchored if anchored else thresholds.conflict
     elif agree:
         needed = thresholds.anchored
     else:
@@ -403,8 +519,32 @@ def _compare(a: _Item, b: _Item) -> tuple[int, int, bool]:
             differ += 1
     if not agree and not a.numbers.isdisjoint(b.numbers):
         agree = 1
-    apart = not (mine.keys() <= theirs.keys() or theirs.keys() <= mine.keys())
+    # each gives a figure none of whose unit's words the other gives
+    apart = any(set(_unit_words(f.unit)).isdisjoint(theirs) for f in a.figures) and any(
+        set(_unit_words(f.unit)).isdisjoint(mine) for f in b.figures
+    )
     return agree, differ, apart
+
+
+def _other_facts(a: _Item, b: _Item, agree: int) -> bool:
+    """Whether the figures say the pair are two facts: dates in no common
+    year; counts, none shared, of nothing in common; another count at another
+    time (another date, or each naming a time the other does not) with no
+    figure agreeing: a series."""
+    mine, theirs = a.units, b.units
+    da, db = mine.get("date"), theirs.get("date")
+    dates_differ = False
+    if da is not None and db is not None:
+        if {v[:4] for v in da}.isdisjoint({v[:4] for v in db}):
+            return True
+        dates_differ = da.isdisjoint(db) and not _within(da, db)
+    common = [u for u in mine if u != "date" and u in theirs]
+    if a.numbers and b.numbers and a.numbers.isdisjoint(b.numbers) and not common:
+        return True
+    moved = any(mine[u].isdisjoint(theirs[u]) for u in common)
+    if moved and not agree:
+        return dates_differ or (bool(a.times - b.times) and bool(b.times - a.times))
+    return False
 
 
 def _within(dates: frozenset[str], others: frozenset[str]) -> bool:
@@ -490,9 +630,10 @@ def _conflicts(members: Sequence[_Item]) -> tuple[tuple[Conflict, ...], frozense
     """Every figure two or more members give, with its values grouped; those
     with more than one value are conflicts. Also the units the claim states.
 
-    Units that share a value in the claim are one figure ("1,100 people",
-    "1,100 suspects", "1,300 people"): one source's word for what is counted
-    is not a reason to miss another's figure."""
+    Units that share a value or a word in the claim are one figure ("1,100
+    people", "1,100 suspects", "1,300 people"; "43 broadband customers", "34
+    broadband users"): one source's word for what is counted is not a reason
+    to miss another's figure. A conflict is named by its unit's head word."""
     slot = _slots(members)
     units: dict[str, list[tuple[_Item, _Fig]]] = {}
     for member in members:
@@ -520,13 +661,14 @@ def _conflicts(members: Sequence[_Item]) -> tuple[tuple[Conflict, ...], frozense
                 values[at] = (max(value, fig.value, key=len), text, refs)
         if len(values) > 1:
             ordered = sorted(enumerate(values), key=lambda v: (-len(v[1][2]), v[0]))
-            conflicts.append(Conflict(unit, tuple(Figure(text, tuple(refs)) for _, (_, text, refs) in ordered)))
+            figures = tuple(Figure(text, tuple(refs)) for _, (_, text, refs) in ordered)
+            conflicts.append(Conflict(_unit_words(unit)[0], figures))
     return tuple(conflicts), frozenset(f.unit for m in members for f in m.figures if slot[f.unit] in stated)
 
 
 def _slots(members: Sequence[_Item]) -> dict[str, str]:
-    """Each unit's figure in the claim: units that share a number are one
-    (named by the first in sorted order); dates are their own."""
+    """Each unit's figure in the claim: units that share a number or a word
+    are one (named by the first in sorted order); dates are their own."""
     slot: dict[str, str] = {}
 
     def find(unit: str) -> str:
@@ -535,12 +677,16 @@ def _slots(members: Sequence[_Item]) -> dict[str, str]:
         return unit
 
     by_value: dict[str, str] = {}
+    by_word: dict[str, str] = {}
     for member in members:
         for fig in member.figures:
             find(fig.unit)
             if fig.unit == "date":
                 continue
-            other = by_value.setdefault(fig.value, fig.unit)
-            a, b = sorted((find(other), find(fig.unit)))
-            slot[b] = a
+            for other in (
+                by_value.setdefault(fig.value, fig.unit),
+                *(by_word.setdefault(w, fig.unit) for w in _unit_words(fig.unit)),
+            ):
+                a, b = sorted((find(other), find(fig.unit)))
+                slot[b] = a
     return {unit: find(unit) for unit in slot}

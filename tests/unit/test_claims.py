@@ -273,8 +273,9 @@ def test_a_cached_reading_is_what_reading_the_sentences_gives() -> None:
     readings = {g.article.slug: claims.read(g.article) for g in groups}
     for g in groups:
         reading = readings[g.article.slug]
+        known = claims._named(claims._tokens(t.text) for t in g.article.sentences)  # the article's names
         for s in g.article.sentences:
-            row = claims._read(s.text, g.article.meta.published)
+            row = claims._read(s.text, g.article.meta.published, known)
             cached = (reading.stems, reading.names, reading.figures, reading.words, reading.pronoun, reading.complete)
             assert tuple(column[s.index] for column in cached) == row
     assert claims.find_claims(groups, readings=readings) == claims.find_claims(groups)
@@ -409,3 +410,128 @@ def test_a_missing_word_list_is_one_clear_error(monkeypatch: pytest.MonkeyPatch,
             claims.stem_weights()
     finally:
         claims.stem_weights.cache_clear()
+
+
+# ---------------------------------------------------------------------------
+# What a number counts, names at the start of a sentence, series
+
+
+def test_what_a_number_counts_is_the_head_of_the_words_after_it() -> None:
+    def units(text: str) -> list[tuple[str, str]]:
+        return [(f.unit, f.text) for f in claims._figures(text, None)[0]]
+
+    assert units("Officials ordered 26 bitcoin mining farms to shut.") == [
+        ("farm bitcoin mine", "26 bitcoin mining farms")
+    ]
+    assert units("About 4,000 Harlow Motors workers walked out.") == [("worker", "4,000 Harlow Motors workers")]
+    assert units("It warned 34 broadband users.") == [("user broadband", "34 broadband users")]
+    assert units("Police detained 1,100 people suspected of fraud.") == [("peopl", "1,100 people")]
+    assert units("Wallets reached 4 million in October.")[-1] == ("", "4 million")
+
+
+def test_two_counts_of_one_thing_in_other_words_are_a_conflict() -> None:
+    """'26 bitcoin mining farms' and '28 cryptocurrency mining farms' count
+    farms: one claim with the disagreement shown, not one claim silently
+    holding two figures."""
+    first = group("first", ["Officials in Sichuan ordered 26 bitcoin mining farms to shut by 20 June 2021."])
+    second = group("second", ["Officials in Sichuan ordered 28 cryptocurrency mining farms to shut by 20 June 2021."])
+    conflict = only_conflict(only(find_claims([first, second])))
+    assert conflict.unit == "farm"
+    assert sorted(f.text for f in conflict.figures) == ["26 bitcoin mining farms", "28 cryptocurrency mining farms"]
+
+
+def test_counts_of_different_things_are_never_one_claim() -> None:
+    farms = group("farms", ["Officials in Sichuan ordered 26 mining farms to shut by 20 June 2021."])
+    centres = group("centres", ["Officials in Sichuan ordered 30 data centres to shut by 20 June 2021."])
+    assert find_claims([farms, centres]) == ()
+
+
+def test_a_name_that_opens_a_sentence_is_read_when_the_article_writes_it_as_a_name() -> None:
+    wuxi = group(
+        "wuxi",
+        ["Wuxi handed out 20 million yuan of digital yuan to residents in a lottery in December 2020."],
+        ["Residents in Wuxi spent the money in shops."],
+    )
+    hefei = group(
+        "hefei",
+        ["Hefei handed out 20 million yuan of digital yuan to residents in a lottery in December 2020."],
+        ["Officials in Hefei called the trial a success."],
+    )
+    assert find_claims([wuxi, hefei]) == ()
+    # Without the article naming the place elsewhere the first word is not read as a name.
+    assert claims._read("Police said 20 were held.", None, claims._named([["Officials", "in", "Hefei"]]))[1] == ""
+    assert claims._read("Hefei said 20 were held.", None, claims._named([["Officials", "in", "Hefei"]]))[1] == ("hefei")
+
+
+def test_who_reports_a_sentence_is_not_a_name_of_its_claim() -> None:
+    """Two outlets citing different sources for one fact ("..., the trade
+    group said", "..., according to the Valley Post") state one claim."""
+    first = group("first", ["Police in Sichuan detained 1,100 people in June 2021, the Harbour Times reported."])
+    second = group("second", ["Police in Sichuan detained 1,300 people in June 2021, according to Token Tribune."])
+    assert claims._read("Police in Sichuan detained 1,100 people, the Harbour Times reported.", None)[1] == "sichuan"
+    assert only_conflict(only(find_claims([first, second]))).unit == "peopl"
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (
+            "Lake Orla rose 0.8 metres on Monday, the water board said.",
+            "Lake Orla rose 1.4 metres on Tuesday, the water board said.",
+        ),
+        (
+            "Sales at the Denholm mill fell 12% in March, the firm said.",
+            "Sales at the Denholm mill fell 18% in April, the firm said.",
+        ),
+        (
+            "The complaints line logged 90 calls in its first day, staff said.",
+            "The complaints line logged 700 calls in its first week, staff said.",
+        ),
+    ],
+)
+def test_two_moments_of_a_series_are_not_one_claim(one: str, other: str) -> None:
+    assert (
+        find_claims(
+            [group("one", [one], published=date(2022, 7, 1)), group("other", [other], published=date(2022, 7, 2))]
+        )
+        == ()
+    )
+
+
+def test_the_same_words_in_another_year_are_another_event() -> None:
+    first = group("first", ["Police in Sichuan detained 1,100 people suspected of laundering money in June 2021."])
+    again = group("again", ["Police in Sichuan detained 1,100 people suspected of laundering money in June 2022."])
+    also = group("also", ["Police in Sichuan detained 1,100 people suspected of laundering money in 2021."])
+    assert find_claims([first, again]) == ()
+    assert len(only(find_claims([first, also])).sources) == 2  # "2021" holds "June 2021"
+
+
+def storied(rng: random.Random, n: int) -> Group:
+    """Sentences that open with a name, count with several words, name times
+    and close with who reports them: what the reading rules above decide."""
+    counts = ["26 bitcoin mining farms", "28 crypto mining farms", "43 broadband customers", "34 broadband users"]
+    counts += ["1,100 people", "1,300 people", "200 tips", "4 million"]
+    times = ["", "on Saturday", "on Sunday", "in its first week", "in its first month", "in June 2021", "in 2022"]
+    sources = ["", ", officials said", ", according to the Valley Post", ", the trade group Hashers' Circle said"]
+    sentences = []
+    for _ in range(rng.randint(2, 6)):
+        place = rng.choice(PLACES[:3])
+        opener = rng.choice([f"{place} ordered", f"Officials in {place} ordered", "Police said they ordered"])
+        sentences.append(
+            f"{opener} {rng.choice(counts)} shut {rng.choice(times)}{rng.choice(sources)}.".replace(" ,", ",")
+        )
+    mentions = [f"Residents in {rng.choice(PLACES[:3])} were told."] if rng.random() < 0.6 else ["Nobody was told."]
+    return group(f"story-{n:03d}", sentences, mentions, published=date(2021, 1 + n % 12, 1 + n % 27))
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_the_reading_rules_are_the_references(seed: int) -> None:
+    from tests.unit import claims_reference
+
+    rng = random.Random(seed)
+    groups = [*(storied(rng, n) for n in range(150)), *(varied(rng, n) for n in range(20))]
+    expected = claims_reference.find_claims(groups)
+    assert len(expected) > 5 and any(c.conflicts for c in expected)
+    assert claims.find_claims(groups) == expected
+    readings = {g.article.slug: claims.read(g.article) for g in groups}
+    assert claims.find_claims(groups, readings=readings) == expected
