@@ -37,8 +37,9 @@ How two sentences are found to state the same claim:
   side in every list they share.
 * **A pair is linked** when it comes from two articles, the names it
   capitalises overlap (when both have some), and the cosine reaches
-  ``anchored`` (a figure in common: with another in conflict too, the same
-  claim with a disputed figure), ``conflict`` (the same unit with different
+  ``anchored`` (a figure in common; also with another in conflict when the
+  one in common is a number or a date to the month or day: the same claim
+  with a disputed figure), ``conflict`` (the same unit with different
   values and nothing agreeing, which needs closer words and the same names)
   or ``plain`` (no figure to go by). Never linked, whatever the words: dates
   in no common year (another event: sources disagree on a day, seldom on a
@@ -854,7 +855,7 @@ def _rules(np: Any, table: _Table, lo: Any, hi: Any, score: Any, thresholds: Thr
     common = np.bincount(pair, weights=names.has(np, hi[pair], name), minlength=len(lo)).astype(np.int64)
     keep = ~((ca > 0) & (cb > 0) & (common == 0))  # both name someone, and not the same
 
-    agree, differ, apart, moved, shifted, other = _figure_rules(np, table, lo, hi, keep)
+    agree, differ, apart, moved, shifted, other, anchor = _figure_rules(np, table, lo, hi, keep)
     keep &= ~other  # figures that cannot be one claim's: other years, or counts of different things
     # Another count at another time (another date, or "on Sunday" beside "on
     # Saturday"), and no figure agreeing: two moments of a series.
@@ -862,11 +863,10 @@ def _rules(np: Any, table: _Table, lo: Any, hi: Any, score: Any, thresholds: Thr
     timed = np.flatnonzero(keep & moved & ~agree & ~shifted)
     series[timed] = _times_apart(np, table, lo[timed], hi[timed])
     keep &= ~series
-    anchored = agree.copy()  # a figure agrees: what a differing one needs to be a conflict
     agree |= common >= _NAMES_AGREE  # only whether any agree is read
     keep &= ~(differ & ~agree & apart)  # every figure different or unmatched: two moments of a series, not one claim
     keep &= ~(differ & ~((common == ca) | (common == cb)))  # another place or person: another claim, not a disagreement
-    needed = np.where(differ & ~anchored, thresholds.conflict, np.where(agree, thresholds.anchored, thresholds.plain))
+    needed = np.where(differ & ~anchor, thresholds.conflict, np.where(agree, thresholds.anchored, thresholds.plain))
     keep &= score >= needed
     return keep
 
@@ -909,14 +909,17 @@ class _Sets:
         return self.keys[where] == query
 
 
-def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tuple[Any, Any, Any, Any, Any, Any]:
+def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tuple[Any, Any, Any, Any, Any, Any, Any]:
     """For every wanted pair at once: whether they agree on a figure (a unit
     both give the same value for, a date within the other's, or a number both
     give whatever word follows it: "1,100 people", "1,100 suspects"), whether
     they differ on one (a unit both give, with no value in common), whether
     each gives a unit the other does not, whether they differ on a count (a
     unit both give that is not a date), whether both give dates and none
-    agree, and whether their figures say they are two facts, not one claim:
+    agree, whether their figures say they are two facts, not one claim (below),
+    and whether a figure anchors them as one claim even where another
+    differs: a number both give, or a date both give to the month or the
+    day (a year in common is no anchor: many events share one):
 
     * both give dates, and no year in common: sources disagree on the day or
       the month of one event, seldom on its year; a date in another year is
@@ -1003,6 +1006,11 @@ def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tupl
     if date >= 0:
         both_dated = by_unit.has(np, a, np.full(m, date, dtype=np.int64)) & by_unit.has(np, b, np.full(m, date))
     counts_common = common - both_dated
+    precise = np.fromiter((len(v) >= 7 for v in values), dtype=bool, count=len(values))  # "2021-05", "2021-05-24"
+    anchor = np.zeros(m, dtype=bool)
+    for x, y in ((a, b), (b, a)):
+        place, item = dates.spread(np, x)
+        anchor[place[spans.has(np, y[place], item) & precise[item]]] = True
     counted = (numbers.count[a] > 0) & (numbers.count[b] > 0)
 
     agree = np.zeros(len(lo), dtype=bool)
@@ -1011,6 +1019,8 @@ def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tupl
     moved = np.zeros(len(lo), dtype=bool)
     shifted = np.zeros(len(lo), dtype=bool)
     other = np.zeros(len(lo), dtype=bool)
+    anchored = np.zeros(len(lo), dtype=bool)
+    anchored[chosen] = anchor | number_agrees
     agree[chosen] = (agreed > 0) | number_agrees
     differ[chosen] = common > agreed
     # Read only where it is used (_rules: differing, and nothing agreeing).
@@ -1022,7 +1032,7 @@ def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tupl
     moved[chosen] = counts_common > numbers_agreed
     shifted[chosen] = both_dated & ~same_date
     other[chosen] = (both_dated & ~year_shared) | (counted & ~number_agrees & (counts_common == 0))
-    return agree, differ, apart, moved, shifted, other
+    return agree, differ, apart, moved, shifted, other, anchored
 
 
 def _unmatched(np: Any, by_unit: _Sets, row: Any, unit: Any, fig: Any, a: Any, b: Any) -> Any:

@@ -455,7 +455,7 @@ def _linked(a: _Item, b: _Item, thresholds: Thresholds) -> float | None:
     agree, differ, apart = _compare(a, b)
     if _other_facts(a, b, agree):
         return None
-    anchored = agree
+    anchored = not a.numbers.isdisjoint(b.numbers) or _precisely(a, b)
     if not agree and len(a.names & b.names) >= _NAMES_AGREE:  # only whether any agree is read
         agree = 1
     if differ and not agree and apart:
@@ -545,6 +545,14 @@ def _other_facts(a: _Item, b: _Item, agree: int) -> bool:
     if moved and not agree:
         return dates_differ or (bool(a.times - b.times) and bool(b.times - a.times))
     return False
+
+
+def _precisely(a: _Item, b: _Item) -> bool:
+    """Whether a date of one is within one of the other's, both to the month or the day."""
+    da, db = a.units.get("date"), b.units.get("date")
+    if da is None or db is None:
+        return False
+    return any(_compatible(x, y) and min(len(x), len(y)) >= 7 for x in da for y in db)
 
 
 def _within(dates: frozenset[str], others: frozenset[str]) -> bool:

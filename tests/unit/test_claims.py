@@ -535,3 +535,16 @@ def test_the_reading_rules_are_the_references(seed: int) -> None:
     assert claims.find_claims(groups) == expected
     readings = {g.article.slug: claims.read(g.article) for g in groups}
     assert claims.find_claims(groups, readings=readings) == expected
+
+
+@pytest.mark.parametrize(("when", "found"), [("on 3 March 2024", True), ("in March 2024", True), ("in 2024", False)])
+def test_a_date_agreeing_to_the_month_anchors_a_disputed_count(when: str, found: bool) -> None:
+    """Two accounts of one evacuation, in fewer common words than a bare
+    conflict needs: the same day or month makes them one claim with the count
+    disputed; a year in common is no anchor (many events share one)."""
+    a = group("a", [f"Emergency crews moved 1,100 people out of Eastfield {when} as the river burst its banks."])
+    b = group("b", [f"About 1,300 people were evacuated from Eastfield {when} when the river flooded, officers said."])
+    claims_found = find_claims([a, b])
+    assert bool(claims_found) is found
+    if found:
+        assert only_conflict(only(claims_found)).unit == "peopl"
