@@ -543,7 +543,8 @@ def test_a_date_agreeing_to_the_month_anchors_a_disputed_count(when: str, found:
     conflict needs: the same day or month makes them one claim with the count
     disputed; a year in common is no anchor (many events share one)."""
     a = group("a", [f"Emergency crews moved 1,100 people out of Eastfield {when} as the river burst its banks."])
-    b = group("b", [f"About 1,300 people were evacuated from Eastfield {when} when the river flooded, officers said."])
+    flooded = "when the river flooded low farmland, officers said."
+    b = group("b", [f"About 1,300 people were evacuated from Eastfield {when} {flooded}"])
     claims_found = find_claims([a, b])
     assert bool(claims_found) is found
     if found:
