@@ -109,7 +109,7 @@ class Figure:
 class Conflict:
     """Sources of one claim that give different values for one figure."""
 
-    unit: str  # the stem of the head word counted ("peopl", "farm"), "%", a currency ("dollar"), or "date"
+    unit: str  # the stem of the head word counted ("peopl", "farm"), "%", a currency ("dollar"), "date", or "number"
     figures: tuple[Figure, ...]  # two or more: most sources first
 
 
@@ -1252,7 +1252,8 @@ def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozen
     Units that share a value or a word in the claim are one figure ("1,100
     people", "1,100 suspects", "1,300 people"; "43 broadband customers", "34
     broadband users"): one source's word for what is counted is not a reason
-    to miss another's figure. A conflict is named by its unit's head word."""
+    to miss another's figure. A conflict is named by its unit's head word
+    ("number" for numbers no word follows: a name is never empty)."""
     slot = _slots(members)
     units: dict[str, list[tuple[Ref, str, str]]] = {}  # slot: (source, value, text) of each figure given
     for member in members:
@@ -1286,7 +1287,7 @@ def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozen
         if len(values) > 1:
             ordered = sorted(enumerate(values), key=lambda v: (-len(v[1][2]), v[0]))
             shown = tuple(Figure(text, tuple(refs)) for _, (_, text, refs) in ordered)
-            conflicts.append(Conflict(_unit_words(unit)[0], shown))
+            conflicts.append(Conflict(_unit_words(unit)[0] or "number", shown))
     if not stated:
         return (), frozenset()
     return tuple(conflicts), frozenset(f[0] for m in members for f in m.figures if slot[f[0]] in stated)

@@ -641,7 +641,8 @@ def _conflicts(members: Sequence[_Item]) -> tuple[tuple[Conflict, ...], frozense
     Units that share a value or a word in the claim are one figure ("1,100
     people", "1,100 suspects", "1,300 people"; "43 broadband customers", "34
     broadband users"): one source's word for what is counted is not a reason
-    to miss another's figure. A conflict is named by its unit's head word."""
+    to miss another's figure. A conflict is named by its unit's head word
+    ("number" for numbers no word follows: a name is never empty)."""
     slot = _slots(members)
     units: dict[str, list[tuple[_Item, _Fig]]] = {}
     for member in members:
@@ -670,7 +671,7 @@ def _conflicts(members: Sequence[_Item]) -> tuple[tuple[Conflict, ...], frozense
         if len(values) > 1:
             ordered = sorted(enumerate(values), key=lambda v: (-len(v[1][2]), v[0]))
             figures = tuple(Figure(text, tuple(refs)) for _, (_, text, refs) in ordered)
-            conflicts.append(Conflict(_unit_words(unit)[0], figures))
+            conflicts.append(Conflict(_unit_words(unit)[0] or "number", figures))
     return tuple(conflicts), frozenset(f.unit for m in members for f in m.figures if slot[f.unit] in stated)
 
 

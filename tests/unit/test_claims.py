@@ -549,3 +549,13 @@ def test_a_date_agreeing_to_the_month_anchors_a_disputed_count(when: str, found:
     assert bool(claims_found) is found
     if found:
         assert only_conflict(only(claims_found)).unit == "peopl"
+
+
+def test_a_disputed_bare_number_is_named_and_kept_between_runs() -> None:
+    """A conflict over numbers no word follows ("reached 4 million on ...")
+    is named "number", so the claims kept between runs are read back."""
+    a = group("a", ["Digital wallets in the trial reached 4 million on 3 March 2024, the central bank said."])
+    b = group("b", ["Digital wallets in the trial reached 5 million on 3 March 2024, the central bank said then."])
+    found = find_claims([a, b])
+    assert [k.unit for k in only(found).conflicts] == ["number"]
+    assert claims.from_data(claims.to_data(found), [a, b, BACKGROUND]) == found
