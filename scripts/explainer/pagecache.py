@@ -37,7 +37,7 @@ import msgspec
 
 from .cache import collector_paused, read_state_bytes, stable_repr, write_state
 from .model import Article, ClassifiedArticle, Group, Page, Placement, Run
-from .write import FileId, file_id
+from .write import FileId, file_id, is_managed
 
 VERSION = "explainer-pages-1"
 INDEX = "pages.json"
@@ -423,6 +423,13 @@ def _entries(index: _Index) -> dict[str, tuple[Record, ...]]:
 
 
 def _belongs(name: str, paths: Sequence[str]) -> bool:
-    """A deferred page's pages are its own path first, then pages in the folder of that name."""
+    """A deferred page's pages are its own path first, then pages in the folder
+    of that name, each a path the writer would write (a kept record naming
+    ``x.txt`` there would make every run refuse to write it)."""
     folder = name.removesuffix(".md") + "/"
-    return bool(paths) and paths[0] == name and all(p.startswith(folder) and ".." not in p for p in paths[1:])
+    return (
+        bool(paths)
+        and paths[0] == name
+        and all(p.startswith(folder) and ".." not in p for p in paths[1:])
+        and all(is_managed(p, docs=True) for p in paths)
+    )

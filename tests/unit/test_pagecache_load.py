@@ -106,3 +106,22 @@ def test_a_forged_parts_file_is_ignored_with_a_note(state: Path, text: str) -> N
         f"{state / PARTS}: not a parts cache of this version: ignored (the guides read every article)"
     ]
     assert cache.get("events", "a") is None
+
+
+@pytest.mark.parametrize("extra", ["topic/x.txt", "topic/a\\b.md", "topic/.nav.yml"])
+def test_a_kept_page_naming_a_file_the_writer_would_not_write_is_made_again(state: Path, extra: str) -> None:
+    """A record whose pages include a path the writer refuses (a forged index,
+    with that file planted in docs/ and its hash right) is a miss: the page is
+    made again, rather than every later run stopping at the writer's refusal."""
+    import hashlib
+
+    path = state / INDEX
+    data = json.loads(path.read_text(encoding="utf-8"))
+    (key,) = data["pages"]
+    docs = state.parent / "docs"
+    (docs / "topic").mkdir(exist_ok=True)
+    (docs / extra).write_text("planted\n", encoding="utf-8")
+    data["pages"][key].append([extra, "Planted", [], hashlib.sha256(b"planted\n").hexdigest()])
+    path.write_text(json.dumps(data), encoding="utf-8")
+    cache = _run(state, docs)
+    assert (cache.hits, cache.rendered) == (0, 1)
