@@ -231,7 +231,7 @@ _STOP_FORMS = frozenset(phrases.stems(sorted(STOP_WORDS)))
 # sources', not the claim's, and two outlets citing different sources for one
 # fact state the same claim. Its stems still count; its names do not.
 _ATTRIBUTED = re.compile(
-    r",\s+(?:according\s+to\b[^,;]*|[^,;]{0,80}?\b(?:said|says|reported|estimated|announced|stated)\b(?:\s+\w+){0,3})"
+    r",[\"'’”]*\s+(?:according\s+to\b[^,;]*|[^,;]{0,80}?\b(?:said|says|reported|estimated|announced|stated)\b(?:\s+\w+){0,3})"
     r"\s*[.!?]?[\"'’”)]*\s*$"
 )
 _SAYING = frozenset(["said", "says", "reported", "estimated", "announced", "stated", "according"])  # words it needs

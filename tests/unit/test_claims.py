@@ -559,3 +559,16 @@ def test_a_disputed_bare_number_is_named_and_kept_between_runs() -> None:
     found = find_claims([a, b])
     assert [k.unit for k in only(found).conflicts] == ["number"]
     assert claims.from_data(claims.to_data(found), [a, b, BACKGROUND]) == found
+
+
+@pytest.mark.parametrize("closing", ["", "\u201d", '"'])
+def test_who_is_quoted_is_not_what_the_claim_names(closing: str) -> None:
+    """An attribution after a closing quote (“...,” Reuters reported.) is left
+    out of the names as one without a quote is: the two outlets do not make
+    the detentions two claims, and the figures they differ on show."""
+    opening = {"": "", "\u201d": "\u201c", '"': '"'}[closing]
+    said = "Police in Sichuan detained {} people over illegal crypto mining,"
+    one = group("one", [f"{opening}{said.format('1,100')}{closing} the Valley Post reported."])
+    two = group("two", [f"{opening}{said.format('1,300')}{closing} Reuters reported."])
+    claim = only(find_claims([one, two]))
+    assert [[f.text for f in c.figures] for c in claim.conflicts] == [["1,100 people", "1,300 people"]]
