@@ -192,6 +192,11 @@ def report(claims: Mapping[str, Sequence[Claim]]) -> dict[str, int]:
 # Reading one sentence
 
 _MULTIPLIERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+# Multipliers as headlines and business pages shorten them ("$3.3bn", "£5m"):
+# "bn" and the like always, "m" and "k" only after a currency sign ("5m" may be
+# five metres).
+_SHORT_MULTIPLIERS = {"bn": "billion", "mn": "million", "tn": "trillion", "m": "million", "k": "thousand"}
+_ALWAYS_MULTIPLIERS = frozenset(["bn", "mn", "tn"])
 _DIGIT = re.compile(r"[0-9]")
 # Every date this module reads holds a year or a month name as a word of its
 # own ("relative" and weekday phrases are skipped): a sentence whose words
@@ -219,7 +224,7 @@ _PRONOUNS = frozenset(["it", "its", "he", "she", "his", "her", "they", "them", "
 _NUMBER = re.compile(
     r"(?<![\w.,])(?P<cur>[$£€¥])?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?![0-9])"
     r"(?:\s*(?P<pct>%|per\s?cent\b))?"
-    r"(?:\s+(?P<mult>thousand|million|billion|trillion)\b)?"
+    r"(?:\s+(?P<mult>thousand|million|billion|trillion)\b|(?P<abbr>bn|mn|tn|m|k)\b)?"
 )
 _FOLLOWING = re.compile(r"[\s-]+([A-Za-z][A-Za-z'’-]*)")
 _NONE: frozenset[str] = frozenset()
@@ -498,13 +503,17 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
     for match in _NUMBER.finditer(text):
         if spans and any(a < match.end() and match.start() < b for a, b in spans):
             continue
-        cur, whole, frac, pct, mult = match.groups()
+        cur, whole, frac, pct, mult, short = match.groups()
+        end = match.end()
+        if short and not (cur or short in _ALWAYS_MULTIPLIERS):
+            end = match.start("abbr")  # not a multiplier: not part of the figure
+        elif short:
+            mult = _SHORT_MULTIPLIERS[short]
         if frac or mult:
             number = Decimal(whole.replace(",", "") + "." + (frac or "0")).scaleb(_MULTIPLIERS.get(mult, 0))
             value = f"{number.normalize():f}" if number == number.to_integral_value() else str(number.normalize())
         else:
             value = whole.replace(",", "").lstrip("0") or "0"
-        end = match.end()
         if pct:
             unit = "%"
         elif cur:

@@ -572,3 +572,15 @@ def test_who_is_quoted_is_not_what_the_claim_names(closing: str) -> None:
     two = group("two", [f"{opening}{said.format('1,300')}{closing} Reuters reported."])
     claim = only(find_claims([one, two]))
     assert [[f.text for f in c.figures] for c in claim.conflicts] == [["1,100 people", "1,300 people"]]
+
+
+def test_a_shortened_multiplier_is_the_same_figure() -> None:
+    """ "$3.3bn" is "$3.3 billion" (one claim, no conflict), "£5m" five million
+    pounds; "5m" with no currency sign is not five million (metres, maybe)."""
+    read = [claims._figures(text, None)[0] for text in ("It cost $3.3bn.", "A £5m fine.", "A wall 5m high.")]
+    assert [(f.unit, f.value, f.text) for f in read[0]] == [("dollar", "3300000000", "$3.3bn")]
+    assert [(f.unit, f.value) for f in read[1]] == [("pound", "5000000")]
+    assert [f.value for f in read[2]] == ["5"]
+    one = group("one", ["The exchange paid a fine of $3.3bn to regulators in Beijing, court papers show."])
+    two = group("two", ["The exchange paid a fine of $3.3 billion to regulators in Beijing, court papers show."])
+    assert only(find_claims([one, two])).conflicts == ()
