@@ -61,10 +61,13 @@ def find_mentions(
     cites = {page.path: page.cites for page in pages}
     found: dict[str, set[str]] = {}
     kind = "mentions-" + hashlib.sha256(repr((sorted(keys.items()), headings)).encode()).hexdigest()
+    written: dict[str, list[str]] = {}  # each key's phrases: what a kept record's matches must show
+    for phrase, key in keys.items():
+        written.setdefault(key, []).append(phrase)
     for item in classified:
         slug = item.article.slug
         source = f"sources/{slug}.md"
-        seen = _matches(item, pattern, keys, headings, kind, parts)
+        seen = _matches(item, pattern, keys, headings, kind, parts, written)
         for key in seen[0]:
             found.setdefault(key, set()).add(source)
         for placement, matches in seen[1]:
@@ -98,14 +101,15 @@ def _matches(
     headings: bool,
     kind: str,
     parts: Parts | None,
+    written: Mapping[str, Sequence[str]],
 ) -> Matches:
     """The keys an article's title and headings (if ``headings``) and each of its placed sentences show."""
     slug = item.article.slug
+    texts = [item.article.title] + [b.text for b in item.article.blocks if isinstance(b, Heading)] if headings else []
     if parts is not None:
-        kept = _kept_matches(item, parts.get(kind, slug), set(keys.values()))
+        kept = _kept_matches(item, parts.get(kind, slug), written, texts)
         if kept is not None:
             return kept
-    texts = [item.article.title] + [b.text for b in item.article.blocks if isinstance(b, Heading)] if headings else []
     head = {keys[m.group()] for text in texts for m in pattern.finditer(text)}
     sentences = []
     for placement in item.placements:
@@ -118,19 +122,29 @@ def _matches(
     return head, sentences
 
 
-def _kept_matches(item: ClassifiedArticle, data: object, values: set[str]) -> Matches | None:
-    """Matches kept by :func:`_matches` if ``data`` is exactly such a record for ``item``."""
+def _kept_matches(
+    item: ClassifiedArticle, data: object, written: Mapping[str, Sequence[str]], heads: Sequence[str]
+) -> Matches | None:
+    """Matches kept by :func:`_matches` if ``data`` is exactly such a record for
+    ``item``: every key it names is one of ``written``'s and shows one of its
+    phrases (as a substring) in the title or a heading (``heads``) or in the
+    sentence it is kept for, so a forged record cannot link a page that never
+    names it."""
     try:
         kept = msgspec.convert(data, _Kept)  # every type checked in C (no bool for an int)
     except msgspec.ValidationError:
         return None
-    if not values.issuperset(kept.head):
+
+    def shown(key: str, texts: Sequence[str]) -> bool:
+        return any(phrase in text for phrase in written.get(key, ()) for text in texts)
+
+    if not all(shown(key, heads) for key in kept.head):
         return None
     placed = {p.sentence.index: p for p in item.placements}
     found = []
     for index, matches in kept.sentences:
         placement = placed.get(index)
-        if placement is None or not values.issuperset(matches):
+        if placement is None or not all(shown(key, (placement.sentence.text,)) for key in matches):
             return None
         found.append((placement, set(matches)))
     return set(kept.head), found

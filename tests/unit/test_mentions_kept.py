@@ -50,6 +50,8 @@ def _found(parts: _Parts | None) -> dict[str, tuple[mentions.PageLink, ...]]:
         {"head": [], "sentences": [[7, ["Bank"]]]},  # no such sentence
         {"head": [], "sentences": [[2, ["Bank", "Nobody"]]]},  # not one of the keys
         {"head": ["Nobody"], "sentences": []},
+        {"head": [], "sentences": [[1, ["Bank"]]]},  # a placed sentence that does not name it
+        {"head": ["Bank"], "sentences": []},  # nor does the title
         {"head": [], "sentences": [[2, ["Bank"], 3]]},  # three items
         {"head": [], "sentences": [], "more": 1},  # an unknown field
         {"head": []},
