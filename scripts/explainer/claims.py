@@ -500,6 +500,7 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         value = {"year": f"{start.year}", "month": f"{start:%Y-%m}"}.get(when.precision, f"{start:%Y-%m-%d}")
         found.append(_Fig("date", value, match.group(kind)))
         spans.append(match.span())
+    previous: tuple[int, int] | None = None  # where the number before was written
     for match in _NUMBER.finditer(text):
         if spans and any(a < match.end() and match.start() < b for a, b in spans):
             continue
@@ -520,9 +521,33 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
             unit = _CURRENCY[cur]
         else:
             unit, end = _unit(text, end)
-        found.append(_Fig(unit, value, text[match.start() : end].strip()))
-        spans.append((match.start(), end))
+        begin = match.start()
+        if (
+            previous is not None
+            and found[-1].unit in ("", unit)
+            and _joins_range(text, previous[1], begin, previous[0])
+        ):
+            # "1,100-1,300 people", "between 20 and 30%": one figure, a range, not two
+            begin, value = previous[0], f"{found[-1].value}-{value}"
+            found.pop()
+            spans.pop()
+        found.append(_Fig(unit, value, text[begin:end].strip()))
+        spans.append((begin, end))
+        previous = (begin, end)
     return tuple(found), spans
+
+
+_RANGE = re.compile(r"\s*[-–—]\s*|\s+to\s+")
+_BETWEEN = re.compile(r"\s+and\s+")
+
+
+def _joins_range(text: str, end: int, start: int, first: int) -> bool:
+    """Whether what lies between two numbers makes them one range: a dash or
+    "to" ("1,100-1,300", "3 to 5"), or "and" after "between"."""
+    between = text[end:start]
+    if _RANGE.fullmatch(between):
+        return True
+    return bool(_BETWEEN.fullmatch(between)) and text[:first].rstrip().casefold().endswith("between")
 
 
 _RUN = 4  # words read after a number for what it counts

@@ -584,3 +584,20 @@ def test_a_shortened_multiplier_is_the_same_figure() -> None:
     one = group("one", ["The exchange paid a fine of $3.3bn to regulators in Beijing, court papers show."])
     two = group("two", ["The exchange paid a fine of $3.3 billion to regulators in Beijing, court papers show."])
     assert only(find_claims([one, two])).conflicts == ()
+
+
+def test_a_range_is_one_figure_of_its_own() -> None:
+    """ "1,100-1,300 people" is one figure, a range: a source that gives it
+    does not agree with "1,300 people" without a word; "between 20 and 30%"
+    too, but "1,100 and 1,300 people" (two counts) stays two."""
+
+    def read(text: str) -> list[tuple[str, str, str]]:
+        return [(f.unit, f.value, f.text) for f in claims._figures(text, None)[0]]
+
+    assert read("Police held 1,100-1,300 people.") == [("peopl", "1100-1300", "1,100-1,300 people")]
+    assert read("Output fell between 20 and 30% in a year.") == [("%", "20-30", "20 and 30%")]
+    assert read("Fines of $3m to $5m were paid.") == [("dollar", "3000000-5000000", "$3m to $5m")]
+    assert [f[1] for f in read("Police held 1,100 and 1,300 people.")] == ["1100", "1300"]
+    said = "Police in Sichuan detained {} people suspected of running illegal crypto mining rigs."
+    claim = only(find_claims([group("one", [said.format("1,100-1,300")]), group("two", [said.format("1,300")])]))
+    assert [[f.text for f in c.figures] for c in claim.conflicts] == [["1,100-1,300 people", "1,300 people"]]
