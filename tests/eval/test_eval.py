@@ -394,8 +394,9 @@ def test_the_held_out_story_sets_are_scored_apart_from_the_gated_ones(
     held = ev.select_sets(stories, ev.HELD_OUT)
     gated = ev.select_sets(stories, None, skip=ev.HELD_OUT)
     assert len(held) >= 4 and sum(s.topics is not None for s in held) >= 2
-    assert all(s.name.startswith("heldout-") for s in held) and len(held) + len(gated) == len(stories)
+    assert all(s.name.startswith(ev.HELD_OUT) for s in held) and len(held) + len(gated) == len(stories)
+    assert {s.name.split("-")[0] for s in held} == {"heldout", "heldout2"}  # both batches, held out
     assert set(claimed.tallies) == {s.name for s in gated}
     assert ev.select_sets(stories, "no-such-set-") == []  # a prefix that names articles only is no error
-    assert ev.main(["--check", "--only", "heldout-"]) == 0
+    assert ev.main(["--check", "--only", "heldout-", "--only", "heldout2-"]) == 0
     assert f"the {len(held)} story sets' expected files" in capsys.readouterr().out
