@@ -183,10 +183,10 @@ def body_of(article: Article, rules: GuideRules, parts: Parts | None = None) -> 
     kept per article between runs (and checked when read back)."""
     if parts is None:
         return list(body_sentences(article, rules))
-    data = parts.get("body", article.slug)
-    if type(data) is list:
+    data = parts.get("body", article.slug, list[int])
+    if data is not None:
         by_index = {s.index: s for p in article.paragraphs for s in p.sentences}
-        if all(type(i) is int and i in by_index for i in data):
+        if all(i in by_index for i in data):
             return [by_index[i] for i in data]
     found = list(body_sentences(article, rules))
     parts.put("body", article.slug, [s.index for s in found])

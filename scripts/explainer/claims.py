@@ -1380,6 +1380,8 @@ _StoredClaim = tuple[
     _StoredRef, tuple[_StoredRef, ...], tuple[tuple[str, tuple[tuple[str, tuple[_StoredRef, ...]], ...]], ...]
 ]
 
+KEPT = tuple[_StoredClaim, ...]  # the shape :func:`to_data` gives, as msgspec checks it
+
 
 def to_data(claims: Iterable[Claim]) -> list[Any]:
     """Claims as JSON data (:func:`from_data` reads them back)."""
@@ -1414,9 +1416,17 @@ def from_data(
     sentence, so two are equal when their Refs are (a list of Refs compared
     one by one was quadratic in a claim's sources)."""
     try:
-        stored = msgspec.convert(data, tuple[_StoredClaim, ...], strict=True)
+        stored = msgspec.convert(data, KEPT, strict=True)
     except (msgspec.ValidationError, TypeError, ValueError, RecursionError):
         return None
+    return from_kept(stored, groups, readings)
+
+
+def from_kept(
+    stored: Sequence[_StoredClaim], groups: Iterable[Group], readings: Mapping[str, Reading] | None = None
+) -> tuple[Claim, ...] | None:
+    """:func:`from_data` of data already decoded as :data:`KEPT` (types
+    checked in C as the state file was read: see explainer.pagecache)."""
     known: dict[_StoredRef, Sentence] = {}
     articles: dict[str, Article] = {}
     for group in groups:
@@ -1427,14 +1437,21 @@ def from_data(
                 known[(slug, placement.sentence.index)] = placement.sentence
     refs: dict[_StoredRef, Ref] = {}
     given_figures: dict[_StoredRef, frozenset[str]] = {}
+    fitting: dict[str, Reading | None] = {}  # each article's reading, where it fits (checked once per article)
+
+    def fitted(slug: str) -> Reading | None:
+        if slug not in fitting:
+            reading = (readings or {}).get(slug)
+            fitting[slug] = reading if _fits(reading, articles[slug]) else None
+        return fitting[slug]
 
     def figure_texts(item: _StoredRef) -> frozenset[str]:
         """The texts of the figures the sentence gives, as read (never the kept data's word)."""
         texts = given_figures.get(item)
         if texts is None:
             article = articles[item[0]]
-            reading = (readings or {}).get(item[0])
-            if reading is not None and _fits(reading, article) and 0 <= item[1] < len(reading.figures):
+            reading = fitted(item[0])
+            if reading is not None and 0 <= item[1] < len(reading.figures):
                 flat = reading.figures[item[1]]
             else:
                 flat = _read(known[item].text, article.meta.published)[2]

@@ -107,7 +107,7 @@ def _matches(
     slug = item.article.slug
     texts = [item.article.title] + [b.text for b in item.article.blocks if isinstance(b, Heading)] if headings else []
     if parts is not None:
-        kept = _kept_matches(item, parts.get(kind, slug), written, texts)
+        kept = _kept_matches(item, parts.get(kind, slug, _Kept), written, texts)
         if kept is not None:
             return kept
     head = {keys[m.group()] for text in texts for m in pattern.finditer(text)}
@@ -123,16 +123,14 @@ def _matches(
 
 
 def _kept_matches(
-    item: ClassifiedArticle, data: object, written: Mapping[str, Sequence[str]], heads: Sequence[str]
+    item: ClassifiedArticle, kept: _Kept | None, written: Mapping[str, Sequence[str]], heads: Sequence[str]
 ) -> Matches | None:
-    """Matches kept by :func:`_matches` if ``data`` is exactly such a record for
-    ``item``: every key it names is one of ``written``'s and shows one of its
-    phrases (as a substring) in the title or a heading (``heads``) or in the
-    sentence it is kept for, so a forged record cannot link a page that never
-    names it."""
-    try:
-        kept = msgspec.convert(data, _Kept)  # every type checked in C (no bool for an int)
-    except msgspec.ValidationError:
+    """Matches kept by :func:`_matches` if ``kept`` (decoded as a :class:`_Kept`,
+    every type checked in C: no bool for an int) holds for ``item``: every key
+    it names is one of ``written``'s and shows one of its phrases (as a
+    substring) in the title or a heading (``heads``) or in the sentence it is
+    kept for, so a forged record cannot link a page that never names it."""
+    if kept is None:
         return None
 
     def shown(key: str, texts: Sequence[str]) -> bool:

@@ -161,7 +161,8 @@ def detect(
     singles: Counter[str] = Counter()
     bracketed: set[str] = set()
     for item, sentences in zip(classified, texts, strict=True):
-        kept = _kept_candidates(parts.get("names", item.article.slug), ordinary) if parts is not None else None
+        record = parts.get("names", item.article.slug, _KeptNames) if parts is not None else None
+        kept = _kept_candidates(record, ordinary)
         if kept is None:
             kept = _candidates(sentences, _own_credits(item), known_re, names, ordinary, small)
             if parts is not None:
@@ -234,12 +235,11 @@ def _candidate_data(kept: Candidates, ordinary: set[str]) -> dict[str, object]:
     }
 
 
-def _kept_candidates(data: object, ordinary: set[str]) -> Candidates | None:
-    """Candidates kept by :func:`detect` if ``data`` is exactly such a record
-    and the lower-case words it depends on are the same today."""
-    try:
-        kept = msgspec.convert(data, _KeptNames)  # every type checked in C (no bool for a count)
-    except msgspec.ValidationError:
+def _kept_candidates(kept: _KeptNames | None, ordinary: set[str]) -> Candidates | None:
+    """Candidates kept by :func:`detect` (decoded as a :class:`_KeptNames`, every
+    type checked in C: no bool for a count) if the lower-case words they
+    depend on are the same today."""
+    if kept is None:
         return None
     if ordinary.intersection(kept.probe) != set(kept.ordinary):
         return None  # a word it looked up is now (or no longer) used in lower case somewhere
@@ -259,8 +259,8 @@ class _KeptNames(msgspec.Struct, forbid_unknown_fields=True):
 def _lower_words(slug: str, sentences: Sequence[str], parts: Parts | None) -> set[str]:
     """The lower-case words of an article's body sentences (kept per article in ``parts``)."""
     if parts is not None:
-        data = parts.get("lower", slug)
-        if type(data) is list and all(type(w) is str for w in data):
+        data = parts.get("lower", slug, list[str])
+        if data is not None:
             return set(data)
     words = {w for s in sentences for w in _LOWER_WORD.findall(s)}
     if parts is not None:

@@ -49,9 +49,10 @@ _DIGEST = re.compile(r"[0-9a-f]{64}")
 class Parts(Protocol):
     """Per-article data kept between runs (:class:`PageCache` is one): what
     ``put`` stored for a kind of part and an article, as JSON data, or None.
-    The data is untrusted: its reader checks every value."""
+    The data is untrusted: its reader checks every value (``shape``: a type
+    msgspec checks it against in C as it decodes it; None when it is not one)."""
 
-    def get(self, kind: str, slug: str) -> Any | None: ...
+    def get(self, kind: str, slug: str, shape: Any = Any) -> Any | None: ...
 
     def put(self, kind: str, slug: str, data: Any) -> None: ...
 
@@ -88,8 +89,8 @@ class PageCache:
         self._reprs: dict[int, tuple[object, str]] = {}
         self._classified: dict[str, tuple[ClassifiedArticle, str]] = {}
         self._groups: dict[int, tuple[Group, str]] = {}
-        self._parts: dict[str, Any] = {}
-        self._parts_used: dict[str, Any] = {}
+        self._parts: dict[str, msgspec.Raw] = {}  # each part's JSON text, decoded when asked for
+        self._parts_used: dict[str, Any] = {}  # (kept as the Raw text, or new JSON data)
         self._parts_changed = False
         # The files of docs/ taken as pages: as they were when read, and their
         # text (the writer need not read them again: see write.plan).
@@ -180,15 +181,13 @@ class PageCache:
     # checks every value it gets (an entry is untrusted): a value it cannot
     # use is put again.
 
-    def get(self, kind: str, slug: str) -> Any | None:
-        """The data last put for ``kind`` of this article (same article key, code and configuration), or None."""
+    def get(self, kind: str, slug: str, shape: Any = Any) -> Any | None:
+        """The data last put for ``kind`` of this article (same article key,
+        code and configuration) if it is of ``shape``, or None."""
         key = self._part_key(kind, slug)
         if key is None:
             return None
-        data = self._parts.get(key)
-        if data is not None:
-            self._parts_used[key] = data
-        return data
+        return self._decode(key, shape)
 
     def put(self, kind: str, slug: str, data: Any) -> None:
         key = self._part_key(kind, slug)
@@ -200,14 +199,28 @@ class PageCache:
     # from, as the caller lists it, with the code and configuration. Kept in
     # the parts file, and as untrusted: the caller checks what it gets.
 
-    def recall(self, kind: str, inputs: object) -> tuple[str, Any | None]:
-        """The key of ``kind`` made of ``inputs`` (JSON data) and the data
-        last kept under it, or None."""
+    def recall(self, kind: str, inputs: object, shape: Any = Any) -> tuple[str, Any | None, bool]:
+        """The key of ``kind`` made of ``inputs`` (JSON data), the data last
+        kept under it if it is of ``shape`` (else None), and whether something
+        was kept under it that is not."""
         key = _sha(msgspec.json.encode([VERSION, self.salt, kind, inputs]))
-        data = self._parts.get(key)
+        data = self._decode(key, shape)
+        return key, data, data is None and key in self._parts
+
+    def _decode(self, key: str, shape: Any) -> Any | None:
+        """A kept part, decoded (and type-checked) only when asked for: a run
+        that uses a few of the thousands kept decodes those few."""
+        raw = self._parts.get(key)
+        if raw is None:
+            return None
+        try:
+            with collector_paused():
+                data = msgspec.json.decode(raw, type=shape, strict=True)
+        except (ValueError, RecursionError):  # (msgspec's errors are ValueErrors)
+            return None
         if data is not None:
-            self._parts_used[key] = data
-        return key, data
+            self._parts_used[key] = raw  # written back as read
+        return data
 
     def keep(self, key: str, data: Any) -> None:
         """Keep ``data`` under a key :meth:`recall` gave, for the next run."""
@@ -220,7 +233,7 @@ class PageCache:
             return None
         return hashlib.sha256(f"{VERSION}\0{self.salt}\0{kind}\0{article}".encode()).hexdigest()
 
-    def _load_parts(self, path: Path) -> dict[str, Any]:
+    def _load_parts(self, path: Path) -> dict[str, msgspec.Raw]:
         try:
             parts = _decoded(path, _PARTS)
             if parts is None:
@@ -386,7 +399,7 @@ class _Index(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 class _Parts(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     version: str
-    parts: dict[str, Any]  # JSON data: its reader checks every value
+    parts: dict[str, msgspec.Raw]  # JSON text (checked as JSON here): its reader decodes and checks it
 
 
 _State = TypeVar("_State", _Index, _Parts)

@@ -133,14 +133,12 @@ def _claims(
         origin = made.get(id(group))  # by identity, as _keyed
         keyed.append(origin[1] if origin is not None and origin[0] is group and origin[2] == topic else group)
     digest = cache.key(f"claims/{topic}", [topic, keyed])
-    if digest is not None:
-        key, data = cache.recall("claims", [topic, digest])
-    else:
-        key, data = cache.recall("claims", [topic, _claim_inputs(groups)])
-    if data is not None:
-        kept = claims.from_data(data, groups, readings)
-        if kept is not None:
-            return kept
+    inputs = [topic, digest] if digest is not None else [topic, _claim_inputs(groups)]
+    key, data, invalid = cache.recall("claims", inputs, claims.KEPT)
+    kept = claims.from_kept(data, groups, readings) if data is not None else None
+    if kept is not None:
+        return kept
+    if data is not None or invalid:
         cache.notes.append(f"the claims kept for topic {topic!r} are not valid: ignored (found again)")
     found = claims.find_claims(groups, readings=readings)
     cache.keep(key, claims.to_data(found))

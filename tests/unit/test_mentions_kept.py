@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import msgspec
 import pytest
 
 from explainer import mentions, names
@@ -21,8 +22,15 @@ class _Parts:
     def __init__(self) -> None:
         self.data: dict[tuple[str, str], Any] = {}
 
-    def get(self, kind: str, slug: str) -> Any | None:
-        return self.data.get((kind, slug))
+    def get(self, kind: str, slug: str, shape: Any = Any) -> Any | None:
+        """As the page cache gives a part: decoded from its JSON text as ``shape``, or None."""
+        data = self.data.get((kind, slug))
+        if data is None:
+            return None
+        try:
+            return msgspec.json.decode(msgspec.json.encode(data), type=shape, strict=True)
+        except msgspec.ValidationError:
+            return None
 
     def put(self, kind: str, slug: str, data: Any) -> None:
         self.data[(kind, slug)] = data
