@@ -71,7 +71,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
 from itertools import chain, islice, repeat
-from operator import itemgetter, mul
+from operator import attrgetter, itemgetter, mul
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -337,9 +337,14 @@ def _fits(reading: Reading | None, article: Article) -> bool:
     """Whether a reading (from the cache: untrusted) can be that article's."""
     if reading is None:
         return False
-    n = sum(len(b.sentences) for b in article.blocks if isinstance(b, Paragraph))  # len(article.sentences), unbuilt
+    paragraphs = filter(Paragraph.__instancecheck__, article.blocks)
+    n = sum(map(len, map(_SENTENCES, paragraphs)))  # len(article.sentences), unbuilt
     columns = (reading.stems, reading.names, reading.figures, reading.words, reading.pronoun, reading.complete)
-    return all(len(c) == n for c in columns) and not any(map((3).__rmod__, map(len, reading.figures)))
+    # Each sentence's figures flat, three strings a figure (the lengths, told apart at C speed, are few).
+    return all(len(c) == n for c in columns) and all(k % 3 == 0 for k in set(map(len, reading.figures)))
+
+
+_SENTENCES = attrgetter("sentences")
 
 
 # What each word as written gives a sentence: its stem for the comparison
