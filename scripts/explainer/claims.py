@@ -345,6 +345,7 @@ def _fits(reading: Reading | None, article: Article) -> bool:
 
 
 _SENTENCES = attrgetter("sentences")
+_INDEX = attrgetter("index")
 
 
 # What each word as written gives a sentence: its stem for the comparison
@@ -1486,60 +1487,60 @@ def from_kept(
     stored: Sequence[_StoredClaim], groups: Iterable[Group], readings: Mapping[str, Reading] | None = None
 ) -> tuple[Claim, ...] | None:
     """:func:`from_data` of data already decoded as :data:`KEPT` (types
-    checked in C as the state file was read: see explainer.pagecache)."""
-    known: dict[_StoredRef, Sentence] = {}
+    checked in C as the state file was read: see explainer.pagecache).
+
+    Per sentence, only a dictionary look-up and its :class:`Ref` are done in
+    Python: the groups' sentences are filed by article at C speed, and a
+    figure's text is looked for in its source's figures only once its
+    sentence is seen to hold it."""
+    known: dict[str, dict[int, Sentence]] = {}  # slug: position: sentence (the last placed, as before)
     articles: dict[str, Article] = {}
     for group in groups:
         slug = group.article.slug
         articles.setdefault(slug, group.article)
-        for run in group.runs:
-            for placement in run.placements:
-                known[(slug, placement.sentence.index)] = placement.sentence
+        at = known.get(slug)
+        if at is None:
+            at = known[slug] = {}
+        placed = [placement.sentence for run in group.runs for placement in run.placements]
+        at.update(zip(map(_INDEX, placed), placed, strict=True))
     refs: dict[_StoredRef, Ref] = {}
-    given_figures: dict[_StoredRef, frozenset[str]] = {}
-    fitting: dict[str, Reading | None] = {}  # each article's reading, where it fits (checked once per article)
+    given_figures: dict[_StoredRef, tuple[str, ...]] = {}  # a sentence's figures, flat, as read
+    fitting: dict[str, tuple[tuple[str, ...], ...] | None] = {}  # each article's figures, where its reading fits
 
-    def fitted(slug: str) -> Reading | None:
-        if slug not in fitting:
-            reading = (readings or {}).get(slug)
-            fitting[slug] = reading if _fits(reading, articles[slug]) else None
-        return fitting[slug]
-
-    def figure_texts(item: _StoredRef) -> frozenset[str]:
-        """The texts of the figures the sentence gives, as read (never the kept data's word)."""
-        texts = given_figures.get(item)
-        if texts is None:
-            article = articles[item[0]]
-            reading = fitted(item[0])
-            if reading is not None and 0 <= item[1] < len(reading.figures):
-                flat = reading.figures[item[1]]
+    def figures_of(item: _StoredRef) -> tuple[str, ...]:
+        """The figures the sentence gives, flat, as read (never the kept data's word)."""
+        flat = given_figures.get(item)
+        if flat is None:
+            slug, index = item
+            if slug not in fitting:  # checked once per article
+                reading = (readings or {}).get(slug)
+                fitting[slug] = reading.figures if reading is not None and _fits(reading, articles[slug]) else None
+            column = fitting[slug]
+            if column is not None and 0 <= index < len(column):
+                flat = column[index]
             else:
-                flat = _read(known[item].text, article.meta.published)[2]
-            texts = given_figures[item] = frozenset(flat[2::3])
-        return texts
+                flat = _read(known[slug][index].text, articles[slug].meta.published)[2]
+            given_figures[item] = flat
+        return flat
 
-    def ref(item: _StoredRef) -> Ref | None:
-        found = refs.get(item)
-        if found is None:
-            sentence = known.get(item)
-            if sentence is None:
-                return None
-            found = refs[item] = Ref(item[0], sentence.paragraph, item[1], sentence.text)
-        return found
-
+    nowhere: dict[int, Sentence] = {}
     used: set[_StoredRef] = set()
     claims = []
     for wording, sources, conflicts in stored:
         members: list[Ref] = []
         for source in sources:
-            member = ref(source)
+            member = refs.get(source)
             if member is None:
-                return None
+                slug, index = source
+                sentence = known.get(slug, nowhere).get(index)
+                if sentence is None:
+                    return None
+                member = refs[source] = Ref(slug, sentence.paragraph, index, sentence.text)
             members.append(member)
         given = set(sources)
-        shown = ref(wording)
-        if shown is None or len(members) < 2 or wording not in given:
+        if len(members) < 2 or wording not in given:
             return None
+        shown = refs[wording]
         if len({slug for slug, _ in sources}) != len(members):  # one sentence per article
             return None
         if not used.isdisjoint(given):  # a sentence in two claims
@@ -1555,8 +1556,17 @@ def from_kept(
             for text, cited in figures:
                 if not cited or not given.issuperset(cited):  # each a source of the claim (so a real sentence)
                     return None
+                # Written in one of its sources, as one of the figures that source gives.
+                if len(cited) == 1:  # (most)
+                    ref = refs[cited[0]]
+                    if not text or text not in ref.text or text not in figures_of(cited[0])[2::3]:
+                        return None
+                    made.append(Figure(text, (ref,)))
+                    continue
                 shown_in = [refs[s] for s in cited]
-                if not text or not any(text in figure_texts(s) and text in refs[s].text for s in cited):
+                if not text or not any(
+                    text in ref.text and text in figures_of(s)[2::3] for s, ref in zip(cited, shown_in, strict=True)
+                ):
                     return None
                 made.append(Figure(text, tuple(shown_in)))
             found.append(Conflict(unit, tuple(made)))
