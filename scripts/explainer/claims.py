@@ -71,7 +71,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
 from itertools import chain, islice, repeat
-from operator import itemgetter, mul
+from operator import attrgetter, itemgetter, mul
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -337,9 +337,15 @@ def _fits(reading: Reading | None, article: Article) -> bool:
     """Whether a reading (from the cache: untrusted) can be that article's."""
     if reading is None:
         return False
-    n = sum(len(b.sentences) for b in article.blocks if isinstance(b, Paragraph))  # len(article.sentences), unbuilt
+    paragraphs = filter(Paragraph.__instancecheck__, article.blocks)
+    n = sum(map(len, map(_SENTENCES, paragraphs)))  # len(article.sentences), unbuilt
     columns = (reading.stems, reading.names, reading.figures, reading.words, reading.pronoun, reading.complete)
-    return all(len(c) == n for c in columns) and not any(map((3).__rmod__, map(len, reading.figures)))
+    # Each sentence's figures flat, three strings a figure (the lengths, told apart at C speed, are few).
+    return all(len(c) == n for c in columns) and all(k % 3 == 0 for k in set(map(len, reading.figures)))
+
+
+_SENTENCES = attrgetter("sentences")
+_INDEX = attrgetter("index")
 
 
 # What each word as written gives a sentence: its stem for the comparison
@@ -842,16 +848,10 @@ def _scores(np: Any, table: _Table, lo: Any, hi: Any) -> tuple[Any, Any]:
     """Each pair's cosine, summed in the earlier sentence's order of stems,
     and how many stems the two share."""
     width = table.vocabulary
+    longest = int(table.length.max()) if table.count else 0
+    if table.count * (width + 1) <= _DENSE and longest <= _PADDED:
+        return _dense_scores(np, table, lo, hi, longest)
     sorted_keys, sorted_weights = table.sorted_keys, table.sorted_weights
-    cells = table.count * width
-    dense = cells <= _DENSE
-    weight: Any = None
-    has: Any = None
-    if dense:  # a table of every (sentence, stem): one lookup, not a binary search
-        weight = np.zeros(cells, dtype=np.float64)
-        weight[sorted_keys] = sorted_weights
-        has = np.zeros(cells, dtype=bool)
-        has[sorted_keys] = True
     scores, shared = [], []
     for begin in range(0, len(lo), _CHUNK):
         a, b = lo[begin : begin + _CHUNK], hi[begin : begin + _CHUNK]
@@ -861,17 +861,48 @@ def _scores(np: Any, table: _Table, lo: Any, hi: Any) -> tuple[Any, Any]:
         pair = np.repeat(np.arange(len(a), dtype=np.int64), count)
         entry = table.start[a][pair] + (np.arange(len(pair), dtype=np.int64) - offset[pair])
         query = b[pair] * width + table.ids[entry]
-        if dense:
-            hit, other = has[query], weight[query]
-        else:
-            where = np.minimum(np.searchsorted(sorted_keys, query), max(len(sorted_keys) - 1, 0))
-            hit = sorted_keys[where] == query if len(sorted_keys) else np.zeros(len(query), dtype=bool)
-            other = np.where(hit, sorted_weights[where] if len(sorted_keys) else 0.0, 0.0)
+        where = np.minimum(np.searchsorted(sorted_keys, query), max(len(sorted_keys) - 1, 0))
+        hit = sorted_keys[where] == query if len(sorted_keys) else np.zeros(len(query), dtype=bool)
+        other = np.where(hit, sorted_weights[where] if len(sorted_keys) else 0.0, 0.0)
         scores.append(_running_sums(np, table.weights[entry] * other, offset, count))
         shared.append(np.bincount(pair, weights=hit, minlength=len(a)))
     if not scores:
         return np.zeros(0), np.zeros(0)
     return np.concatenate(scores), np.concatenate(shared)
+
+
+_PADDED = 64  # stems in the longest sentence up to which _dense_scores is used (more: a planted cache entry)
+
+
+def _dense_scores(np: Any, table: _Table, lo: Any, hi: Any, longest: int) -> tuple[Any, Any]:
+    """:func:`_scores` for a topic whose (sentence, stem) weights fit in one
+    table: each pair's k-th term is the earlier sentence's k-th stem's weight
+    times the later one's weight for that stem (0.0 if it lacks it), taken
+    for all pairs at once, k = 0, 1, ... Sentences with fewer stems are
+    padded with a stem no sentence has (weight 0.0): adding its 0.0 leaves a
+    sum as it was (no term is negative), so every sum has the bits of the
+    plain one, term by term in the earlier sentence's order."""
+    n, width = table.count, table.vocabulary
+    stride = width + 1  # the last column: the padding's stem
+    row = np.repeat(np.arange(n, dtype=np.int64), table.length)
+    cell = row * stride + table.ids
+    weight = np.zeros(n * stride, dtype=np.float64)
+    weight[cell] = table.weights
+    has = np.zeros(n * stride, dtype=bool)
+    has[cell] = True
+    column = np.arange(len(row), dtype=np.int64) - table.start[row]
+    ids = np.full((longest, n), width, dtype=np.int64)  # each sentence's k-th stem, one row per k
+    ids[column, row] = table.ids
+    own = np.zeros((longest, n), dtype=np.float64)
+    own[column, row] = table.weights
+    base = hi * stride
+    scores = np.zeros(len(lo), dtype=np.float64)
+    shared = np.zeros(len(lo), dtype=np.int64)
+    for k in range(longest):
+        query = base + ids[k][lo]
+        scores += own[k][lo] * weight[query]
+        shared += has[query]
+    return scores, shared.astype(np.float64)
 
 
 def _rules(np: Any, table: _Table, lo: Any, hi: Any, score: Any, thresholds: Thresholds) -> Any:
@@ -924,6 +955,8 @@ class _Sets:
         self.count = np.bincount(keys // width, minlength=count)
         self.start = np.zeros(count, dtype=np.int64)
         np.cumsum(self.count[:-1], out=self.start[1:])
+        self.cells = count * width
+        self.table: Any = None  # every (row, item) as one flag, made when first looked up in (if small enough)
 
     def spread(self, np: Any, owners: Any) -> tuple[Any, Any]:
         """Every item of each owner's set: (the owner's place in ``owners``, the item)."""
@@ -939,6 +972,11 @@ class _Sets:
         query = rows * self.width + items
         if not len(self.keys):
             return np.zeros(len(query), dtype=bool)
+        if self.cells <= _DENSE and len(query) and int(query.min()) >= 0 and int(query.max()) < self.cells:
+            if self.table is None:  # one flag per cell: a lookup, not a binary search
+                self.table = np.zeros(self.cells, dtype=bool)
+                self.table[self.keys] = True
+            return self.table[query]
         where = np.minimum(np.searchsorted(self.keys, query), len(self.keys) - 1)
         return self.keys[where] == query
 
@@ -970,9 +1008,11 @@ def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tupl
     # the word, the value, and the figure's number (0, 1, ... over all rows).
     flat = list(chain.from_iterable(table.flat))
     count = len(flat) // 3
-    strings: dict[str, int] = {}
-    string = np.fromiter((strings.setdefault(u, len(strings)) for u in flat[0::3]), dtype=np.int64, count=count)
-    value = np.fromiter((values.setdefault(v, len(values)) for v in flat[1::3]), dtype=np.int64, count=count)
+    # (Numbered in order of first use, as setdefault would, at C speed.)
+    strings = {u: k for k, u in enumerate(dict.fromkeys(flat[0::3]))}
+    values.update((v, k) for k, v in enumerate(dict.fromkeys(flat[1::3])))
+    string = np.fromiter(map(strings.__getitem__, flat[0::3]), dtype=np.int64, count=count)
+    value = np.fromiter(map(values.__getitem__, flat[1::3]), dtype=np.int64, count=count)
     split = [[units.setdefault(w, len(units)) for w in _unit_words(u)] for u in strings]
     spread = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
     begin = np.zeros(len(split), dtype=np.int64)
@@ -1162,28 +1202,46 @@ def _cluster(table: _Table, edges: tuple[Any, Any, Any], thresholds: Thresholds)
     """Single-link groups, strongest link first; never two sentences of one
     article. Two groups join only if their seeds (the first sentence of each)
     are close too (:meth:`_Vectors.cosine`), so a chain of near neighbours
-    cannot drift far from what the group first said."""
+    cannot drift far from what the group first said.
+
+    A group's seed is its least member, so two groups that failed to join
+    have the same seeds until one of them grows: whether two seeds are close
+    is worked out once per pair (most links of a topic meet groups already
+    tried), and a pair's closeness is its own."""
     _, first, second = edges
-    vectors = _Vectors(table)
-    group = list(range(table.count))  # each sentence's group (a number; a group's members all carry it)
-    members: list[list[int]] = [[i] for i in range(table.count)]
+    n = table.count
+    cosine = _Vectors(table).cosine
+    group = list(range(n))  # each sentence's group (a number; a group's members all carry it)
+    members: list[list[int]] = [[i] for i in range(n)]
     articles: list[set[int]] = [{a} for a in table.article]
-    seed = list(range(table.count))  # a group's first sentence
+    seed = list(range(n))  # a group's first sentence
+    close: dict[int, bool] = {}  # seeds si * n + sj: whether they are close
     for i, j in zip(first.tolist(), second.tolist(), strict=True):  # edges have i < j
-        gi, gj = group[i], group[j]
+        gi = group[i]
+        gj = group[j]
         if gi == gj:
             continue
-        mine, theirs = articles[gi], articles[gj]
+        mine = articles[gi]
+        theirs = articles[gj]
         if not mine.isdisjoint(theirs):
             continue
-        si, sj = (seed[gi], seed[gj]) if seed[gi] < seed[gj] else (seed[gj], seed[gi])
-        if (si != i or sj != j) and vectors.cosine(si, sj, thresholds) is None:
-            continue
+        si = seed[gi]
+        sj = seed[gj]
+        if si > sj:
+            si, sj = sj, si
+        if si != i or sj != j:
+            key = si * n + sj
+            near = close.get(key)
+            if near is None:
+                near = close[key] = cosine(si, sj, thresholds) is not None
+            if not near:
+                continue
         if len(members[gi]) < len(members[gj]):
             gi, gj, mine, theirs = gj, gi, theirs, mine
-        for k in members[gj]:  # the smaller group into the larger: linear overall
+        moved = members[gj]
+        for k in moved:  # the smaller group into the larger: linear overall
             group[k] = gi
-        members[gi] += members[gj]
+        members[gi] += moved
         members[gj] = []
         mine |= theirs
         seed[gi] = si
@@ -1210,40 +1268,24 @@ def _ranks(table: _Table) -> list[int]:
     """Each row's place by date: earliest published first, undated last, then
     slug and position (the order of the rows), as one number per row. A date's
     ordinal is taken once per article, not once per sentence."""
-    ordinals: dict[date | None, int] = {}
+    ordinals = {published: published.toordinal() if published else _UNDATED for published in set(table.published)}
     count = table.count
-    ranks = []
-    for i, published in enumerate(table.published):
-        ordinal = ordinals.get(published)
-        if ordinal is None:
-            ordinal = ordinals[published] = published.toordinal() if published else _UNDATED
-        ranks.append(ordinal * count + i)
-    return ranks
+    return [ordinals[published] * count + i for i, published in enumerate(table.published)]
 
 
-class _Member(NamedTuple):
-    """A sentence of a claim that gives figures, as the conflicts are chosen
-    (a tuple: one per source of every claim; most give figures)."""
-
-    ref: Ref
-    rank: int
-    figures: tuple[tuple[str, ...], ...]  # unit, value, text (as _Fig) of each figure its text holds
-
-
-def _member(table: _Table, i: int, ref: Ref, rank: int) -> _Member:
-    """Row ``i`` as a member. A figure is shown as its sentence writes it; one
-    whose text the sentence does not hold can only come from a forged cache
-    entry: it is left out."""
-    flat, text = table.flat[i], ref.text
-    if len(flat) == 3:  # one figure (the most common): the flat tuple is it
-        return _Member(ref, rank, (flat,) if flat[2] in text else ())
-    return _Member(ref, rank, tuple(f for f in zip(flat[0::3], flat[1::3], flat[2::3], strict=True) if f[2] in text))
+# A sentence of a claim that gives figures, as the conflicts are chosen: its
+# source, its row, and the unit, value and text (as _Fig) of each figure its
+# text holds. A plain tuple: one is made for nearly every source of every claim.
+_Member = tuple[Ref, int, tuple[tuple[str, ...], ...]]
 
 
 def _assemble(table: _Table, clusters: list[list[int]]) -> tuple[Claim, ...]:
     """Each cluster as a claim: its sources by date, its conflicts, the clearest
-    wording (:func:`_clarity`). Python objects are made only for what a claim
-    holds (a :class:`Ref` per source) and for the members that give figures."""
+    wording (:func:`_wording`). Python objects are made only for what a claim
+    holds (a :class:`Ref` per source) and for the members that give figures.
+
+    A figure is shown as its sentence writes it; one whose text the sentence
+    does not hold can only come from a forged cache entry: it is left out."""
     ranks = _ranks(table)
     flat, slugs, sentences = table.flat, table.slugs, table.sentences
     claims = []
@@ -1252,7 +1294,17 @@ def _assemble(table: _Table, clusters: list[list[int]]) -> tuple[Claim, ...]:
         refs = [
             Ref(slugs[i], s.paragraph, s.index, s.text) for i in order for s in (sentences[i],)
         ]  # (Table.ref, inline)
-        figured = [_member(table, i, r, ranks[i]) for i, r in zip(order, refs, strict=True) if flat[i]]
+        figured: list[_Member] = []
+        for i, ref in zip(order, refs, strict=True):
+            given = flat[i]
+            if not given:
+                continue
+            text = ref.text
+            if len(given) == 3:  # one figure (the most common): the flat tuple is it
+                figured.append((ref, i, (given,) if given[2] in text else ()))
+            else:
+                figures = zip(given[0::3], given[1::3], given[2::3], strict=True)
+                figured.append((ref, i, tuple(f for f in figures if f[2] in text)))
         # A figure two members give is what a conflict, and the units the wording
         # is judged by, are made of: with fewer than two members giving any, none.
         conflicts, units = _conflicts(figured) if len(figured) > 1 else ((), frozenset())
@@ -1263,20 +1315,21 @@ def _assemble(table: _Table, clusters: list[list[int]]) -> tuple[Claim, ...]:
 
 
 def _wording(table: _Table, order: list[int], ranks: list[int], figured: list[_Member], units: frozenset[str]) -> int:
-    """Where the clearest sentence is in ``order``: the least of :func:`_clarity`
-    (the ranks differ, so there is exactly one)."""
-    carried: dict[int, int] = {}
+    """Where the clearest sentence is in ``order``: the least of its clarity
+    (the ranks differ, so there is exactly one). The order of clarity: no
+    opening pronoun, the most of the claim's figures (units it states), ends
+    like a sentence, fewest words, published first."""
+    carried: dict[int, int] = {}  # by row
     if units:
-        carried = {m.rank: len(units.intersection([f[0] for f in m.figures])) for m in figured}
+        for _, i, figures in figured:
+            if len(figures) == 1:  # (most)
+                if figures[0][0] in units:
+                    carried[i] = 1
+            elif figures:
+                carried[i] = len(units.intersection([f[0] for f in figures]))
     pronoun, complete, words = table.pronoun, table.complete, table.words
-    keys = [_clarity(pronoun[i], carried.get(ranks[i], 0), complete[i], words[i], ranks[i]) for i in order]
+    keys = [(pronoun[i], -carried.get(i, 0), not complete[i], words[i], ranks[i]) for i in order]
     return keys.index(min(keys))
-
-
-def _clarity(pronoun: bool, carried: int, complete: bool, words: int, rank: int) -> tuple[bool, int, bool, int, int]:
-    """The wording's order: no opening pronoun, the most of the claim's figures
-    (units it states), ends like a sentence, fewest words, published first."""
-    return (pronoun, -carried, not complete, words, rank)
 
 
 def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozenset[str]]:
@@ -1290,23 +1343,28 @@ def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozen
     ("number" for numbers no word follows: a name is never empty)."""
     slot = _slots(members)
     units: dict[str, list[tuple[Ref, str, str]]] = {}  # slot: (source, value, text) of each figure given
-    for member in members:
-        figures = member.figures
+    for ref, _, figures in members:
         if len(figures) == 1:  # (most): a slot of its own
             unit, value, text = figures[0]
-            units.setdefault(slot[unit], []).append((member.ref, value, text))
+            key = slot[unit]
+            listed = units.get(key)
+            if listed is None:
+                units[key] = [(ref, value, text)]
+            else:
+                listed.append((ref, value, text))
             continue
         counts: dict[str, int] = {}
         for fig in figures:
             counts[slot[fig[0]]] = counts.get(slot[fig[0]], 0) + 1
         for unit, value, text in figures:
             if counts[slot[unit]] == 1:  # two dates in one sentence: which is the claim's is not known
-                units.setdefault(slot[unit], []).append((member.ref, value, text))
+                units.setdefault(slot[unit], []).append((ref, value, text))
     conflicts = []
     stated = frozenset(unit for unit, given in units.items() if len(given) > 1)
     for unit in sorted(stated):
         values: list[tuple[str, str, list[Ref]]] = []  # value, text, sources
         exact: dict[str, int] = {}  # a number's place in values: equal numbers at dictionary speed
+        shared = False  # whether two sources give one value (else every value has one source, in order)
         for source, value, text in units[unit]:
             at = exact.get(value)
             if at is None and unit == "date":  # a day within a month agrees with it
@@ -1318,13 +1376,16 @@ def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozen
                 known, first, refs = values[at]
                 refs.append(source)
                 values[at] = (max(known, value, key=len), first, refs)
+                shared = True
         if len(values) > 1:
-            ordered = sorted(enumerate(values), key=lambda v: (-len(v[1][2]), v[0]))
-            shown = tuple(Figure(text, tuple(refs)) for _, (_, text, refs) in ordered)
+            if shared:  # most sources first, then first given (a stable sort)
+                values.sort(key=lambda v: -len(v[2]))
+            shown = tuple(Figure(text, tuple(refs)) for _, text, refs in values)
             conflicts.append(Conflict(_unit_words(unit)[0] or "number", shown))
     if not stated:
         return (), frozenset()
-    return tuple(conflicts), frozenset(f[0] for m in members for f in m.figures if slot[f[0]] in stated)
+    # The units the members give (each of them is a key of slot) that are a stated figure's.
+    return tuple(conflicts), frozenset(unit for unit, root in slot.items() if root in stated)
 
 
 def _slots(members: Sequence[_Member]) -> dict[str, str]:
@@ -1336,8 +1397,8 @@ def _slots(members: Sequence[_Member]) -> dict[str, str]:
     by_word: dict[str, str] = {}
     shared: list[tuple[str, str]] = []  # (the first unit given a value or a word, another unit given it)
     seen: dict[str, str] = {}
-    for member in members:
-        for unit, value, _ in member.figures:
+    for _, _, figures in members:
+        for unit, value, _ in figures:
             if unit == "date":
                 seen[unit] = unit
                 continue
@@ -1426,60 +1487,60 @@ def from_kept(
     stored: Sequence[_StoredClaim], groups: Iterable[Group], readings: Mapping[str, Reading] | None = None
 ) -> tuple[Claim, ...] | None:
     """:func:`from_data` of data already decoded as :data:`KEPT` (types
-    checked in C as the state file was read: see explainer.pagecache)."""
-    known: dict[_StoredRef, Sentence] = {}
+    checked in C as the state file was read: see explainer.pagecache).
+
+    Per sentence, only a dictionary look-up and its :class:`Ref` are done in
+    Python: the groups' sentences are filed by article at C speed, and a
+    figure's text is looked for in its source's figures only once its
+    sentence is seen to hold it."""
+    known: dict[str, dict[int, Sentence]] = {}  # slug: position: sentence (the last placed, as before)
     articles: dict[str, Article] = {}
     for group in groups:
         slug = group.article.slug
         articles.setdefault(slug, group.article)
-        for run in group.runs:
-            for placement in run.placements:
-                known[(slug, placement.sentence.index)] = placement.sentence
+        at = known.get(slug)
+        if at is None:
+            at = known[slug] = {}
+        placed = [placement.sentence for run in group.runs for placement in run.placements]
+        at.update(zip(map(_INDEX, placed), placed, strict=True))
     refs: dict[_StoredRef, Ref] = {}
-    given_figures: dict[_StoredRef, frozenset[str]] = {}
-    fitting: dict[str, Reading | None] = {}  # each article's reading, where it fits (checked once per article)
+    given_figures: dict[_StoredRef, tuple[str, ...]] = {}  # a sentence's figures, flat, as read
+    fitting: dict[str, tuple[tuple[str, ...], ...] | None] = {}  # each article's figures, where its reading fits
 
-    def fitted(slug: str) -> Reading | None:
-        if slug not in fitting:
-            reading = (readings or {}).get(slug)
-            fitting[slug] = reading if _fits(reading, articles[slug]) else None
-        return fitting[slug]
-
-    def figure_texts(item: _StoredRef) -> frozenset[str]:
-        """The texts of the figures the sentence gives, as read (never the kept data's word)."""
-        texts = given_figures.get(item)
-        if texts is None:
-            article = articles[item[0]]
-            reading = fitted(item[0])
-            if reading is not None and 0 <= item[1] < len(reading.figures):
-                flat = reading.figures[item[1]]
+    def figures_of(item: _StoredRef) -> tuple[str, ...]:
+        """The figures the sentence gives, flat, as read (never the kept data's word)."""
+        flat = given_figures.get(item)
+        if flat is None:
+            slug, index = item
+            if slug not in fitting:  # checked once per article
+                reading = (readings or {}).get(slug)
+                fitting[slug] = reading.figures if reading is not None and _fits(reading, articles[slug]) else None
+            column = fitting[slug]
+            if column is not None and 0 <= index < len(column):
+                flat = column[index]
             else:
-                flat = _read(known[item].text, article.meta.published)[2]
-            texts = given_figures[item] = frozenset(flat[2::3])
-        return texts
+                flat = _read(known[slug][index].text, articles[slug].meta.published)[2]
+            given_figures[item] = flat
+        return flat
 
-    def ref(item: _StoredRef) -> Ref | None:
-        found = refs.get(item)
-        if found is None:
-            sentence = known.get(item)
-            if sentence is None:
-                return None
-            found = refs[item] = Ref(item[0], sentence.paragraph, item[1], sentence.text)
-        return found
-
+    nowhere: dict[int, Sentence] = {}
     used: set[_StoredRef] = set()
     claims = []
     for wording, sources, conflicts in stored:
         members: list[Ref] = []
         for source in sources:
-            member = ref(source)
+            member = refs.get(source)
             if member is None:
-                return None
+                slug, index = source
+                sentence = known.get(slug, nowhere).get(index)
+                if sentence is None:
+                    return None
+                member = refs[source] = Ref(slug, sentence.paragraph, index, sentence.text)
             members.append(member)
         given = set(sources)
-        shown = ref(wording)
-        if shown is None or len(members) < 2 or wording not in given:
+        if len(members) < 2 or wording not in given:
             return None
+        shown = refs[wording]
         if len({slug for slug, _ in sources}) != len(members):  # one sentence per article
             return None
         if not used.isdisjoint(given):  # a sentence in two claims
@@ -1495,8 +1556,17 @@ def from_kept(
             for text, cited in figures:
                 if not cited or not given.issuperset(cited):  # each a source of the claim (so a real sentence)
                     return None
+                # Written in one of its sources, as one of the figures that source gives.
+                if len(cited) == 1:  # (most)
+                    ref = refs[cited[0]]
+                    if not text or text not in ref.text or text not in figures_of(cited[0])[2::3]:
+                        return None
+                    made.append(Figure(text, (ref,)))
+                    continue
                 shown_in = [refs[s] for s in cited]
-                if not text or not any(text in figure_texts(s) and text in refs[s].text for s in cited):
+                if not text or not any(
+                    text in ref.text and text in figures_of(s)[2::3] for s, ref in zip(cited, shown_in, strict=True)
+                ):
                     return None
                 made.append(Figure(text, tuple(shown_in)))
             found.append(Conflict(unit, tuple(made)))

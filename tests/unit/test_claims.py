@@ -247,18 +247,22 @@ def varied(rng: random.Random, n: int) -> Group:
     return group(f"var-{n:03d}", sentences, rng.choice([[], ["Officials gave no names."]]), published=published)
 
 
-@pytest.mark.parametrize("dense", [True, False])
+@pytest.mark.parametrize("layout", ["dense", "unpadded", "sorted"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_fast_path_finds_what_the_plain_python_one_did(
-    seed: int, dense: bool, monkeypatch: pytest.MonkeyPatch
+    seed: int, layout: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Pairs scored at once (numpy), the same sums term by term: the same
     claims, in the same order, as the one-pair-at-a-time reference; with
-    each pair's stems looked up in a table of every (sentence, stem) or, for
-    a topic too large for one, searched for in the sorted entries."""
+    each pair's terms taken a stem column at a time from a table of every
+    (sentence, stem), or (a sentence with too many stems for the padded
+    table) searched for pair by pair, or (a topic too large for one table)
+    searched for in the sorted entries, with sets looked up likewise."""
     from tests.unit import claims_reference
 
-    if not dense:
+    if layout == "unpadded":
+        monkeypatch.setattr(claims, "_PADDED", 0)
+    elif layout == "sorted":
         monkeypatch.setattr(claims, "_DENSE", 0)
     rng = random.Random(seed)
     groups = [LEDGER, COURIER, GAZETTE, *(varied(rng, n) for n in range(120)), *(generated(rng, n) for n in range(60))]
