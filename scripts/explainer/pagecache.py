@@ -128,7 +128,7 @@ class PageCache:
 
     def _walk(self, value: object, out: list[str]) -> None:
         kind = type(value)
-        if kind is str:
+        if kind is str or kind is int or kind is bool or value is None:  # (as the last branch: repr)
             out.append(repr(value))
         elif kind is ClassifiedArticle:
             assert isinstance(value, ClassifiedArticle)
@@ -365,13 +365,14 @@ def resolve(items: Iterable[Page | Deferred], cache: PageCache | None) -> list[P
 
 
 def _placements(placements: tuple[Placement, ...]) -> str:
-    """What a page shows of placed sentences (their text is the article's, keyed already)."""
-    return repr(
-        [
-            (p.sentence.paragraph, p.sentence.index, p.topic, p.score, p.fallback, p.speaks, p.signals)
-            for p in placements
-        ]
-    )
+    """What a page shows of placed sentences (their text is the article's,
+    keyed already), as a digest of their MessagePack encoding: exact (every
+    float by its bits) and made in C, where a ``repr`` of a thousand
+    articles' placements took a tenth of a second."""
+    shown = [
+        (p.sentence.paragraph, p.sentence.index, p.topic, p.score, p.fallback, p.speaks, p.signals) for p in placements
+    ]
+    return _sha(msgspec.msgpack.encode(shown))
 
 
 def _json(value: object) -> str:
