@@ -68,21 +68,25 @@ def find_mentions(
         slug = item.article.slug
         source = f"sources/{slug}.md"
         head, sentences = _matches(item, pattern, keys, headings, kind, parts, written)
-        for key in head:
-            found.setdefault(key, set()).add(source)
-        # The sentence shows on its Source page, and on the page that quotes
-        # it: its topic's page, or its article's own page, whichever cites
-        # its paragraph (worked out once per topic and paragraph).
+        # Every sentence shows on its Source page, and on the page that quotes
+        # it: its topic's page, or its article's own page, whichever cites its
+        # paragraph (looked up once per topic and paragraph: most are on no
+        # page but their Source page).
+        here = set(head)
         own = f"articles/{slug}.md"
-        shown_at: dict[tuple[str, int], list[str]] = {}
+        quoted_at: dict[tuple[str, int], list[str]] = {}
         for placement, matches in sentences:
+            here.update(matches)
             spot = (placement.topic, placement.sentence.paragraph)
-            shown = shown_at.get(spot)
-            if shown is None:
+            quoted = quoted_at.get(spot)
+            if quoted is None:
                 cited = (slug, spot[1])
-                shown = shown_at[spot] = [source] + [p for p in (f"{spot[0]}.md", own) if cited in cites.get(p, ())]
-            for key in matches:
-                found.setdefault(key, set()).update(shown)
+                quoted = quoted_at[spot] = [p for p in (f"{spot[0]}.md", own) if cited in cites.get(p, ())]
+            if quoted:
+                for key in matches:
+                    found.setdefault(key, set()).update(quoted)
+        for key in here:
+            found.setdefault(key, set()).add(source)
     order = {page.path: i for i, page in enumerate(_site_order(pages, topic_order))}
     titles = {page.path: page.title or page.path for page in pages}
     return {

@@ -26,6 +26,7 @@ import dataclasses
 import hashlib
 import json
 import operator
+import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -95,6 +96,7 @@ class PageCache:
         # The files of docs/ taken as pages: as they were when read, and their
         # text (the writer need not read them again: see write.plan).
         self.read: dict[str, tuple[FileId, str]] = {}
+        self._folders: dict[str, bool] = {}  # folders of docs/ looked at: a real folder, not a link?
         if state is not None:
             self._known = self._load(state / INDEX)
             self._parts = self._load_parts(state / PARTS)
@@ -290,16 +292,32 @@ class PageCache:
         way) whose bytes hash to ``digest``."""
         if self.docs is None:
             return None
-        target = self.docs
-        for part in path.split("/"):
-            target = target / part
-            if target.is_symlink():
+        *folders, name = path.split("/")
+        target = str(self.docs)
+        for part in folders:
+            target = f"{target}/{part}"
+            real = self._folders.get(target)  # (a run reads a thousand pages from a dozen folders)
+            if real is None:
+                try:
+                    real = self._folders[target] = stat.S_ISDIR(os.lstat(target).st_mode)
+                except OSError:
+                    real = self._folders[target] = False
+            if not real:
                 return None
+        target = f"{target}/{name}"
         try:
-            info = target.lstat()
+            info = os.lstat(target)
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PAGE_BYTES:
                 return None
-            data = target.read_bytes()
+            fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            try:
+                opened = os.fstat(fd)
+                if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino) or not stat.S_ISREG(opened.st_mode):
+                    return None  # replaced since it was looked at
+                with open(fd, "rb", closefd=False) as handle:
+                    data = handle.read(MAX_PAGE_BYTES + 1)
+            finally:
+                os.close(fd)
         except OSError:
             return None
         if _sha(data) != digest:
