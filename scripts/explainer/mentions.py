@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import msgspec
@@ -67,19 +67,26 @@ def find_mentions(
     for item in classified:
         slug = item.article.slug
         source = f"sources/{slug}.md"
-        seen = _matches(item, pattern, keys, headings, kind, parts, written)
-        for key in seen[0]:
+        head, sentences = _matches(item, pattern, keys, headings, kind, parts, written)
+        # Every sentence shows on its Source page, and on the page that quotes
+        # it: its topic's page, or its article's own page, whichever cites its
+        # paragraph (looked up once per topic and paragraph: most are on no
+        # page but their Source page).
+        here = set(head)
+        own = f"articles/{slug}.md"
+        quoted_at: dict[tuple[str, int], list[str]] = {}
+        for placement, matches in sentences:
+            here.update(matches)
+            spot = (placement.topic, placement.sentence.paragraph)
+            quoted = quoted_at.get(spot)
+            if quoted is None:
+                cited = (slug, spot[1])
+                quoted = quoted_at[spot] = [p for p in (f"{spot[0]}.md", own) if cited in cites.get(p, ())]
+            if quoted:
+                for key in matches:
+                    found.setdefault(key, set()).update(quoted)
+        for key in here:
             found.setdefault(key, set()).add(source)
-        for placement, matches in seen[1]:
-            # The sentence shows on its Source page, and on the page that quotes
-            # it: its topic's page, or its article's own page, whichever cites
-            # its paragraph.
-            cited = (slug, placement.sentence.paragraph)
-            shown = [source] + [
-                p for p in (f"{placement.topic}.md", f"articles/{slug}.md") if cited in cites.get(p, ())
-            ]
-            for key in matches:
-                found.setdefault(key, set()).update(shown)
     order = {page.path: i for i, page in enumerate(_site_order(pages, topic_order))}
     titles = {page.path: page.title or page.path for page in pages}
     return {
@@ -91,7 +98,7 @@ def find_mentions(
 # Helper functions
 
 
-Matches = tuple[set[str], list[tuple[Placement, set[str]]]]  # keys in the title and headings; per sentence
+Matches = tuple[set[str], list[tuple[Placement, Collection[str]]]]  # keys in the title and headings; per sentence
 
 
 def _matches(
@@ -111,7 +118,7 @@ def _matches(
         if kept is not None:
             return kept
     head = {keys[m.group()] for text in texts for m in pattern.finditer(text)}
-    sentences = []
+    sentences: list[tuple[Placement, Collection[str]]] = []
     for placement in item.placements:
         matches = {keys[m.group()] for m in pattern.finditer(placement.sentence.text)}
         if matches:
@@ -132,20 +139,35 @@ def _kept_matches(
     kept for, so a forged record cannot link a page that never names it."""
     if kept is None:
         return None
-
-    def shown(key: str, texts: Sequence[str]) -> bool:
-        return any(phrase in text for phrase in written.get(key, ()) for text in texts)
-
-    if not all(shown(key, heads) for key in kept.head):
-        return None
+    # Plain loops, not any()/all() over generators: a thousand-article site
+    # checks tens of thousands of kept sentences each run.
+    for key in kept.head:
+        if not _shows(written.get(key, ()), heads):
+            return None
     placed = {p.sentence.index: p for p in item.placements}
-    found = []
+    found: list[tuple[Placement, Collection[str]]] = []
     for index, matches in kept.sentences:
         placement = placed.get(index)
-        if placement is None or not all(shown(key, (placement.sentence.text,)) for key in matches):
+        if placement is None:
             return None
-        found.append((placement, set(matches)))
+        text = placement.sentence.text
+        for key in matches:
+            for phrase in written.get(key, ()):
+                if phrase in text:
+                    break
+            else:
+                return None
+        found.append((placement, matches))
     return set(kept.head), found
+
+
+def _shows(phrases: Sequence[str], texts: Sequence[str]) -> bool:
+    """Does one of ``texts`` hold one of ``phrases`` (as a substring)?"""
+    for text in texts:
+        for phrase in phrases:
+            if phrase in text:
+                return True
+    return False
 
 
 class _Kept(msgspec.Struct, forbid_unknown_fields=True):

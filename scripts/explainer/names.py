@@ -26,7 +26,7 @@ import msgspec
 from . import yamldata
 from .bodytext import GuideRules, body_of, body_sentences
 from .mentions import PageLink, find_mentions, phrase_pattern
-from .model import ClassifiedArticle, Page, SiteConfig
+from .model import ClassifiedArticle, Page, Sentence, SiteConfig
 from .pagecache import Parts
 from .pagekit import front_matter, render_template
 from .validate import Fail, failer, no_unknown_keys
@@ -127,6 +127,7 @@ def detect(
     names: NameList,
     rules: GuideRules = _PLAIN,
     parts: Parts | None = None,
+    bodies: Sequence[Sequence[Sentence]] | None = None,
 ) -> tuple[str, ...]:
     """Names in the body sentences that are not ``known`` (curated names,
     glossary terms): runs of capitalised words, and single words where the
@@ -316,9 +317,10 @@ def whos_who_mentions(
     """Every name Who's who lists (curated or found), with the pages whose
     body sentences mention it; and the names found, in order."""
     curated = {form: n.name for n in names.names for form in (n.name, *n.aliases)}
-    others = detect(classified, [*curated, *known], names, rules, parts)
+    bodies = [body_of(c.article, rules, parts) for c in classified]  # (read once for both)
+    others = detect(classified, [*curated, *known], names, rules, parts, bodies)
     keys = {**curated, **{name: name for name in others}}
-    body = [_body_only(c, rules, parts) for c in classified]
+    body = [_body_only(c, sentences) for c, sentences in zip(classified, bodies, strict=True)]
     return find_mentions(keys, body, pages, [t.slug for t in config.topics], headings=False, parts=parts), others
 
 
@@ -529,9 +531,9 @@ def _own_credits(classified: ClassifiedArticle) -> frozenset[str]:
     return frozenset(" ".join(p.split()) for p in (meta.publisher or "", *people) if p.strip())
 
 
-def _body_only(classified: ClassifiedArticle, rules: GuideRules, parts: Parts | None = None) -> ClassifiedArticle:
-    """``classified`` with only the placements of its body sentences."""
-    body = {s.index for s in body_of(classified.article, rules, parts)}
+def _body_only(classified: ClassifiedArticle, sentences: Iterable[Sentence]) -> ClassifiedArticle:
+    """``classified`` with only the placements of its body ``sentences``."""
+    body = {s.index for s in sentences}
     return ClassifiedArticle(classified.article, tuple(p for p in classified.placements if p.sentence.index in body))
 
 

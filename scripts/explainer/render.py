@@ -278,10 +278,9 @@ def source_pages(site: Corpus) -> Iterator[Page | Deferred]:
     for article in site.articles:
         years.setdefault(_year(article), []).append(article)
     own = {c.article.slug for c in site.own_pages}
-    description = "The articles this explainer quotes, each shown in full with numbered paragraphs."
     parts = source_year_pages(site)
     if not parts:
-        front = front_matter("Sources", description, edit=site.config.edit_path)
+        front = front_matter("Sources", _SOURCES_DESCRIPTION, edit=site.config.edit_path)
         page = render_template(
             "sources.md.j2", front_matter=front, title="Sources", years=years, own=own, parts=(), prefix="", up=False
         )
@@ -291,19 +290,11 @@ def source_pages(site: Corpus) -> Iterator[Page | Deferred]:
         for year, label, path, articles in parts:
             count, links = rows.get(year, (0, []))
             rows[year] = (count + len(articles), [*links, (label, path.removeprefix("sources/"))])
-            front = front_matter(f"Sources: {label}", description, edit=site.config.edit_path)
-            page = render_template(
-                "sources.md.j2",
-                front_matter=front,
-                title=f"Sources: {label}",
-                years={year: articles},
-                own=own,
-                parts=(),
-                prefix="../",
-                up=True,
-            )
-            yield Page(path, page, label)
-        front = front_matter("Sources", description, edit=site.config.edit_path)
+            # Deferred: a year page shows its articles (keyed by their cache
+            # entries), which of them have their own page, and its label.
+            inputs = (site.config, path, year, label, articles, [a.slug in own for a in articles])
+            yield Deferred(path, inputs, partial(_source_year, site.config, path, year, label, articles, own))
+        front = front_matter("Sources", _SOURCES_DESCRIPTION, edit=site.config.edit_path)
         listing = [(year, count, links) for year, (count, links) in rows.items()]
         page = render_template(
             "sources.md.j2", front_matter=front, title="Sources", parts=listing, total=len(site.articles)
@@ -313,10 +304,26 @@ def source_pages(site: Corpus) -> Iterator[Page | Deferred]:
         yield Deferred(f"sources/{article.slug}.md", article, partial(_source, article))
 
 
+def _source_year(config: SiteConfig, path: str, year: str, label: str, articles: list[Article], own: set[str]) -> Page:
+    front = front_matter(f"Sources: {label}", _SOURCES_DESCRIPTION, edit=config.edit_path)
+    page = render_template(
+        "sources.md.j2",
+        front_matter=front,
+        title=f"Sources: {label}",
+        years={year: articles},
+        own=own,
+        parts=(),
+        prefix="../",
+        up=True,
+    )
+    return Page(path, page, label)
+
+
 def _source(article: Article) -> Page:
     return Page(f"sources/{article.slug}.md", _source_page(article), short_title(article.title))
 
 
+_SOURCES_DESCRIPTION = "The articles this explainer quotes, each shown in full with numbered paragraphs."
 SOURCES_PER_PAGE = 300  # articles the Sources index lists; past it, a page per year
 
 

@@ -364,12 +364,16 @@ def _page(path: str, title: str, years: dict[int, list[Event]], prefix: str, edi
     return Page(path, page, title)
 
 
-def event_inputs(events: Sequence[Event]) -> list[tuple[object, ...]]:
-    """What a Timeline page shows of its events (its key's input): the
-    article (counted by its cache key) and everything else it prints."""
-    return [
+def event_inputs(events: Sequence[Event]) -> list[object]:
+    """What a Timeline page shows of its events (its key's input): their
+    articles, each once (counted by its cache key), and everything else it
+    prints of each event with its article's slug, as one string (a page key
+    walks thousands of events: one string each would cost more than the
+    digest)."""
+    articles = list({id(e.article): e.article for e in events}.values())
+    shown = [
         (
-            e.article,
+            e.article.slug,
             e.sentence.index,
             e.sentence.paragraph,
             e.when.start.isoformat(),
@@ -379,6 +383,7 @@ def event_inputs(events: Sequence[Event]) -> list[tuple[object, ...]]:
         )
         for e in events
     ]
+    return [articles, repr(shown)]
 
 
 def _sources(events: Sequence[Event]) -> list[dict[str, str]]:

@@ -125,3 +125,46 @@ def test_a_kept_page_naming_a_file_the_writer_would_not_write_is_made_again(stat
     path.write_text(json.dumps(data), encoding="utf-8")
     cache = _run(state, docs)
     assert (cache.hits, cache.rendered) == (0, 1)
+
+
+def _read_one(state: Path, docs: Path, path: str, content: str) -> PageCache:
+    """A run asking for one page at ``path`` (recorded with ``content`` by an
+    earlier run), the file in docs/ as the test left it."""
+    cache = PageCache(state, docs, salt="s", articles={"a": "k" * 64})
+    made = Page(path, content, "Topic")
+    (page,) = cache.page(Deferred(path, ("inputs", path), lambda: made))
+    assert page == made
+    return cache
+
+
+@pytest.mark.parametrize("planted", ["file-link", "folder-link", "fifo", "folder-is-file"])
+def test_a_recorded_page_behind_a_link_or_not_a_file_is_made_again(tmp_path: Path, planted: str) -> None:
+    """docs/ arrives in a clone: a page whose file is now a link (to a file of
+    the very bytes recorded), sits in a folder that is a link, or is a FIFO
+    (never opened for reading: that would block the run) is a miss, made
+    again; the same page as a plain file is a hit."""
+    import os
+
+    state, docs, elsewhere = tmp_path / "state", tmp_path / "docs", tmp_path / "elsewhere"
+    content = "# Topic\n\nText.\n"
+    first = _read_one(state, docs, "topic/part.md", content)
+    assert first.rendered == 1
+    (docs / "topic").mkdir(parents=True)
+    (docs / "topic" / "part.md").write_text(content, encoding="utf-8")
+    first.save()
+    assert _read_one(state, docs, "topic/part.md", content).hits == 1  # the plain file: taken
+    elsewhere.mkdir()
+    (elsewhere / "part.md").write_text(content, encoding="utf-8")
+    (docs / "topic" / "part.md").unlink()
+    if planted == "file-link":
+        (docs / "topic" / "part.md").symlink_to(elsewhere / "part.md")
+    elif planted == "folder-link":
+        (docs / "topic").rmdir()
+        (docs / "topic").symlink_to(elsewhere, target_is_directory=True)
+    elif planted == "fifo":
+        os.mkfifo(docs / "topic" / "part.md")
+    else:
+        (docs / "topic").rmdir()
+        (docs / "topic").write_text(content, encoding="utf-8")
+    cache = _read_one(state, docs, "topic/part.md", content)
+    assert (cache.hits, cache.rendered, cache.read) == (0, 1, {})
