@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 
 from . import saferegex, yamldata
 from .model import Article, Sentence
@@ -186,7 +187,8 @@ def body_of(article: Article, rules: GuideRules, parts: Parts | None = None) -> 
     data = parts.get("body", article.slug, list[int])
     if data is not None:
         by_index = {s.index: s for p in article.paragraphs for s in p.sentences}
-        if all(i in by_index for i in data):
+        # Sentences of the article, each once and in order: as body_sentences gives them.
+        if all(i in by_index for i in data) and all(a < b for a, b in pairwise(data)):
             return [by_index[i] for i in data]
     found = list(body_sentences(article, rules))
     parts.put("body", article.slug, [s.index for s in found])

@@ -146,10 +146,12 @@ def _kept_matches(
             return None
     placed = {p.sentence.index: p for p in item.placements}
     found: list[tuple[Placement, Collection[str]]] = []
+    last = -1
     for index, matches in kept.sentences:
         placement = placed.get(index)
-        if placement is None:
+        if placement is None or index <= last or not matches:  # each matching sentence once, in order
             return None
+        last = index
         text = placement.sentence.text
         for key in matches:
             for phrase in written.get(key, ()):

@@ -151,7 +151,9 @@ def detect(
     words whose use in lower case they depend on: they are read back only
     if none of those words changed (the corpus's lower-case words are its
     articles' together)."""
-    texts = [[s.text for s in body_of(c.article, rules, parts)] for c in classified]
+    if bodies is None:
+        bodies = [body_of(c.article, rules, parts) for c in classified]
+    texts = [[s.text for s in body] for body in bodies]
     lowers = [_lower_words(c.article.slug, t, parts) for c, t in zip(classified, texts, strict=True)]
     ordinary: set[str] = set().union(*lowers)
     small = ordinary & (rules.function_words | names.connectors | names.joiners)
@@ -231,8 +233,8 @@ def _candidate_data(kept: Candidates, ordinary: set[str]) -> dict[str, object]:
         "found": sorted(kept[0]),
         "singles": dict(sorted(kept[1].items())),
         "bracketed": sorted(kept[2]),
-        "probe": list(probe),  # (order does not matter: read back as a set)
-        "ordinary": list(probe & ordinary),
+        "probe": sorted(probe),  # (read back as a set; sorted: the same state file every run)
+        "ordinary": sorted(probe & ordinary),
     }
 
 
@@ -265,7 +267,7 @@ def _lower_words(slug: str, sentences: Sequence[str], parts: Parts | None) -> se
             return set(data)
     words = {w for s in sentences for w in _LOWER_WORD.findall(s)}
     if parts is not None:
-        parts.put("lower", slug, list(words))
+        parts.put("lower", slug, sorted(words))
     return words
 
 

@@ -96,7 +96,6 @@ class PageCache:
         # The files of docs/ taken as pages: as they were when read, and their
         # text (the writer need not read them again: see write.plan).
         self.read: dict[str, tuple[FileId, str]] = {}
-        self._folders: dict[str, bool] = {}  # folders of docs/ looked at: a real folder, not a link?
         if state is not None:
             self._known = self._load(state / INDEX)
             self._parts = self._load_parts(state / PARTS)
@@ -289,37 +288,35 @@ class PageCache:
 
     def _read(self, path: str, digest: str) -> str | None:
         """The text of ``docs/<path>`` if it is a regular file (no link on the
-        way) whose bytes hash to ``digest``."""
+        way) whose bytes hash to ``digest``. Each folder on the way is opened
+        from the one before it without following a link, and the file from
+        the last: a folder swapped for a link meanwhile is never gone through."""
         if self.docs is None:
             return None
         *folders, name = path.split("/")
-        target = str(self.docs)
-        for part in folders:
-            target = f"{target}/{part}"
-            real = self._folders.get(target)  # (a run reads a thousand pages from a dozen folders)
-            if real is None:
-                try:
-                    real = self._folders[target] = stat.S_ISDIR(os.lstat(target).st_mode)
-                except OSError:
-                    real = self._folders[target] = False
-            if not real:
-                return None
-        target = f"{target}/{name}"
+        if any(part in ("", ".", "..") for part in path.split("/")):
+            return None
         try:
-            info = os.lstat(target)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PAGE_BYTES:
-                return None
-            fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-            try:
-                opened = os.fstat(fd)
-                if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino) or not stat.S_ISREG(opened.st_mode):
-                    return None  # replaced since it was looked at
-                with open(fd, "rb", closefd=False) as handle:
-                    data = handle.read(MAX_PAGE_BYTES + 1)
-            finally:
-                os.close(fd)
+            fd = os.open(self.docs, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
             return None
+        try:
+            for part in folders:
+                inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+                os.close(fd)
+                fd = inner
+            inner = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PAGE_BYTES:
+                return None
+            with open(fd, "rb", closefd=False) as handle:
+                data = handle.read(MAX_PAGE_BYTES + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
         if _sha(data) != digest:
             return None
         try:

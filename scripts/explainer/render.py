@@ -113,7 +113,7 @@ def _claims(
     """The topic's claims (:func:`explainer.claims.find_claims`), or, with
     ``cache``, those of an earlier run whose key covers all it reads. A kept
     value is untrusted: one that could not be these groups' claims
-    (:func:`explainer.claims.from_data`) is found again, with a note.
+    (:func:`explainer.claims.from_kept`) is found again, with a note.
 
     find_claims reads the groups' placements (each sentence's index,
     paragraph and text) and each article's slug and published date (and

@@ -178,6 +178,8 @@ def _kept_events(article: Article, data: object) -> Dated | None:
                 return None
             if precision not in PRECISIONS or index not in sentences or type(start) is not str:
                 return None
+            if not phrase or phrase not in sentences[index].text:  # the phrase shown is the sentence's own
+                return None
             when = When(date.fromisoformat(start), precision)
             order = (when.start, PRECISIONS.index(precision), article.title.casefold(), article.slug, index, position)
             found.append((order, Event(when, phrase, relative, article, sentences[index])))

@@ -6,8 +6,11 @@ a corrupt, foreign or stale page cache is ignored (with a note), never obeyed.""
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,7 @@ import pytest
 from click.testing import Result
 
 from explainer import pagekit, render
-from tests.helpers import FIXTURES, copy_project, load_script, snapshot
+from tests.helpers import FIXTURES, ROOT, copy_project, load_script, snapshot
 
 COUNT = 30  # past the navigation's list limit: sources grouped by year
 OFF_TOPIC = "school-garden.md"
@@ -195,6 +198,63 @@ def test_forged_parts_of_the_wrong_shape_are_read_again(
     _edit(warm)
     _generate(warm, run_cli)
     assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
+
+
+def _canonical_forgery(value: Any) -> Any:
+    """A part of its reader's shape that no run writes: body sentences out of
+    order or twice, a mention's sentence twice or with no key, a Timeline
+    event whose phrase is not its sentence's."""
+    if isinstance(value, list) and value and all(type(i) is int for i in value):
+        return [value[0], *value]  # body: a sentence twice
+    if isinstance(value, dict) and value.get("events"):
+        start, precision, _, relative, index, position = value["events"][0]
+        return {**value, "events": [[start, precision, "Invented phrase", relative, index, position]]}
+    if isinstance(value, dict) and value.get("sentences"):
+        first = value["sentences"][0]
+        return {**value, "sentences": [[first[0], []], *value["sentences"]]}
+    return value
+
+
+def test_forged_parts_of_the_right_shape_but_no_runs_are_read_again(
+    warm: Path, tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    """A part of the reader's type is still checked against what a run keeps:
+    body sentences once each and in order, a kept mention's sentences once
+    each with a key, a Timeline phrase written in its sentence (else a forged
+    cache would put words on the site that no source wrote)."""
+    path = warm / ".cache" / "explainer" / "parts.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    forged = {key: _canonical_forgery(value) for key, value in data["parts"].items()}
+    changed = {key for key in forged if forged[key] != data["parts"][key]}
+    assert len(changed) > 3 * COUNT  # every article's body, mentions and events
+    path.write_text(json.dumps({**data, "parts": forged}), encoding="utf-8")
+    _edit(warm)
+    _generate(warm, run_cli)
+    outputs = _outputs(warm)
+    assert not any(b"Invented phrase" in text for text in outputs.values())
+    assert outputs == _cold(warm, tmp_path, run_cli)
+
+
+def test_two_cold_runs_keep_the_same_state_files(project: Path, tmp_path: Path) -> None:
+    """What the page cache keeps is written in a fixed order, never a set's
+    (which moves with the string hash seed of each process): the same
+    inputs, the same bytes."""
+    _corpus(project)
+    other = copy_project(tmp_path / "other")
+    shutil.rmtree(other / "sources")
+    shutil.copytree(project / "sources", other / "sources")
+    for seed, folder in [("1", project), ("2", other)]:
+        done = subprocess.run(
+            [sys.executable, "-m", "explainer.cli", "generate", "--root", str(folder), "-q"],
+            capture_output=True,
+            text=True,
+            cwd=folder,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "PYTHONHASHSEED": seed},
+        )
+        assert done.returncode == 0, done.stderr
+    for name in ("parts.json", "pages.json"):
+        first = (project / ".cache" / "explainer" / name).read_bytes()
+        assert first == (other / ".cache" / "explainer" / name).read_bytes(), name
 
 
 @pytest.fixture

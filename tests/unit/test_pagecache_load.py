@@ -168,3 +168,41 @@ def test_a_recorded_page_behind_a_link_or_not_a_file_is_made_again(tmp_path: Pat
         (docs / "topic").write_text(content, encoding="utf-8")
     cache = _read_one(state, docs, "topic/part.md", content)
     assert (cache.hits, cache.rendered, cache.read) == (0, 1, {})
+
+
+def test_a_folder_swapped_for_a_link_during_a_run_is_never_gone_through(tmp_path: Path) -> None:
+    """Two pages of one folder read by one cache: after the first is read, the
+    folder becomes a link to a folder outside docs/ holding the second page's
+    very bytes. The second is made again, not read through the link (what one
+    read saw of a folder is not trusted for the next)."""
+    state, docs, elsewhere = tmp_path / "state", tmp_path / "docs", tmp_path / "elsewhere"
+    first, second = "# A\n", "# B\n"
+    cache = PageCache(state, docs, salt="s", articles={"a": "k" * 64})
+    for path, content in [("topic/a.md", first), ("topic/b.md", second)]:
+        cache.page(Deferred(path, ("inputs", path), lambda p=path, c=content: Page(p, c, "T")))
+    (docs / "topic").mkdir(parents=True)
+    (docs / "topic" / "a.md").write_text(first, encoding="utf-8")
+    (docs / "topic" / "b.md").write_text(second, encoding="utf-8")
+    cache.save()
+    cache = PageCache(state, docs, salt="s", articles={"a": "k" * 64})
+    (page,) = cache.page(Deferred("topic/a.md", ("inputs", "topic/a.md"), lambda: Page("topic/a.md", "x", "T")))
+    assert page.content == first and cache.hits == 1
+    elsewhere.mkdir()
+    (elsewhere / "b.md").write_text(second, encoding="utf-8")
+    (docs / "topic" / "a.md").unlink()
+    (docs / "topic" / "b.md").unlink()
+    (docs / "topic").rmdir()
+    (docs / "topic").symlink_to(elsewhere, target_is_directory=True)
+    made = Page("topic/b.md", second, "T")
+    (page,) = cache.page(Deferred("topic/b.md", ("inputs", "topic/b.md"), lambda: made))
+    assert (cache.hits, cache.rendered) == (1, 1)
+    assert "topic/b.md" not in cache.read
+
+
+def test_a_part_of_another_shape_counts_as_missing_and_is_not_kept(state: Path) -> None:
+    """A part is decoded only by its reader's type: one that is not of it is
+    None (the reader finds it again) and is not written back as used."""
+    cache = PageCache(state, state.parent / "docs", salt="s", articles={"a": "k" * 64})
+    assert cache.get("events", "a", list[int]) is None
+    cache.save()
+    assert PageCache(state, state.parent / "docs", salt="s", articles={"a": "k" * 64}).get("events", "a") is None
