@@ -45,7 +45,7 @@ import math
 import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from functools import cached_property, reduce
+from functools import cached_property
 from itertools import chain, filterfalse, pairwise
 from typing import NamedTuple
 
@@ -54,6 +54,7 @@ import numpy as np
 from . import phrases
 from .cache import collector_paused  # the bulk pass makes no cycles: see there
 from .model import Article, ArticleEvidence, ClassifiedArticle, ParagraphEvidence, Placement, Sentence, SiteConfig
+from .sums import added as _added  # left to right, as _Corpus adds its columns
 
 Scores = tuple[float, ...]
 
@@ -141,7 +142,7 @@ class Classifier:
             claimed = {phrases.form_key(form) for form in group} & self.weights.keys()
             if not claimed:
                 continue
-            heaviest = min(claimed, key=lambda k: (-sum(self.weights[k]), k))
+            heaviest = min(claimed, key=lambda k: (-_added(self.weights[k]), k))
             for form in group:
                 if phrases.form_key(form) not in self.weights:
                     self.aliases.setdefault(form, heaviest)
@@ -177,7 +178,7 @@ class Classifier:
         table: dict[str, list[tuple[int, float]]] = {}
         for column, (_, bag) in enumerate(columns):
             weights = {f: (1 + math.log(c)) * self.idf[f] for f, c in sorted(bag.items()) if f in self.idf}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            norm = math.sqrt(_added(w * w for w in weights.values())) or 1.0
             for form, w in weights.items():
                 table.setdefault(form, []).append((column, w / norm))
         self.entries = {f: (self.idf[f], tuple(table.get(f, ()))) for f in sorted(self.idf)}
@@ -1005,12 +1006,6 @@ def _split(own: Scores, topic: int, config: SiteConfig) -> tuple[int, bool]:
 
 def _sum(vectors: Sequence[Scores], size: int) -> Scores:
     return tuple([_added(column) for column in zip(*vectors, strict=True)]) if vectors else (0.0,) * size
-
-
-def _added(values: Iterable[float]) -> float:
-    """Left to right, as :class:`_Corpus` adds its columns (the builtin ``sum``
-    compensates its float rounding from Python 3.12 on: the two would differ)."""
-    return reduce(operator.add, values, 0.0)
 
 
 def _share(scores: Scores) -> Scores | None:

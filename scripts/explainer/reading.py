@@ -17,6 +17,7 @@ from datetime import date
 from .bodytext import GuideRules
 from .model import Article, Corpus, Group, Placement, Run, Topic
 from .phrases import NOT_SIGNAL, PhraseIndex, form_key
+from .sums import added
 from .timeline import Event
 
 WORDS_PER_MINUTE = 200  # a common figure for reading prose on screen
@@ -198,7 +199,7 @@ def related(topic: Topic, found: Iterable[str], topics: Sequence[Topic]) -> list
             continue
         shared = [s for s in other.signals if owners[(position, s.phrase)] in keys]
         if shared:
-            weight = sum(s.weight for s in shared)
+            weight = added(s.weight for s in shared)  # the same order on every Python
             names = tuple(sorted({s.phrase for s in shared}, key=str.casefold))
             scored.append((-weight, position, Related(other, names)))
     return [item for _, _, item in sorted(scored, key=lambda s: (s[0], s[1]))[:RELATED_MAX]]

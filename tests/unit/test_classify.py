@@ -87,6 +87,23 @@ def test_an_alias_counts_for_the_signal_its_entry_names(config: SiteConfig) -> N
     assert with_entry.aliases == {"FIR": phrases.form_key("interest rate"), entry[0]: phrases.form_key("interest rate")}
 
 
+def test_an_alias_lends_the_heaviest_signal_on_every_python() -> None:
+    """The heaviest of an entry's signals is its weights added left to right:
+    0.1 + 0.2 + 0.3 is 0.6000000000000001, more than 0.6 ("decision" would
+    win the tie, by key, if 3.12's compensated ``sum`` made it 0.6)."""
+    text = """
+title: T
+summary: S
+fallback: a
+topics:
+  - {slug: a, title: A, description: First., signals: {ruling: 0.1, decision: 0.6}}
+  - {slug: b, title: B, description: Second., signals: {ruling: 0.2}}
+  - {slug: c, title: C, description: Third., signals: {ruling: 0.3}}
+"""
+    classifier = Classifier(load_topics(text, "topics.yml"), [("decision", "ruling", "verdict")])
+    assert classifier.aliases == {"verdict": phrases.form_key("ruling")}
+
+
 def test_reference_config_claims_acronyms_from_the_glossary_and_names() -> None:
     project = load_project(ROOT, ROOT / "sources", ROOT / "config/topics.yml", ROOT / "config/boilerplate.yml")
     read = classifier(project).read
