@@ -192,6 +192,10 @@ def test_ci_runs_make_test_and_pages_publishes_the_strict_build() -> None:
     test = yaml.safe_load((ROOT / ".github/workflows/test.yml").read_text(encoding="utf-8"))
     assert "pull_request" in test[True]  # YAML reads the key `on` as True
     assert [s.get("run") for s in test["jobs"]["test"]["steps"] if "run" in s] == ["make test"]
+    others = test["jobs"]["other-pythons"]  # the newer Pythons: the suite without the browser
+    assert others["strategy"]["matrix"]["python"] == ["3.12", "3.13"]
+    assert others["container"] == "python:${{ matrix.python }}-bookworm"
+    assert [s.get("run") for s in others["steps"] if "run" in s] == ["make test-fast"]
     pages = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text(encoding="utf-8"))
     steps = pages["jobs"]["build"]["steps"] + pages["jobs"]["deploy"]["steps"]
     uses = [s["uses"].split("@")[0] for s in steps if "uses" in s]
