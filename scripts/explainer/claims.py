@@ -11,9 +11,13 @@ a page can show the claim once and keep every other wording a click away.
 How two sentences are found to state the same claim:
 
 * **Figures** are read first: numbers with what they count ("1,100
-  people", "3.3 million yuan" = "3,300,000 yuan", "20%" = "20 per cent") and
-  dates (read as the Timeline reads them, so "24 September 2021" = "September
-  24, 2021", and "May 2021" agrees with "21 May 2021"). What a number counts
+  people", "3.3 million yuan" = "3,300,000 yuan" = "RMB3.3 million" =
+  "¥3.3 million", "3.6m yuan" = "3.6 million yuan", "US$5m" = "$5 million",
+  "20%" = "20 per cent") and dates (read as the Timeline reads them, so "24
+  September 2021" = "September 24, 2021", and "May 2021" agrees with "21 May
+  2021"; but a month without a year is the one nearest the published date,
+  before or after, as a day without a year is: "from April" written in
+  February is this April, not last April). What a number counts
   is the run of words after it, its head first: the run's first plural in
   lower case, else its last word ("26 bitcoin mining farms": farms; "4,000
   Harlow Motors workers": workers); two figures count the same thing when
@@ -25,7 +29,8 @@ How two sentences are found to state the same claim:
   numbers are left out, so the words decide whether two sentences say the
   same thing and the figures whether they agree about it. Names (capitalised
   words after the first, and the first when the article writes it
-  capitalised mid-sentence too: "Suzhou gave ..." beside "in Suzhou") must
+  capitalised mid-sentence too: "Suzhou gave ..." beside "in Suzhou", or
+  when the word after it is a name too: "Carrowmore Water banned ...") must
   overlap when both sentences have some; the names of a closing attribution
   (", the Valley Post reported.", ", according to ...") are the sources', not
   the claim's, and are left out.
@@ -219,10 +224,28 @@ _DATE_TOKENS = frozenset(
     ]
     + ["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"]
 )
-_CURRENCY = {"$": "dollar", "£": "pound", "€": "euro", "¥": "yuan"}
+# A currency before the number: a sign, or the code news copy writes for it
+# ("RMB3.2 million", "US$560,000", "USD 5bn"); what each counts in.
+_CURRENCY = {
+    "$": "dollar",
+    "£": "pound",
+    "€": "euro",
+    "¥": "yuan",
+    "US$": "dollar",
+    "RMB": "yuan",
+    "CNY": "yuan",
+    "USD": "dollar",
+    "GBP": "pound",
+    "EUR": "euro",
+}
+# Currencies written as words after the number: "m" and "k" before one are
+# multipliers too ("3.6m yuan", "£5m" alike), as after a currency sign.
+_CURRENCY_WORDS = frozenset(["yuan", "renminbi", "dollar", "dollars", "pound", "pounds", "euro", "euros", "yen"])
+# A currency code holding the number it precedes ("RMB3", a token): a figure, not a word or a name.
+_CODED = re.compile(r"(?:RMB|CNY|USD|GBP|EUR|US)[0-9]")
 _PRONOUNS = frozenset(["it", "its", "he", "she", "his", "her", "they", "them", "their", "this", "these", "those"])
 _NUMBER = re.compile(
-    r"(?<![\w.,])(?P<cur>[$£€¥])?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?![0-9])"
+    r"(?<![\w.,$])(?:(?P<cur>[$£€¥]|US\$)|(?P<code>RMB|CNY|USD|GBP|EUR)\s?)?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?![0-9])"
     r"(?:\s*(?P<pct>%|per\s?cent\b))?"
     r"(?:\s+(?P<mult>thousand|million|billion|trillion)\b|(?P<abbr>bn|mn|tn|m|k)\b)?"
 )
@@ -319,9 +342,9 @@ def _read(text: str, published: date | None, known: frozenset[str] = _NONE, toke
     said = None if _SAYING.isdisjoint(tokens) else _ATTRIBUTED.search(text)
     named = tokens if said is None else tokens[: len(tokens) - len(_tokens(text, said.start()))]
     names = dict.fromkeys(filter(None, map(_NAME_STEMS.get, named[1:])))
-    if known and tokens:
+    if tokens:
         first = _NAME_STEMS.get(tokens[0])
-        if first is not None and first in known:
+        if first is not None and (first in known or _opens_name(text, named)):
             names = {first: None, **names}
     return (
         " ".join(filter(None, stems)),  # stems are never empty: None is what goes
@@ -331,6 +354,19 @@ def _read(text: str, published: date | None, known: frozenset[str] = _NONE, toke
         bool(tokens) and tokens[0].casefold() in _PRONOUNS,
         text[:1].isupper() and text.rstrip("\"'’” )")[-1:] in {".", "!", "?"},
     )
+
+
+# A sentence that opens with two capitalised words, nothing between them but a
+# space: "Carrowmore Water banned ...", "Harwick Citylink is raising ...".
+_TWO_CAPITALS = re.compile(r"[\"'‘“(]*[A-Z][\w'’-]* [A-Z]")
+
+
+def _opens_name(text: str, named: Sequence[str]) -> bool:
+    """Whether the sentence's first word is the first of a name of several
+    words: the word after it, capitalised too, is a name ("Carrowmore Water
+    banned ...": the first word is a name as much as the second, though the
+    article may never write it alone mid-sentence)."""
+    return len(named) > 1 and _NAME_STEMS.get(named[1]) is not None and _TWO_CAPITALS.match(text) is not None
 
 
 def _fits(reading: Reading | None, article: Article) -> bool:
@@ -366,9 +402,10 @@ def _learn(tokens: Sequence[str]) -> None:
     folded = [t.casefold() for t in new]  # as explainer.phrases.words has them
     stop = STOP_WORDS
     for token, word, stem in zip(new, folded, phrases.stems(folded), strict=True):
+        coded = _CODED.match(token) is not None  # "RMB3" of "RMB3.2 million": a figure
         content = word not in stop and len(word) > 1 and not word[0].isdigit() and stem not in _STOP_FORMS
-        _WORD_STEMS[token] = stem if content else None
-        named = token[0].isupper() and word not in stop and word not in _MONTH_WORDS
+        _WORD_STEMS[token] = stem if content and not coded else None
+        named = token[0].isupper() and word not in stop and word not in _MONTH_WORDS and not coded
         _NAME_STEMS[token] = stem if named else None
 
 
@@ -499,7 +536,7 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         kind = str(match.lastgroup)
         if kind in _SKIPPED_DATES or (kind == "bare_month" and not match.group("prep")):
             continue
-        when = timeline._resolve(kind, match.group(kind), published)
+        when = _when(kind, match.group(kind), published)
         if when is None:
             continue
         start = when.start
@@ -507,27 +544,15 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         found.append(_Fig("date", value, match.group(kind)))
         spans.append(match.span())
     previous: tuple[int, int] | None = None  # where the number before was written
-    for match in _NUMBER.finditer(text):
-        if spans and any(a < match.end() and match.start() < b for a, b in spans):
+    for begin, end, cur, value, pct in map(_digits, _NUMBER.finditer(text)):
+        if spans and any(a < end and begin < b for a, b in spans):
             continue
-        cur, whole, frac, pct, mult, short = match.groups()
-        end = match.end()
-        if short and not (cur or short in _ALWAYS_MULTIPLIERS):
-            end = match.start("abbr")  # not a multiplier: not part of the figure
-        elif short:
-            mult = _SHORT_MULTIPLIERS[short]
-        if frac or mult:
-            number = Decimal(whole.replace(",", "") + "." + (frac or "0")).scaleb(_MULTIPLIERS.get(mult, 0))
-            value = f"{number.normalize():f}" if number == number.to_integral_value() else str(number.normalize())
-        else:
-            value = whole.replace(",", "").lstrip("0") or "0"
         if pct:
             unit = "%"
         elif cur:
             unit = _CURRENCY[cur]
         else:
             unit, end = _unit(text, end)
-        begin = match.start()
         if (
             previous is not None
             and found[-1].unit in ("", unit)
@@ -541,6 +566,55 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         spans.append((begin, end))
         previous = (begin, end)
     return tuple(found), spans
+
+
+def _when(kind: str, text: str, published: date | None) -> timeline.When | None:
+    """A date as the Timeline reads it, but a month without a year ("in
+    April", "from the second of April") is the one nearest the published
+    date, before or after, as a day without a year already is: news reports
+    the last months and announces the coming ones ("fares will rise from
+    April", in February, is this April, not last), and a month more than
+    half a year away is written with its year ("in April 2022") or "last
+    April". A tie (six months either way) goes to the past, as the
+    Timeline's reading does."""
+    when = timeline._resolve(kind, text, published)
+    if kind != "bare_month" or when is None or published is None or when.precision != "month":
+        return when
+    back = (published.year - when.start.year) * 12 + published.month - when.start.month  # 0 to 11
+    if 12 - back < back:  # the same month a year later is nearer
+        return timeline.When(date(when.start.year + 1, when.start.month, 1), "month")
+    return when
+
+
+_Number = tuple[int, int, str | None, str, bool]  # where it begins and ends, its currency, value, a percentage
+
+
+def _digits(match: re.Match[str]) -> _Number:
+    """A number written in digits (:data:`_NUMBER`)."""
+    cur, code, whole, frac, pct, mult, short = match.groups()
+    cur = cur or code
+    end = match.end()
+    if short and not (cur or short in _ALWAYS_MULTIPLIERS or _currency_follows(match.string, end)):
+        end = match.start("abbr")  # not a multiplier: not part of the figure
+    elif short:
+        mult = _SHORT_MULTIPLIERS[short]
+    if frac or mult:
+        number = Decimal(whole.replace(",", "") + "." + (frac or "0")).scaleb(_MULTIPLIERS.get(mult, 0))
+        value = _decimal(number)
+    else:
+        value = whole.replace(",", "").lstrip("0") or "0"
+    return match.start(), end, cur, value, bool(pct)
+
+
+def _decimal(number: Decimal) -> str:
+    """A value as figures are compared: "3300000", "4.5"."""
+    return f"{number.normalize():f}" if number == number.to_integral_value() else str(number.normalize())
+
+
+def _currency_follows(text: str, end: int) -> bool:
+    """Whether a currency written as a word follows ("3.6m yuan")."""
+    following = _FOLLOWING.match(text, end)
+    return following is not None and following.group(1).casefold() in _CURRENCY_WORDS
 
 
 _RANGE = re.compile(r"\s*[-–—]\s*|\s+to\s+")

@@ -491,6 +491,22 @@ def test_a_name_that_opens_a_sentence_is_read_when_the_article_writes_it_as_a_na
     assert claims._read("Hefei said 20 were held.", None, claims._named([["Officials", "in", "Hefei"]]))[1] == ("hefei")
 
 
+def test_a_first_word_that_opens_a_name_of_several_words_is_a_name() -> None:
+    """ "Carrowmore Water banned ..." names Carrowmore though the article never
+    writes it alone: beside "... households in Carrowmore" the two state one
+    ban with the count disputed (without the rule their names, "water" and
+    "carrowmor", share nothing and the pair is never compared by figures)."""
+    assert claims._read("Carrowmore Water banned hosepipes.", None)[1] == "carrowmor water"
+    assert claims._read("Police in Sichuan said so.", None)[1] == "sichuan"  # one capitalised word: as before
+    assert claims._read("Yesterday, Water Board staff met.", None)[1] == "water board"  # a comma between
+    one = group("one", ["Carrowmore Water banned hosepipes for 240,000 households after the driest spring in decades."])
+    other = group(
+        "other", ["A hosepipe ban covers 260,000 households in Carrowmore after the driest spring in decades."]
+    )
+    conflict = only_conflict(only(find_claims([one, other])))
+    assert [f.text for f in conflict.figures] == ["240,000 households", "260,000 households"]
+
+
 def test_who_reports_a_sentence_is_not_a_name_of_its_claim() -> None:
     """Two outlets citing different sources for one fact ("..., the trade
     group said", "..., according to the Valley Post") state one claim."""
@@ -538,13 +554,16 @@ def storied(rng: random.Random, n: int) -> Group:
     """Sentences that open with a name, count with several words, name times
     and close with who reports them: what the reading rules above decide."""
     counts = ["26 bitcoin mining farms", "28 crypto mining farms", "43 broadband customers", "34 broadband users"]
-    counts += ["1,100 people", "1,300 people", "200 tips", "4 million"]
+    counts += ["1,100 people", "1,300 people", "200 tips", "4 million", "RMB3.2 million", "3.6m yuan", "US$5m"]
     times = ["", "on Saturday", "on Sunday", "in its first week", "in its first month", "in June 2021", "in 2022"]
+    times += ["from April", "in November"]
     sources = ["", ", officials said", ", according to the Valley Post", ", the trade group Hashers' Circle said"]
     sentences = []
     for _ in range(rng.randint(2, 6)):
         place = rng.choice(PLACES[:3])
-        opener = rng.choice([f"{place} ordered", f"Officials in {place} ordered", "Police said they ordered"])
+        opener = rng.choice(
+            [f"{place} ordered", f"Officials in {place} ordered", "Police said they ordered", f"{place} Water ordered"]
+        )
         sentences.append(
             f"{opener} {rng.choice(counts)} shut {rng.choice(times)}{rng.choice(sources)}.".replace(" ,", ",")
         )
@@ -612,6 +631,54 @@ def test_a_shortened_multiplier_is_the_same_figure() -> None:
     one = group("one", ["The exchange paid a fine of $3.3bn to regulators in Beijing, court papers show."])
     two = group("two", ["The exchange paid a fine of $3.3 billion to regulators in Beijing, court papers show."])
     assert only(find_claims([one, two])).conflicts == ()
+
+
+def test_a_currency_code_or_word_is_read_as_its_sign_is() -> None:
+    """ "RMB3.2 million" is ¥3.2 million, "US$560,000" $560,000, and "m"
+    before a currency written as a word is a million ("3.6m yuan"); the code
+    is not a name or a word of the sentence ("RMB3" of "RMB3.2")."""
+
+    def read(text: str) -> list[tuple[str, str]]:
+        return [(f.unit, f.value) for f in claims._figures(text, None)[0]]
+
+    assert read("The court voided the RMB3.2 million debt.") == [("yuan", "3200000")]
+    assert read("It owed CNY 5bn and USD 2m.") == [("yuan", "5000000000"), ("dollar", "2000000")]
+    assert read("A claim for 3.6m yuan (US$560,000).") == [("yuan", "3600000"), ("dollar", "560000")]
+    assert read("A wall 5m high.") == [("", "5")]
+    stems, names = claims._read("The Binhu court voided the RMB3.2 million debt.", None)[:2]
+    assert names == "binhu" and "rmb3" not in stems.split()
+    one = group("one", ["The Binhu court in Wuxi voided a RMB3.2 million debt owed for mining rigs."])
+    other = group("other", ["The Binhu court in Wuxi voided a ¥3.2 million debt owed for mining rigs."])
+    assert only(find_claims([one, other])).conflicts == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "month"),
+    [
+        ("Fares will rise from April.", date(2023, 2, 15), "2023-04"),  # two months ahead, not ten back
+        ("It rises from the second of April.", date(2023, 2, 16), "2023-04"),
+        ("Police raided the farm in November.", date(2022, 1, 19), "2021-11"),  # two months back
+        ("Police raided the farm in April.", date(2023, 10, 15), "2023-04"),  # six either way: the past
+        ("The rules take effect in December.", date(2023, 10, 15), "2023-12"),
+    ],
+)
+def test_a_month_without_a_year_is_the_nearest(text: str, published: date, month: str) -> None:
+    assert [f.value for f in claims._figures(text, published)[0]] == [month]
+
+
+def test_a_month_announced_and_the_same_month_reported_are_one_claim() -> None:
+    """ "From April ... will cost" in February and "in April 2023" afterwards
+    name one April: without the nearest month the first is last April, no year
+    in common, and the two are never one claim."""
+    ahead = group(
+        "ahead", ["From April a single Harwick Citylink bus fare will cost £2.10."], published=date(2023, 2, 15)
+    )
+    after = group(
+        "after",
+        ["When Harwick Citylink raised the single bus fare to £2.10 in April 2023, it froze it."],
+        published=date(2026, 1, 10),
+    )
+    assert len(only(find_claims([ahead, after])).sources) == 2
 
 
 def test_a_range_is_one_figure_of_its_own() -> None:
