@@ -188,12 +188,12 @@ def read_state_bytes(path: Path) -> bytes | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_STATE_BYTES:
             return None
         with open(fd, "rb", closefd=False) as handle:
-            data = handle.read(MAX_STATE_BYTES + 1)
+            data = handle.read(info.st_size + 1)  # (a read of the limit would allocate the limit, every time)
     except OSError:
         return None
     finally:
         os.close(fd)
-    return data if len(data) <= MAX_STATE_BYTES else None
+    return data if len(data) <= info.st_size else None  # (longer: it changed while read)
 
 
 # A JSON codec for the model's frozen dataclasses, in C (msgspec). Each

@@ -329,12 +329,12 @@ class PageCache:
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PAGE_BYTES:
                 return None
             with open(fd, "rb", closefd=False) as handle:
-                data = handle.read(MAX_PAGE_BYTES + 1)
+                data = handle.read(info.st_size + 1)  # (a read of the limit would allocate the limit, every time)
         except OSError:
             return None
         finally:
             os.close(fd)
-        if _sha(data) != digest:
+        if len(data) > info.st_size or _sha(data) != digest:  # (longer: it changed while read)
             return None
         try:
             text = data.decode("utf-8")
