@@ -25,7 +25,7 @@ STAGES = [  # (module, function): the stages of explainer.pipeline.build, and wh
     ("runner", "load"),
     ("cache", "ArticleCache.get_many"),
     ("pipeline", "find_duplicates"),
-    ("pipeline", "classify_corpus"),
+    ("pipeline", "classify_sound"),
     ("guides", "timeline_of"),
     ("pipeline", "corpus"),
     ("claims", "find_claims"),

@@ -36,6 +36,7 @@ import itertools
 import json
 import operator
 import os
+import stat
 import sys
 import types
 import typing
@@ -174,17 +175,25 @@ def read_state(path: Path) -> str | None:
 
 
 def read_state_bytes(path: Path) -> bytes | None:
-    """A state file's bytes: only a regular file (not a link), of bounded size."""
+    """A state file's bytes: only a regular file (not a link), of bounded size.
+
+    Opened without following a link and without waiting (a FIFO), then
+    checked on the open file: one open per entry (a run reads a thousand)."""
     try:
-        info = path.lstat()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
-    if not os.path.isfile(path) or path.is_symlink() or info.st_size > MAX_STATE_BYTES:
-        return None
     try:
-        return path.read_bytes()
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_STATE_BYTES:
+            return None
+        with open(fd, "rb", closefd=False) as handle:
+            data = handle.read(info.st_size + 1)  # (a read of the limit would allocate the limit, every time)
     except OSError:
         return None
+    finally:
+        os.close(fd)
+    return data if len(data) <= info.st_size else None  # (longer: it changed while read)
 
 
 # A JSON codec for the model's frozen dataclasses, in C (msgspec). Each
@@ -407,7 +416,7 @@ class RunCache:
         return report if isinstance(report, dict) else None
 
     def record(
-        self, inputs: str, folders: Sequence[Path], report: dict[str, Any], known: Mapping[Path, bytes] | None = None
+        self, inputs: str, folders: Sequence[Path], report: dict[str, Any], known: Mapping[Path, str] | None = None
     ) -> None:
         """Keep what went in and the output folders as they are now (``known``:
         see :func:`docs_state`)."""
@@ -432,15 +441,15 @@ def write_state(path: Path, text: str) -> None:
     os.replace(temp, path)
 
 
-def docs_state(folders: Sequence[Path], known: Mapping[Path, bytes] | None = None) -> list[list[object]]:
-    """Every file under ``folders`` with its size and a hash of its bytes.
+def docs_state(folders: Sequence[Path], known: Mapping[Path, str] | None = None) -> list[list[object]]:
+    """Every file under ``folders`` with its size and the SHA-256 of its bytes.
 
     Any change to them, by the generator or by hand, shows here, even one
     that keeps the size and the modification time. Links are listed, never
-    followed. ``known``: the bytes of files the caller has just written or
-    found unchanged, by path, hashed without reading them again (a file
-    changed by hand meanwhile then differs at the next run's check, which
-    builds: never a run skipped wrongly)."""
+    followed. ``known``: the SHA-256 (hex) of files the caller has just
+    written or found unchanged, by path, not read again (the page cache has
+    hashed most of them already; a file changed by hand meanwhile then
+    differs at the next run's check, which builds: never a run skipped wrongly)."""
     known = known or {}
     state: list[list[object]] = []
     for folder in folders:
@@ -455,9 +464,9 @@ def docs_state(folders: Sequence[Path], known: Mapping[Path, bytes] | None = Non
                 if path.is_symlink():
                     state.append([relative, "link", os.readlink(path)])
                 elif path.is_file():
-                    data = known.get(path)
-                    data = path.read_bytes() if data is None else data
-                    state.append([relative, path.stat().st_size, hashlib.blake2b(data).hexdigest()])
+                    digest = known.get(path)
+                    digest = hashlib.sha256(path.read_bytes()).hexdigest() if digest is None else digest
+                    state.append([relative, path.stat().st_size, digest])
                 else:
                     state.append([relative, "special"])
     return state

@@ -608,6 +608,15 @@ def classify_corpus(evidences: Sequence[ArticleEvidence], classifier: Classifier
     return [classify(e, classifier, model) for e in evidences]
 
 
+def classify_sound(evidences: Sequence[ArticleEvidence], classifier: Classifier) -> list[ClassifiedArticle] | None:
+    """:func:`classify_corpus`'s placements, or None when some evidence does not
+    add up (see :func:`unsound`): the check and the placements in one pass
+    over the arrays, for a caller that checks cached evidence anyway."""
+    with collector_paused():
+        corpus = _Corpus.of(evidences, classifier)
+        return corpus.classified() if corpus is not None else None
+
+
 # The corpus pass in bulk
 
 
@@ -828,7 +837,7 @@ class _Corpus:
         slugs = self.classifier.slugs
         placements = list(
             map(
-                Placement,
+                _placement,
                 list(chain.from_iterable(p.sentences for p in self.paragraphs)),
                 np.array(slugs, dtype=object)[placed].tolist(),
                 score,
@@ -927,6 +936,33 @@ class _Corpus:
             fallback[rows] = none
             chosen[rows] = totals
         return topic, fallback, chosen
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _placement(
+    sentence: Sentence, topic: str, score: float, fallback: bool, speaks: bool, signals: tuple[str, ...]
+) -> Placement:
+    """``Placement(sentence, topic, ...)``, the same object made without the
+    frozen dataclass's ``__init__`` (a call of ``object.__setattr__`` per
+    field): its ``__dict__`` set at once, as :mod:`explainer.cache` makes the
+    values it decodes. A corpus has a placement per sentence, tens of thousands."""
+    value: Placement = _new(Placement)
+    _set(
+        value,
+        "__dict__",
+        {
+            "sentence": sentence,
+            "topic": topic,
+            "score": score,
+            "fallback": fallback,
+            "speaks": speaks,
+            "signals": signals,
+        },
+    )
+    return value
 
 
 def _columns_added(values: np.ndarray) -> np.ndarray:

@@ -96,6 +96,10 @@ class PageCache:
         # The files of docs/ taken as pages: as they were when read, and their
         # text (the writer need not read them again: see write.plan).
         self.read: dict[str, tuple[FileId, str]] = {}
+        # The SHA-256 of every page this cache gave, by path, with the text
+        # it is of (the run's manifest hashes the files it left: see
+        # :func:`digest`).
+        self._digests: dict[str, tuple[str, str]] = {}
         if state is not None:
             self._known = self._load(state / INDEX)
             self._parts = self._load_parts(state / PARTS)
@@ -278,13 +282,26 @@ class PageCache:
                 else:
                     self.hits += len(pages)
                     self._used[key] = known
+                    for page, record in zip(pages, known, strict=True):
+                        self._digests[page.path] = (page.content, record[3])
                     return pages
         made = deferred.make()
         pages = [made] if isinstance(made, Page) else list(made)
         self.rendered += len(pages)
+        records = tuple((p.path, p.title, p.cites, _sha(p.content.encode("utf-8"))) for p in pages)
+        for page, record in zip(pages, records, strict=True):
+            self._digests[page.path] = (page.content, record[3])
         if key is not None and _belongs(deferred.path, [p.path for p in pages]):
-            self._used[key] = tuple((p.path, p.title, p.cites, _sha(p.content.encode("utf-8"))) for p in pages)
+            self._used[key] = records
         return pages
+
+    def digest(self, page: Page) -> str:
+        """The SHA-256 (hex) of the page's text as UTF-8: the one this cache
+        checked or made when it gave this very text, else worked out."""
+        known = self._digests.get(page.path)
+        if known is not None and known[0] is page.content:
+            return known[1]
+        return _sha(page.content.encode("utf-8"))
 
     def _read(self, path: str, digest: str) -> str | None:
         """The text of ``docs/<path>`` if it is a regular file (no link on the
@@ -312,12 +329,12 @@ class PageCache:
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PAGE_BYTES:
                 return None
             with open(fd, "rb", closefd=False) as handle:
-                data = handle.read(MAX_PAGE_BYTES + 1)
+                data = handle.read(info.st_size + 1)  # (a read of the limit would allocate the limit, every time)
         except OSError:
             return None
         finally:
             os.close(fd)
-        if _sha(data) != digest:
+        if len(data) > info.st_size or _sha(data) != digest:  # (longer: it changed while read)
             return None
         try:
             text = data.decode("utf-8")

@@ -19,7 +19,7 @@ from . import config as config_loader
 from . import guides as guide_pages
 from .cache import ArticleCache, code_digest, stable_repr
 from .cache import key as cache_key
-from .classify import Classifier, Model, classify, classify_corpus, read_article, train, unsound
+from .classify import Classifier, Model, classify, classify_corpus, classify_sound, read_article, train, unsound
 from .classify import explain as explain_lines
 from .clean import BoilerplateMatcher, clean
 from .dedupe import BINS, Duplicate, Signature, find_duplicates, shingles, signature
@@ -78,11 +78,7 @@ def build(
             raise ExplainerError(f"same slug {slug!r} as {seen[slug]}", path=source.path)
         seen[slug] = source.path
     work = _Work(project)
-    processed = work.run_all(project.sources, cache, progress)
-    duplicates = find_duplicates([(e.article, mins) for e, mins, _ in processed])
-    dropped = {d.source for d in duplicates}
-    # The corpus-level pass: cheap arithmetic on the cached evidence, every run.
-    classified = classify_corpus([e for e, _, _ in processed if e.article.path not in dropped], work.classifier)
+    processed, duplicates, classified = work.corpus(project.sources, cache, progress)
     if page_cache is not None:
         salt = cache_key(code_digest(), *map(stable_repr, (project.config, project.rules, project.guides)))
         page_cache.prepare(salt, {slug_for(path): name for path, name in work.keys.items()}, classified)
@@ -118,11 +114,49 @@ class _Work:
         article = segment(clean(document, self.boilerplate))
         return read_article(article, self.classifier), signature(shingles(article)), claims.read(article)
 
-    def run_all(
+    def corpus(
         self, sources: Sequence[SourceInput], cache: ArticleCache | None, progress: Progress | None
+    ) -> tuple[list[Processed], list[Duplicate], list[ClassifiedArticle]]:
+        """Every source's result (:meth:`run_all`), the duplicates among them,
+        and the others classified: the corpus-level pass, cheap arithmetic on
+        the cached evidence, every run.
+
+        Cached evidence is checked by the arrays that classify it (one pass,
+        not a check and then the pass): when some does not add up, which only
+        a forged cache gives, the run starts over as :meth:`run_all` with its
+        check, and reads those articles again."""
+        processed = self.run_all(sources, cache, progress, checked=cache is None)
+        duplicates = find_duplicates([(e.article, mins) for e, mins, _ in processed])
+        dropped = {d.source for d in duplicates}
+        kept = [e for e, _, _ in processed if e.article.path not in dropped]
+        classified = classify_sound(kept, self.classifier) if cache is not None else None
+        if classified is not None and not unsound(
+            [e for e, _, _ in processed if e.article.path in dropped], self.classifier
+        ):
+            return processed, duplicates, classified
+        if cache is not None:
+            fresh = set(self.fresh)
+            self.fresh = []
+            processed = self.run_all(sources, cache, None)
+            fresh.update(self.fresh)
+            self.fresh = [s.path for s in sources if s.path in fresh]
+            duplicates = find_duplicates([(e.article, mins) for e, mins, _ in processed])
+            dropped = {d.source for d in duplicates}
+        classified = classify_corpus([e for e, _, _ in processed if e.article.path not in dropped], self.classifier)
+        return processed, duplicates, classified
+
+    def run_all(
+        self,
+        sources: Sequence[SourceInput],
+        cache: ArticleCache | None,
+        progress: Progress | None,
+        *,
+        checked: bool = True,
     ) -> list[Processed]:
         """Every source's result, in order: from the cache, else computed (their
-        paths are added to :attr:`fresh`).
+        paths are added to :attr:`fresh`). A cached entry whose evidence does
+        not add up counts as missing; ``checked=False`` leaves that check to
+        the caller (:meth:`corpus`; signatures are checked either way).
 
         (Worker processes were tried: on two cores, shipping the results back
         cost more than they saved.)"""
@@ -136,7 +170,7 @@ class _Work:
         # (type-checked on load: a bad entry counts as missing)
         results: list[Processed | None] = cache.get_many(names) if cache is not None else [None] * len(names)
         if cache is not None:
-            self._drop_unsound(results, cache)
+            self._drop_unsound(results, cache, checked)
         for i, result in enumerate(results):
             if result is None:
                 results[i] = result = self.run(sources[i])
@@ -145,12 +179,13 @@ class _Work:
                     cache.put(names[i], result)
         return [r for r in results if r is not None]
 
-    def _drop_unsound(self, results: list[Processed | None], cache: ArticleCache) -> None:
+    def _drop_unsound(self, results: list[Processed | None], cache: ArticleCache, evidence: bool = True) -> None:
         """Well-typed entries that do not add up (only a forged cache gives them)
-        count as missing: the article is read again, and the run says so."""
+        count as missing: the article is read again, and the run says so.
+        (``evidence=False``: their signatures only.)"""
         cached = [i for i, result in enumerate(results) if result is not None]
         entries = [results[i] for i in cached]
-        bad = set(unsound([e[0] for e in entries if e is not None], self.classifier))
+        bad = set(unsound([e[0] for e in entries if e is not None], self.classifier)) if evidence else set()
         bad |= {k for k, e in enumerate(entries) if e is not None and not _sound_signature(e[1])}
         for k in sorted(bad):
             results[cached[k]] = None

@@ -92,10 +92,12 @@ def home_brief(site: Corpus) -> list[tuple[Topic, Run]]:
     used: set[str] = set()
     brief = []
     for topic in site.topics:
-        runs = [run for group in site.groups[topic.slug] for run in group.runs for _ in run.placements]
-        placements = [
-            placement for group in site.groups[topic.slug] for run in group.runs for placement in run.placements
-        ]
+        runs: list[Run] = []  # each placement's run, beside it
+        placements: list[Placement] = []
+        for group in site.groups[topic.slug]:
+            for run in group.runs:
+                placements += run.placements
+                runs += [run] * len(run.placements)
         scores = [placement.score for placement in placements]
         order = sorted(range(len(placements)), key=scores.__getitem__, reverse=True)  # stable: earlier first on ties
         pick = _home_pick(order, placements, runs, used, site.rules)

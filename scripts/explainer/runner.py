@@ -74,7 +74,8 @@ def generate(paths: Paths, progress: Progress | None = None, on_wait: Callable[[
             page_cache.save()
             report = {**site.report, "taken_over": list(plan.taken_over)}
             pages = len(plan.writes) + len(plan.unchanged)
-            runs.record(inputs, paths.outputs, {**report, "pages": pages}, _left(plan, site.pages, others))
+            left = _left(plan, site.pages, others, page_cache.digest)
+            runs.record(inputs, paths.outputs, {**report, "pages": pages}, left)
             report["page_cache"] = {"rendered": page_cache.rendered, "reused": page_cache.hits}  # this run's only
             summary = f"{len(plan.writes)} written, {len(plan.deletes)} removed, {len(plan.unchanged)} unchanged"
             placed = tuple(placement_lines(report, site.fresh, project.config))
@@ -83,14 +84,20 @@ def generate(paths: Paths, progress: Progress | None = None, on_wait: Callable[[
         return outcome
 
 
-def _left(plan: write.Plan, pages: Sequence[Page], others: Mapping[Path, Sequence[Page]]) -> dict[Path, bytes]:
-    """The bytes of every file ``plan`` (of ``pages``, and ``others`` by
-    folder) wrote or found unchanged, by path: not a person's file it left alone."""
-    left: dict[Path, bytes] = {}
+def _left(
+    plan: write.Plan,
+    pages: Sequence[Page],
+    others: Mapping[Path, Sequence[Page]],
+    digest: Callable[[Page], str],
+) -> dict[Path, str]:
+    """The SHA-256 (by ``digest``) of every file ``plan`` (of ``pages``, and
+    ``others`` by folder) wrote or found unchanged, by path: not a person's
+    file it left alone."""
+    left: dict[Path, str] = {}
     for root, part in [(plan.folder, plan), *plan.others]:
-        content = {page.path: page.content for page in (pages if part is plan else others[root])}
+        by_path = {page.path: page for page in (pages if part is plan else others[root])}
         for path in [*(page.path for page in part.writes), *part.unchanged]:
-            left[root / path] = content[path].encode("utf-8")
+            left[root / path] = digest(by_path[path])
     return left
 
 

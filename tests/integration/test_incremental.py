@@ -386,3 +386,39 @@ def test_the_manifest_holds_the_output_folders_as_they_are(
     manifest = json.loads((warm / ".cache" / "explainer" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["docs"] == cache.docs_state((warm / "docs", warm / "includes"))
     assert "nothing changed since the last run" in str(_generate(warm, run_cli)["output"])
+
+
+@pytest.mark.parametrize("which", ["kept", "duplicate"])
+def test_a_forged_entry_found_while_adding_one_is_read_again(
+    warm: Path, tmp_path: Path, run_cli: Callable[..., Result], which: str
+) -> None:
+    """The cached evidence is checked by the pass that classifies it: one
+    well-typed entry that does not add up (a subheading lean to topic 99), of
+    an article the topics show or of a duplicate left out of them, found in a
+    run that adds an article, is read again with a note; both articles are
+    reported as read, and the pages are a cold run's."""
+    from dataclasses import replace
+
+    from explainer.cache import CACHE_DIR, ArticleCache
+    from explainer.pipeline import Processed
+
+    shutil.copy(warm / "sources" / "report-007.txt", warm / "sources" / "report-007-copy.txt")
+    report = _generate(warm, run_cli)
+    (duplicate,) = report["duplicates"]  # type: ignore[misc]
+    target = duplicate["source"] if which == "duplicate" else "sources/report-012.txt"
+    store = ArticleCache(warm / CACHE_DIR / "articles", Processed)
+    forged = 0
+    for entry in (warm / CACHE_DIR / "articles").glob("*.json"):
+        evidence, mins, reading = store.get(entry.stem)
+        if evidence.article.path == target:
+            first = replace(evidence.paragraphs[0], lean=99)
+            store.put(entry.stem, (replace(evidence, paragraphs=(first, *evidence.paragraphs[1:])), mins, reading))
+            forged += 1
+    assert forged == 1
+    _add(warm)
+    output = str(_generate(warm, run_cli)["output"])
+    assert "1 cache entries were not valid: ignored" in output
+    read = ["sources/report-added.txt", *([target] if which == "kept" else [])]  # (a duplicate is placed nowhere)
+    assert all(f"{path} ->" in output for path in read)
+    assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
+    assert "nothing changed since the last run" in str(_generate(warm, run_cli)["output"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
+import os
 import pickle
 from collections.abc import Iterator
 from datetime import date
@@ -239,6 +240,14 @@ def test_an_oversized_or_linked_entry_is_not_read(store: ArticleCache, monkeypat
     assert store.get("good") == _value()
     (store.folder / "link.json").symlink_to(store.folder / "good.json")
     assert store.get("link") is None
+
+
+def test_an_entry_that_is_a_fifo_or_a_folder_is_not_read_and_never_waited_on(store: ArticleCache) -> None:
+    """One open per entry, without following a link or waiting for a writer:
+    a FIFO planted at an entry's name is refused on the open file, at once."""
+    os.mkfifo(store.folder / "fifo.json")
+    (store.folder / "folder.json").mkdir()
+    assert store.get_many(["fifo", "folder", "good"]) == [None, None, _value()]
 
 
 def test_reading_pauses_the_collector_only_while_it_reads(store: ArticleCache) -> None:

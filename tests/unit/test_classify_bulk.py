@@ -11,8 +11,10 @@ from explainer.classify import (
     Classifier,
     Model,
     _Corpus,
+    _placement,
     classify,
     classify_corpus,
+    classify_sound,
     decide,
     documents,
     read_article,
@@ -20,7 +22,16 @@ from explainer.classify import (
     unsound,
 )
 from explainer.config import load_topics
-from explainer.model import Article, ArticleEvidence, Heading, Paragraph, ParagraphEvidence, Sentence, SourceMeta
+from explainer.model import (
+    Article,
+    ArticleEvidence,
+    Heading,
+    Paragraph,
+    ParagraphEvidence,
+    Placement,
+    Sentence,
+    SourceMeta,
+)
 
 TOPICS = """
 title: T
@@ -184,3 +195,24 @@ def test_a_corpus_without_a_word_form_is_placed_as_the_reference_does(texts: lis
     paragraphs = tuple(Paragraph(n + 1, (Sentence(text, n + 1, n),)) for n, text in enumerate(texts))
     evidences = [read_article(Article("a", "A", SourceMeta(), "sources/a.txt", paragraphs), classifier)]
     assert classify_corpus(evidences, classifier) == _reference(evidences, classifier)
+
+
+def test_a_placement_made_in_bulk_is_the_dataclass_made_by_its_init() -> None:
+    """classify._placement sets a Placement's fields at once: the same object
+    (every field, in order), so it must name every field there is."""
+    args = (Sentence("A sentence.", 1, 0), "markets", 1.5, True, True, ("=k",))
+    made, reference = _placement(*args), Placement(*args)
+    assert made == reference and list(vars(made).items()) == list(vars(reference).items())
+    assert list(vars(made)) == [f.name for f in dataclasses.fields(Placement)]
+
+
+def test_the_checked_pass_places_as_the_corpus_pass_or_says_it_cannot() -> None:
+    """classify_sound: classify_corpus's placements when the evidence adds up,
+    None (nothing placed) when it does not."""
+    classifier = Classifier(load_topics(TOPICS, "topics.yml"))
+    rng = random.Random(5)
+    evidences = [read_article(_article(rng, n), classifier) for n in range(6)]
+    assert classify_sound(evidences, classifier) == classify_corpus(evidences, classifier)
+    first = dataclasses.replace(evidences[2].paragraphs[0], lean=99)
+    bad = dataclasses.replace(evidences[2], paragraphs=(first, *evidences[2].paragraphs[1:]))
+    assert classify_sound([*evidences[:2], bad, *evidences[3:]], classifier) is None
