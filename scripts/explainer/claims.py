@@ -76,7 +76,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
 from itertools import chain, islice, repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, mul
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -793,16 +793,21 @@ def _weigh(table: _Table) -> None:
     """Each sentence's vector (binary terms weighed by :func:`stem_weights`,
     unit length) and its stems from rarest to commonest in the topic."""
     np = _numpy()
-    per = list(map(str.split, table.stems))
+    # Each distinct wording's stems are split and numbered once: a topic's
+    # articles repeat many sentences word for word.
+    distinct = list(dict.fromkeys(table.stems))
+    per = list(map(str.split, distinct))
+    count = table.count
     for attempt in range(2):
-        flat = list(chain.from_iterable(per))
-        vocabulary = sorted(set(flat))  # a stem's number: its place in sorted order (tuples compare as the stems do)
-        number = {stem: n for n, stem in enumerate(vocabulary)}
-        ids = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
-        length = np.fromiter(map(len, per), dtype=np.int64, count=len(per))
-        start = np.zeros(len(per), dtype=np.int64)
+        vocabulary = sorted(set(chain.from_iterable(per)))  # a stem's number: its place in sorted order
+        number = {stem: n for n, stem in enumerate(vocabulary)}  # (so tuples of numbers compare as the stems do)
+        numbered = dict(zip(distinct, [tuple(map(number.__getitem__, stems)) for stems in per], strict=True))
+        rows = list(map(numbered.__getitem__, table.stems))
+        length = np.fromiter(map(len, rows), dtype=np.int64, count=count)
+        ids = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(length.sum()))
+        start = np.zeros(count, dtype=np.int64)
         np.cumsum(length[:-1], out=start[1:])
-        row = np.repeat(np.arange(len(per), dtype=np.int64), length)
+        row = np.repeat(np.arange(count, dtype=np.int64), length)
         entry_key = row * max(len(vocabulary), 1) + ids
         sort = np.argsort(entry_key, kind="stable")
         table.sorted_keys = entry_key[sort]
@@ -825,7 +830,7 @@ def _weigh(table: _Table) -> None:
     kept = np.flatnonzero(shared)
     kept = kept[np.argsort(row[kept] * (len(vocabulary) * (table.count + 2)) + rank[kept])]  # distinct: one sort
     table.sig_ids = ids[kept]
-    table.sig_count = np.bincount(row[kept], minlength=len(per))
+    table.sig_count = np.bincount(row[kept], minlength=count)
 
 
 def _running_sums(np: Any, values: Any, start: Any, length: Any) -> Any:
@@ -912,7 +917,7 @@ def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
 
 _CHUNK = 200_000  # pairs scored at once: bounds the memory the arrays take
 # Sentences times stems up to which each pair's stems are looked up in a
-# table of every (sentence, stem) weight (9 bytes a cell: 38 MB at most)
+# table of every (sentence, stem) weight (8 bytes a cell: 34 MB at most)
 # rather than searched for in the sorted entries: the same weights, found
 # without a binary search. (A benchmark topic: 16,000 sentences, 130 stems.)
 _DENSE = 1 << 22
@@ -952,31 +957,41 @@ def _dense_scores(np: Any, table: _Table, lo: Any, hi: Any, longest: int) -> tup
     """:func:`_scores` for a topic whose (sentence, stem) weights fit in one
     table: each pair's k-th term is the earlier sentence's k-th stem's weight
     times the later one's weight for that stem (0.0 if it lacks it), taken
-    for all pairs at once, k = 0, 1, ... Sentences with fewer stems are
-    padded with a stem no sentence has (weight 0.0): adding its 0.0 leaves a
-    sum as it was (no term is negative), so every sum has the bits of the
-    plain one, term by term in the earlier sentence's order."""
+    for all pairs at once, k = 0, 1, ... The pairs are taken longest earlier
+    sentence first (a stable sort: by the later sentence within a length), so
+    the k-th terms are those of a first run of pairs: a pair whose earlier
+    sentence has no k-th stem adds nothing, which leaves its sum as the
+    plain one has it, term by term in the earlier sentence's order. Every
+    weight is positive, so a term's other weight is not 0.0 exactly where the
+    later sentence has the stem: the stems in common are counted from it."""
     n, width = table.count, table.vocabulary
-    stride = width + 1  # the last column: the padding's stem
     row = np.repeat(np.arange(n, dtype=np.int64), table.length)
-    cell = row * stride + table.ids
-    weight = np.zeros(n * stride, dtype=np.float64)
+    cell = row * width + table.ids
+    weight = np.zeros(n * width, dtype=np.float64)
     weight[cell] = table.weights
-    has = np.zeros(n * stride, dtype=bool)
-    has[cell] = True
     column = np.arange(len(row), dtype=np.int64) - table.start[row]
-    ids = np.full((longest, n), width, dtype=np.int64)  # each sentence's k-th stem, one row per k
+    ids = np.zeros((longest, n), dtype=np.int64)  # each sentence's k-th stem, one row per k
     ids[column, row] = table.ids
     own = np.zeros((longest, n), dtype=np.float64)
     own[column, row] = table.weights
-    base = hi * stride
+    span = table.length[lo]
+    order = np.argsort(-span, kind="stable")
+    first, base = lo[order], hi[order] * width
+    # How many pairs have a k-th term, k = 0, 1, ...: a first run of them.
+    runs = np.searchsorted(-span[order], -np.arange(longest, dtype=np.int64), side="left").tolist()
     scores = np.zeros(len(lo), dtype=np.float64)
     shared = np.zeros(len(lo), dtype=np.int64)
-    for k in range(longest):
-        query = base + ids[k][lo]
-        scores += own[k][lo] * weight[query]
-        shared += has[query]
-    return scores, shared.astype(np.float64)
+    for k, count in enumerate(runs):
+        if not count:
+            break
+        at = first[:count]
+        other = weight[base[:count] + ids[k][at]]
+        scores[:count] += own[k][at] * other
+        shared[:count] += other > 0.0
+    found, common = np.empty_like(scores), np.empty(len(lo), dtype=np.float64)
+    found[order] = scores
+    common[order] = shared
+    return found, common
 
 
 def _rules(np: Any, table: _Table, lo: Any, hi: Any, score: Any, thresholds: Thresholds) -> Any:
@@ -1235,7 +1250,8 @@ class _Vectors:
         self.weights: list[float] = table.weights.tolist()
         self.start: list[int] = table.start.tolist()
         self.length: list[int] = table.length.tolist()
-        self.vectors: dict[int, dict[int, float]] = {}
+        self.vectors: dict[int, dict[int, float]] = {}  # the later sentence's stems: their weights
+        self.rows: dict[int, tuple[list[int], list[float]]] = {}  # the earlier one's stems and weights, in order
         self.names: dict[int, frozenset[str]] = {}
 
     def cosine(self, i: int, j: int, thresholds: Thresholds) -> float | None:
@@ -1245,20 +1261,28 @@ class _Vectors:
         table = self.table
         if table.article[i] == table.article[j]:
             return None
-        a0, a1 = self.start[i], self.start[i] + self.length[i]
-        b0, b1 = self.start[j], self.start[j] + self.length[j]
         vector = self.vectors.get(j)
         if vector is None:
+            b0 = self.start[j]
+            b1 = b0 + self.length[j]
             vector = self.vectors[j] = dict(zip(self.ids[b0:b1], self.weights[b0:b1], strict=True))
-        stems = self.ids[a0:a1]
-        if len(vector.keys() & stems) < thresholds.shared:
+        row = self.rows.get(i)
+        if row is None:
+            a0 = self.start[i]
+            a1 = a0 + self.length[i]
+            row = self.rows[i] = (self.ids[a0:a1], self.weights[a0:a1])
+        stems, weights = row
+        # In a's order, 0.0 for what b lacks: a term is 0.0 exactly where b
+        # lacks the stem (every weight is positive), so the stems in common
+        # are the terms that are not 0.0.
+        terms = list(map(mul, weights, map(vector.get, stems, repeat(0.0))))
+        if len(terms) - terms.count(0.0) < thresholds.shared:
             return None
-        # In a's order, 0.0 for what b lacks, left to right from 0.0: the sum
-        # _scores takes (explainer.sums.added, spelled out: the fastest way).
+        # Left to right from 0.0: the sum _scores takes (explainer.sums.added,
+        # spelled out: the fastest way).
         score = 0.0
-        get = vector.get
-        for weight, stem in zip(self.weights[a0:a1], stems, strict=True):
-            score += weight * get(stem, 0.0)
+        for term in terms:
+            score += term
         if score < thresholds.lowest:
             return None
         mine, theirs = self._names(i), self._names(j)
@@ -1450,7 +1474,8 @@ def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozen
             else:
                 known, first, refs = values[at]
                 refs.append(source)
-                values[at] = (max(known, value, key=len), first, refs)
+                if len(value) > len(known):  # the most precise date (max by length: the first of the longest)
+                    values[at] = (value, first, refs)
                 shared = True
         if len(values) > 1:
             if shared:  # most sources first, then first given (a stable sort)
@@ -1579,13 +1604,13 @@ def from_kept(
         placed = [placement.sentence for run in group.runs for placement in run.placements]
         at.update(zip(map(_INDEX, placed), placed, strict=True))
     refs: dict[_StoredRef, Ref] = {}
-    given_figures: dict[_StoredRef, tuple[str, ...]] = {}  # a sentence's figures, flat, as read
+    given_texts: dict[_StoredRef, tuple[str, ...]] = {}  # the texts of a sentence's figures, as read
     fitting: dict[str, tuple[tuple[str, ...], ...] | None] = {}  # each article's figures, where its reading fits
 
-    def figures_of(item: _StoredRef) -> tuple[str, ...]:
-        """The figures the sentence gives, flat, as read (never the kept data's word)."""
-        flat = given_figures.get(item)
-        if flat is None:
+    def texts_of(item: _StoredRef) -> tuple[str, ...]:
+        """The texts of the figures the sentence gives, as read (never the kept data's word)."""
+        texts = given_texts.get(item)
+        if texts is None:
             slug, index = item
             if slug not in fitting:  # checked once per article
                 reading = (readings or {}).get(slug)
@@ -1595,8 +1620,8 @@ def from_kept(
                 flat = column[index]
             else:
                 flat = _read(known[slug][index].text, articles[slug].meta.published)[2]
-            given_figures[item] = flat
-        return flat
+            texts = given_texts[item] = flat[2::3]
+        return texts
 
     nowhere: dict[int, Sentence] = {}
     used: set[_StoredRef] = set()
@@ -1634,13 +1659,13 @@ def from_kept(
                 # Written in one of its sources, as one of the figures that source gives.
                 if len(cited) == 1:  # (most)
                     ref = refs[cited[0]]
-                    if not text or text not in ref.text or text not in figures_of(cited[0])[2::3]:
+                    if not text or text not in ref.text or text not in texts_of(cited[0]):
                         return None
                     made.append(Figure(text, (ref,)))
                     continue
                 shown_in = [refs[s] for s in cited]
                 if not text or not any(
-                    text in ref.text and text in figures_of(s)[2::3] for s, ref in zip(cited, shown_in, strict=True)
+                    text in ref.text and text in texts_of(s) for s, ref in zip(cited, shown_in, strict=True)
                 ):
                     return None
                 made.append(Figure(text, tuple(shown_in)))
