@@ -438,6 +438,7 @@ class _Table:
         self.sig_ids: Any = None  # each sentence's shared stems, rarest first, one after another ...
         self.sig_count: Any = None  # ... and how many each has
         self.timely: Any = None  # for each stem, whether it names a time (:data:`_TIME_STEMS`)
+        self.figure_columns: _FigureColumns | None = None  # made by _figure_columns, when first read
 
     def figures(self, i: int) -> tuple[_Fig, ...]:
         flat = self.flat[i]
@@ -865,6 +866,45 @@ def _by_signature(np: Any, table: _Table) -> Any:
     return np.lexsort((np.arange(n, dtype=np.int64), *padded[::-1]))
 
 
+class _FigureColumns(NamedTuple):
+    """Every figure of a topic's sentences, one after another by row, as
+    numbers: the unit and value strings each numbered in order of first use
+    (as dict.fromkeys numbers them over every figure in turn)."""
+
+    given: Any  # how many figures each row gives
+    unit: Any  # each figure's unit string's number ...
+    value: Any  # ... and its value string's
+    units: list[str]  # the unit strings, by number
+    values: list[str]  # the value strings, by number
+
+
+def _figure_columns(np: Any, table: _Table) -> _FigureColumns:
+    """:class:`_FigureColumns` of the table (made once: :func:`_links` and
+    :func:`_figure_rules` both read them). Each distinct row of figures is
+    read once in Python (a topic's articles repeat many sentences word for
+    word) and spread over the rows that give it in numpy."""
+    if table.figure_columns is not None:
+        return table.figure_columns
+    forms = {flat: k for k, flat in enumerate(dict.fromkeys(table.flat))}  # each distinct row of figures
+    units = {u: k for k, u in enumerate(dict.fromkeys(chain.from_iterable(flat[0::3] for flat in forms)))}
+    values = {v: k for k, v in enumerate(dict.fromkeys(chain.from_iterable(flat[1::3] for flat in forms)))}
+    n, d = table.count, len(forms)
+    form = np.fromiter(map(forms.__getitem__, table.flat), dtype=np.int64, count=n)
+    form_given = np.fromiter(map(len, forms), dtype=np.int64, count=d) // 3
+    form_unit = np.fromiter(chain.from_iterable(map(units.__getitem__, f[0::3]) for f in forms), dtype=np.int64)
+    form_value = np.fromiter(chain.from_iterable(map(values.__getitem__, f[1::3]) for f in forms), dtype=np.int64)
+    form_start = np.zeros(d, dtype=np.int64)
+    np.cumsum(form_given[:-1], out=form_start[1:])
+    given = form_given[form] if n else np.zeros(0, dtype=np.int64)
+    owner = np.repeat(np.arange(n, dtype=np.int64), given)
+    offset = np.zeros(n, dtype=np.int64)
+    np.cumsum(given[:-1], out=offset[1:])
+    entry = form_start[form][owner] + (np.arange(len(owner), dtype=np.int64) - offset[owner])
+    found = _FigureColumns(given, form_unit[entry], form_value[entry], list(units), list(values))
+    table.figure_columns = found
+    return found
+
+
 def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
     """(cosine, i, j) of every candidate pair that states the same claim, as
     three arrays, strongest first (then by position)."""
@@ -884,13 +924,17 @@ def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
     # A month's dates together; a number whatever it counts; each sentence's
     # values once. (Which number a value gets does not matter: the lists are
     # only compared within themselves, and every (list, place) is distinct.)
-    flat = list(chain.from_iterable(table.flat))
-    filed = [v[:7] if u == "date" else v for u, v in zip(flat[0::3], flat[1::3], strict=True)]
-    numbered = {value: k for k, value in enumerate(dict.fromkeys(filed))}
+    figures = _figure_columns(np, table)
+    numbered = {v: k for k, v in enumerate(figures.values)}  # a date is filed by its month: that string's number
+    truncated = np.fromiter(
+        (numbered.setdefault(v[:7], len(numbered)) for v in figures.values), dtype=np.int64, count=len(figures.values)
+    )
+    date = figures.units.index("date") if "date" in figures.units else -1
+    values = (
+        np.where(figures.unit == date, truncated[figures.value], figures.value) if len(truncated) else figures.value
+    )
     width = max(len(numbered), 1)
-    given = np.fromiter(map(len, table.flat), dtype=np.int64, count=n) // 3
-    owner = np.repeat(np.arange(n, dtype=np.int64), given)
-    values = np.fromiter(map(numbered.__getitem__, filed), dtype=np.int64, count=len(filed))
+    owner = np.repeat(np.arange(n, dtype=np.int64), figures.given)
     filing = _distinct(np, owner * width + values)
     key = np.concatenate((table.sig_ids[first], table.vocabulary + filing % width))
     at = np.concatenate((place[row[first]], place[filing // width]))
@@ -998,11 +1042,14 @@ def _rules(np: Any, table: _Table, lo: Any, hi: Any, score: Any, thresholds: Thr
     """Which of the close pairs state one claim: the names they capitalise
     overlap (when both have some), and the cosine reaches the threshold their
     figures call for (:func:`_figure_rules`). A mask over the pairs."""
-    per = list(map(str.split, table.names))
-    flat = list(chain.from_iterable(per))
-    number = {name: n for n, name in enumerate(dict.fromkeys(flat))}
-    ids = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
-    row = np.repeat(np.arange(table.count, dtype=np.int64), np.fromiter(map(len, per), dtype=np.int64, count=len(per)))
+    distinct = list(dict.fromkeys(table.names))  # each distinct row of names read once: few are
+    per = list(map(str.split, distinct))
+    number = {name: n for n, name in enumerate(dict.fromkeys(chain.from_iterable(per)))}
+    numbered = dict(zip(distinct, [tuple(map(number.__getitem__, names)) for names in per], strict=True))
+    rows = list(map(numbered.__getitem__, table.names))
+    length = np.fromiter(map(len, rows), dtype=np.int64, count=table.count)
+    ids = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(length.sum()))
+    row = np.repeat(np.arange(table.count, dtype=np.int64), length)
     names = _Sets(np, table.count, row, ids, len(number))  # distinct (a cache entry is untrusted)
     ca, cb = names.count[lo], names.count[hi]
     pair, name = names.spread(np, lo)
@@ -1090,19 +1137,16 @@ def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tupl
       shown as one claim with no conflict flagged: the worst a page can do,
       as it misstates both sources."""
     n = table.count
-    given = np.fromiter(map(len, table.flat), dtype=np.int64, count=n) // 3
+    figures = _figure_columns(np, table)
+    given = figures.given
     units: dict[str, int] = {}
-    values: dict[str, int] = {}
     # One entry per word of each figure's unit (:func:`_unit_words`): its row,
     # the word, the value, and the figure's number (0, 1, ... over all rows).
-    flat = list(chain.from_iterable(table.flat))
-    count = len(flat) // 3
-    # (Numbered in order of first use, as setdefault would, at C speed.)
-    strings = {u: k for k, u in enumerate(dict.fromkeys(flat[0::3]))}
-    values.update((v, k) for k, v in enumerate(dict.fromkeys(flat[1::3])))
-    string = np.fromiter(map(strings.__getitem__, flat[0::3]), dtype=np.int64, count=count)
-    value = np.fromiter(map(values.__getitem__, flat[1::3]), dtype=np.int64, count=count)
-    split = [[units.setdefault(w, len(units)) for w in _unit_words(u)] for u in strings]
+    # (Unit and value strings numbered in order of first use.)
+    values = {v: k for k, v in enumerate(figures.values)}
+    count = len(figures.unit)
+    string, value = figures.unit, figures.value
+    split = [[units.setdefault(w, len(units)) for w in _unit_words(u)] for u in figures.units]
     spread = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
     begin = np.zeros(len(split), dtype=np.int64)
     np.cumsum(spread[:-1], out=begin[1:])
@@ -1119,7 +1163,7 @@ def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tupl
     # Each date and every date it lies within ("2021-05-24": "2021-05", "2021").
     within_rows: list[int] = []
     within: list[int] = []
-    dated_values = [flat[3 * k + 1] for k in fig[dated].tolist()]
+    dated_values = list(map(figures.values.__getitem__, value[dated].tolist()))
     for r, v in zip(row[dated].tolist(), dated_values, strict=True):
         for k, c in enumerate(v):
             if c == "-":
