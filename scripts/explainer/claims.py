@@ -1648,13 +1648,13 @@ def from_kept(
         placed = [placement.sentence for run in group.runs for placement in run.placements]
         at.update(zip(map(_INDEX, placed), placed, strict=True))
     refs: dict[_StoredRef, Ref] = {}
-    given_texts: dict[_StoredRef, tuple[str, ...]] = {}  # the texts of a sentence's figures, as read
+    given_figures: dict[_StoredRef, tuple[str, ...]] = {}  # a sentence's figures, flat, as read
     fitting: dict[str, tuple[tuple[str, ...], ...] | None] = {}  # each article's figures, where its reading fits
 
-    def texts_of(item: _StoredRef) -> tuple[str, ...]:
-        """The texts of the figures the sentence gives, as read (never the kept data's word)."""
-        texts = given_texts.get(item)
-        if texts is None:
+    def figures_of(item: _StoredRef) -> tuple[str, ...]:
+        """The figures the sentence gives, flat, as read (never the kept data's word)."""
+        flat = given_figures.get(item)
+        if flat is None:
             slug, index = item
             if slug not in fitting:  # checked once per article
                 reading = (readings or {}).get(slug)
@@ -1664,8 +1664,8 @@ def from_kept(
                 flat = column[index]
             else:
                 flat = _read(known[slug][index].text, articles[slug].meta.published)[2]
-            texts = given_texts[item] = flat[2::3]
-        return texts
+            given_figures[item] = flat
+        return flat
 
     nowhere: dict[int, Sentence] = {}
     used: set[_StoredRef] = set()
@@ -1703,13 +1703,13 @@ def from_kept(
                 # Written in one of its sources, as one of the figures that source gives.
                 if len(cited) == 1:  # (most)
                     ref = refs[cited[0]]
-                    if not text or text not in ref.text or text not in texts_of(cited[0]):
+                    if not text or text not in ref.text or text not in figures_of(cited[0])[2::3]:
                         return None
                     made.append(Figure(text, (ref,)))
                     continue
                 shown_in = [refs[s] for s in cited]
                 if not text or not any(
-                    text in ref.text and text in texts_of(s) for s, ref in zip(cited, shown_in, strict=True)
+                    text in ref.text and text in figures_of(s)[2::3] for s, ref in zip(cited, shown_in, strict=True)
                 ):
                     return None
                 made.append(Figure(text, tuple(shown_in)))
