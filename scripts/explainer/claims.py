@@ -76,7 +76,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
 from itertools import chain, islice, repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, mul
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -438,6 +438,7 @@ class _Table:
         self.sig_ids: Any = None  # each sentence's shared stems, rarest first, one after another ...
         self.sig_count: Any = None  # ... and how many each has
         self.timely: Any = None  # for each stem, whether it names a time (:data:`_TIME_STEMS`)
+        self.figure_columns: _FigureColumns | None = None  # made by _figure_columns, when first read
 
     def figures(self, i: int) -> tuple[_Fig, ...]:
         flat = self.flat[i]
@@ -793,16 +794,21 @@ def _weigh(table: _Table) -> None:
     """Each sentence's vector (binary terms weighed by :func:`stem_weights`,
     unit length) and its stems from rarest to commonest in the topic."""
     np = _numpy()
-    per = list(map(str.split, table.stems))
+    # Each distinct wording's stems are split and numbered once: a topic's
+    # articles repeat many sentences word for word.
+    distinct = list(dict.fromkeys(table.stems))
+    per = list(map(str.split, distinct))
+    count = table.count
     for attempt in range(2):
-        flat = list(chain.from_iterable(per))
-        vocabulary = sorted(set(flat))  # a stem's number: its place in sorted order (tuples compare as the stems do)
-        number = {stem: n for n, stem in enumerate(vocabulary)}
-        ids = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
-        length = np.fromiter(map(len, per), dtype=np.int64, count=len(per))
-        start = np.zeros(len(per), dtype=np.int64)
+        vocabulary = sorted(set(chain.from_iterable(per)))  # a stem's number: its place in sorted order
+        number = {stem: n for n, stem in enumerate(vocabulary)}  # (so tuples of numbers compare as the stems do)
+        numbered = dict(zip(distinct, [tuple(map(number.__getitem__, stems)) for stems in per], strict=True))
+        rows = list(map(numbered.__getitem__, table.stems))
+        length = np.fromiter(map(len, rows), dtype=np.int64, count=count)
+        ids = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(length.sum()))
+        start = np.zeros(count, dtype=np.int64)
         np.cumsum(length[:-1], out=start[1:])
-        row = np.repeat(np.arange(len(per), dtype=np.int64), length)
+        row = np.repeat(np.arange(count, dtype=np.int64), length)
         entry_key = row * max(len(vocabulary), 1) + ids
         sort = np.argsort(entry_key, kind="stable")
         table.sorted_keys = entry_key[sort]
@@ -825,7 +831,7 @@ def _weigh(table: _Table) -> None:
     kept = np.flatnonzero(shared)
     kept = kept[np.argsort(row[kept] * (len(vocabulary) * (table.count + 2)) + rank[kept])]  # distinct: one sort
     table.sig_ids = ids[kept]
-    table.sig_count = np.bincount(row[kept], minlength=len(per))
+    table.sig_count = np.bincount(row[kept], minlength=count)
 
 
 def _running_sums(np: Any, values: Any, start: Any, length: Any) -> Any:
@@ -860,6 +866,45 @@ def _by_signature(np: Any, table: _Table) -> Any:
     return np.lexsort((np.arange(n, dtype=np.int64), *padded[::-1]))
 
 
+class _FigureColumns(NamedTuple):
+    """Every figure of a topic's sentences, one after another by row, as
+    numbers: the unit and value strings each numbered in order of first use
+    (as dict.fromkeys numbers them over every figure in turn)."""
+
+    given: Any  # how many figures each row gives
+    unit: Any  # each figure's unit string's number ...
+    value: Any  # ... and its value string's
+    units: list[str]  # the unit strings, by number
+    values: list[str]  # the value strings, by number
+
+
+def _figure_columns(np: Any, table: _Table) -> _FigureColumns:
+    """:class:`_FigureColumns` of the table (made once: :func:`_links` and
+    :func:`_figure_rules` both read them). Each distinct row of figures is
+    read once in Python (a topic's articles repeat many sentences word for
+    word) and spread over the rows that give it in numpy."""
+    if table.figure_columns is not None:
+        return table.figure_columns
+    forms = {flat: k for k, flat in enumerate(dict.fromkeys(table.flat))}  # each distinct row of figures
+    units = {u: k for k, u in enumerate(dict.fromkeys(chain.from_iterable(flat[0::3] for flat in forms)))}
+    values = {v: k for k, v in enumerate(dict.fromkeys(chain.from_iterable(flat[1::3] for flat in forms)))}
+    n, d = table.count, len(forms)
+    form = np.fromiter(map(forms.__getitem__, table.flat), dtype=np.int64, count=n)
+    form_given = np.fromiter(map(len, forms), dtype=np.int64, count=d) // 3
+    form_unit = np.fromiter(chain.from_iterable(map(units.__getitem__, f[0::3]) for f in forms), dtype=np.int64)
+    form_value = np.fromiter(chain.from_iterable(map(values.__getitem__, f[1::3]) for f in forms), dtype=np.int64)
+    form_start = np.zeros(d, dtype=np.int64)
+    np.cumsum(form_given[:-1], out=form_start[1:])
+    given = form_given[form] if n else np.zeros(0, dtype=np.int64)
+    owner = np.repeat(np.arange(n, dtype=np.int64), given)
+    offset = np.zeros(n, dtype=np.int64)
+    np.cumsum(given[:-1], out=offset[1:])
+    entry = form_start[form][owner] + (np.arange(len(owner), dtype=np.int64) - offset[owner])
+    found = _FigureColumns(given, form_unit[entry], form_value[entry], list(units), list(values))
+    table.figure_columns = found
+    return found
+
+
 def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
     """(cosine, i, j) of every candidate pair that states the same claim, as
     three arrays, strongest first (then by position)."""
@@ -879,13 +924,17 @@ def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
     # A month's dates together; a number whatever it counts; each sentence's
     # values once. (Which number a value gets does not matter: the lists are
     # only compared within themselves, and every (list, place) is distinct.)
-    flat = list(chain.from_iterable(table.flat))
-    filed = [v[:7] if u == "date" else v for u, v in zip(flat[0::3], flat[1::3], strict=True)]
-    numbered = {value: k for k, value in enumerate(dict.fromkeys(filed))}
+    figures = _figure_columns(np, table)
+    numbered = {v: k for k, v in enumerate(figures.values)}  # a date is filed by its month: that string's number
+    truncated = np.fromiter(
+        (numbered.setdefault(v[:7], len(numbered)) for v in figures.values), dtype=np.int64, count=len(figures.values)
+    )
+    date = figures.units.index("date") if "date" in figures.units else -1
+    values = (
+        np.where(figures.unit == date, truncated[figures.value], figures.value) if len(truncated) else figures.value
+    )
     width = max(len(numbered), 1)
-    given = np.fromiter(map(len, table.flat), dtype=np.int64, count=n) // 3
-    owner = np.repeat(np.arange(n, dtype=np.int64), given)
-    values = np.fromiter(map(numbered.__getitem__, filed), dtype=np.int64, count=len(filed))
+    owner = np.repeat(np.arange(n, dtype=np.int64), figures.given)
     filing = _distinct(np, owner * width + values)
     key = np.concatenate((table.sig_ids[first], table.vocabulary + filing % width))
     at = np.concatenate((place[row[first]], place[filing // width]))
@@ -912,7 +961,7 @@ def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
 
 _CHUNK = 200_000  # pairs scored at once: bounds the memory the arrays take
 # Sentences times stems up to which each pair's stems are looked up in a
-# table of every (sentence, stem) weight (9 bytes a cell: 38 MB at most)
+# table of every (sentence, stem) weight (8 bytes a cell: 34 MB at most)
 # rather than searched for in the sorted entries: the same weights, found
 # without a binary search. (A benchmark topic: 16,000 sentences, 130 stems.)
 _DENSE = 1 << 22
@@ -952,42 +1001,55 @@ def _dense_scores(np: Any, table: _Table, lo: Any, hi: Any, longest: int) -> tup
     """:func:`_scores` for a topic whose (sentence, stem) weights fit in one
     table: each pair's k-th term is the earlier sentence's k-th stem's weight
     times the later one's weight for that stem (0.0 if it lacks it), taken
-    for all pairs at once, k = 0, 1, ... Sentences with fewer stems are
-    padded with a stem no sentence has (weight 0.0): adding its 0.0 leaves a
-    sum as it was (no term is negative), so every sum has the bits of the
-    plain one, term by term in the earlier sentence's order."""
+    for all pairs at once, k = 0, 1, ... The pairs are taken longest earlier
+    sentence first (a stable sort: by the later sentence within a length), so
+    the k-th terms are those of a first run of pairs: a pair whose earlier
+    sentence has no k-th stem adds nothing, which leaves its sum as the
+    plain one has it, term by term in the earlier sentence's order. Every
+    weight is positive, so a term's other weight is not 0.0 exactly where the
+    later sentence has the stem: the stems in common are counted from it."""
     n, width = table.count, table.vocabulary
-    stride = width + 1  # the last column: the padding's stem
     row = np.repeat(np.arange(n, dtype=np.int64), table.length)
-    cell = row * stride + table.ids
-    weight = np.zeros(n * stride, dtype=np.float64)
+    cell = row * width + table.ids
+    weight = np.zeros(n * width, dtype=np.float64)
     weight[cell] = table.weights
-    has = np.zeros(n * stride, dtype=bool)
-    has[cell] = True
     column = np.arange(len(row), dtype=np.int64) - table.start[row]
-    ids = np.full((longest, n), width, dtype=np.int64)  # each sentence's k-th stem, one row per k
+    ids = np.zeros((longest, n), dtype=np.int64)  # each sentence's k-th stem, one row per k
     ids[column, row] = table.ids
     own = np.zeros((longest, n), dtype=np.float64)
     own[column, row] = table.weights
-    base = hi * stride
+    span = table.length[lo]
+    order = np.argsort(-span, kind="stable")
+    first, base = lo[order], hi[order] * width
+    # How many pairs have a k-th term, k = 0, 1, ...: a first run of them.
+    runs = np.searchsorted(-span[order], -np.arange(longest, dtype=np.int64), side="left").tolist()
     scores = np.zeros(len(lo), dtype=np.float64)
     shared = np.zeros(len(lo), dtype=np.int64)
-    for k in range(longest):
-        query = base + ids[k][lo]
-        scores += own[k][lo] * weight[query]
-        shared += has[query]
-    return scores, shared.astype(np.float64)
+    for k, count in enumerate(runs):
+        if not count:
+            break
+        at = first[:count]
+        other = weight[base[:count] + ids[k][at]]
+        scores[:count] += own[k][at] * other
+        shared[:count] += other > 0.0
+    found, common = np.empty_like(scores), np.empty(len(lo), dtype=np.float64)
+    found[order] = scores
+    common[order] = shared
+    return found, common
 
 
 def _rules(np: Any, table: _Table, lo: Any, hi: Any, score: Any, thresholds: Thresholds) -> Any:
     """Which of the close pairs state one claim: the names they capitalise
     overlap (when both have some), and the cosine reaches the threshold their
     figures call for (:func:`_figure_rules`). A mask over the pairs."""
-    per = list(map(str.split, table.names))
-    flat = list(chain.from_iterable(per))
-    number = {name: n for n, name in enumerate(dict.fromkeys(flat))}
-    ids = np.fromiter(map(number.__getitem__, flat), dtype=np.int64, count=len(flat))
-    row = np.repeat(np.arange(table.count, dtype=np.int64), np.fromiter(map(len, per), dtype=np.int64, count=len(per)))
+    distinct = list(dict.fromkeys(table.names))  # each distinct row of names read once: few are
+    per = list(map(str.split, distinct))
+    number = {name: n for n, name in enumerate(dict.fromkeys(chain.from_iterable(per)))}
+    numbered = dict(zip(distinct, [tuple(map(number.__getitem__, names)) for names in per], strict=True))
+    rows = list(map(numbered.__getitem__, table.names))
+    length = np.fromiter(map(len, rows), dtype=np.int64, count=table.count)
+    ids = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(length.sum()))
+    row = np.repeat(np.arange(table.count, dtype=np.int64), length)
     names = _Sets(np, table.count, row, ids, len(number))  # distinct (a cache entry is untrusted)
     ca, cb = names.count[lo], names.count[hi]
     pair, name = names.spread(np, lo)
@@ -1075,19 +1137,16 @@ def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tupl
       shown as one claim with no conflict flagged: the worst a page can do,
       as it misstates both sources."""
     n = table.count
-    given = np.fromiter(map(len, table.flat), dtype=np.int64, count=n) // 3
+    figures = _figure_columns(np, table)
+    given = figures.given
     units: dict[str, int] = {}
-    values: dict[str, int] = {}
     # One entry per word of each figure's unit (:func:`_unit_words`): its row,
     # the word, the value, and the figure's number (0, 1, ... over all rows).
-    flat = list(chain.from_iterable(table.flat))
-    count = len(flat) // 3
-    # (Numbered in order of first use, as setdefault would, at C speed.)
-    strings = {u: k for k, u in enumerate(dict.fromkeys(flat[0::3]))}
-    values.update((v, k) for k, v in enumerate(dict.fromkeys(flat[1::3])))
-    string = np.fromiter(map(strings.__getitem__, flat[0::3]), dtype=np.int64, count=count)
-    value = np.fromiter(map(values.__getitem__, flat[1::3]), dtype=np.int64, count=count)
-    split = [[units.setdefault(w, len(units)) for w in _unit_words(u)] for u in strings]
+    # (Unit and value strings numbered in order of first use.)
+    values = {v: k for k, v in enumerate(figures.values)}
+    count = len(figures.unit)
+    string, value = figures.unit, figures.value
+    split = [[units.setdefault(w, len(units)) for w in _unit_words(u)] for u in figures.units]
     spread = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
     begin = np.zeros(len(split), dtype=np.int64)
     np.cumsum(spread[:-1], out=begin[1:])
@@ -1104,7 +1163,7 @@ def _figure_rules(np: Any, table: _Table, lo: Any, hi: Any, wanted: Any) -> tupl
     # Each date and every date it lies within ("2021-05-24": "2021-05", "2021").
     within_rows: list[int] = []
     within: list[int] = []
-    dated_values = [flat[3 * k + 1] for k in fig[dated].tolist()]
+    dated_values = list(map(figures.values.__getitem__, value[dated].tolist()))
     for r, v in zip(row[dated].tolist(), dated_values, strict=True):
         for k, c in enumerate(v):
             if c == "-":
@@ -1235,7 +1294,8 @@ class _Vectors:
         self.weights: list[float] = table.weights.tolist()
         self.start: list[int] = table.start.tolist()
         self.length: list[int] = table.length.tolist()
-        self.vectors: dict[int, dict[int, float]] = {}
+        self.vectors: dict[int, dict[int, float]] = {}  # the later sentence's stems: their weights
+        self.rows: dict[int, tuple[list[int], list[float]]] = {}  # the earlier one's stems and weights, in order
         self.names: dict[int, frozenset[str]] = {}
 
     def cosine(self, i: int, j: int, thresholds: Thresholds) -> float | None:
@@ -1245,20 +1305,28 @@ class _Vectors:
         table = self.table
         if table.article[i] == table.article[j]:
             return None
-        a0, a1 = self.start[i], self.start[i] + self.length[i]
-        b0, b1 = self.start[j], self.start[j] + self.length[j]
         vector = self.vectors.get(j)
         if vector is None:
+            b0 = self.start[j]
+            b1 = b0 + self.length[j]
             vector = self.vectors[j] = dict(zip(self.ids[b0:b1], self.weights[b0:b1], strict=True))
-        stems = self.ids[a0:a1]
-        if len(vector.keys() & stems) < thresholds.shared:
+        row = self.rows.get(i)
+        if row is None:
+            a0 = self.start[i]
+            a1 = a0 + self.length[i]
+            row = self.rows[i] = (self.ids[a0:a1], self.weights[a0:a1])
+        stems, weights = row
+        # In a's order, 0.0 for what b lacks: a term is 0.0 exactly where b
+        # lacks the stem (every weight is positive), so the stems in common
+        # are the terms that are not 0.0.
+        terms = list(map(mul, weights, map(vector.get, stems, repeat(0.0))))
+        if len(terms) - terms.count(0.0) < thresholds.shared:
             return None
-        # In a's order, 0.0 for what b lacks, left to right from 0.0: the sum
-        # _scores takes (explainer.sums.added, spelled out: the fastest way).
+        # Left to right from 0.0: the sum _scores takes (explainer.sums.added,
+        # spelled out: the fastest way).
         score = 0.0
-        get = vector.get
-        for weight, stem in zip(self.weights[a0:a1], stems, strict=True):
-            score += weight * get(stem, 0.0)
+        for term in terms:
+            score += term
         if score < thresholds.lowest:
             return None
         mine, theirs = self._names(i), self._names(j)
@@ -1450,7 +1518,8 @@ def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozen
             else:
                 known, first, refs = values[at]
                 refs.append(source)
-                values[at] = (max(known, value, key=len), first, refs)
+                if len(value) > len(known):  # the most precise date (max by length: the first of the longest)
+                    values[at] = (value, first, refs)
                 shared = True
         if len(values) > 1:
             if shared:  # most sources first, then first given (a stable sort)
