@@ -13,11 +13,10 @@ How two sentences are found to state the same claim:
 * **Figures** are read first: numbers with what they count ("1,100
   people", "3.3 million yuan" = "3,300,000 yuan" = "RMB3.3 million" =
   "¥3.3 million", "3.6m yuan" = "3.6 million yuan", "US$5m" = "$5 million",
-  "20%" = "20 per cent") and dates (read as the Timeline reads them, so "24
-  September 2021" = "September 24, 2021", and "May 2021" agrees with "21 May
-  2021"; but a month without a year is the one nearest the published date,
-  before or after, as a day without a year is: "from April" written in
-  February is this April, not last April). What a number counts
+  "20%" = "20 per cent"; "HK$5m", "S$5m" are currencies of their own) and
+  dates (read as the Timeline reads them, so "24 September 2021" =
+  "September 24, 2021", and "May 2021" agrees with "21 May 2021"; one
+  without a year only against a published date). What a number counts
   is the run of words after it, its head first: the run's first plural in
   lower case, else its last word ("26 bitcoin mining farms": farms; "4,000
   Harlow Motors workers": workers); two figures count the same thing when
@@ -30,7 +29,8 @@ How two sentences are found to state the same claim:
   same thing and the figures whether they agree about it. Names (capitalised
   words after the first, and the first when the article writes it
   capitalised mid-sentence too: "Suzhou gave ..." beside "in Suzhou", or
-  when the word after it is a name too: "Carrowmore Water banned ...") must
+  when the word after it is a name too and the first is rare in English:
+  "Carrowmore Water banned ...", never "Following Beijing's order") must
   overlap when both sentences have some; the names of a closing attribution
   (", the Valley Post reported.", ", according to ...") are the sources', not
   the claim's, and are left out.
@@ -242,10 +242,13 @@ _CURRENCY = {
 # multipliers too ("3.6m yuan", "£5m" alike), as after a currency sign.
 _CURRENCY_WORDS = frozenset(["yuan", "renminbi", "dollar", "dollars", "pound", "pounds", "euro", "euros", "yen"])
 # A currency code holding the number it precedes ("RMB3", a token): a figure, not a word or a name.
-_CODED = re.compile(r"(?:RMB|CNY|USD|GBP|EUR|US)[0-9]")
+_CODED = re.compile(r"(?:RMB|CNY|USD|GBP|EUR)[0-9]")
+# A code written apart from its number ("RMB 3.2 million"): not a word or a name
+# there, though the same letters are elsewhere ("the e-CNY wallet").
+_CODES = frozenset(["RMB", "CNY", "USD", "GBP", "EUR"])
 _PRONOUNS = frozenset(["it", "its", "he", "she", "his", "her", "they", "them", "their", "this", "these", "those"])
 _NUMBER = re.compile(
-    r"(?<![\w.,$])(?:(?P<cur>[$£€¥]|US\$)|(?P<code>RMB|CNY|USD|GBP|EUR)\s?)?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?![0-9])"
+    r"(?<![\w.,$])(?:(?P<cur>[$£€¥]|[A-Z]{1,2}\$)|(?P<code>RMB|CNY|USD|GBP|EUR)\s?)?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?![0-9])"
     r"(?:\s*(?P<pct>%|per\s?cent\b))?"
     r"(?:\s+(?P<mult>thousand|million|billion|trillion)\b|(?P<abbr>bn|mn|tn|m|k)\b)?"
 )
@@ -253,6 +256,7 @@ _FOLLOWING = re.compile(r"[\s-]+([A-Za-z][A-Za-z'’-]*)")
 _NONE: frozenset[str] = frozenset()
 _TOKEN = re.compile(r"\w+(?:'\w+)*")  # explainer.phrases' word
 _SKIPPED_DATES = frozenset({"weekday", "relative"})  # "on Friday", "last week": not a figure two sources share
+_ABSOLUTE_DATES = frozenset({"day", "month", "year"})  # dated without the published date
 _STOP_FORMS = frozenset(phrases.stems(sorted(STOP_WORDS)))
 # A closing clause that says who reports the sentence (", officials said.",
 # ", according to a notice seen by the Valley Post."): the names in it are the
@@ -334,17 +338,20 @@ def _read(text: str, published: date | None, known: frozenset[str] = _NONE, toke
         tokens = _tokens(text)  # one pass: words as written
     dated = not _DATE_TOKENS.isdisjoint(tokens)
     figures = _figures(text, published, dated)[0] if dated or _DIGIT.search(text) else ()
+    words = tokens if _CODES.isdisjoint(tokens) else _uncoded(tokens)
     try:
-        stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, tokens))  # in order, once each
+        stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, words))  # in order, once each
     except KeyError:
-        _learn(tokens)
-        stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, tokens))
+        _learn(words)
+        stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, words))
     said = None if _SAYING.isdisjoint(tokens) else _ATTRIBUTED.search(text)
     named = tokens if said is None else tokens[: len(tokens) - len(_tokens(text, said.start()))]
+    if words is not tokens:
+        named = _uncoded(named)
     names = dict.fromkeys(filter(None, map(_NAME_STEMS.get, named[1:])))
     if tokens:
         first = _NAME_STEMS.get(tokens[0])
-        if first is not None and (first in known or _opens_name(text, named)):
+        if first is not None and (first in known or _opens_name(text, named, first)):
             names = {first: None, **names}
     return (
         " ".join(filter(None, stems)),  # stems are never empty: None is what goes
@@ -359,14 +366,27 @@ def _read(text: str, published: date | None, known: frozenset[str] = _NONE, toke
 # A sentence that opens with two capitalised words, nothing between them but a
 # space: "Carrowmore Water banned ...", "Harwick Citylink is raising ...".
 _TWO_CAPITALS = re.compile(r"[\"'‘“(]*[A-Z][\w'’-]* [A-Z]")
+_RARE_NAME = 4.5  # a stem weight (8 - Zipf): a word used about 3 times in a million words or fewer
 
 
-def _opens_name(text: str, named: Sequence[str]) -> bool:
+def _uncoded(tokens: Sequence[str]) -> list[str]:
+    """The words without a currency code written apart from the number after it."""
+    return [t for t, after in zip(tokens, [*tokens[1:], ""], strict=True) if not (t in _CODES and after[:1].isdigit())]
+
+
+def _opens_name(text: str, named: Sequence[str], first: str) -> bool:
     """Whether the sentence's first word is the first of a name of several
-    words: the word after it, capitalised too, is a name ("Carrowmore Water
-    banned ...": the first word is a name as much as the second, though the
-    article may never write it alone mid-sentence)."""
-    return len(named) > 1 and _NAME_STEMS.get(named[1]) is not None and _TWO_CAPITALS.match(text) is not None
+    words: the word after it, capitalised too, is a name, and the first is
+    rare in English at large ("Carrowmore Water banned ...": a name as much as
+    the second, though the article may never write it alone mid-sentence;
+    never "Following Beijing's order", "Yesterday Sichuan ...", "Former
+    Governor Wang ...": common words that open a sentence capitalised)."""
+    return (
+        len(named) > 1
+        and _NAME_STEMS.get(named[1]) is not None
+        and _TWO_CAPITALS.match(text) is not None
+        and stem_weights().get(first, RAREST) > _RARE_NAME
+    )
 
 
 def _fits(reading: Reading | None, article: Article) -> bool:
@@ -537,7 +557,9 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         kind = str(match.lastgroup)
         if kind in _SKIPPED_DATES or (kind == "bare_month" and not match.group("prep")):
             continue
-        when = _when(kind, match.group(kind), published)
+        if published is None and kind not in _ABSOLUTE_DATES:
+            continue  # "in April", no year and no published date: the Timeline leaves it out too
+        when = timeline._resolve(kind, match.group(kind), published)
         if when is None:
             continue
         start = when.start
@@ -551,7 +573,7 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         if pct:
             unit = "%"
         elif cur:
-            unit = _CURRENCY[cur]
+            unit = _CURRENCY.get(cur) or cur.casefold()  # "HK$", "S$": a currency of its own
         else:
             unit, end = _unit(text, end)
         if (
@@ -567,24 +589,6 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         spans.append((begin, end))
         previous = (begin, end)
     return tuple(found), spans
-
-
-def _when(kind: str, text: str, published: date | None) -> timeline.When | None:
-    """A date as the Timeline reads it, but a month without a year ("in
-    April", "from the second of April") is the one nearest the published
-    date, before or after, as a day without a year already is: news reports
-    the last months and announces the coming ones ("fares will rise from
-    April", in February, is this April, not last), and a month more than
-    half a year away is written with its year ("in April 2022") or "last
-    April". A tie (six months either way) goes to the past, as the
-    Timeline's reading does."""
-    when = timeline._resolve(kind, text, published)
-    if kind != "bare_month" or when is None or published is None or when.precision != "month":
-        return when
-    back = (published.year - when.start.year) * 12 + published.month - when.start.month  # 0 to 11
-    if 12 - back < back:  # the same month a year later is nearer
-        return timeline.When(date(when.start.year + 1, when.start.month, 1), "month")
-    return when
 
 
 _Number = tuple[int, int, str | None, str, bool]  # where it begins and ends, its currency, value, a percentage

@@ -113,10 +113,13 @@ _CURRENCY = {
 # multipliers too ("3.6m yuan", "£5m" alike), as after a currency sign.
 _CURRENCY_WORDS = frozenset(["yuan", "renminbi", "dollar", "dollars", "pound", "pounds", "euro", "euros", "yen"])
 # A currency code holding the number it precedes ("RMB3", a token): a figure, not a word or a name.
-_CODED = re.compile(r"(?:RMB|CNY|USD|GBP|EUR|US)[0-9]")
+_CODED = re.compile(r"(?:RMB|CNY|USD|GBP|EUR)[0-9]")
+# A code written apart from its number ("RMB 3.2 million"): not a word or a name
+# there, though the same letters are elsewhere ("the e-CNY wallet").
+_CODES = frozenset(["RMB", "CNY", "USD", "GBP", "EUR"])
 _PRONOUNS = frozenset(["it", "its", "he", "she", "his", "her", "they", "them", "their", "this", "these", "those"])
 _NUMBER = re.compile(
-    r"(?<![\w.,$])(?:(?P<cur>[$£€¥]|US\$)|(?P<code>RMB|CNY|USD|GBP|EUR)\s?)?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?![0-9])"
+    r"(?<![\w.,$])(?:(?P<cur>[$£€¥]|[A-Z]{1,2}\$)|(?P<code>RMB|CNY|USD|GBP|EUR)\s?)?(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?(?![0-9])"
     r"(?:\s*(?P<pct>%|per\s?cent\b))?"
     r"(?:\s+(?P<mult>thousand|million|billion|trillion)\b|(?P<abbr>bn|mn|tn|m|k)\b)?"
 )
@@ -124,6 +127,7 @@ _FOLLOWING = re.compile(r"[\s-]+([A-Za-z][A-Za-z'’-]*)")
 _NONE: frozenset[str] = frozenset()
 _TOKEN = re.compile(r"\w+(?:'\w+)*")  # explainer.phrases' word
 _SKIPPED_DATES = frozenset({"weekday", "relative"})  # "on Friday", "last week": not a figure two sources share
+_ABSOLUTE_DATES = frozenset({"day", "month", "year"})  # dated without the published date
 _STOP_FORMS = frozenset(phrases.stems(sorted(STOP_WORDS)))
 # A closing clause that says who reports the sentence (", officials said.",
 # ", according to a notice seen by the Valley Post."): the names in it are the
@@ -185,18 +189,21 @@ class _Item:
                     units.setdefault(word, set()).add(fig.value)
             self.units = {unit: frozenset(values) for unit, values in units.items()}  # unit -> values given
             self.numbers = frozenset(f.value for f in figures if f.unit != "date") if figures else _NONE
+        words = tokens if _CODES.isdisjoint(tokens) else _uncoded(tokens)
         try:
-            stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, tokens))  # in order, once each
+            stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, words))  # in order, once each
         except KeyError:
-            _learn(tokens)
-            stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, tokens))
+            _learn(words)
+            stems = dict.fromkeys(map(_WORD_STEMS.__getitem__, words))
         self.stems = tuple(filter(None, stems))  # stems are never empty: None is what goes
         self.keys = frozenset(self.stems)
         said = None if _SAYING.isdisjoint(tokens) else _ATTRIBUTED.search(text)
         named = tokens if said is None else tokens[: len(tokens) - len(_tokens(text, said.start()))]
+        if words is not tokens:
+            named = _uncoded(named)
         names = set(filter(None, map(_NAME_STEMS.get, named[1:])))
         first = _NAME_STEMS.get(tokens[0]) if tokens else None
-        if first is not None and (first in known or _opens_name(text, named)):  # a first word that is a name
+        if first is not None and (first in known or _opens_name(text, named, first)):  # a first word that is a name
             names.add(first)
         self.names = frozenset(names)
         self.times = self.keys & _TIME_STEMS
@@ -236,14 +243,27 @@ def _learn(tokens: Sequence[str]) -> None:
 # A sentence that opens with two capitalised words, nothing between them but a
 # space: "Carrowmore Water banned ...", "Harwick Citylink is raising ...".
 _TWO_CAPITALS = re.compile(r"[\"'‘“(]*[A-Z][\w'’-]* [A-Z]")
+_RARE_NAME = 4.5  # a stem weight (8 - Zipf): a word used about 3 times in a million words or fewer
 
 
-def _opens_name(text: str, named: Sequence[str]) -> bool:
+def _uncoded(tokens: Sequence[str]) -> list[str]:
+    """The words without a currency code written apart from the number after it."""
+    return [t for t, after in zip(tokens, [*tokens[1:], ""], strict=True) if not (t in _CODES and after[:1].isdigit())]
+
+
+def _opens_name(text: str, named: Sequence[str], first: str) -> bool:
     """Whether the sentence's first word is the first of a name of several
-    words: the word after it, capitalised too, is a name ("Carrowmore Water
-    banned ...": the first word is a name as much as the second, though the
-    article may never write it alone mid-sentence)."""
-    return len(named) > 1 and _NAME_STEMS.get(named[1]) is not None and _TWO_CAPITALS.match(text) is not None
+    words: the word after it, capitalised too, is a name, and the first is
+    rare in English at large ("Carrowmore Water banned ...": a name as much as
+    the second, though the article may never write it alone mid-sentence;
+    never "Following Beijing's order", "Yesterday Sichuan ...", "Former
+    Governor Wang ...": common words that open a sentence capitalised)."""
+    return (
+        len(named) > 1
+        and _NAME_STEMS.get(named[1]) is not None
+        and _TWO_CAPITALS.match(text) is not None
+        and stem_weights().get(first, RAREST) > _RARE_NAME
+    )
 
 
 def _sentences(groups: Iterable[Group]) -> list[_Item]:
@@ -293,7 +313,9 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         kind = str(match.lastgroup)
         if kind in _SKIPPED_DATES or (kind == "bare_month" and not match.group("prep")):
             continue
-        when = _when(kind, match.group(kind), published)
+        if published is None and kind not in _ABSOLUTE_DATES:
+            continue  # "in April", no year and no published date: the Timeline leaves it out too
+        when = timeline._resolve(kind, match.group(kind), published)
         if when is None:
             continue
         start = when.start
@@ -307,7 +329,7 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         if pct:
             unit = "%"
         elif cur:
-            unit = _CURRENCY[cur]
+            unit = _CURRENCY.get(cur) or cur.casefold()  # "HK$", "S$": a currency of its own
         else:
             unit, end = _unit(text, end)
         if (
@@ -323,24 +345,6 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         spans.append((begin, end))
         previous = (begin, end)
     return tuple(found), spans
-
-
-def _when(kind: str, text: str, published: date | None) -> timeline.When | None:
-    """A date as the Timeline reads it, but a month without a year ("in
-    April", "from the second of April") is the one nearest the published
-    date, before or after, as a day without a year already is: news reports
-    the last months and announces the coming ones ("fares will rise from
-    April", in February, is this April, not last), and a month more than
-    half a year away is written with its year ("in April 2022") or "last
-    April". A tie (six months either way) goes to the past, as the
-    Timeline's reading does."""
-    when = timeline._resolve(kind, text, published)
-    if kind != "bare_month" or when is None or published is None or when.precision != "month":
-        return when
-    back = (published.year - when.start.year) * 12 + published.month - when.start.month  # 0 to 11
-    if 12 - back < back:  # the same month a year later is nearer
-        return timeline.When(date(when.start.year + 1, when.start.month, 1), "month")
-    return when
 
 
 _Number = tuple[int, int, str | None, str, bool]  # where it begins and ends, its currency, value, a percentage

@@ -16,7 +16,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from explainer import claims
+from explainer import claims, timeline
 from explainer.claims import Claim
 from explainer.model import Article, Group, Paragraph, Placement, Run, Sentence, SourceMeta
 
@@ -655,30 +655,66 @@ def test_a_currency_code_or_word_is_read_as_its_sign_is() -> None:
 @pytest.mark.parametrize(
     ("text", "published", "month"),
     [
-        ("Fares will rise from April.", date(2023, 2, 15), "2023-04"),  # two months ahead, not ten back
-        ("It rises from the second of April.", date(2023, 2, 16), "2023-04"),
-        ("Police raided the farm in November.", date(2022, 1, 19), "2021-11"),  # two months back
-        ("Police raided the farm in April.", date(2023, 10, 15), "2023-04"),  # six either way: the past
-        ("The rules take effect in December.", date(2023, 10, 15), "2023-12"),
+        ("Police raided the farm in November.", date(2022, 1, 19), "2021-11"),  # the latest not after
+        ("Police raided farms in May.", date(2021, 12, 20), "2021-05"),  # a year-end review: the past
+        ("Police raided the farm in January.", date(2021, 12, 31), "2021-01"),
+        ("Fares will rise from April.", date(2023, 2, 15), "2022-04"),  # the Timeline reads it so too
     ],
 )
-def test_a_month_without_a_year_is_the_nearest(text: str, published: date, month: str) -> None:
+def test_a_month_without_a_year_is_read_as_the_timeline_reads_it(text: str, published: date, month: str) -> None:
     assert [f.value for f in claims._figures(text, published)[0]] == [month]
+    assert timeline._resolve("bare_month", text.rsplit(" ", 1)[-1].rstrip("."), published) == timeline.When(
+        date.fromisoformat(month + "-01"), "month"
+    )
 
 
-def test_a_month_announced_and_the_same_month_reported_are_one_claim() -> None:
-    """ "From April ... will cost" in February and "in April 2023" afterwards
-    name one April: without the nearest month the first is last April, no year
-    in common, and the two are never one claim."""
-    ahead = group(
-        "ahead", ["From April a single Harwick Citylink bus fare will cost £2.10."], published=date(2023, 2, 15)
-    )
-    after = group(
-        "after",
-        ["When Harwick Citylink raised the single bus fare to £2.10 in April 2023, it froze it."],
-        published=date(2026, 1, 10),
-    )
-    assert len(only(find_claims([ahead, after])).sources) == 2
+def test_months_reported_at_a_year_end_keep_their_conflict() -> None:
+    """Two sources of December on one raid, one saying May, one June: the
+    months are this year's (not next year's), so the claim shows the dispute."""
+    may = group("may", ["Police in Sichuan raided 30 bitcoin mining farms in May."], published=date(2021, 12, 20))
+    june = group("june", ["Police in Sichuan raided 30 bitcoin mining farms in June."], published=date(2021, 12, 21))
+    conflict = only_conflict(only(find_claims([may, june])))
+    assert [f.text for f in conflict.figures] == ["May", "June"]
+
+
+def test_a_month_without_a_year_or_a_published_date_is_no_figure() -> None:
+    assert claims._figures("Police raided the farm in April.", None)[0] == ()
+    assert [f.value for f in claims._figures("Police raided the farm in April 2021.", None)[0]] == ["2021-04"]
+
+
+def test_a_dollar_of_another_country_is_a_currency_of_its_own() -> None:
+    """ "HK$3.3m" and "HK$5.1m" are two amounts in Hong Kong dollars: one claim
+    with the dispute shown, never one claim that hides it; "S$5m" is not
+    "US$5m"."""
+
+    def read(text: str) -> list[tuple[str, str]]:
+        return [(f.unit, f.value) for f in claims._figures(text, None)[0]]
+
+    assert read("It was fined HK$3.3m.") == [("hk$", "3300000")]
+    assert read("Fines of S$5m and US$5m.") == [("s$", "5000000"), ("dollar", "5000000")]
+    one = group("one", ["Regulators in Sichuan fined mining operators HK$3.3m in total."])
+    other = group("other", ["Regulators in Sichuan fined mining operators HK$5.1m in total."])
+    conflict = only_conflict(only(find_claims([one, other])))
+    assert [f.text for f in conflict.figures] == ["HK$3.3m", "HK$5.1m"]
+
+
+def test_a_currency_code_written_apart_is_not_a_word_or_a_name() -> None:
+    stems, names = claims._read("The Wuxi court voided a RMB 3.2 million debt.", None)[:2]
+    assert names == "wuxi" and "rmb" not in stems.split()
+    assert "cni" in claims._read("Each winner got 200 yuan of e-CNY to spend.", None)[0].split()  # a word here
+    one = group("one", ["The Wuxi court voided a RMB 3.2 million debt owed for mining rigs."])
+    other = group("other", ["A Wuxi court voided a 3.2 million yuan debt owed for mining rigs by the farm."])
+    assert only(find_claims([one, other])).conflicts == ()
+
+
+def test_a_common_word_that_opens_a_sentence_is_not_a_name() -> None:
+    """ "Following Beijing's order" and "Following Qinghai's order" name two
+    places, not one "Following": never one claim."""
+    assert claims._read("Following Beijing's order, power was cut.", None)[1] == "beij"
+    assert claims._read("Yesterday Sichuan ordered the cut.", None)[1] == "sichuan"
+    one = group("one", ["Following Beijing's order, power was cut to 26 bitcoin mining farms in June 2021."])
+    other = group("other", ["Following Qinghai's order, power was cut to 26 bitcoin mining farms in June 2021."])
+    assert find_claims([one, other]) == ()
 
 
 def test_a_range_is_one_figure_of_its_own() -> None:
