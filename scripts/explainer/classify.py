@@ -620,6 +620,9 @@ def classify_sound(evidences: Sequence[ArticleEvidence], classifier: Classifier)
 # The corpus pass in bulk
 
 
+_TEXT = operator.attrgetter("text")
+
+
 class _Corpus:
     """The corpus pass over arrays: every paragraph's own evidence, the
     model's training counts and posteriors, the context and every sentence's
@@ -683,6 +686,12 @@ class _Corpus:
         signals = np.array(signals_, dtype=np.float64).reshape(count, size)
         similarity = np.array(similarity_, dtype=np.float64).reshape(count, size)
         if (forms_used and form_counts.min() < 1) or not (np.isfinite(signals).all() and np.isfinite(similarity).all()):
+            return
+        # A paragraph's words are fewer than its characters: counts past that (2**40
+        # of a word, from a forged entry) are none that reading it could give.
+        written = np.fromiter((sum(map(len, map(_TEXT, p.sentences))) for p in paragraphs), np.float64, count)
+        counted = np.bincount(np.repeat(np.arange(count), forms_per_paragraph), weights=form_counts, minlength=count)
+        if (counted > written).any():
             return
         self.sound = True
         if check_only:

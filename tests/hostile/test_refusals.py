@@ -262,11 +262,12 @@ def test_a_forged_cache_entry_of_the_wrong_shape_is_ignored(hostile_project: Pat
     assert snapshot(hostile_project / "docs") == reference
 
 
-@pytest.mark.parametrize("forgery", ["lean", "similarity", "signal", "signature"])
+@pytest.mark.parametrize("forgery", ["lean", "similarity", "signal", "signature", "counts"])
 def test_a_well_typed_entry_that_does_not_add_up_is_read_again(hostile_project: Path, forgery: str) -> None:
     """Every field of the right type, yet not what reading the article gives (a
     subheading lean to topic 99, a similarity short of a topic, a signal the
-    configuration does not have, a signature of 3 numbers): the article is
+    configuration does not have, a signature of 3 numbers, a word counted 2**40
+    times): the article is
     read again, with a note, and the pages are a cold run's."""
     assert run(hostile_project).exit_code == 0
     reference = snapshot(hostile_project / "docs")
@@ -278,6 +279,7 @@ def test_a_well_typed_entry_that_does_not_add_up_is_read_again(hostile_project: 
             "lean": replace(first, lean=99),
             "similarity": replace(first, similarity=first.similarity[:-1]),
             "signal": replace(first, matched=(("=no such signal",), *first.matched[1:])),
+            "counts": replace(first, counts=tuple(2**40 for _ in first.counts)),  # more words than it has letters
         }.get(forgery, first)
         evidence = replace(evidence, paragraphs=(changed, *evidence.paragraphs[1:]))
         store.put(entry.stem, (evidence, mins[:3] if forgery == "signature" else mins, reading))

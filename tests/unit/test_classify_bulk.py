@@ -121,10 +121,10 @@ def test_bulk_breaks_ties_as_the_reference_does(seed: int) -> None:
         for p in range(1, rng.randint(1, 7)):
             sentences = []
             for _ in range(rng.randint(0, 3)):
-                sentences.append(Sentence("x.", p, index))
+                sentences.append(Sentence("Words enough for every count.", p, index))  # (counts <= letters)
                 index += 1
             paragraphs.append(Paragraph(p, tuple(sentences), rng.choice(HEADINGS)))
-            forms = tuple(rng.sample(WORDS, rng.randint(0, 5)))
+            forms = tuple(rng.sample(WORDS, rng.randint(0, 5))) if sentences else ()  # words need a text
             found.append(
                 ParagraphEvidence(
                     signals=tuple(float(rng.choice([0, 0, 1, 2, 3])) for _ in range(size)),
@@ -180,6 +180,7 @@ def test_unsound_finds_the_evidence_the_bulk_pass_cannot_read() -> None:
         dataclasses.replace(found, lean=len(classifier.slugs)),
         dataclasses.replace(found, speaks=(*found.speaks, True)),
         dataclasses.replace(found, counts=found.counts[1:]),
+        dataclasses.replace(found, counts=tuple(2**40 for _ in found.counts)),
     ):
         bad = dataclasses.replace(evidences[0], paragraphs=(odd, *evidences[0].paragraphs[1:]))
         corpus = [*evidences[1:4], bad, *evidences[4:]]
