@@ -70,6 +70,7 @@ import gzip
 import importlib.util
 import re
 import zlib
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -566,9 +567,19 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         value = {"year": f"{start.year}", "month": f"{start:%Y-%m}"}.get(when.precision, f"{start:%Y-%m-%d}")
         found.append(_Fig("date", value, match.group(kind)))
         spans.append(match.span())
+    # A number written over a date or over the figure before it (whose run of words
+    # may reach a code, "RMB3") is not one. Dates are found left to right, apart, so
+    # the one to look at is the first that ends after the number begins; of the
+    # figures before, only the last can reach it (one that did not reach the last
+    # ended before it began). One look each, not a pass over every earlier figure.
+    date_spans = spans[:]
+    date_ends = [b for _, b in date_spans]
     previous: tuple[int, int] | None = None  # where the number before was written
     for begin, end, cur, value, pct in map(_digits, _NUMBER.finditer(text)):
-        if spans and any(a < end and begin < b for a, b in spans):
+        at = bisect_right(date_ends, begin)
+        if (at < len(date_spans) and date_spans[at][0] < end) or (
+            previous is not None and previous[0] < end and begin < previous[1]
+        ):
             continue
         if pct:
             unit = "%"
