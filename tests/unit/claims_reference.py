@@ -19,7 +19,18 @@ from operator import add, attrgetter, itemgetter, mul
 from typing import NamedTuple
 
 from explainer import phrases, timeline
-from explainer.claims import RAREST, Claim, Conflict, Figure, Ref, Thresholds, stem_weights
+from explainer.claims import (  # the number readers are the module's own: the oracle checks what is built on them
+    RAREST,
+    Claim,
+    Conflict,
+    Figure,
+    Ref,
+    Thresholds,
+    _currency_follows,
+    _decimal,
+    _digits,
+    stem_weights,
+)
 from explainer.classify import STOP_WORDS
 from explainer.model import Group
 
@@ -67,12 +78,6 @@ def report(claims: Mapping[str, Sequence[Claim]]) -> dict[str, int]:
 # ---------------------------------------------------------------------------
 # Reading one sentence
 
-_MULTIPLIERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
-# Multipliers as headlines and business pages shorten them ("$3.3bn", "£5m"):
-# "bn" and the like always, "m" and "k" only after a currency sign ("5m" may be
-# five metres).
-_SHORT_MULTIPLIERS = {"bn": "billion", "mn": "million", "tn": "trillion", "m": "million", "k": "thousand"}
-_ALWAYS_MULTIPLIERS = frozenset(["bn", "mn", "tn"])
 _DIGIT = re.compile(r"[0-9]")
 # Every date this module reads holds a year or a month name as a word of its
 # own ("relative" and weekday phrases are skipped): a sentence whose words
@@ -345,37 +350,6 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         spans.append((begin, end))
         previous = (begin, end)
     return tuple(found), spans
-
-
-_Number = tuple[int, int, str | None, str, bool]  # where it begins and ends, its currency, value, a percentage
-
-
-def _digits(match: re.Match[str]) -> _Number:
-    """A number written in digits (:data:`_NUMBER`)."""
-    cur, code, whole, frac, pct, mult, short = match.groups()
-    cur = cur or code
-    end = match.end()
-    if short and not (cur or short in _ALWAYS_MULTIPLIERS or _currency_follows(match.string, end)):
-        end = match.start("abbr")  # not a multiplier: not part of the figure
-    elif short:
-        mult = _SHORT_MULTIPLIERS[short]
-    if frac or mult:
-        number = Decimal(whole.replace(",", "") + "." + (frac or "0")).scaleb(_MULTIPLIERS.get(mult, 0))
-        value = _decimal(number)
-    else:
-        value = whole.replace(",", "").lstrip("0") or "0"
-    return match.start(), end, cur, value, bool(pct)
-
-
-def _decimal(number: Decimal) -> str:
-    """A value as figures are compared: "3300000", "4.5"."""
-    return f"{number.normalize():f}" if number == number.to_integral_value() else str(number.normalize())
-
-
-def _currency_follows(text: str, end: int) -> bool:
-    """Whether a currency written as a word follows ("3.6m yuan")."""
-    following = _FOLLOWING.match(text, end)
-    return following is not None and following.group(1).casefold() in _CURRENCY_WORDS
 
 
 _RANGE = re.compile(r"\s*[-–—]\s*|\s+to\s+")
