@@ -76,14 +76,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cache, cached_property
-from itertools import chain, islice, repeat
+from itertools import chain, groupby, islice, repeat
 from operator import attrgetter, itemgetter, mul
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import msgspec
 
-from . import phrases, timeline
+from . import grouping, phrases, timeline
 from .cache import collector_paused
 from .classify import STOP_WORDS
 from .errors import ExplainerError
@@ -158,13 +158,18 @@ class Thresholds:
 
 
 def find_claims(
-    groups: Iterable[Group], thresholds: Thresholds = Thresholds(), readings: Mapping[str, Reading] | None = None
+    groups: Iterable[Group],
+    thresholds: Thresholds = Thresholds(),
+    readings: Mapping[str, Reading] | None = None,
+    memory: Memory | None = None,
 ) -> tuple[Claim, ...]:
     """The claims stated by two or more of the groups' articles, most sources first.
 
     ``readings`` (article slug -> :func:`read`, e.g. from the per-article
     cache) spares reading each sentence again; a reading that does not fit
-    its article is passed over and the sentences are read afresh.
+    its article is passed over and the sentences are read afresh. With
+    ``memory``, the grouping is replayed from the last run's (the same
+    claims: see :mod:`explainer.grouping`) and this run's is kept in it.
 
     The cycle collector is paused meanwhile: what is made here holds no
     cycles, and with a large corpus in memory its passes over every object
@@ -175,7 +180,7 @@ def find_claims(
             return ()
         _weigh(table)
         edges = _links(table, thresholds)
-        return _assemble(table, _cluster(table, edges, thresholds))
+        return _assemble(table, _cluster(table, edges, thresholds, memory))
 
 
 def claims_merged(claims: Iterable[Claim]) -> int:
@@ -1356,55 +1361,55 @@ class _Vectors:
         return found
 
 
-def _cluster(table: _Table, edges: tuple[Any, Any, Any], thresholds: Thresholds) -> list[list[int]]:
+def _cluster(
+    table: _Table, edges: tuple[Any, Any, Any], thresholds: Thresholds, memory: Memory | None = None
+) -> list[list[int]]:
     """Single-link groups, strongest link first; never two sentences of one
     article. Two groups join only if their seeds (the first sentence of each)
     are close too (:meth:`_Vectors.cosine`), so a chain of near neighbours
-    cannot drift far from what the group first said.
-
-    A group's seed is its least member, so two groups that failed to join
-    have the same seeds until one of them grows: whether two seeds are close
-    is worked out once per pair (most links of a topic meet groups already
-    tried), and a pair's closeness is its own."""
-    _, first, second = edges
-    n = table.count
+    cannot drift far from what the group first said (see
+    :mod:`explainer.grouping`). With ``memory``, replayed from the last run's
+    grouping where it fits, and this run's recorded."""
+    score, first, second = edges
     cosine = _Vectors(table).cosine
-    group = list(range(n))  # each sentence's group (a number; a group's members all carry it)
-    members: list[list[int]] = [[i] for i in range(n)]
-    articles: list[set[int]] = [{a} for a in table.article]
-    seed = list(range(n))  # a group's first sentence
-    close: dict[int, bool] = {}  # seeds si * n + sj: whether they are close
-    for i, j in zip(first.tolist(), second.tolist(), strict=True):  # edges have i < j
-        gi = group[i]
-        gj = group[j]
-        if gi == gj:
-            continue
-        mine = articles[gi]
-        theirs = articles[gj]
-        if not mine.isdisjoint(theirs):
-            continue
-        si = seed[gi]
-        sj = seed[gj]
-        if si > sj:
-            si, sj = sj, si
-        if si != i or sj != j:
-            key = si * n + sj
-            near = close.get(key)
-            if near is None:
-                near = close[key] = cosine(si, sj, thresholds) is not None
-            if not near:
-                continue
-        if len(members[gi]) < len(members[gj]):
-            gi, gj, mine, theirs = gj, gi, theirs, mine
-        moved = members[gj]
-        for k in moved:  # the smaller group into the larger: linear overall
-            group[k] = gi
-        members[gi] += moved
-        members[gj] = []
-        mine |= theirs
-        seed[gi] = si
-    found = [sorted(m) for m in members if len(m) > 1]
-    return sorted(found)
+
+    def close(i: int, j: int) -> bool:
+        return cosine(i, j, thresholds) is not None
+
+    found = None
+    rule = repr(thresholds)
+    last = memory.last if memory is not None else None
+    np = _numpy()
+    positions = np.fromiter(map(_INDEX, table.sentences), dtype=np.int64, count=table.count)
+    if memory is not None and last is not None:
+        rows = grouping.remap(last, table.slugs, positions, memory.keys) if last.rule == rule else None
+        if rows is not None:
+            found = grouping.regroup(table.article, close, first, second, score, rows, last)
+        memory.refused = found is None
+    if found is None:
+        found = grouping.group(table.article, close, first.tolist(), second.tolist())
+    groups, joined = found
+    if memory is not None:
+        memory.made = grouping.record(rule, _articles(table, memory.keys), positions, edges, joined)
+    return groups
+
+
+def _articles(table: _Table, keys: Mapping[str, str]) -> list[tuple[str, str, int]]:
+    """Each article's slug, key and number of rows, in row order (a :class:`grouping.Record`'s articles)."""
+    return [(slug, keys.get(slug, ""), len(list(rows))) for slug, rows in groupby(table.slugs)]
+
+
+@dataclass
+class Memory:
+    """A topic's grouping between runs, for :func:`find_claims`: the last
+    run's record (if any) and this run's, once made. ``keys`` names each
+    article's text (slug: its key), so that a row is the same sentence as
+    the last run's only when its article is unchanged."""
+
+    keys: Mapping[str, str]
+    last: grouping.Record | None = None
+    made: grouping.Record | None = None
+    refused: bool = False  # the last run's record did not fit: grouped from scratch
 
 
 def _numpy() -> Any:

@@ -208,9 +208,20 @@ class PageCache:
         """The key of ``kind`` made of ``inputs`` (JSON data), the data last
         kept under it if it is of ``shape`` (else None), and whether something
         was kept under it that is not."""
-        key = _sha(msgspec.json.encode([VERSION, self.salt, kind, inputs]))
+        key = self._topic_key(kind, inputs)
         data = self._decode(key, shape)
         return key, data, data is None and key in self._parts
+
+    def carry(self, kind: str, inputs: object) -> None:
+        """Keep what was kept under :meth:`recall`'s key for the next run, as it
+        is (not decoded: the next run that reads it checks it)."""
+        key = self._topic_key(kind, inputs)
+        raw = self._parts.get(key)
+        if raw is not None:
+            self._parts_used[key] = raw
+
+    def _topic_key(self, kind: str, inputs: object) -> str:
+        return _sha(msgspec.json.encode([VERSION, self.salt, kind, inputs]))
 
     def _decode(self, key: str, shape: Any) -> Any | None:
         """A kept part, decoded (and type-checked) only when asked for: a run

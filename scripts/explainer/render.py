@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 
-from . import claims, reading, topicpages
+from . import claims, grouping, reading, topicpages
 from .bodytext import GuideRules
 from .marker import MARKER_LINE
 from .mdtext import attribute, short_title
@@ -137,11 +137,18 @@ def _claims(
     key, data, invalid = cache.recall("claims", inputs, claims.KEPT)
     kept = claims.from_kept(data, groups, readings) if data is not None else None
     if kept is not None:
+        cache.carry("grouping", topic)  # the grouping they came from, for the run that changes them
         return kept
     if data is not None or invalid:
         cache.notes.append(f"the claims kept for topic {topic!r} are not valid: ignored (found again)")
-    found = claims.find_claims(groups, readings=readings)
+    grouped, last, bad = cache.recall("grouping", topic, grouping.Record)
+    memory = claims.Memory(cache.articles, last)
+    found = claims.find_claims(groups, readings=readings, memory=memory)
+    if bad or memory.refused:
+        cache.notes.append(f"the grouping kept for topic {topic!r} does not fit: ignored (grouped again)")
     cache.keep(key, claims.to_data(found))
+    if memory.made is not None:
+        cache.keep(grouped, memory.made)
     return found
 
 

@@ -5,6 +5,7 @@ a corrupt, foreign or stale page cache is ignored (with a note), never obeyed.""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import random
@@ -347,6 +348,83 @@ def test_forged_kept_claims_are_found_again_with_a_note(
     assert "are not valid: ignored (found again)" in str(report["output"])
     assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
     assert "planted claim" not in "".join(p.read_text(encoding="utf-8") for p in (warm / "docs").rglob("*.md"))
+
+
+@pytest.fixture
+def grouped(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
+    """How many topics of a run were grouped from scratch and how many replayed (explainer.grouping)."""
+    from explainer import grouping
+
+    counts = {"scratch": 0, "replayed": 0}
+    group, regroup = grouping.group, grouping.regroup
+
+    def scratch(*args: Any) -> Any:
+        counts["scratch"] += 1
+        return group(*args)
+
+    def replayed(*args: Any) -> Any:
+        found = regroup(*args)
+        counts["replayed"] += found is not None
+        return found
+
+    monkeypatch.setattr(grouping, "group", scratch)
+    monkeypatch.setattr(grouping, "regroup", replayed)
+    yield counts
+
+
+@pytest.mark.parametrize("change", [_add, _edit, _remove], ids=["add", "edit", "remove"])
+def test_a_topic_that_changed_is_grouped_from_the_last_runs_grouping(
+    warm: Path, tmp_path: Path, run_cli: Callable[..., Result], grouped: dict[str, int], change: Callable[[Path], None]
+) -> None:
+    """Each topic whose sentences changed replays the last run's grouping
+    (none is grouped from scratch, no note), and the pages are a cold run's."""
+    grouped.update(scratch=0, replayed=0)
+    change(warm)
+    report = _generate(warm, run_cli)
+    assert grouped["replayed"] >= 1 and grouped["scratch"] == 0, grouped
+    assert "grouping" not in str(report["output"])
+    assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
+
+
+def test_a_grouping_outlives_runs_that_reuse_its_claims(
+    warm: Path, run_cli: Callable[..., Result], grouped: dict[str, int]
+) -> None:
+    """A run that changes no topic keeps each topic's grouping as it is, for
+    the run that next changes the topic."""
+    _edit_off_topic(warm)
+    _generate(warm, run_cli)
+    grouped.update(scratch=0, replayed=0)
+    _add(warm)
+    _generate(warm, run_cli)
+    assert grouped["replayed"] >= 1 and grouped["scratch"] == 0, grouped
+
+
+def _groupings(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The parts file, and its topics' grouping records."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data, [v for v in data["parts"].values() if isinstance(v, dict) and "joined" in v]
+
+
+@pytest.mark.parametrize("how", ["scores", "shape"])
+def test_a_forged_grouping_is_grouped_again_with_a_note(
+    warm: Path, tmp_path: Path, run_cli: Callable[..., Result], how: str
+) -> None:
+    """A grouping record whose joins' scores are not their links' (or that is
+    not a record at all) is not followed: the topic is grouped from scratch,
+    with a note, and the pages are a cold run's."""
+    path = warm / ".cache" / "explainer" / "parts.json"
+    data, records = _groupings(path)
+    assert records  # every topic with claims keeps one
+    for record in records:
+        if how == "scores":
+            record["scores"] = base64.b64encode(bytes(len(base64.b64decode(record["scores"])))).decode()  # all 0.0
+        else:
+            record["joined"] = [1, 2, 3]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _add(warm)
+    report = _generate(warm, run_cli)
+    assert "the grouping kept for topic" in str(report["output"])
+    assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
 
 
 def test_the_manifest_holds_the_output_folders_as_they_are(

@@ -1,0 +1,290 @@
+"""The grouping of claims replayed from the last run (explainer.grouping):
+the same groups and joins as a grouping from scratch, after any change to
+the rows and links, with the rule applied to few links; and a record that
+does not fit is refused, never followed."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+
+import msgspec
+import numpy as np
+import pytest
+
+from explainer import grouping
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic's rows as claims number them (articles by slug, sentences in
+    order) and its links, strongest first (then by rows)."""
+
+    rows: tuple[tuple[str, int], ...]  # (slug, position)
+    keys: dict[str, str]  # slug: the key of its text
+    links: tuple[tuple[float, tuple[str, int], tuple[str, int]], ...]  # score, earlier row, later row (by identity)
+
+    def article(self) -> list[int]:
+        slugs = sorted({slug for slug, _ in self.rows})
+        return [slugs.index(slug) for slug, _ in self.rows]
+
+    def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        at = {row: i for i, row in enumerate(self.rows)}
+        pairs = sorted((-score, at[x], at[y]) for score, x, y in self.links if x in at and y in at)
+        score = np.array([-s for s, _, _ in pairs], dtype=np.float64)
+        return (
+            score,
+            np.array([i for _, i, _ in pairs], dtype=np.int64),
+            np.array([j for _, _, j in pairs], dtype=np.int64),
+        )
+
+    def close(self) -> grouping.Close:
+        """A closeness of seeds that is a sentence pair's own (as cosines are): a hash of the two sentences."""
+        keyed = [(slug, self.keys[slug], position) for slug, position in self.rows]
+
+        def close(i: int, j: int) -> bool:
+            digest = hashlib.sha256(repr((keyed[i], keyed[j])).encode()).digest()
+            return digest[0] < 160
+
+        return close
+
+
+def record(topic: Topic) -> tuple[grouping.Record, tuple[list[list[int]], list[int]]]:
+    score, lo, hi = topic.edges()
+    found = grouping.group(topic.article(), topic.close(), lo.tolist(), hi.tolist())
+    articles = []
+    for slug, _ in topic.rows:
+        if not articles or articles[-1][0] != slug:
+            articles.append((slug, topic.keys[slug], 0))
+        articles[-1] = (slug, topic.keys[slug], articles[-1][2] + 1)
+    positions = np.array([p for _, p in topic.rows], dtype=np.int64)
+    return grouping.record("rule", articles, positions, (score, lo, hi), found[1]), found
+
+
+def regroup(topic: Topic, last: grouping.Record) -> tuple[list[list[int]], list[int]] | None:
+    score, lo, hi = topic.edges()
+    positions = np.array([p for _, p in topic.rows], dtype=np.int64)
+    rows = grouping.remap(last, [slug for slug, _ in topic.rows], positions, topic.keys)
+    assert rows is not None
+    return grouping.regroup(topic.article(), topic.close(), lo, hi, score, rows, last)
+
+
+def made_up(rng: random.Random, articles: int, scores: int) -> Topic:
+    """Articles of a few sentences each, linked across articles at random,
+    with few distinct scores (ties are what orders the links most finely)."""
+    rows = tuple(sorted((f"a{k:03d}", p) for k in range(articles) for p in rng.sample(range(40), rng.randint(1, 6))))
+    links: dict[tuple[tuple[str, int], tuple[str, int]], float] = {}  # a pair's score is its own
+    for _ in range(len(rows) * 4):
+        x, y = sorted(rng.sample(rows, 2))
+        if x[0] != y[0]:
+            links.setdefault((x, y), rng.randint(1, scores) / scores)
+    return Topic(rows, {f"a{k:03d}": f"k{k}" for k in range(articles)}, _links(links))
+
+
+def _links(
+    links: dict[tuple[tuple[str, int], tuple[str, int]], float],
+) -> tuple[tuple[float, tuple[str, int], tuple[str, int]], ...]:
+    return tuple(sorted((score, x, y) for (x, y), score in links.items()))
+
+
+def changed(rng: random.Random, topic: Topic, kind: str) -> Topic:
+    """The topic after one change: an article added, removed or edited
+    (its key changes, so its sentences are new ones), a sentence moved off
+    the topic, or links come and go (pairs pushed into or out of a window)."""
+    rows, keys = list(topic.rows), dict(topic.keys)
+    links = {(x, y): score for score, x, y in topic.links}
+    scores = sorted(set(links.values())) or [0.5]
+    slugs = sorted(keys)
+    if kind == "add":
+        slug = f"{rng.choice(slugs)}x{len(keys)}"  # sorts among the others: every later row is renumbered
+        new = [(slug, p) for p in range(rng.randint(2, 6))]
+        keys[slug] = "new"
+        rows = sorted(rows + new)
+        for row in new:
+            others = [r for r in rows if r[0] != slug]
+            for other in rng.sample(others, min(4, len(others))):
+                x, y = sorted([row, other])
+                links[x, y] = rng.choice(scores)  # a score some old link has: ties with old links
+    elif kind == "remove":
+        gone = rng.choice(slugs)
+        rows = [r for r in rows if r[0] != gone]
+        del keys[gone]
+    elif kind == "edit":
+        keys[rng.choice(slugs)] = "edited"
+    elif kind == "sentence":
+        rows.remove(rng.choice(rows))
+    elif kind == "links":
+        was = dict(links)
+        for _ in range(min(3, len(links))):
+            del links[rng.choice(sorted(links))]
+        for _ in range(3):
+            x, y = sorted(rng.sample(rows, 2))
+            if x[0] != y[0]:
+                links.setdefault((x, y), was.get((x, y), rng.choice(scores)))  # (a pair's score is its own)
+    return Topic(tuple(rows), keys, _links(links))
+
+
+KINDS = ["add", "remove", "edit", "sentence", "links", "none"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_replayed_grouping_is_the_grouping_from_scratch(kind: str) -> None:
+    for seed in range(60):
+        rng = random.Random(seed)
+        topic = made_up(rng, articles=rng.randint(2, 30), scores=rng.choice([3, 8, 1000]))
+        last, _ = record(topic)
+        after = changed(rng, topic, kind)
+        _, lo, hi = after.edges()
+        expected = grouping.group(after.article(), after.close(), lo.tolist(), hi.tolist())
+        assert regroup(after, last) == expected, (kind, seed)
+
+
+def test_a_replayed_grouping_survives_many_changes_in_turn() -> None:
+    rng = random.Random(5)
+    topic = made_up(rng, articles=25, scores=6)
+    last, _ = record(topic)
+    for step in range(40):
+        topic = changed(rng, topic, rng.choice(KINDS))
+        found = regroup(topic, last)
+        last, expected = record(topic)
+        assert found == expected, step
+
+
+def test_a_small_change_applies_the_rule_to_few_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the replay is for: adding one article to a topic of many applies
+    the rule to a small share of its links (a grouping from scratch, to all)."""
+    rng = random.Random(3)
+    topic = made_up(rng, articles=400, scores=50)
+    last, _ = record(topic)
+    after = changed(rng, topic, "add")
+    calls = []
+    original = grouping._Groups.link
+
+    def counting(self: grouping._Groups, i: int, j: int) -> bool:
+        calls.append((i, j))
+        return original(self, i, j)
+
+    monkeypatch.setattr(grouping._Groups, "link", counting)
+    found = regroup(after, last)
+    links = len(after.links)
+    assert found is not None and calls and len(calls) < links / 4, (len(calls), links)  # (a full pass: every one)
+    monkeypatch.setattr(grouping._Groups, "link", original)
+    _, lo, hi = after.edges()
+    assert found == grouping.group(after.article(), after.close(), lo.tolist(), hi.tolist())
+
+
+def _forged(last: grouping.Record, how: str) -> grouping.Record:
+    joined = np.frombuffer(last.joined, dtype="<i4")
+    scores = np.frombuffer(last.scores, dtype="<f8")
+    hi = np.frombuffer(last.hi, dtype="<i4")
+    if how == "score":  # a join whose score is not its link's
+        return msgspec.structs.replace(last, scores=(scores + 0.5).astype("<f8").tobytes())
+    if how == "range":  # a row past the table
+        return msgspec.structs.replace(last, hi=(hi + 10_000).astype("<i4").tobytes())
+    if how == "twice":  # one join listed twice
+        return msgspec.structs.replace(
+            last,
+            joined=np.repeat(joined, 2).astype("<i4").tobytes(),
+            scores=np.repeat(scores, 2).astype("<f8").tobytes(),
+        )
+    if how == "bytes":  # not a whole number of int32s
+        return msgspec.structs.replace(last, joined=last.joined + b"\0")
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize("how", ["score", "range", "twice", "bytes"])
+def test_a_record_that_does_not_fit_is_refused(how: str) -> None:
+    rng = random.Random(8)
+    topic = made_up(rng, articles=20, scores=4)
+    last, _ = record(topic)
+    forged = _forged(last, how)
+    score, lo, hi = topic.edges()
+    positions = np.array([p for _, p in topic.rows], dtype=np.int64)
+    rows = grouping.remap(forged, [slug for slug, _ in topic.rows], positions, topic.keys)
+    assert rows is not None
+    assert grouping.regroup(topic.article(), topic.close(), lo, hi, score, rows, forged) is None
+
+
+@pytest.mark.parametrize(
+    "articles",
+    [
+        [("a001", "k1", 3), ("a000", "k0", 3)],  # not in slug order
+        [("a000", "k0", 3), ("a000", "k0", 3)],  # one article twice
+        [("a000", "k0", 7)],  # more rows than positions
+        [("a000", "k0", -1), ("a001", "k1", 7)],  # a count below zero
+    ],
+)
+def test_rows_that_are_not_a_tables_are_refused(articles: list[tuple[str, str, int]]) -> None:
+    positions = np.array([0, 1, 2, 0, 1, 2], dtype="<i4").tobytes()
+    last = grouping.Record("rule", articles, positions, b"", b"", b"", b"")
+    assert grouping.remap(last, ["a000"], np.array([0], dtype=np.int64), {"a000": "k0", "a001": "k1"}) is None
+
+
+def test_a_sentence_is_the_same_row_only_while_its_article_is_unchanged() -> None:
+    positions = np.array([0, 2, 1], dtype="<i4").tobytes()
+    last = grouping.Record("rule", [("a", "k1", 2), ("b", "k2", 1)], positions, b"", b"", b"", b"")
+    now = np.array([0, 1, 2, 1], dtype=np.int64)
+    found = grouping.remap(last, ["a", "a", "a", "b"], now, {"a": "k1", "b": "changed"})
+    assert found is not None and found.tolist() == [0, 2, -1]  # b's text changed: its sentence is a new one
+
+
+def test_joins_that_make_a_cycle_are_refused() -> None:
+    """Three sentences of three articles, each pair linked: two joins make
+    their group; a record claiming all three joined is not a tree."""
+    rows = (("a", 0), ("b", 0), ("c", 0))
+    topic = Topic(
+        rows,
+        {"a": "1", "b": "2", "c": "3"},
+        ((0.9, rows[0], rows[1]), (0.8, rows[0], rows[2]), (0.7, rows[1], rows[2])),
+    )
+    last, (groups, joined) = record(topic)
+    assert groups == [[0, 1, 2]] and joined == [0, 1]
+    score, lo, hi = topic.edges()
+    forged = msgspec.structs.replace(
+        last, joined=np.arange(3, dtype="<i4").tobytes(), scores=score.astype("<f8").tobytes()
+    )
+    rows_ = grouping.remap(forged, ["a", "b", "c"], np.zeros(3, dtype=np.int64), topic.keys)
+    assert grouping.regroup(topic.article(), topic.close(), lo, hi, score, rows_, forged) is None
+
+
+def test_a_forged_record_can_only_group_through_links_one_sentence_per_article() -> None:
+    """Whatever joins a record lists, what the replay gives (if anything)
+    puts no two sentences of one article in a group, and links each group
+    through this run's links."""
+    replayed = 0
+    for seed in range(200):
+        rng = random.Random(seed)
+        topic = made_up(rng, articles=rng.randint(2, 12), scores=3)
+        last, _ = record(topic)
+        after = changed(rng, topic, rng.choice(KINDS))
+        score, lo, hi = after.edges()
+        old = np.frombuffer(last.lo, dtype="<i4")
+        if not len(old):
+            continue
+        chosen = np.array(sorted(rng.sample(range(len(old)), rng.randint(1, len(old)))), dtype="<i4")
+        # Each forged join with its link's score in this run where it has one: only the joins are made up.
+        now = {(x, y): s for s, x, y in after.links}
+        old_hi = np.frombuffer(last.hi, dtype="<i4")
+        scores = [now.get((topic.rows[old[q]], topic.rows[old_hi[q]]), 0.5) for q in chosen.tolist()]
+        forged = msgspec.structs.replace(last, joined=chosen.tobytes(), scores=np.array(scores, dtype="<f8").tobytes())
+        positions = np.array([p for _, p in after.rows], dtype=np.int64)
+        rows = grouping.remap(forged, [slug for slug, _ in after.rows], positions, after.keys)
+        assert rows is not None
+        found = grouping.regroup(after.article(), after.close(), lo, hi, score, rows, forged)
+        if found is None:
+            continue
+        replayed += 1
+        article = after.article()
+        pairs = set(zip(lo.tolist(), hi.tolist(), strict=True))
+        for members in found[0]:
+            assert len({article[r] for r in members}) == len(members), seed
+            reached, todo = {members[0]}, [members[0]]
+            while todo:
+                x = todo.pop()
+                for y in members:
+                    if y not in reached and ((x, y) in pairs or (y, x) in pairs):
+                        reached.add(y)
+                        todo.append(y)
+            assert reached == set(members), seed
+    assert replayed > 25  # (many forged records are followed, not refused: what is checked is what they give)
