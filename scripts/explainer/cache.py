@@ -111,7 +111,18 @@ class ArticleCache:
     def __init__(self, folder: Path, kind: Any):
         self.folder = folder
         self.kind = kind
-        self.ignored = 0
+        self._refused: set[str] = set()
+
+    @property
+    def ignored(self) -> int:
+        """How many entries were not valid, each counted once however often it
+        was read (a run that starts over reads them again, and when the cache
+        cannot be written they are still there)."""
+        return len(self._refused)
+
+    def refuse(self, name: str) -> None:
+        """Count the entry ``name`` as not valid (its caller reads the article again)."""
+        self._refused.add(name)
 
     def get(self, name: str) -> Any | None:
         data = read_state_bytes(self.folder / f"{name}.json")
@@ -121,7 +132,7 @@ class ArticleCache:
             with collector_paused():
                 return decode(self.kind, data)
         except (ValueError, TypeError, KeyError, RecursionError):  # (msgspec's errors are ValueErrors)
-            self.ignored += 1
+            self.refuse(name)
             return None
 
     def get_many(self, names: Sequence[str]) -> list[Any | None]:

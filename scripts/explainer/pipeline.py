@@ -170,7 +170,7 @@ class _Work:
         # (type-checked on load: a bad entry counts as missing)
         results: list[Processed | None] = cache.get_many(names) if cache is not None else [None] * len(names)
         if cache is not None:
-            self._drop_unsound(results, cache, checked)
+            self._drop_unsound(results, names, cache, checked)
         for i, result in enumerate(results):
             if result is None:
                 results[i] = result = self.run(sources[i])
@@ -179,7 +179,9 @@ class _Work:
                     cache.put(names[i], result)
         return [r for r in results if r is not None]
 
-    def _drop_unsound(self, results: list[Processed | None], cache: ArticleCache, evidence: bool = True) -> None:
+    def _drop_unsound(
+        self, results: list[Processed | None], names: Sequence[str], cache: ArticleCache, evidence: bool = True
+    ) -> None:
         """Well-typed entries that do not add up (only a forged cache gives them)
         count as missing: the article is read again, and the run says so.
         (``evidence=False``: their signatures only.)"""
@@ -189,7 +191,7 @@ class _Work:
         bad |= {k for k, e in enumerate(entries) if e is not None and not _sound_signature(e[1])}
         for k in sorted(bad):
             results[cached[k]] = None
-            cache.ignored += 1
+            cache.refuse(names[cached[k]])
 
 
 def _sound_signature(signature: Signature) -> bool:

@@ -466,6 +466,36 @@ def test_the_manifest_holds_the_output_folders_as_they_are(
     assert "nothing changed since the last run" in str(_generate(warm, run_cli)["output"])
 
 
+def test_a_forged_entry_is_counted_once_when_the_cache_cannot_be_written(
+    warm: Path, run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that finds a well-typed entry that does not add up starts over
+    and reads the entries again; when the cache cannot be written, an entry
+    that does not decode is still there and is found twice, yet the note
+    counts each bad entry once."""
+    from dataclasses import replace
+
+    from explainer.cache import CACHE_DIR, ArticleCache
+    from explainer.pipeline import Processed
+
+    store = ArticleCache(warm / CACHE_DIR / "articles", Processed)
+    entry, garbled = sorted((warm / CACHE_DIR / "articles").glob("*.json"))[:2]
+    garbled.write_text("[not an entry", encoding="utf-8")
+    evidence, mins, reading = store.get(entry.stem)
+    store.put(
+        entry.stem,
+        (
+            replace(evidence, paragraphs=(replace(evidence.paragraphs[0], lean=99), *evidence.paragraphs[1:])),
+            mins,
+            reading,
+        ),
+    )
+    monkeypatch.setattr(ArticleCache, "put", lambda self, name, value: None)  # as if the folder were read-only
+    _add(warm)
+    output = str(_generate(warm, run_cli)["output"])
+    assert "2 cache entries were not valid: ignored" in output, output
+
+
 @pytest.mark.parametrize("which", ["kept", "duplicate"])
 def test_a_forged_entry_found_while_adding_one_is_read_again(
     warm: Path, tmp_path: Path, run_cli: Callable[..., Result], which: str

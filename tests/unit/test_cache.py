@@ -89,10 +89,11 @@ def _entry(store: ArticleCache) -> Any:
 
 def _plant(store: ArticleCache, data: bytes | str) -> Any:
     """What the cache gives for an entry of these bytes (and whether it counted it)."""
-    path = store.folder / "planted.json"
+    name = f"planted-{store.ignored}-{len(list(store.folder.iterdir()))}"  # a new entry each time: each counts once
+    path = store.folder / f"{name}.json"
     path.write_bytes(data.encode() if isinstance(data, str) else data)
     before = store.ignored
-    value = store.get("planted")
+    value = store.get(name)
     assert value is None or store.ignored == before
     return value if value is not None else ("ignored" if store.ignored == before + 1 else "missing")
 
@@ -276,3 +277,9 @@ def test_another_version_of_a_library_invalidates_the_caches(monkeypatch: pytest
 
 def test_the_libraries_folder_is_where_the_dependencies_are() -> None:
     assert any(cache._LIBRARIES.glob("msgspec-*.dist-info")) and any(cache._LIBRARIES.glob("wordfreq-*.dist-info"))
+
+
+def test_a_bad_entry_read_twice_counts_once(store: ArticleCache) -> None:
+    (store.folder / "bad.json").write_text("[not an entry", encoding="utf-8")
+    assert store.get("bad") is None and store.get("bad") is None
+    assert store.ignored == 1
