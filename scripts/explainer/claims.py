@@ -13,7 +13,9 @@ How two sentences are found to state the same claim:
 * **Figures** are read first: numbers with what they count ("1,100
   people", "3.3 million yuan" = "3,300,000 yuan" = "RMB3.3 million" =
   "¥3.3 million", "3.6m yuan" = "3.6 million yuan", "US$5m" = "$5 million",
-  "20%" = "20 per cent"; "HK$5m", "S$5m" are currencies of their own) and
+  "20%" = "20 per cent"; "HK$5m", "S$5m" are currencies of their own; a
+  range is one figure, "RMB 3-4 million" = "RMB3 million to RMB4 million",
+  its currency and multiplier written once for both ends) and
   dates (read as the Timeline reads them, so "24 September 2021" =
   "September 24, 2021", and "May 2021" agrees with "21 May 2021"; one
   without a year only against a published date). What a number counts
@@ -208,6 +210,7 @@ _MULTIPLIERS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 # five metres).
 _SHORT_MULTIPLIERS = {"bn": "billion", "mn": "million", "tn": "trillion", "m": "million", "k": "thousand"}
 _ALWAYS_MULTIPLIERS = frozenset(["bn", "mn", "tn"])
+_SHORT = re.compile(r"[mk]\b")  # a multiplier that only a currency makes one
 _DIGIT = re.compile(r"[0-9]")
 # Every date this module reads holds a year or a month name as a word of its
 # own ("relative" and weekday phrases are skipped): a sentence whose words
@@ -580,34 +583,45 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
     date_spans = spans[:]
     date_ends = [b for _, b in date_spans]
     previous: tuple[int, int] | None = None  # where the number before was written
-    for begin, end, cur, value, pct in map(_digits, _NUMBER.finditer(text)):
+    before: _Number | None = None  # and what it was
+    for number in map(_digits, _NUMBER.finditer(text)):
+        begin, end, cur, value, pct, scale = number
         at = bisect_right(date_ends, begin)
         if (at < len(date_spans) and date_spans[at][0] < end) or (
             previous is not None and previous[0] < end and begin < previous[1]
         ):
             continue
+        ranged = previous is not None and _joins_range(text, previous[1], begin, previous[0])
         if pct:
             unit = "%"
         elif cur:
             unit = _CURRENCY.get(cur) or cur.casefold()  # "HK$", "S$": a currency of its own
+        elif ranged and before is not None and before[2] and not before[4]:
+            unit = found[-1].unit  # "RMB 3-4 million": the currency is written once, before the range
+            short = _SHORT.match(text, end)  # "$3-4m": after the currency's range, "m" is a multiplier too
+            if short and not scale:
+                scale = _MULTIPLIERS[_SHORT_MULTIPLIERS[short.group()]]
+                value, end = _decimal(Decimal(value).scaleb(scale)), short.end()
         else:
             unit, end = _unit(text, end)
-        if (
-            previous is not None
-            and found[-1].unit in ("", unit)
-            and _joins_range(text, previous[1], begin, previous[0])
-        ):
-            # "1,100-1,300 people", "between 20 and 30%": one figure, a range, not two
-            begin, value = previous[0], f"{found[-1].value}-{value}"
+        if ranged and previous is not None and before is not None and found[-1].unit in ("", unit):
+            # "1,100-1,300 people", "between 20 and 30%": one figure, a range, not two; "3-4
+            # million" is 3 million to 4 million (a multiplier written once, after the range)
+            low = found[-1].value
+            if scale and not before[5]:
+                low = _decimal(Decimal(low).scaleb(scale))
+            begin, value = previous[0], f"{low}-{value}"
             found.pop()
             spans.pop()
         found.append(_Fig(unit, value, text[begin:end].strip()))
         spans.append((begin, end))
         previous = (begin, end)
+        before = number
     return tuple(found), spans
 
 
-_Number = tuple[int, int, str | None, str, bool]  # where it begins and ends, its currency, value, a percentage
+# Where it begins and ends, its currency, value, whether a percentage, and the power of ten of its multiplier.
+_Number = tuple[int, int, str | None, str, bool, int]
 
 
 def _digits(match: re.Match[str]) -> _Number:
@@ -619,12 +633,13 @@ def _digits(match: re.Match[str]) -> _Number:
         end = match.start("abbr")  # not a multiplier: not part of the figure
     elif short:
         mult = _SHORT_MULTIPLIERS[short]
+    scale = _MULTIPLIERS.get(mult, 0)
     if frac or mult:
-        number = Decimal(whole.replace(",", "") + "." + (frac or "0")).scaleb(_MULTIPLIERS.get(mult, 0))
+        number = Decimal(whole.replace(",", "") + "." + (frac or "0")).scaleb(scale)
         value = _decimal(number)
     else:
         value = whole.replace(",", "").lstrip("0") or "0"
-    return match.start(), end, cur, value, bool(pct)
+    return match.start(), end, cur, value, bool(pct), scale
 
 
 def _decimal(number: Decimal) -> str:

@@ -27,6 +27,9 @@ from explainer.claims import (  # the number readers are the module's own: the o
     Ref,
     Thresholds,
     _currency_follows,
+    _MULTIPLIERS,
+    _SHORT,
+    _SHORT_MULTIPLIERS,
     _decimal,
     _digits,
     stem_weights,
@@ -328,27 +331,37 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         found.append(_Fig("date", value, match.group(kind)))
         spans.append(match.span())
     previous: tuple[int, int] | None = None  # where the number before was written
-    for begin, end, cur, value, pct in map(_digits, _NUMBER.finditer(text)):
+    before = None  # and what it was
+    for number in map(_digits, _NUMBER.finditer(text)):
+        begin, end, cur, value, pct, scale = number
         if spans and any(a < end and begin < b for a, b in spans):
             continue
+        ranged = previous is not None and _joins_range(text, previous[1], begin, previous[0])
         if pct:
             unit = "%"
         elif cur:
             unit = _CURRENCY.get(cur) or cur.casefold()  # "HK$", "S$": a currency of its own
+        elif ranged and before is not None and before[2] and not before[4]:
+            unit = found[-1].unit  # "RMB 3-4 million": the currency is written once, before the range
+            short = _SHORT.match(text, end)  # "$3-4m": after the currency's range, "m" is a multiplier too
+            if short and not scale:
+                scale = _MULTIPLIERS[_SHORT_MULTIPLIERS[short.group()]]
+                value, end = _decimal(Decimal(value).scaleb(scale)), short.end()
         else:
             unit, end = _unit(text, end)
-        if (
-            previous is not None
-            and found[-1].unit in ("", unit)
-            and _joins_range(text, previous[1], begin, previous[0])
-        ):
-            # "1,100-1,300 people", "between 20 and 30%": one figure, a range, not two
-            begin, value = previous[0], f"{found[-1].value}-{value}"
+        if ranged and previous is not None and before is not None and found[-1].unit in ("", unit):
+            # "1,100-1,300 people", "between 20 and 30%": one figure, a range, not two; "3-4
+            # million" is 3 million to 4 million (a multiplier written once, after the range)
+            low = found[-1].value
+            if scale and not before[5]:
+                low = _decimal(Decimal(low).scaleb(scale))
+            begin, value = previous[0], f"{low}-{value}"
             found.pop()
             spans.pop()
         found.append(_Fig(unit, value, text[begin:end].strip()))
         spans.append((begin, end))
         previous = (begin, end)
+        before = number
     return tuple(found), spans
 
 

@@ -653,6 +653,36 @@ def test_a_currency_code_or_word_is_read_as_its_sign_is() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("Fines of RMB 3-4 million were issued.", ("yuan", "3000000-4000000", "RMB 3-4 million")),
+        ("Fines of RMB3-4 million were issued.", ("yuan", "3000000-4000000", "RMB3-4 million")),
+        ("It cost HK$3-4m in all.", ("hk$", "3000000-4000000", "HK$3-4m")),
+        ("Fines of $3 million to $4 million were issued.", ("dollar", "3000000-4000000", "$3 million to $4 million")),
+        ("About 3-4 million people were hit.", ("peopl", "3000000-4000000", "3-4 million people")),
+        ("About 3,000,000-4,000,000 people were hit.", ("peopl", "3000000-4000000", "3,000,000-4,000,000 people")),
+        ("Police held 1,100-1,300 people.", ("peopl", "1100-1300", "1,100-1,300 people")),
+        ("They paid $3 to 4 marks.", ("dollar", "3-4", "$3 to 4")),  # "marks": no multiplier
+    ],
+)
+def test_a_range_is_one_figure_its_currency_and_multiplier_written_once(
+    text: str, figure: tuple[str, str, str]
+) -> None:
+    """ "RMB 3-4 million" is one amount in yuan, from 3 to 4 million (the
+    currency before the range, the multiplier after it, count for both ends),
+    as "$3 million to $4 million" is; never 3 yuan and 4 million of something."""
+    assert [(f.unit, f.value, f.text) for f in claims._figures(text, None)[0]] == [figure]
+
+
+def test_ranges_written_two_ways_are_one_claim_with_no_conflict() -> None:
+    one = group("one", ["Courts in Sichuan fined mining operators RMB 3-4 million each for stolen power."])
+    other = group(
+        "other", ["Courts in Sichuan fined mining operators RMB3 million to RMB4 million each for stolen power."]
+    )
+    assert only(find_claims([one, other])).conflicts == ()
+
+
+@pytest.mark.parametrize(
     ("text", "published", "month"),
     [
         ("Police raided the farm in November.", date(2022, 1, 19), "2021-11"),  # the latest not after
