@@ -17,9 +17,12 @@ rule would decide as it did. Adding one article to a topic of 15,000
 sentences and 60,000 links applies the rule to about a thousand of them.
 
 A record is a state file, so untrusted: one that does not fit this run's
-links (a link out of order, a join whose score or groups are not what they
-were) is refused, and :func:`regroup` returns None. A join it replays is
-always one of this run's links, between two groups of different articles.
+links (a join whose score is not its link's, joins that are not a tree of
+each group, a link between two sentences still on their own that did not
+join, rows that are not a table's) is refused, and :func:`regroup` returns
+None. A join it replays is always one of this run's links, between two
+groups of different articles, and its work is bounded (a group is looked
+at a few times before it is made: never once per link).
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ def _array(np: Any, data: bytes, kind: str) -> Any | None:
 
 
 Close = Callable[[int, int], bool]  # whether two seeds (rows, the first before the second) are close
+_LOOKS = 8  # times a group nothing has reached is looked at before it is made
 
 
 class _Groups:
@@ -256,11 +260,21 @@ def regroup(
     # The last run's groups: each a tree of its joins (joins one fewer than
     # members, all connected), and each row's group in this run's rows.
     ends_lo, ends_hi = old_lo[joined], old_hi[joined]
-    label = _components(np, width, ends_lo, ends_hi)
+    tree = _forest(width, ends_lo.tolist(), ends_hi.tolist())
+    if tree is None:  # a join within one group: not what the rule makes
+        return None
+    label = np.asarray(tree, dtype=np.int64)
     sizes = np.bincount(label, minlength=width)
-    joins_in = np.bincount(label[ends_lo], minlength=width)
     grouped = sizes > 1
-    if bool(np.any(joins_in[grouped] != sizes[grouped] - 1)) or bool(np.any(joins_in[~grouped])):
+    # A link between two sentences that are each on their own when it comes
+    # always joins them (no article in both, their seeds are the link's own).
+    first_join = np.full(width, len(old_lo), dtype=np.int64)
+    np.minimum.at(first_join, ends_lo, joined)
+    np.minimum.at(first_join, ends_hi, joined)
+    place = np.arange(len(old_lo), dtype=np.int64)
+    alone = (first_join[old_lo] >= place) & (first_join[old_hi] >= place)
+    alone[joined] = False
+    if bool(alone.any()):
         return None
     home_of = np.where(grouped[label], label, -1)
     home = np.full(count, -1, dtype=np.int64)
@@ -304,6 +318,7 @@ def regroup(
     for p in where[kept].tolist():
         joins_at[p] = 1
     trees: dict[int, dict[int, list[tuple[int, int]]]] = {}  # a group's joins, by row: (key, the other row)
+    looks: dict[int, int] = {}  # how often each group nothing has reached was looked at
 
     def as_of(row: int, before: int, against: set[int] | None) -> tuple[set[int], set[int], int] | None:
         """``row``'s group at ``before`` (what its joins up to there make), in a
@@ -374,9 +389,13 @@ def regroup(
             i, j = int(first[p]), int(second[p])
             unreached = [g for g in (home_[i], home_[j]) if g >= 0 and g not in reached]
             # A group nothing has reached yet is looked at as it is here (what
-            # its joins so far make): made only if this link joins it.
-            if unreached and not joins_at[p] and not allows(i, j, ahead):
-                continue
+            # its joins so far make): made only if this link joins it, or once
+            # it has been looked at a few times (each look walks the group).
+            if unreached and not joins_at[p] and all(looks.get(g, 0) < _LOOKS for g in unreached):
+                for g in unreached:
+                    looks[g] = looks.get(g, 0) + 1
+                if not allows(i, j, ahead):
+                    continue
             for g in unreached:
                 if g not in reached and not reach(g, ahead):
                     return None
@@ -417,21 +436,24 @@ def regroup(
     return sorted(sorted(m) for m in found), sorted(made)
 
 
-def _components(np: Any, size: int, lo: Any, hi: Any) -> Any:
-    """Each of ``size`` nodes' least connected node, over the edges (lo, hi):
-    labels pulled down along the edges, then each label to its own label's,
-    until nothing moves."""
-    label = np.arange(size, dtype=np.int64)
-    while True:
-        low = np.minimum(label[lo], label[hi])
-        before = label.copy()
-        np.minimum.at(label, lo, low)
-        np.minimum.at(label, hi, low)
-        label = label[label]
-        while True:
-            jumped = label[label]
-            if np.array_equal(jumped, label):
-                break
-            label = jumped
-        if np.array_equal(label, before):
-            return label
+def _forest(size: int, lo: Sequence[int], hi: Sequence[int]) -> list[int] | None:
+    """Each of ``size`` rows' least row joined to it by the joins (lo, hi),
+    or None if a join is within one group already (a union-find: linear, as
+    no shape of forged joins can make it otherwise)."""
+    parent = list(range(size))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for x, y in zip(lo, hi, strict=True):
+        rx, ry = root(x), root(y)
+        if rx == ry:
+            return None
+        if rx < ry:
+            parent[ry] = rx
+        else:
+            parent[rx] = ry
+    return [root(x) for x in range(size)]

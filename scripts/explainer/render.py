@@ -144,7 +144,7 @@ def _claims(
     grouped, last, bad = cache.recall("grouping", topic, grouping.Record)
     memory = claims.Memory(cache.articles, last)
     found = claims.find_claims(groups, readings=readings, memory=memory)
-    if bad or memory.refused:
+    if (bad or memory.refused) and memory.made is not None:  # (a topic of one sentence groups nothing)
         cache.notes.append(f"the grouping kept for topic {topic!r} does not fit: ignored (grouped again)")
     cache.keep(key, claims.to_data(found))
     if memory.made is not None:
