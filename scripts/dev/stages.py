@@ -33,6 +33,8 @@ STAGES = [  # (module, function): the stages of explainer.pipeline.build, and wh
     ("claims", "_weigh"),
     ("claims", "_links"),
     ("claims", "_cluster"),
+    ("grouping", "group"),  # the grouping from scratch ...
+    ("grouping", "regroup"),  # ... or replayed from the last run's
     ("claims", "_assemble"),
     ("pipeline", "render_site"),
     ("render", "topic_plan"),
