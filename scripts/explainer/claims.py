@@ -1391,21 +1391,20 @@ def _cluster(
     def close(i: int, j: int) -> bool:
         return cosine(i, j, thresholds) is not None
 
+    if memory is None:
+        return grouping.group(table.article, close, first.tolist(), second.tolist())[0]
     found = None
     rule = repr(thresholds)
-    last = memory.last if memory is not None else None
     np = _numpy()
     positions = np.fromiter(map(_INDEX, table.sentences), dtype=np.int64, count=table.count)
-    if memory is not None and last is not None:
+    last = memory.last
+    if last is not None:
         rows = grouping.remap(last, table.slugs, positions, memory.keys) if last.rule == rule else None
         if rows is not None:
             found = grouping.regroup(table.article, close, first, second, score, rows, last)
         memory.refused = found is None
-    if found is None:
-        found = grouping.group(table.article, close, first.tolist(), second.tolist())
-    groups, joined = found
-    if memory is not None:
-        memory.made = grouping.record(rule, _articles(table, memory.keys), positions, edges, joined)
+    groups, joined = found or grouping.group(table.article, close, first.tolist(), second.tolist())
+    memory.made = grouping.record(rule, _articles(table, memory.keys), positions, edges, joined)
     return groups
 
 
