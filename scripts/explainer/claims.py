@@ -597,11 +597,17 @@ def _figures(text: str, published: date | None, dated: bool = True) -> tuple[tup
         elif cur:
             unit = _CURRENCY.get(cur) or cur.casefold()  # "HK$", "S$": a currency of its own
         elif ranged and before is not None and before[2] and not before[4]:
-            unit = found[-1].unit  # "RMB 3-4 million": the currency is written once, before the range
+            # "RMB 3-4 million": the currency is written once, before the range, unless
+            # the second number counts something of its own ("$3 to 4 times as much")
             short = _SHORT.match(text, end)  # "$3-4m": after the currency's range, "m" is a multiplier too
-            if short and not scale:
-                scale = _MULTIPLIERS[_SHORT_MULTIPLIERS[short.group()]]
-                value, end = _decimal(Decimal(value).scaleb(scale)), short.end()
+            unit, after = _unit(text, end)
+            if short or not unit:
+                unit = found[-1].unit
+                if short and not scale:
+                    scale = _MULTIPLIERS[_SHORT_MULTIPLIERS[short.group()]]
+                    value, end = _decimal(Decimal(value).scaleb(scale)), short.end()
+            else:
+                end = after
         else:
             unit, end = _unit(text, end)
         if ranged and previous is not None and before is not None and found[-1].unit in ("", unit):

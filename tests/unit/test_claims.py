@@ -662,7 +662,6 @@ def test_a_currency_code_or_word_is_read_as_its_sign_is() -> None:
         ("About 3-4 million people were hit.", ("peopl", "3000000-4000000", "3-4 million people")),
         ("About 3,000,000-4,000,000 people were hit.", ("peopl", "3000000-4000000", "3,000,000-4,000,000 people")),
         ("Police held 1,100-1,300 people.", ("peopl", "1100-1300", "1,100-1,300 people")),
-        ("They paid $3 to 4 marks.", ("dollar", "3-4", "$3 to 4")),  # "marks": no multiplier
     ],
 )
 def test_a_range_is_one_figure_its_currency_and_multiplier_written_once(
@@ -672,6 +671,19 @@ def test_a_range_is_one_figure_its_currency_and_multiplier_written_once(
     currency before the range, the multiplier after it, count for both ends),
     as "$3 million to $4 million" is; never 3 yuan and 4 million of something."""
     assert [(f.unit, f.value, f.text) for f in claims._figures(text, None)[0]] == [figure]
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        ("It cost $3 to 4 times as much.", [("dollar", "3", "$3"), ("time", "4", "4 times")]),
+        ("They paid $3 to 4 marks.", [("dollar", "3", "$3"), ("mark", "4", "4 marks")]),  # (the "m" of "marks")
+    ],
+)
+def test_a_number_after_an_amount_that_counts_something_else_is_its_own(
+    text: str, figures: list[tuple[str, str, str]]
+) -> None:
+    assert [(f.unit, f.value, f.text) for f in claims._figures(text, None)[0]] == figures
 
 
 def test_ranges_written_two_ways_are_one_claim_with_no_conflict() -> None:
