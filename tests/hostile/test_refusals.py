@@ -9,6 +9,7 @@ parser limits, bad values, failed and concurrent runs.
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import json
 import os
@@ -287,6 +288,38 @@ def test_a_well_typed_entry_that_does_not_add_up_is_read_again(hostile_project: 
     result = run(hostile_project)
     assert result.exit_code == 0, result.output
     assert "cache entries were not valid: ignored" in result.stderr
+    assert snapshot(hostile_project / "docs") == reference
+
+
+@pytest.mark.parametrize("forgery", ["garbage", "shape", "rows", "range"])
+def test_a_forged_grouping_record_is_grouped_again_with_a_note(hostile_project: Path, forgery: str) -> None:
+    """A topic's grouping record (parts.json) that is not base64, not a
+    record, names rows no table has, or links past its rows: the topic is
+    grouped from scratch with a note, and the pages are as before."""
+    assert run(hostile_project).exit_code == 0
+    reference = snapshot(hostile_project / "docs")
+    path = hostile_project / CACHE_DIR / "parts.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    records = {k: v for k, v in data["parts"].items() if isinstance(v, dict) and "joined" in v}
+    assert records  # every topic with two sentences keeps one
+    far = base64.b64encode((2**31 - 1).to_bytes(4, "little")).decode()
+    for record in records.values():
+        record.update(
+            {
+                "garbage": {"lo": "not base64 at all!"},
+                "shape": {"joined": [1, 2, 3]},
+                "rows": {"articles": [["no-such-article", "key", 10**12]]},
+                "range": {"lo": far, "hi": far},
+            }[forgery]
+        )
+    # The kept claims out, so that every topic's claims are found again and its grouping read.
+    data["parts"] = {k: v for k, v in data["parts"].items() if k in records or not isinstance(v, list)}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    (hostile_project / CACHE_DIR / "manifest.json").unlink()
+    result = run(hostile_project)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "the grouping kept for topic" in result.stderr
     assert snapshot(hostile_project / "docs") == reference
 
 
