@@ -14,7 +14,7 @@ run's (it was joined in a way the last run did not join it, or a join of the
 last run is not made). Every other group makes the last run's joins again,
 as they were made then: its state is the last run's at that moment, so the
 rule would decide as it did. Adding one article to a topic of 15,000
-sentences and 60,000 links applies the rule to about a thousand of them.
+sentences and 60,000 links asks the rule about 230 to 300 of them.
 
 A record is a state file, so untrusted: one that does not fit this run's
 links (a join whose score is not its link's, joins that are not a tree of
