@@ -63,7 +63,12 @@ def generate(root: Path, report: Path | None, quiet: bool, **given: Path) -> Non
     """Build the pages from the sources and write the ones that changed."""
     with _errors():
         paths = Paths.of(root, **given)
-        outcome = runner.generate(paths, _progress(quiet), on_wait=lambda: _note("waiting for another explainer run"))
+        outcome = runner.generate(
+            paths,
+            _progress(quiet),
+            on_wait=lambda: _note("waiting for another explainer run"),
+            ending=_ENDING,
+        )
         data = outcome.report
         if not quiet:
             for line in outcome.placed:
@@ -227,5 +232,34 @@ class _errors:
         sys.exit(1)
 
 
+_ENDING = False  # set by run(): this process ends after the command
+
+
+def run() -> None:
+    """The command line as a process of its own (the ``explainer`` command,
+    ``python -m explainer.cli``): :func:`main`, then the process ends at once,
+    with the exit status :func:`sys.exit` gives, after its output is flushed.
+
+    Python's own shutdown would free every object a run built, one by one,
+    before the system takes the memory back anyway (see
+    :func:`explainer.runner.generate`). Tests call :func:`main` instead."""
+    global _ENDING
+    _ENDING = True
+    try:
+        main()
+        code: object = 0
+    except SystemExit as done:
+        code = done.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # as sys.exit("message") prints it
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # a reader gone, or a closed stream: nothing more to say
+        code = code or 1
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":
-    main()
+    run()

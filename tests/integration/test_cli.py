@@ -157,3 +157,45 @@ def test_inputs_are_options_and_edit_links_follow_them(project: Path, run_cli: C
     assert "edit_path: site-config/topics.yml" in (project / "docs/background.md").read_text(encoding="utf-8")
     assert "edit_path: site-config/terms.yml" in (project / "docs/glossary.md").read_text(encoding="utf-8")
     assert "edit_path: config/names.yml" in (project / "docs/whos-who.md").read_text(encoding="utf-8")
+
+
+def test_the_command_as_a_process_flushes_its_output_and_keeps_its_exit_status(project: Path, tmp_path: Path) -> None:
+    """`explainer` ends its process at once after the command (cli.run): what
+    it prints into a pipe, the report it writes and its exit status are all
+    there, as a normal exit gives them."""
+    command = ROOT / ".venv" / "bin" / "explainer"
+    report = tmp_path / "report.json"
+    done = subprocess.run(
+        [command, "generate", "--root", project, "--report", report], capture_output=True, text=True, cwd=project
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.rstrip().endswith(f"unchanged in {project / 'docs'}") and " written, " in done.stderr
+    assert json.loads(report.read_text(encoding="utf-8"))["articles"]
+    source = project / "sources/china-crypto-crackdown.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("Colin Wu", "C. Wu"), encoding="utf-8")
+    stale = subprocess.run([command, "check", "--root", project], capture_output=True, text=True, cwd=project)
+    assert stale.returncode == 1 and "out of date" in stale.stderr and "ip-tracking.md" in stale.stderr
+    missing = subprocess.run([command, "generate", "--root", tmp_path / "nowhere"], capture_output=True, text=True)
+    assert missing.returncode == 1 and missing.stderr.startswith("error: ") and "Traceback" not in missing.stderr
+    usage = subprocess.run([command, "generate", "--no-such-option"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+    helped = subprocess.run([command, "--help"], capture_output=True, text=True)  # stdout into a pipe: buffered
+    assert helped.returncode == 0 and "generate" in helped.stdout and helped.stdout.endswith("\n")
+
+
+def test_a_run_that_ends_its_process_leaves_what_it_built_to_the_system(project: Path) -> None:
+    """runner.generate(ending=True) keeps the run's corpus, out of the cycle
+    collector's sight, instead of freeing it object by object."""
+    import gc
+
+    from explainer import runner
+    from explainer.paths import Paths
+
+    frozen = gc.get_freeze_count()
+    try:
+        runner.generate(Paths.of(project), ending=True)
+        assert len(runner._LEFT_TO_THE_SYSTEM) == 1
+        assert gc.get_freeze_count() > frozen + 10_000  # the corpus, moved past the collector
+    finally:
+        runner._LEFT_TO_THE_SYSTEM.clear()
+        gc.unfreeze()
