@@ -95,8 +95,14 @@ from .model import Article, Group, Paragraph, Sentence
 # What the module returns
 
 
-@dataclass(frozen=True)
-class Ref:
+# The claims' values are msgspec Structs, not dataclasses: an add-one run at
+# 1,000 articles makes some 120,000 of them (a Ref per source, a Figure per
+# value), and a frozen Struct is made ten times faster than a frozen
+# dataclass (0.15 against 1.4 microseconds). Frozen and compared by value
+# alike; gc=False: they hold strings, numbers and tuples of each other, never a cycle.
+
+
+class Ref(msgspec.Struct, frozen=True, gc=False):
     """One sentence of one article: where its ¶ link points, and its text."""
 
     slug: str
@@ -105,24 +111,21 @@ class Ref:
     text: str
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(msgspec.Struct, frozen=True, gc=False):
     """One value of a disputed figure, and the sentences that give it."""
 
     text: str  # as its first source writes it: "1,100 people", "May 2021"
     sources: tuple[Ref, ...]
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(msgspec.Struct, frozen=True, gc=False):
     """Sources of one claim that give different values for one figure."""
 
     unit: str  # the stem of the head word counted ("peopl", "farm"), "%", a currency ("dollar"), "date", or "number"
     figures: tuple[Figure, ...]  # two or more: most sources first
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(msgspec.Struct, frozen=True, gc=False):
     """A statement made by two or more articles (one sentence each).
 
     Only addresses and text: the page builder decides how to show it (the
