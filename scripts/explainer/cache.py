@@ -212,7 +212,10 @@ def read_state_bytes(path: Path) -> bytes | None:
 # order (``["Sentence", "text", 1, 0]``), through a mirror Struct that msgspec
 # decodes with every type checked: a wrong type, a field too many or too few,
 # a number that is not finite or an unknown class name fails the whole entry.
-# The checked mirror is then turned into the dataclass. (msgspec decodes
+# The checked mirror is then turned into the dataclass. The model's values
+# made by the tens of thousands (sentences, paragraphs) are msgspec Structs
+# of that same shape, and their own mirrors: read as they are written, with
+# nothing to turn (see :func:`_struct_codec`). (msgspec decodes
 # dataclasses itself only from JSON objects, where it ignores unknown fields,
 # fills missing ones with defaults and cannot tell two dataclasses of a union
 # apart.)
@@ -270,6 +273,8 @@ def _codec(kind: Any) -> _Codec:
         return _Codec(_FINITE)
     if kind in (str, int, bool, type(None), date):
         return _Codec(kind)
+    if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
+        return _struct_codec(kind)
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
         return _dataclass_codec(kind)
     if origin in (typing.Union, types.UnionType):
@@ -350,6 +355,23 @@ def _dataclass_codec(kind: type) -> _Codec:
         return mirror(*[convert(getattr(value, field)) for field, convert in outward])
 
     return _Codec(mirror, to_value, to_mirror, kind if direct and not inward else None)
+
+
+def _struct_codec(kind: type[msgspec.Struct]) -> _Codec:
+    """A model value that is a msgspec Struct (made by the tens of thousands:
+    :class:`explainer.model.Sentence`...) is its own mirror, decoded as it is
+    read, with no conversion after: written as the mirrors are (an array, its
+    class name first, no field too many) and each field of a type checked
+    as it stands (no float, which must be finite, no date, no set)."""
+    config = kind.__struct_config__
+    if not (config.array_like and config.tag == kind.__name__ and config.forbid_unknown_fields and config.frozen):
+        raise TypeError(f"cannot decode {kind!r}: not an array-like, tagged, frozen Struct with no unknown field")
+    hints = typing.get_type_hints(kind)
+    for name in kind.__struct_fields__:
+        codec = _codec(hints[name])
+        if codec.to_value is not None or codec.mirror != hints[name]:
+            raise TypeError(f"cannot decode {kind!r}: its field {name!r} needs a check or a conversion")
+    return _Codec(kind)
 
 
 def _sequence_codec(item: _Codec) -> _Codec:

@@ -846,7 +846,7 @@ class _Corpus:
         slugs = self.classifier.slugs
         placements = list(
             map(
-                _placement,
+                Placement,
                 list(chain.from_iterable(p.sentences for p in self.paragraphs)),
                 np.array(slugs, dtype=object)[placed].tolist(),
                 score,
@@ -945,33 +945,6 @@ class _Corpus:
             fallback[rows] = none
             chosen[rows] = totals
         return topic, fallback, chosen
-
-
-_new = object.__new__
-_set = object.__setattr__
-
-
-def _placement(
-    sentence: Sentence, topic: str, score: float, fallback: bool, speaks: bool, signals: tuple[str, ...]
-) -> Placement:
-    """``Placement(sentence, topic, ...)``, the same object made without the
-    frozen dataclass's ``__init__`` (a call of ``object.__setattr__`` per
-    field): its ``__dict__`` set at once, as :mod:`explainer.cache` makes the
-    values it decodes. A corpus has a placement per sentence, tens of thousands."""
-    value: Placement = _new(Placement)
-    _set(
-        value,
-        "__dict__",
-        {
-            "sentence": sentence,
-            "topic": topic,
-            "score": score,
-            "fallback": fallback,
-            "speaks": speaks,
-            "signals": signals,
-        },
-    )
-    return value
 
 
 def _columns_added(values: np.ndarray) -> np.ndarray:

@@ -11,7 +11,6 @@ from explainer.classify import (
     Classifier,
     Model,
     _Corpus,
-    _placement,
     classify,
     classify_corpus,
     classify_sound,
@@ -28,7 +27,6 @@ from explainer.model import (
     Heading,
     Paragraph,
     ParagraphEvidence,
-    Placement,
     Sentence,
     SourceMeta,
 )
@@ -196,15 +194,6 @@ def test_a_corpus_without_a_word_form_is_placed_as_the_reference_does(texts: lis
     paragraphs = tuple(Paragraph(n + 1, (Sentence(text, n + 1, n),)) for n, text in enumerate(texts))
     evidences = [read_article(Article("a", "A", SourceMeta(), "sources/a.txt", paragraphs), classifier)]
     assert classify_corpus(evidences, classifier) == _reference(evidences, classifier)
-
-
-def test_a_placement_made_in_bulk_is_the_dataclass_made_by_its_init() -> None:
-    """classify._placement sets a Placement's fields at once: the same object
-    (every field, in order), so it must name every field there is."""
-    args = (Sentence("A sentence.", 1, 0), "markets", 1.5, True, True, ("=k",))
-    made, reference = _placement(*args), Placement(*args)
-    assert made == reference and list(vars(made).items()) == list(vars(reference).items())
-    assert list(vars(made)) == [f.name for f in dataclasses.fields(Placement)]
 
 
 def test_the_checked_pass_places_as_the_corpus_pass_or_says_it_cannot() -> None:
