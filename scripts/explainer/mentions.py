@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 
 import msgspec
 
@@ -26,8 +25,7 @@ from .sitepages import is_index
 phrase_pattern = literal_pattern
 
 
-@dataclass(frozen=True)
-class PageLink:
+class PageLink(msgspec.Struct, frozen=True, gc=False):  # (a Struct: one per mention listed, thousands)
     """A page of the site, by its path under docs/ and its title."""
 
     path: str

@@ -314,8 +314,7 @@ class ClassifiedArticle:
 # Render: what the page builders read
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(msgspec.Struct, frozen=True, dict=True):  # (a Struct: tens of thousands a run; dict: its text kept)
     """Consecutive sentences of one paragraph that share a topic."""
 
     slug: str
@@ -331,8 +330,7 @@ class Run:
         return max(p.score for p in self.placements)
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(msgspec.Struct, frozen=True, gc=False):
     """What one article says about one topic."""
 
     article: Article
