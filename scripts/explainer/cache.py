@@ -44,10 +44,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import GenericAlias
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 
+from .model import Finite
 from .paths import STATE
 
 VERSION = b"explainer-cache-4"  # 4: the claims' Reading: names and units read anew; 3: dataclasses as arrays
@@ -221,7 +222,7 @@ def read_state_bytes(path: Path) -> bytes | None:
 # apart.)
 
 Converter = typing.Callable[[Any], Any]
-_FINITE = Annotated[float, msgspec.Meta(ge=-sys.float_info.max, le=sys.float_info.max)]  # (NaN fails both)
+_FINITE = Finite  # every float read is a number (explainer.model.Finite)
 _new = object.__new__
 _set = object.__setattr__
 _fields_of = msgspec.structs.asdict
@@ -269,7 +270,7 @@ def _codec(kind: Any) -> _Codec:
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if kind is Any or kind is object:
         return _Codec(Any)
-    if kind is float:
+    if kind is float or kind == _FINITE:
         return _Codec(_FINITE)
     if kind in (str, int, bool, type(None), date):
         return _Codec(kind)
@@ -366,7 +367,7 @@ def _struct_codec(kind: type[msgspec.Struct]) -> _Codec:
     config = kind.__struct_config__
     if not (config.array_like and config.tag == kind.__name__ and config.forbid_unknown_fields and config.frozen):
         raise TypeError(f"cannot decode {kind!r}: not an array-like, tagged, frozen Struct with no unknown field")
-    hints = typing.get_type_hints(kind)
+    hints = typing.get_type_hints(kind, include_extras=True)  # (Finite as it is written)
     for name in kind.__struct_fields__:
         codec = _codec(hints[name])
         if codec.to_value is not None or codec.mirror != hints[name]:

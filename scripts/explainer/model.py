@@ -7,9 +7,10 @@ keeps the stages pure and their output deterministic.
 from __future__ import annotations
 
 import functools
+import sys
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import msgspec
 
@@ -277,13 +278,18 @@ class Placement(msgspec.Struct, frozen=True, gc=False):  # (a Struct: one per se
     signals: tuple[str, ...] = ()  # keys of the signals found in it (classify.Classifier.weights), in order
 
 
-@dataclass(frozen=True)
-class ParagraphEvidence:
-    """What one paragraph says about each topic on its own, before its context
-    is weighed: the per-article part of classification (cached per article)."""
+# A float that is a number (not infinite, not NaN): what msgspec checks as it
+# reads a cached ParagraphEvidence (explainer.cache reads every float so).
+Finite = Annotated[float, msgspec.Meta(ge=-sys.float_info.max, le=sys.float_info.max)]  # (NaN fails both)
 
-    signals: tuple[float, ...]  # summed weights of the signals found, per topic
-    similarity: tuple[float, ...]  # cosine between its other words and each topic's text
+
+class ParagraphEvidence(msgspec.Struct, frozen=True, array_like=True, tag=True, forbid_unknown_fields=True, gc=False):
+    """What one paragraph says about each topic on its own, before its context
+    is weighed: the per-article part of classification (cached per article:
+    a Struct, read as it is written, as Sentence)."""
+
+    signals: tuple[Finite, ...]  # summed weights of the signals found, per topic
+    similarity: tuple[Finite, ...]  # cosine between its other words and each topic's text
     lean: int | None  # the topic (index) its subheading leans to
     forms: tuple[str, ...]  # its content word forms, distinct, in order of first use ...
     counts: tuple[int, ...]  # ... and how often each is used

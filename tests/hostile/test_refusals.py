@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 from click.testing import CliRunner, Result
 
@@ -277,10 +278,12 @@ def test_a_well_typed_entry_that_does_not_add_up_is_read_again(hostile_project: 
         evidence, mins, reading = store.get(entry.stem)
         first = evidence.paragraphs[0]
         changed = {
-            "lean": replace(first, lean=99),
-            "similarity": replace(first, similarity=first.similarity[:-1]),
-            "signal": replace(first, matched=(("=no such signal",), *first.matched[1:])),
-            "counts": replace(first, counts=tuple(2**40 for _ in first.counts)),  # more words than it has letters
+            "lean": msgspec.structs.replace(first, lean=99),
+            "similarity": msgspec.structs.replace(first, similarity=first.similarity[:-1]),
+            "signal": msgspec.structs.replace(first, matched=(("=no such signal",), *first.matched[1:])),
+            "counts": msgspec.structs.replace(
+                first, counts=tuple(2**40 for _ in first.counts)
+            ),  # more words than it has letters
         }.get(forgery, first)
         evidence = replace(evidence, paragraphs=(changed, *evidence.paragraphs[1:]))
         store.put(entry.stem, (evidence, mins[:3] if forgery == "signature" else mins, reading))

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from click.testing import Result
 
@@ -485,7 +486,10 @@ def test_a_forged_entry_is_counted_once_when_the_cache_cannot_be_written(
     store.put(
         entry.stem,
         (
-            replace(evidence, paragraphs=(replace(evidence.paragraphs[0], lean=99), *evidence.paragraphs[1:])),
+            replace(
+                evidence,
+                paragraphs=(msgspec.structs.replace(evidence.paragraphs[0], lean=99), *evidence.paragraphs[1:]),
+            ),
             mins,
             reading,
         ),
@@ -519,7 +523,7 @@ def test_a_forged_entry_found_while_adding_one_is_read_again(
     for entry in (warm / CACHE_DIR / "articles").glob("*.json"):
         evidence, mins, reading = store.get(entry.stem)
         if evidence.article.path == target:
-            first = replace(evidence.paragraphs[0], lean=99)
+            first = msgspec.structs.replace(evidence.paragraphs[0], lean=99)
             store.put(entry.stem, (replace(evidence, paragraphs=(first, *evidence.paragraphs[1:])), mins, reading))
             forged += 1
     assert forged == 1

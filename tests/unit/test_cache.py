@@ -221,12 +221,18 @@ def test_a_number_that_is_not_finite_is_ignored(store: ArticleCache, number: str
     assert _plant(store, text.replace("0.125", number)) == "ignored"
 
 
-def test_a_number_that_is_not_finite_is_never_read_back(tmp_path: Path) -> None:
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), -float("inf")])
+def test_a_number_that_is_not_finite_is_never_read_back(tmp_path: Path, number: float) -> None:
     store = ArticleCache(tmp_path, Processed)
     evidence, signature, reading = _value()
-    bad = dataclasses.replace(evidence.paragraphs[0], similarity=(float("nan"),))
+    bad = msgspec.structs.replace(evidence.paragraphs[0], similarity=(number,))
     store.put("bad", (dataclasses.replace(evidence, paragraphs=(bad,)), signature, reading))
     assert store.get("bad") is None and store.ignored == 1
+    marked = msgspec.structs.replace(evidence.paragraphs[0], similarity=(0.123456789,))
+    store.put("marked", (dataclasses.replace(evidence, paragraphs=(marked,)), signature, reading))
+    written = (store.folder / "marked.json").read_text(encoding="utf-8")
+    assert store.get("marked") is not None and written.count("0.123456789") == 1
+    assert _plant(store, written.replace("0.123456789", "1e999")) == "ignored"  # an overflow, written by hand
 
 
 @pytest.mark.parametrize(

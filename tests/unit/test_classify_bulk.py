@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 
+import msgspec
 import pytest
 
 from explainer.classify import (
@@ -145,7 +146,7 @@ def test_evidence_that_does_not_add_up_takes_the_reference_path() -> None:
     in bulk: the reference path fails on it as it always did."""
     classifier = Classifier(load_topics(TOPICS, "topics.yml"))
     good = read_article(_article(random.Random(1), 1), classifier)
-    first = dataclasses.replace(good.paragraphs[0], matched=(("no such key",), *good.paragraphs[0].matched[1:]))
+    first = msgspec.structs.replace(good.paragraphs[0], matched=(("no such key",), *good.paragraphs[0].matched[1:]))
     bad = dataclasses.replace(good, paragraphs=(first, *good.paragraphs[1:]))
     assert classify_corpus([good], classifier) == _reference([good], classifier)
     with pytest.raises(KeyError):
@@ -155,8 +156,8 @@ def test_evidence_that_does_not_add_up_takes_the_reference_path() -> None:
     others = [read_article(_article(random.Random(seed), seed), classifier) for seed in range(2, 30)]
     found = good.paragraphs[0]
     for odd in (
-        dataclasses.replace(found, forms=("tribunal", *found.forms), counts=(0, *found.counts)),
-        dataclasses.replace(found, similarity=(float("nan"),) * len(found.similarity)),
+        msgspec.structs.replace(found, forms=("tribunal", *found.forms), counts=(0, *found.counts)),
+        msgspec.structs.replace(found, similarity=(float("nan"),) * len(found.similarity)),
     ):
         corpus = [dataclasses.replace(good, paragraphs=(odd, *good.paragraphs[1:])), *others]
         assert _Corpus.of(corpus, classifier) is None
@@ -172,13 +173,13 @@ def test_unsound_finds_the_evidence_the_bulk_pass_cannot_read() -> None:
     assert unsound(evidences, classifier) == [] and unsound([], classifier) == []
     found = evidences[0].paragraphs[0]
     for odd in (
-        dataclasses.replace(found, matched=(("no such key",), *found.matched[1:])),
-        dataclasses.replace(found, forms=("tribunal", *found.forms), counts=(0, *found.counts)),
-        dataclasses.replace(found, similarity=(float("nan"),) * len(found.similarity)),
-        dataclasses.replace(found, lean=len(classifier.slugs)),
-        dataclasses.replace(found, speaks=(*found.speaks, True)),
-        dataclasses.replace(found, counts=found.counts[1:]),
-        dataclasses.replace(found, counts=tuple(2**40 for _ in found.counts)),
+        msgspec.structs.replace(found, matched=(("no such key",), *found.matched[1:])),
+        msgspec.structs.replace(found, forms=("tribunal", *found.forms), counts=(0, *found.counts)),
+        msgspec.structs.replace(found, similarity=(float("nan"),) * len(found.similarity)),
+        msgspec.structs.replace(found, lean=len(classifier.slugs)),
+        msgspec.structs.replace(found, speaks=(*found.speaks, True)),
+        msgspec.structs.replace(found, counts=found.counts[1:]),
+        msgspec.structs.replace(found, counts=tuple(2**40 for _ in found.counts)),
     ):
         bad = dataclasses.replace(evidences[0], paragraphs=(odd, *evidences[0].paragraphs[1:]))
         corpus = [*evidences[1:4], bad, *evidences[4:]]
@@ -203,6 +204,6 @@ def test_the_checked_pass_places_as_the_corpus_pass_or_says_it_cannot() -> None:
     rng = random.Random(5)
     evidences = [read_article(_article(rng, n), classifier) for n in range(6)]
     assert classify_sound(evidences, classifier) == classify_corpus(evidences, classifier)
-    first = dataclasses.replace(evidences[2].paragraphs[0], lean=99)
+    first = msgspec.structs.replace(evidences[2].paragraphs[0], lean=99)
     bad = dataclasses.replace(evidences[2], paragraphs=(first, *evidences[2].paragraphs[1:]))
     assert classify_sound([*evidences[:2], bad, *evidences[3:]], classifier) is None
