@@ -1,7 +1,10 @@
 """Typed values passed between the pipeline stages.
 
 All are frozen: a stage returns new values instead of changing its input, which
-keeps the stages pure and their output deterministic.
+keeps the stages pure and their output deterministic. Most are dataclasses;
+those made by the tens of thousands in every run (sentences, paragraphs,
+placements, runs, groups) are msgspec Structs, which are made ten times
+faster and read from the per-article cache as they are written.
 """
 
 from __future__ import annotations
