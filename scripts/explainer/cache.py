@@ -44,7 +44,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import GenericAlias
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -272,6 +272,8 @@ def _codec(kind: Any) -> _Codec:
         return _Codec(Any)
     if kind is float or kind == _FINITE:
         return _Codec(_FINITE)
+    if origin is Annotated and args[0] in (int, str) and all(isinstance(m, msgspec.Meta) for m in args[1:]):
+        return _Codec(kind)  # a bounded number or string (model.Position): msgspec checks the bounds
     if kind in (str, int, bool, type(None), date):
         return _Codec(kind)
     if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
@@ -362,11 +364,14 @@ def _struct_codec(kind: type[msgspec.Struct]) -> _Codec:
     """A model value that is a msgspec Struct (made by the tens of thousands:
     :class:`explainer.model.Sentence`...) is its own mirror, decoded as it is
     read, with no conversion after: written as the mirrors are (an array, its
-    class name first, no field too many) and each field of a type checked
-    as it stands (no float, which must be finite, no date, no set)."""
+    class name first, no field too many or too few: no default) and each
+    field of a type checked as it stands (a float only as model.Finite, a
+    bounded int as model.Position; no date, no set)."""
     config = kind.__struct_config__
     if not (config.array_like and config.tag == kind.__name__ and config.forbid_unknown_fields and config.frozen):
         raise TypeError(f"cannot decode {kind!r}: not an array-like, tagged, frozen Struct with no unknown field")
+    if kind.__struct_defaults__:  # (a field left out would read as its default: refused, as a mirror refuses it)
+        raise TypeError(f"cannot decode {kind!r}: a field has a default")
     hints = typing.get_type_hints(kind, include_extras=True)  # (Finite as it is written)
     for name in kind.__struct_fields__:
         codec = _codec(hints[name])

@@ -53,7 +53,16 @@ import numpy as np
 
 from . import phrases
 from .cache import collector_paused  # the bulk pass makes no cycles: see there
-from .model import Article, ArticleEvidence, ClassifiedArticle, ParagraphEvidence, Placement, Sentence, SiteConfig
+from .model import (
+    Article,
+    ArticleEvidence,
+    ClassifiedArticle,
+    Paragraph,
+    ParagraphEvidence,
+    Placement,
+    Sentence,
+    SiteConfig,
+)
 from .sums import added as _added  # left to right, as _Corpus adds its columns
 
 Scores = tuple[float, ...]
@@ -621,6 +630,10 @@ def classify_sound(evidences: Sequence[ArticleEvidence], classifier: Classifier)
 
 
 _TEXT = operator.attrgetter("text")
+_NUMBER = operator.attrgetter("number")
+_SENTENCES = operator.attrgetter("sentences")
+_INDEX = operator.attrgetter("index")
+_PARAGRAPH = operator.attrgetter("paragraph")
 
 
 class _Corpus:
@@ -678,6 +691,8 @@ class _Corpus:
             or not all(0 <= lean < size for lean in leans if lean != -1)
             or not key_index.keys() <= classifier.weights.keys()
         ):
+            return
+        if not _numbered_in_order(evidences, paragraphs, per_article, sentences_per_paragraph):
             return
         try:
             form_counts = np.fromiter(chain.from_iterable(counts), np.int64, forms_used)
@@ -945,6 +960,37 @@ class _Corpus:
             fallback[rows] = none
             chosen[rows] = totals
         return topic, fallback, chosen
+
+
+def _numbered_in_order(
+    evidences: Sequence[ArticleEvidence],
+    paragraphs: Sequence[Paragraph],
+    per_article: np.ndarray,
+    sentences_per_paragraph: Sequence[int],
+) -> bool:
+    """Whether each article's paragraphs are numbered 1, 2, ... and its
+    sentences 0, 1, ... in order, each sentence in its own paragraph, as
+    :func:`explainer.segment.segment` numbers them: a cached entry numbered
+    otherwise (a forged one) would put a sentence under another's anchor, or
+    two sentences at one place."""
+    articles = len(evidences)
+    own = np.fromiter(map(len, (e.article.paragraphs for e in evidences)), np.int64, articles)
+    if (own != per_article).any():
+        return False
+    count = len(paragraphs)
+    numbers = np.fromiter(map(_NUMBER, paragraphs), np.int64, count)
+    first = np.repeat(np.cumsum(per_article) - per_article, per_article)
+    if (numbers != np.arange(count, dtype=np.int64) - first + 1).any():
+        return False
+    sentences = list(chain.from_iterable(map(_SENTENCES, paragraphs)))
+    n = len(sentences)
+    spread = np.array(sentences_per_paragraph, dtype=np.int64)
+    if (np.fromiter(map(_PARAGRAPH, sentences), np.int64, n) != np.repeat(numbers, spread)).any():
+        return False
+    article_of = np.repeat(np.arange(articles, dtype=np.int64), per_article)
+    per_sentences = np.bincount(article_of, weights=spread, minlength=articles).astype(np.int64)
+    start = np.repeat(np.cumsum(per_sentences) - per_sentences, per_sentences)
+    return not (np.fromiter(map(_INDEX, sentences), np.int64, n) != np.arange(n, dtype=np.int64) - start).any()
 
 
 def _columns_added(values: np.ndarray) -> np.ndarray:

@@ -242,8 +242,13 @@ def run() -> None:
 
     Python's own shutdown would free every object a run built, one by one,
     before the system takes the memory back anyway (see
-    :func:`explainer.runner.generate`). Tests call :func:`main` instead."""
+    :func:`explainer.runner.generate`). Under a profiler or a tracer (cProfile,
+    coverage), which write their results as Python shuts down, it ends as
+    usual. Tests call :func:`main` instead."""
     global _ENDING
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        main()
+        return
     _ENDING = True
     try:
         main()
@@ -253,11 +258,11 @@ def run() -> None:
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)  # as sys.exit("message") prints it
         code = 1
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (BrokenPipeError, ValueError):  # a reader gone, or a closed stream: nothing more to say
-        code = code or 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # a reader gone, or a closed stream: nothing more to say
+            code = code or 1
     os._exit(code or 0)
 
 

@@ -223,16 +223,21 @@ class CleanDocument:
 # a Struct is made ten times faster than a frozen dataclass. Read from the
 # cache as they are written (``["Sentence", "text", 1, 0]``: array-like and
 # tagged by class name, no field too many), with every type checked in C.
+# A place in an article (a paragraph's number, a sentence's position), bounded
+# as msgspec reads it from the cache: no forged entry gives one numpy cannot hold.
+Position = Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)]
+
+
 class Sentence(msgspec.Struct, frozen=True, array_like=True, tag=True, forbid_unknown_fields=True, gc=False):
     text: str
-    paragraph: int  # number of its paragraph, 1-based
-    index: int = 0  # position in the article, 0-based
+    paragraph: Position  # number of its paragraph, 1-based
+    index: Position  # position in the article, 0-based
 
 
 class Paragraph(msgspec.Struct, frozen=True, array_like=True, tag=True, forbid_unknown_fields=True, gc=False):
-    number: int  # 1-based, the anchor ``p<number>`` on the Source page
+    number: Position  # 1-based, the anchor ``p<number>`` on the Source page
     sentences: tuple[Sentence, ...]
-    heading: str | None = None  # the subheading this paragraph sits under
+    heading: str | None  # the subheading this paragraph sits under
 
     @property
     def text(self) -> str:
@@ -293,9 +298,9 @@ class ParagraphEvidence(msgspec.Struct, frozen=True, array_like=True, tag=True, 
 
     signals: tuple[Finite, ...]  # summed weights of the signals found, per topic
     similarity: tuple[Finite, ...]  # cosine between its other words and each topic's text
-    lean: int | None  # the topic (index) its subheading leans to
+    lean: Position | None  # the topic (index) its subheading leans to
     forms: tuple[str, ...]  # its content word forms, distinct, in order of first use ...
-    counts: tuple[int, ...]  # ... and how often each is used
+    counts: tuple[Position, ...]  # ... and how often each is used
     matched: tuple[tuple[str, ...], ...]  # each sentence's signal keys, in order
     speaks: tuple[bool, ...]  # each sentence's own evidence reaches ``min_evidence`` for a topic
 

@@ -188,7 +188,7 @@ def _kept_events(article: Article, data: object) -> Dated | None:
     paragraphs = {s.paragraph for s in sentences.values()}
     if not all(type(p) is str for p in phrases) or not all(type(n) is int and n in paragraphs for n in at):
         return None
-    warnings = [_warning(article, Sentence("", n), phrase) for phrase, n in zip(phrases, at, strict=True)]
+    warnings = [_warning(article, Sentence("", n, 0), phrase) for phrase, n in zip(phrases, at, strict=True)]
     return found, warnings
 
 

@@ -13,6 +13,7 @@ import base64
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -27,6 +28,7 @@ from click.testing import CliRunner, Result
 
 from explainer.cache import CACHE_DIR, ArticleCache
 from explainer.cli import main
+from explainer.model import Article, Paragraph
 from explainer.pipeline import Processed
 from tests.helpers import ROOT, copy_project, snapshot
 
@@ -291,6 +293,48 @@ def test_a_well_typed_entry_that_does_not_add_up_is_read_again(hostile_project: 
     result = run(hostile_project)
     assert result.exit_code == 0, result.output
     assert "cache entries were not valid: ignored" in result.stderr
+    assert snapshot(hostile_project / "docs") == reference
+
+
+def _renumbered(article: Article, forgery: str) -> Article:
+    """The article with its first paragraph or sentence numbered as reading it never does."""
+    at = next(i for i, b in enumerate(article.blocks) if isinstance(b, Paragraph))
+    first = article.blocks[at]
+    assert isinstance(first, Paragraph) and len(first.sentences) >= 2
+    one, two, *rest = first.sentences
+    if forgery == "number":  # the paragraph's anchor is another's
+        changed = msgspec.structs.replace(first, number=first.number + 1)
+    elif forgery == "index":  # two sentences at one place
+        changed = msgspec.structs.replace(first, sentences=(one, msgspec.structs.replace(two, index=one.index), *rest))
+    else:  # a sentence under another paragraph's anchor
+        changed = msgspec.structs.replace(first, sentences=(msgspec.structs.replace(one, paragraph=2), two, *rest))
+    return replace(article, blocks=(*article.blocks[:at], changed, *article.blocks[at + 1 :]))
+
+
+@pytest.mark.parametrize("forgery", ["number", "index", "paragraph", "huge"])
+def test_an_entry_whose_sentences_are_numbered_otherwise_is_read_again(hostile_project: Path, forgery: str) -> None:
+    """A cached article whose paragraphs or sentences are numbered as reading
+    it never numbers them (a paragraph's number off by one, two sentences at
+    one position, a sentence in another paragraph, a position past 2**31): the
+    article is read again with a note, never a crash, and the pages are a cold run's."""
+    assert run(hostile_project).exit_code == 0
+    reference = snapshot(hostile_project / "docs")
+    store = ArticleCache(hostile_project / CACHE_DIR / "articles", Processed)
+    entries = sorted((hostile_project / CACHE_DIR / "articles").glob("*.json"))
+    for entry in entries:
+        evidence, mins, reading = store.get(entry.stem)
+        if forgery == "huge":  # (written by hand: the encoder writes what it is given)
+            text = entry.read_text(encoding="utf-8")
+            forged, done = re.subn(r'(\["Sentence","(?:[^"\\]|\\.)*",[0-9]+,)0\]', rf"\g<1>{2**70}]", text, count=1)
+            assert done == 1
+            entry.write_text(forged, encoding="utf-8")
+            continue
+        evidence = replace(evidence, article=_renumbered(evidence.article, forgery))
+        store.put(entry.stem, (evidence, mins, reading))
+    (hostile_project / CACHE_DIR / "manifest.json").unlink()
+    result = run(hostile_project)
+    assert result.exit_code == 0, result.output
+    assert f"{len(entries)} cache entries were not valid: ignored" in result.stderr
     assert snapshot(hostile_project / "docs") == reference
 
 

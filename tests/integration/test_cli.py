@@ -199,3 +199,17 @@ def test_a_run_that_ends_its_process_leaves_what_it_built_to_the_system(project:
     finally:
         runner._LEFT_TO_THE_SYSTEM.clear()
         gc.unfreeze()
+
+
+def test_under_a_profiler_the_command_ends_as_usual(project: Path, tmp_path: Path) -> None:
+    """cProfile (and coverage) write their results as Python shuts down: under
+    one, cli.run does not end the process early, so the profile is written."""
+    profile = tmp_path / "run.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", profile, "-m", "explainer.cli", "generate", "--root", project, "-q"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert profile.stat().st_size > 10_000

@@ -32,7 +32,7 @@ def _entry(page: str, name: str) -> str:
 
 def _classified(*sentences: str) -> ClassifiedArticle:
     items = tuple(Sentence(s, 1, i) for i, s in enumerate(sentences))
-    article = Article("a", "A Title In Capitals", SourceMeta(), "sources/a.txt", (Paragraph(1, items),))
+    article = Article("a", "A Title In Capitals", SourceMeta(), "sources/a.txt", (Paragraph(1, items, None),))
     return ClassifiedArticle(article, tuple(Placement(s, "background", 1.0) for s in items))
 
 
@@ -160,7 +160,7 @@ def _paragraphs(*texts: str) -> ClassifiedArticle:
         for piece in text.split(" | "):
             sentences.append(Sentence(piece, number, count))
             count += 1
-        paragraphs.append(Paragraph(number, tuple(sentences)))
+        paragraphs.append(Paragraph(number, tuple(sentences), None))
     article = Article("a", "A Title In Capitals", SourceMeta(), "sources/a.txt", tuple(paragraphs))
     return ClassifiedArticle(article, tuple(Placement(s, "background", 1.0) for p in paragraphs for s in p.sentences))
 

@@ -37,7 +37,7 @@ Regulators met earlier this week. Last year the first warnings came.
 
 def _article(text: str, published: date | None) -> Article:
     sentences = tuple(Sentence(s, 1, i) for i, s in enumerate(text.split(" | ")))
-    return Article("a", "A", SourceMeta(published=published), "sources/a.txt", (Paragraph(1, sentences),))
+    return Article("a", "A", SourceMeta(published=published), "sources/a.txt", (Paragraph(1, sentences, None),))
 
 
 def _entries(timeline_md: str) -> list[tuple[str, str, str]]:
@@ -331,6 +331,7 @@ def test_captions_credits_and_run_on_furniture_are_not_read() -> None:
                 ]
             )
         ),
+        None,
     )
     article = Article("a", "A", SourceMeta(), "sources/a.txt", (paragraph,))
     assert [s.index for s in body_sentences(article, RULES)] == [0, 3]
@@ -373,13 +374,15 @@ def test_body_sentences_are_not_furniture(line: str) -> None:
 
 def test_paragraphs_that_are_not_prose_are_not_read() -> None:
     rules = RULES
-    label = Paragraph(1, (Sentence("Posted in Markets, Regulation, 2021", 1, 0),))
-    prose = Paragraph(2, (Sentence("Miners left in 2021.", 2, 1),))
+    label = Paragraph(1, (Sentence("Posted in Markets, Regulation, 2021", 1, 0),), None)
+    prose = Paragraph(2, (Sentence("Miners left in 2021.", 2, 1),), None)
     headline = Paragraph(
-        3, (Sentence("China Bans Crypto Mining in 2021 as Beijing Widens Its Crackdown on Home Rigs and Farms", 3, 2),)
+        3,
+        (Sentence("China Bans Crypto Mining in 2021 as Beijing Widens Its Crackdown on Home Rigs and Farms", 3, 2),),
+        None,
     )
     long_line = Paragraph(
-        4, (Sentence("The ban that came in 2021 was the end of an era for the miners of the province", 4, 3),)
+        4, (Sentence("The ban that came in 2021 was the end of an era for the miners of the province", 4, 3),), None
     )
     assert [rules.is_prose(p.text) for p in (label, prose, headline, long_line)] == [False, True, False, True]
     article = Article("a", "A", SourceMeta(), "sources/a.txt", (label, prose, headline, long_line))

@@ -29,7 +29,7 @@ def group(slug: str, *paragraphs: list[str], published: date | None = None) -> G
         for text in texts:
             sentences.append(Sentence(text, number, index))
             index += 1
-        blocks.append(Paragraph(number, tuple(sentences)))
+        blocks.append(Paragraph(number, tuple(sentences), None))
         runs.append(Run("crackdown", number, tuple(Placement(s, "crackdown", 1.0) for s in sentences)))
     article = Article(slug, slug.title(), SourceMeta(published=published), f"sources/{slug}.txt", tuple(blocks))
     return Group(article, tuple(runs))

@@ -192,7 +192,7 @@ def test_a_corpus_without_a_word_form_is_placed_as_the_reference_does(texts: lis
     """Paragraphs of stop words and signals only: no word form to count in the
     whole corpus (the counts of nothing must still add up as fractions)."""
     classifier = Classifier(load_topics(TOPICS, "topics.yml"))
-    paragraphs = tuple(Paragraph(n + 1, (Sentence(text, n + 1, n),)) for n, text in enumerate(texts))
+    paragraphs = tuple(Paragraph(n + 1, (Sentence(text, n + 1, n),), None) for n, text in enumerate(texts))
     evidences = [read_article(Article("a", "A", SourceMeta(), "sources/a.txt", paragraphs), classifier)]
     assert classify_corpus(evidences, classifier) == _reference(evidences, classifier)
 

@@ -39,7 +39,9 @@ class _Parts:
 def _item() -> ClassifiedArticle:
     texts = ["Colin Wu wrote it.", "Nothing here.", "The Bank said no."]
     sentences = tuple(Sentence(t, 1, i) for i, t in enumerate(texts))
-    article = Article("a", "A", SourceMeta(published=date(2021, 1, 1)), "sources/a.txt", (Paragraph(1, sentences),))
+    article = Article(
+        "a", "A", SourceMeta(published=date(2021, 1, 1)), "sources/a.txt", (Paragraph(1, sentences, None),)
+    )
     return ClassifiedArticle(article, tuple(Placement(s, "t", 1.0) for s in sentences))
 
 
@@ -89,7 +91,9 @@ def test_a_kept_record_is_used_as_it_is() -> None:
 def _names_item() -> ClassifiedArticle:
     texts = ["Yesterday Colin Wu met Jane Doe in Paris.", "Then Wu said the Basel Committee agreed (BIS)."]
     sentences = tuple(Sentence(t, 1, i) for i, t in enumerate(texts))
-    article = Article("a", "A", SourceMeta(published=date(2021, 1, 1)), "sources/a.txt", (Paragraph(1, sentences),))
+    article = Article(
+        "a", "A", SourceMeta(published=date(2021, 1, 1)), "sources/a.txt", (Paragraph(1, sentences, None),)
+    )
     return ClassifiedArticle(article, tuple(Placement(s, "t", 1.0) for s in sentences))
 
 

@@ -39,7 +39,9 @@ def _run(slug: str, paragraph: int, *scored: tuple[str, float], start: int = 0) 
 
 
 def _article(slug: str, published: date | None) -> Article:
-    return Article(slug, slug.title(), SourceMeta(published=published), f"sources/{slug}.txt", (Paragraph(1, ()),))
+    return Article(
+        slug, slug.title(), SourceMeta(published=published), f"sources/{slug}.txt", (Paragraph(1, (), None),)
+    )
 
 
 def test_reading_time_rounds_up_and_is_at_least_a_minute() -> None:

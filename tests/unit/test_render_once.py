@@ -48,7 +48,7 @@ TEXTS = (
 
 def _article(slug: str, year: int = 2021) -> Article:
     return Article(
-        slug, slug.title(), SourceMeta(published=date(year, 1, 1)), f"sources/{slug}.txt", (Paragraph(1, ()),)
+        slug, slug.title(), SourceMeta(published=date(year, 1, 1)), f"sources/{slug}.txt", (Paragraph(1, (), None),)
     )
 
 

@@ -15,7 +15,7 @@ TOPIC = Topic("mining", "Mining", "Who mines.", (Signal("mining"),))
 
 def _group(slug: str, year: int, runs: int, words: int = 40) -> Group:
     article = Article(
-        slug, slug.title(), SourceMeta(published=date(year, 6, 1)), f"sources/{slug}.txt", (Paragraph(1, ()),)
+        slug, slug.title(), SourceMeta(published=date(year, 6, 1)), f"sources/{slug}.txt", (Paragraph(1, (), None),)
     )
     text = " ".join(["mining"] * words) + "."
     return Group(
