@@ -692,7 +692,8 @@ class _Corpus:
             or not key_index.keys() <= classifier.weights.keys()
         ):
             return
-        if not _numbered_in_order(evidences, paragraphs, per_article, sentences_per_paragraph):
+        sentences = self.sentences = list(chain.from_iterable(map(_SENTENCES, paragraphs)))  # (placed in turn)
+        if not _numbered_in_order(evidences, paragraphs, sentences, per_article, sentences_per_paragraph):
             return
         try:
             form_counts = np.fromiter(chain.from_iterable(counts), np.int64, forms_used)
@@ -862,7 +863,7 @@ class _Corpus:
         placements = list(
             map(
                 Placement,
-                list(chain.from_iterable(p.sentences for p in self.paragraphs)),
+                self.sentences,
                 np.array(slugs, dtype=object)[placed].tolist(),
                 score,
                 fallback[paragraph].tolist(),
@@ -965,6 +966,7 @@ class _Corpus:
 def _numbered_in_order(
     evidences: Sequence[ArticleEvidence],
     paragraphs: Sequence[Paragraph],
+    sentences: Sequence[Sentence],
     per_article: np.ndarray,
     sentences_per_paragraph: Sequence[int],
 ) -> bool:
@@ -982,7 +984,6 @@ def _numbered_in_order(
     first = np.repeat(np.cumsum(per_article) - per_article, per_article)
     if (numbers != np.arange(count, dtype=np.int64) - first + 1).any():
         return False
-    sentences = list(chain.from_iterable(map(_SENTENCES, paragraphs)))
     n = len(sentences)
     spread = np.array(sentences_per_paragraph, dtype=np.int64)
     if (np.fromiter(map(_PARAGRAPH, sentences), np.int64, n) != np.repeat(numbers, spread)).any():

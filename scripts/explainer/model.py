@@ -217,17 +217,18 @@ class CleanDocument:
 # Segment
 
 
-# The values an article is made of, and where each sentence goes, are frozen
-# msgspec Structs rather than dataclasses: a thousand articles hold some 65,000
-# sentences, each read from the per-article cache and placed in every run, and
-# a Struct is made ten times faster than a frozen dataclass. Read from the
-# cache as they are written (``["Sentence", "text", 1, 0]``: array-like and
-# tagged by class name, no field too many), with every type checked in C.
 # A place in an article (a paragraph's number, a sentence's position), bounded
 # as msgspec reads it from the cache: no forged entry gives one numpy cannot hold.
 Position = Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)]
 
 
+# The values an article is made of, and where each sentence goes, are frozen
+# msgspec Structs rather than dataclasses: a thousand articles hold some 65,000
+# sentences, each read from the per-article cache and placed in every run, and
+# a Struct is made ten times faster than a frozen dataclass. Read from the
+# cache as they are written (``["Sentence", "text", 1, 0]``: array-like and
+# tagged by class name, no field too many or too few: no defaults), with
+# every type checked in C.
 class Sentence(msgspec.Struct, frozen=True, array_like=True, tag=True, forbid_unknown_fields=True, gc=False):
     text: str
     paragraph: Position  # number of its paragraph, 1-based
