@@ -89,7 +89,7 @@ from . import grouping, phrases, timeline
 from .cache import collector_paused
 from .classify import STOP_WORDS
 from .errors import ExplainerError
-from .model import Article, Group, Paragraph, Sentence
+from .model import Article, Group, Paragraph, Position, Sentence
 
 # ---------------------------------------------------------------------------
 # What the module returns
@@ -193,14 +193,27 @@ def claims_merged(claims: Iterable[Claim]) -> int:
     return sum(len(c.sources) - 1 for c in claims)
 
 
-def report(claims: Mapping[str, Sequence[Claim]]) -> dict[str, int]:
+class Counts(msgspec.Struct, frozen=True, gc=False):
+    """What a topic's claims add up to, for the run's report: how many, the
+    sentences merged into them (:func:`claims_merged`), how many have a conflict."""
+
+    claims: int
+    merged: int
+    conflicts: int
+
+    @classmethod
+    def of(cls, claims: Sequence[Claim]) -> Counts:
+        return cls(len(claims), claims_merged(claims), sum(1 for c in claims if c.conflicts))
+
+
+def report(counts: Mapping[str, Counts]) -> dict[str, int]:
     """Counts for the run's report: claims, sentences merged into them, conflicts
-    (``claims``: each topic's, as :func:`find_claims` found them)."""
-    found = [c for slug in sorted(claims) for c in claims[slug]]
+    (``counts``: each topic's :class:`Counts`)."""
+    found = [counts[slug] for slug in sorted(counts)]
     return {
-        "claims": len(found),
-        "merged": claims_merged(found),
-        "conflicts": sum(1 for c in found if c.conflicts),
+        "claims": sum(c.claims for c in found),
+        "merged": sum(c.merged for c in found),
+        "conflicts": sum(c.conflicts for c in found),
     }
 
 
@@ -1629,6 +1642,10 @@ _StoredClaim = tuple[
 ]
 
 KEPT = tuple[_StoredClaim, ...]  # the shape :func:`to_data` gives, as msgspec checks it
+# What a topic keeps between runs (explainer.render): the claims its page
+# shows (explainer.topicpages.leading), as :func:`to_data` gives them, and the
+# :class:`Counts` of all its claims, as (claims, merged, conflicts).
+SHOWN = tuple[KEPT, tuple[Position, Position, Position]]
 
 
 def to_data(claims: Iterable[Claim]) -> list[Any]:

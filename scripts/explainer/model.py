@@ -19,7 +19,7 @@ import msgspec
 
 if TYPE_CHECKING:  # types only: these modules build on this one
     from .bodytext import GuideRules
-    from .claims import Claim
+    from .claims import Claim, Counts
     from .timeline import Event
 
 # ---------------------------------------------------------------------------
@@ -363,7 +363,9 @@ class Corpus:
     own_pages: tuple[ClassifiedArticle, ...]  # articles that do not fit the topics
     events: tuple[Event, ...] = ()  # the Timeline's dated events (fitting articles), oldest first
     rules: GuideRules | None = None  # how to tell body text and a sentence that stands alone
-    claims: dict[str, tuple[Claim, ...]] = field(default_factory=dict)  # topic slug -> what several sources state
+    # topic slug -> what several sources state, as its page shows it (explainer.topicpages.leading) ...
+    claims: dict[str, tuple[Claim, ...]] = field(default_factory=dict)
+    counts: dict[str, Counts] = field(default_factory=dict)  # ... and what all its claims add up to
     # Worked out once per corpus, not part of its value (never compared or shown):
     # id(group) -> (the group, the classified article and the topic slug it was made from),
     # for page keys (explainer.render._keyed); topic slug -> its plan (explainer.render.topic_plan).

@@ -92,7 +92,7 @@ def build(
     pages = tuple(sorted((*pages, *guides.pages), key=lambda p: p.path))
     labels = work.boilerplate.furniture.labels
     data = {**report(classified, project.config, duplicates, labels), **guides.report}
-    data["claims"] = claims.report(site.claims)  # what the topic pages state once: see explainer.claims
+    data["claims"] = claims.report(site.counts)  # what the topic pages state once: see explainer.claims
     return Site(pages, data, guides.includes, fresh=tuple(work.fresh), articles=tuple(classified))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
+from typing import Any
 
 from . import claims, grouping, reading, topicpages
 from .bodytext import GuideRules
@@ -100,7 +101,9 @@ def corpus(
     topics = tuple(t for t in config.topics if groups[t.slug])  # never an empty page
     own = tuple(c for c in ordered if not fits(c, config.min_matched_share))
     found = {topic.slug: _claims(topic.slug, groups[topic.slug], readings, cache, origins) for topic in topics}
-    return Corpus(config, ordered, topics, groups, own, tuple(events), rules, found, origins)
+    shown = {slug: claims_ for slug, (claims_, _) in found.items()}
+    counts = {slug: counted for slug, (_, counted) in found.items()}
+    return Corpus(config, ordered, topics, groups, own, tuple(events), rules, shown, counts, origins)
 
 
 def _claims(
@@ -109,11 +112,14 @@ def _claims(
     readings: Mapping[str, claims.Reading] | None,
     cache: PageCache | None,
     origins: Mapping[int, tuple[Group, ClassifiedArticle, str]] | None = None,
-) -> tuple[claims.Claim, ...]:
-    """The topic's claims (:func:`explainer.claims.find_claims`), or, with
-    ``cache``, those of an earlier run whose key covers all it reads. A kept
-    value is untrusted: one that could not be these groups' claims
-    (:func:`explainer.claims.from_kept`) is found again, with a note.
+) -> tuple[tuple[claims.Claim, ...], claims.Counts]:
+    """The claims the topic's page shows (:func:`explainer.topicpages.leading`
+    of :func:`explainer.claims.find_claims`) and the counts of all of them;
+    or, with ``cache``, those an earlier run kept under a key that covers all
+    it reads. Only what the page shows is kept (a few claims, not every one
+    of thousands): a topic the run does not change costs one look-up. A kept
+    value is untrusted: one that could not be these groups' (:func:`_kept`)
+    is found again, with a note.
 
     find_claims reads the groups' placements (each sentence's index,
     paragraph and text) and each article's slug and published date (and
@@ -126,7 +132,8 @@ def _claims(
     every sentence's text. A group the cache cannot count so, or any other
     group, is keyed by what find_claims reads of it, as before."""
     if cache is None:
-        return claims.find_claims(groups, readings=readings)
+        found = claims.find_claims(groups, readings=readings)
+        return topicpages.leading(found), claims.Counts.of(found)
     made = origins or {}
     keyed: list[object] = []
     for group in groups:
@@ -134,8 +141,8 @@ def _claims(
         keyed.append(origin[1] if origin is not None and origin[0] is group and origin[2] == topic else group)
     digest = cache.key(f"claims/{topic}", [topic, keyed])
     inputs = [topic, digest] if digest is not None else [topic, _claim_inputs(groups)]
-    key, data, invalid = cache.recall("claims", inputs, claims.KEPT)
-    kept = claims.from_kept(data, groups, readings) if data is not None else None
+    key, data, invalid = cache.recall("shown", inputs, claims.SHOWN)
+    kept = _kept(data, groups, readings) if data is not None else None
     if kept is not None:
         cache.carry("grouping", topic)  # the grouping they came from, for the run that changes them
         return kept
@@ -146,10 +153,30 @@ def _claims(
     found = claims.find_claims(groups, readings=readings, memory=memory)
     if (bad or memory.refused) and memory.made is not None:  # (a topic of one sentence groups nothing)
         cache.notes.append(f"the grouping kept for topic {topic!r} does not fit: ignored (grouped again)")
-    cache.keep(key, claims.to_data(found))
+    shown, counts = topicpages.leading(found), claims.Counts.of(found)
+    cache.keep(key, [claims.to_data(shown), [counts.claims, counts.merged, counts.conflicts]])
     if memory.made is not None:
         cache.keep(grouped, memory.made)
-    return found
+    return shown, counts
+
+
+def _kept(
+    data: Any, groups: tuple[Group, ...], readings: Mapping[str, claims.Reading] | None
+) -> tuple[tuple[claims.Claim, ...], claims.Counts] | None:
+    """A kept :data:`explainer.claims.SHOWN` value, if it could be these
+    groups': claims that could be theirs (:func:`explainer.claims.from_kept`),
+    as many as a page shows of as many as counted, and counts that add up
+    (each claim merges one sentence or more, and those shown are counted).
+    A forged value can at worst lead the page with other real sentences of
+    the topic, cited to their own sources, or change the report's figures."""
+    stored, (count, merged, conflicts) = data
+    shown = claims.from_kept(stored, groups, readings)
+    if shown is None or len(shown) != min(count, topicpages.KEY_POINTS):
+        return None
+    least = claims.Counts.of(shown)
+    if merged < least.merged + (count - len(shown)) or not least.conflicts <= conflicts <= count:
+        return None
+    return shown, claims.Counts(count, merged, conflicts)
 
 
 def _claim_inputs(groups: Iterable[Group]) -> list[object]:

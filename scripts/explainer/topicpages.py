@@ -186,13 +186,24 @@ class KeyPoint:
 def key_points(claims: Sequence[Claim]) -> tuple[KeyPoint, ...]:
     """The :data:`KEY_POINTS` claims reported by the most sources (then those
     with a conflict, which a reader must see), in the order found."""
-    ranked = sorted(range(len(claims)), key=lambda i: (-len(claims[i].sources), not claims[i].conflicts, i))
     points = []
-    for i in ranked[:KEY_POINTS]:
+    for i in _ranked(claims)[:KEY_POINTS]:
         claim = claims[i]
         others = [ref for ref in claim.sources if ref != claim.wording]
         points.append(KeyPoint(claim, (claim.wording, *others[: SOURCES_SHOWN - 1])))
     return tuple(points)
+
+
+def leading(claims: Sequence[Claim]) -> tuple[Claim, ...]:
+    """The claims :func:`key_points` shows, in the order given: all a topic
+    page needs of a topic's claims (``key_points(leading(c)) == key_points(c)``,
+    as the ranking of a subset in the same order is the same), so all that
+    is kept of them between runs."""
+    return tuple(claims[i] for i in sorted(_ranked(claims)[:KEY_POINTS]))
+
+
+def _ranked(claims: Sequence[Claim]) -> list[int]:
+    return sorted(range(len(claims)), key=lambda i: (-len(claims[i].sources), not claims[i].conflicts, i))
 
 
 def without(groups: Sequence[Group], refs: Iterable[Ref]) -> tuple[Group, ...]:

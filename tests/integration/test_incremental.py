@@ -316,12 +316,18 @@ def test_an_edited_sentence_changes_the_claims_key_of_its_topics(
 
 
 def _claims_entries(path: Path) -> tuple[dict[str, Any], list[list[Any]]]:
-    """The parts file, and its claims values (lists of claims, each [wording, sources, conflicts])."""
+    """The parts file, and its topics' kept claims values: each the claims the
+    page shows (each [wording, sources, conflicts]) and the counts of all."""
     data = json.loads(path.read_text(encoding="utf-8"))
     kept = [
         value
         for value in data["parts"].values()
-        if isinstance(value, list) and value and isinstance(value[0], list) and len(value[0]) == 3
+        if isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], list)
+        and all(isinstance(c, list) and len(c) == 3 for c in value[0])
+        and isinstance(value[1], list)
+        and len(value[1]) == 3
     ]
     return data, kept
 
@@ -335,9 +341,9 @@ def test_forged_kept_claims_are_found_again_with_a_note(
     the topic, is not shown: the claims are found again."""
     path = warm / ".cache" / "explainer" / "parts.json"
     data, kept = _claims_entries(path)
-    assert kept  # the benchmark's topics have claims
-    for claims_ in kept:
-        for wording, sources, conflicts in claims_:  # every place a sentence is pointed at, alike
+    assert kept and all(shown for shown, _ in kept)  # the benchmark's topics have claims
+    for shown, _ in kept:
+        for wording, sources, conflicts in shown:  # every place a sentence is pointed at, alike
             for ref in [wording, *sources, *(r for _, figures in conflicts for _, refs in figures for r in refs)]:
                 if what == "text":  # a text beside the address (the earlier shape): refused, never shown
                     ref[1:] = [0, ref[1], "The planted claim: the ban was lifted."]
@@ -349,6 +355,64 @@ def test_forged_kept_claims_are_found_again_with_a_note(
     assert "are not valid: ignored (found again)" in str(report["output"])
     assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
     assert "planted claim" not in "".join(p.read_text(encoding="utf-8") for p in (warm / "docs").rglob("*.md"))
+
+
+def test_only_the_claims_a_page_shows_are_kept(warm: Path, tmp_path: Path, run_cli: Callable[..., Result]) -> None:
+    """What a topic keeps of its claims is what its page leads with (at most
+    KEY_POINTS of them) and the counts of all: a run that reuses every topic's
+    reports the counts a cold run finds, and makes its pages."""
+    from explainer import topicpages
+
+    _, kept = _claims_entries(warm / ".cache" / "explainer" / "parts.json")
+    assert kept and all(len(shown) == min(counts[0], topicpages.KEY_POINTS) for shown, counts in kept)
+    assert sum(counts[0] for _, counts in kept) > len(kept) * topicpages.KEY_POINTS  # far fewer kept than found
+    _edit_off_topic(warm)
+    warm_report = _generate(warm, run_cli)
+    cold = copy_project(tmp_path / "cold")
+    shutil.rmtree(cold / "sources")
+    shutil.copytree(warm / "sources", cold / "sources")
+    cold_report = _generate(cold, run_cli)
+    assert warm_report["claims"] == cold_report["claims"] and warm_report["claims"]["claims"] > 0  # type: ignore[index]
+    assert _outputs(warm) == _outputs(cold)
+
+
+def _with_counts(change: Callable[[list[int]], list[int]]) -> Callable[[list[Any]], None]:
+    def forge(value: list[Any]) -> None:
+        value[1] = change(value[1])
+
+    return forge
+
+
+def _one_claim_fewer(value: list[Any]) -> None:
+    value[0].pop()
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        _with_counts(lambda c: [c[0], 0, c[2]]),  # fewer merged sentences than claims
+        _with_counts(lambda c: [c[0], c[1], c[0] + 1]),  # more conflicts than claims
+        _with_counts(lambda c: [c[0] + 100, c[1], c[2]]),  # more claims than merged sentences allow
+        _with_counts(lambda c: [1, c[1], 0]),  # fewer claims than the page shows
+        _with_counts(lambda c: [c[0], c[1], 2**40]),  # past a position's bound (refused as the state file is read)
+        _one_claim_fewer,  # a page shows fewer claims than it has
+    ],
+    ids=["merged", "conflicts", "claims", "shown", "huge", "fewer"],
+)
+def test_kept_counts_that_do_not_add_up_are_found_again(
+    warm: Path, run_cli: Callable[..., Result], forge: Callable[[list[Any]], None]
+) -> None:
+    """Counts kept beside a topic's claims that could not be its claims', or
+    fewer claims than its page shows, are not used: the claims are found
+    again, with a note."""
+    path = warm / ".cache" / "explainer" / "parts.json"
+    data, kept = _claims_entries(path)
+    first = next(value for value in kept if value[1][0] > 6)  # a topic with more claims than its page shows
+    forge(first)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _edit_off_topic(warm)
+    report = _generate(warm, run_cli)
+    assert "are not valid: ignored (found again)" in str(report["output"])
 
 
 @pytest.fixture

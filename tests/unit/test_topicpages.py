@@ -99,3 +99,25 @@ def test_a_hostile_topic_title_stays_one_escaped_navigation_title(monkeypatch: p
     assert children[0] == {"Overview": "mining.md"}
     assert all(path.startswith("mining/") for part in children[1]["Earlier coverage"] for path in part.values())
     assert "passwd" not in str(children)
+
+
+def test_the_claims_a_page_leads_with_give_the_same_key_points() -> None:
+    """leading() keeps, in their order, the claims key_points() shows: ranked
+    again, they give the same key points (so only they need be kept)."""
+    import random
+
+    from explainer.claims import Claim, Conflict, Figure, Ref
+
+    rng = random.Random(5)
+    for _ in range(200):
+        claims = []
+        for n in range(rng.randint(0, 14)):
+            refs = tuple(Ref(f"a{n}-{k}", 1, k, f"Sentence {n} {k}.") for k in range(rng.randint(2, 5)))
+            conflicts = (
+                (Conflict("date", (Figure("May", refs[:1]), Figure("June", refs[1:2]))),) if rng.random() < 0.3 else ()
+            )
+            claims.append(Claim(refs[0], refs, conflicts))
+        shown = topicpages.leading(claims)
+        assert len(shown) == min(len(claims), topicpages.KEY_POINTS)
+        assert [claims.index(c) for c in shown] == sorted(claims.index(c) for c in shown)  # in the order given
+        assert topicpages.key_points(shown) == topicpages.key_points(claims)
