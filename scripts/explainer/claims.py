@@ -81,7 +81,7 @@ from functools import cache, cached_property
 from itertools import chain, groupby, islice, repeat
 from operator import attrgetter, itemgetter, mul
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 
@@ -180,12 +180,38 @@ def find_claims(
     cycles, and with a large corpus in memory its passes over every object
     cost a third of the time."""
     with collector_paused():
-        table = _sentences(groups, readings or {})
-        if table.count < 2:
-            return ()
-        _weigh(table)
-        edges = _links(table, thresholds)
-        return _assemble(table, _cluster(table, edges, thresholds, memory))
+        clustered = _clustered(groups, thresholds, readings, memory)
+        return _assemble(*clustered) if clustered is not None else ()
+
+
+def find_shown(
+    groups: Iterable[Group],
+    most: int,
+    thresholds: Thresholds = Thresholds(),
+    readings: Mapping[str, Reading] | None = None,
+    memory: Memory | None = None,
+) -> tuple[tuple[Claim, ...], Counts]:
+    """What a page shows of :func:`find_claims`'s claims, the ``most`` it
+    leads with (``explainer.topicpages.leading``: reported by the most
+    sources, then with a conflict, then in the order found; given in the
+    order found), and the :class:`Counts` of them all. The same claims, but
+    made only for the groups that can be among those (the others are only
+    counted): a topic finds thousands, its page leads with a few."""
+    with collector_paused():
+        clustered = _clustered(groups, thresholds, readings, memory)
+        return _assemble_shown(*clustered, most) if clustered is not None else ((), Counts(0, 0, 0))
+
+
+def _clustered(
+    groups: Iterable[Group], thresholds: Thresholds, readings: Mapping[str, Reading] | None, memory: Memory | None
+) -> tuple[_Table, list[list[int]]] | None:
+    """The table of the groups' sentences and its groups of linked rows (None: fewer than two sentences)."""
+    table = _sentences(groups, readings or {})
+    if table.count < 2:
+        return None
+    _weigh(table)
+    edges = _links(table, thresholds)
+    return table, _cluster(table, edges, thresholds, memory)
 
 
 def claims_merged(claims: Iterable[Claim]) -> int:
@@ -1473,47 +1499,97 @@ def _ranks(table: _Table) -> list[int]:
 
 
 # A sentence of a claim that gives figures, as the conflicts are chosen: its
-# source, its row, and the unit, value and text (as _Fig) of each figure its
-# text holds. A plain tuple: one is made for nearly every source of every claim.
-_Member = tuple[Ref, int, tuple[tuple[str, ...], ...]]
+# source (a Ref; a row where only whether there is a conflict is asked), its
+# row, and the unit, value and text (as _Fig) of each figure its text holds.
+# A plain tuple: one is made for nearly every source of every claim.
+_S = TypeVar("_S")
+_Member = tuple[_S, int, tuple[tuple[str, ...], ...]]
 
 
 def _assemble(table: _Table, clusters: list[list[int]]) -> tuple[Claim, ...]:
-    """Each cluster as a claim: its sources by date, its conflicts, the clearest
-    wording (:func:`_wording`). Python objects are made only for what a claim
-    holds (a :class:`Ref` per source) and for the members that give figures.
-
-    A figure is shown as its sentence writes it; one whose text the sentence
-    does not hold can only come from a forged cache entry: it is left out."""
+    """Each cluster as a claim (:func:`_claim`), most sources first."""
     ranks = _ranks(table)
-    flat, slugs, sentences = table.flat, table.slugs, table.sentences
-    claims = []
-    for cluster in clusters:
-        order = sorted(cluster, key=ranks.__getitem__)
-        refs = [
-            Ref(slugs[i], s.paragraph, s.index, s.text) for i in order for s in (sentences[i],)
-        ]  # (Table.ref, inline)
-        figured: list[_Member] = []
-        for i, ref in zip(order, refs, strict=True):
-            given = flat[i]
-            if not given:
-                continue
-            text = ref.text
-            if len(given) == 3:  # one figure (the most common): the flat tuple is it
-                figured.append((ref, i, (given,) if given[2] in text else ()))
-            else:
-                figures = zip(given[0::3], given[1::3], given[2::3], strict=True)
-                figured.append((ref, i, tuple(f for f in figures if f[2] in text)))
-        # A figure two members give is what a conflict, and the units the wording
-        # is judged by, are made of: with fewer than two members giving any, none.
-        conflicts, units = _conflicts(figured) if len(figured) > 1 else ((), frozenset())
-        at = _wording(table, order, ranks, figured, units)
-        claims.append((-len(order), ranks[order[at]], Claim(refs[at], tuple(refs), conflicts)))
+    claims = [_claim(table, ranks, cluster) for cluster in clusters]
     claims.sort(key=itemgetter(0, 1))  # most sources first; no two wordings share a rank
     return tuple(claim for _, _, claim in claims)
 
 
-def _wording(table: _Table, order: list[int], ranks: list[int], figured: list[_Member], units: frozenset[str]) -> int:
+def _assemble_shown(table: _Table, clusters: list[list[int]], most: int) -> tuple[tuple[Claim, ...], Counts]:
+    """:func:`find_shown`'s claims and counts. Whether a cluster has a
+    conflict is asked of all (the counts and the ranking need it), as
+    :func:`_claim` finds it; claims are made only for the clusters whose
+    sources and conflict rank them among the first ``most``, and ranked as
+    ``explainer.topicpages.leading`` ranks :func:`_assemble`'s: by sources,
+    then conflict, then the order found (which is the wording's rank among
+    claims of as many sources)."""
+    ranks = _ranks(table)
+    sizes = list(map(len, clusters))
+    conflicted = [_conflicted_cluster(table, ranks, cluster) for cluster in clusters]
+    counts = Counts(len(clusters), sum(sizes) - len(clusters), sum(conflicted))
+    standing = [(-size, not conflict) for size, conflict in zip(sizes, conflicted, strict=True)]
+    bound = sorted(standing)[most - 1] if 0 < most < len(standing) else None
+    made = [
+        _claim(table, ranks, cluster)
+        for cluster, stands in zip(clusters, standing, strict=True)
+        if most > 0 and (bound is None or stands <= bound)
+    ]
+    made.sort(key=lambda m: (m[0], not m[2].conflicts, m[1]))
+    shown = sorted(made[:most], key=itemgetter(0, 1))  # in the order found
+    return tuple(claim for _, _, claim in shown), counts
+
+
+def _claim(table: _Table, ranks: Sequence[int], cluster: list[int]) -> tuple[int, int, Claim]:
+    """A cluster as a claim: its sources by date, its conflicts, the clearest
+    wording (:func:`_wording`); with what claims are sorted by (fewest
+    sources, the wording's rank). Python objects are made only for what a
+    claim holds (a :class:`Ref` per source) and for the members that give
+    figures."""
+    slugs, sentences = table.slugs, table.sentences
+    order = sorted(cluster, key=ranks.__getitem__)
+    refs = [Ref(slugs[i], s.paragraph, s.index, s.text) for i in order for s in (sentences[i],)]  # (Table.ref, inline)
+    figured = _figured(table, order, refs)
+    # A figure two members give is what a conflict, and the units the wording
+    # is judged by, are made of: with fewer than two members giving any, none.
+    conflicts, units = _conflicts(figured) if len(figured) > 1 else ((), frozenset())
+    at = _wording(table, order, ranks, figured, units)
+    return -len(order), ranks[order[at]], Claim(refs[at], tuple(refs), conflicts)
+
+
+def _conflicted_cluster(table: _Table, ranks: Sequence[int], cluster: list[int]) -> bool:
+    """Whether :func:`_claim` finds a conflict in the cluster: asked of the
+    same members in the same order (by date), each by its row."""
+    flat = table.flat
+    given = sorted([i for i in cluster if flat[i]], key=ranks.__getitem__)
+    if len(given) < 2:
+        return False
+    figured = _figured(table, given, given)
+    return len(figured) > 1 and _conflicted(figured)
+
+
+def _figured(table: _Table, order: Sequence[int], sources: Sequence[_S]) -> list[_Member[_S]]:
+    """The members of ``order`` (rows, each with its source) that give
+    figures, each with the figures its text holds.
+
+    A figure is shown as its sentence writes it; one whose text the sentence
+    does not hold can only come from a forged cache entry: it is left out."""
+    flat, sentences = table.flat, table.sentences
+    figured: list[_Member[_S]] = []
+    for i, source in zip(order, sources, strict=True):
+        given = flat[i]
+        if not given:
+            continue
+        text = sentences[i].text
+        if len(given) == 3:  # one figure (the most common): the flat tuple is it
+            figured.append((source, i, (given,) if given[2] in text else ()))
+        else:
+            figures = zip(given[0::3], given[1::3], given[2::3], strict=True)
+            figured.append((source, i, tuple(f for f in figures if f[2] in text)))
+    return figured
+
+
+def _wording(
+    table: _Table, order: list[int], ranks: Sequence[int], figured: list[_Member[Ref]], units: frozenset[str]
+) -> int:
     """Where the clearest sentence is in ``order``: the least of its clarity
     (the ranks differ, so there is exactly one). The order of clarity: no
     opening pronoun, the most of the claim's figures (units it states), ends
@@ -1531,7 +1607,7 @@ def _wording(table: _Table, order: list[int], ranks: list[int], figured: list[_M
     return keys.index(min(keys))
 
 
-def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozenset[str]]:
+def _conflicts(members: Sequence[_Member[Ref]]) -> tuple[tuple[Conflict, ...], frozenset[str]]:
     """Every figure two or more members give, with its values grouped; those
     with more than one value are conflicts. Also the units the claim states.
 
@@ -1540,8 +1616,34 @@ def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozen
     broadband users"): one source's word for what is counted is not a reason
     to miss another's figure. A conflict is named by its unit's head word
     ("number" for numbers no word follows: a name is never empty)."""
+    slot, units, stated = _stated(members)
+    conflicts = []
+    for unit in sorted(stated):
+        values, shared = _values(unit, units[unit])
+        if len(values) > 1:
+            if shared:  # most sources first, then first given (a stable sort)
+                values.sort(key=lambda v: -len(v[2]))
+            shown = tuple(Figure(text, tuple(refs)) for _, text, refs in values)
+            conflicts.append(Conflict(_unit_words(unit)[0] or "number", shown))
+    if not stated:
+        return (), frozenset()
+    # The units the members give (each of them is a key of slot) that are a stated figure's.
+    return tuple(conflicts), frozenset(unit for unit, root in slot.items() if root in stated)
+
+
+def _conflicted(members: Sequence[_Member[_S]]) -> bool:
+    """Whether :func:`_conflicts` finds a conflict among the members (their sources unused)."""
+    _, units, stated = _stated(members)
+    return any(len(_values(unit, units[unit])[0]) > 1 for unit in stated)
+
+
+def _stated(
+    members: Sequence[_Member[_S]],
+) -> tuple[dict[str, str], dict[str, list[tuple[_S, str, str]]], frozenset[str]]:
+    """Each unit's figure (:func:`_slots`), the (source, value, text) of each
+    figure given in each, and those two or more members give."""
     slot = _slots(members)
-    units: dict[str, list[tuple[Ref, str, str]]] = {}  # slot: (source, value, text) of each figure given
+    units: dict[str, list[tuple[_S, str, str]]] = {}  # slot: (source, value, text) of each figure given
     for ref, _, figures in members:
         if len(figures) == 1:  # (most): a slot of its own
             unit, value, text = figures[0]
@@ -1558,37 +1660,33 @@ def _conflicts(members: Sequence[_Member]) -> tuple[tuple[Conflict, ...], frozen
         for unit, value, text in figures:
             if counts[slot[unit]] == 1:  # two dates in one sentence: which is the claim's is not known
                 units.setdefault(slot[unit], []).append((ref, value, text))
-    conflicts = []
-    stated = frozenset(unit for unit, given in units.items() if len(given) > 1)
-    for unit in sorted(stated):
-        values: list[tuple[str, str, list[Ref]]] = []  # value, text, sources
-        exact: dict[str, int] = {}  # a number's place in values: equal numbers at dictionary speed
-        shared = False  # whether two sources give one value (else every value has one source, in order)
-        for source, value, text in units[unit]:
-            at = exact.get(value)
-            if at is None and unit == "date":  # a day within a month agrees with it
-                at = next((n for n, (known, _, _) in enumerate(values) if _compatible(known, value)), None)
-            if at is None:
-                exact[value] = len(values)
-                values.append((value, text, [source]))
-            else:
-                known, first, refs = values[at]
-                refs.append(source)
-                if len(value) > len(known):  # the most precise date (max by length: the first of the longest)
-                    values[at] = (value, first, refs)
-                shared = True
-        if len(values) > 1:
-            if shared:  # most sources first, then first given (a stable sort)
-                values.sort(key=lambda v: -len(v[2]))
-            shown = tuple(Figure(text, tuple(refs)) for _, text, refs in values)
-            conflicts.append(Conflict(_unit_words(unit)[0] or "number", shown))
-    if not stated:
-        return (), frozenset()
-    # The units the members give (each of them is a key of slot) that are a stated figure's.
-    return tuple(conflicts), frozenset(unit for unit, root in slot.items() if root in stated)
+    return slot, units, frozenset(unit for unit, given in units.items() if len(given) > 1)
 
 
-def _slots(members: Sequence[_Member]) -> dict[str, str]:
+def _values(unit: str, given: Sequence[tuple[_S, str, str]]) -> tuple[list[tuple[str, str, list[_S]]], bool]:
+    """A stated figure's values in the order given, each with its text and
+    sources (a day within a month agrees with it, the most precise date
+    kept), and whether two sources give one value."""
+    values: list[tuple[str, str, list[_S]]] = []  # value, text, sources
+    exact: dict[str, int] = {}  # a number's place in values: equal numbers at dictionary speed
+    shared = False  # whether two sources give one value (else every value has one source, in order)
+    for source, value, text in given:
+        at = exact.get(value)
+        if at is None and unit == "date":  # a day within a month agrees with it
+            at = next((n for n, (known, _, _) in enumerate(values) if _compatible(known, value)), None)
+        if at is None:
+            exact[value] = len(values)
+            values.append((value, text, [source]))
+        else:
+            known, first, refs = values[at]
+            refs.append(source)
+            if len(value) > len(known):  # the most precise date (max by length: the first of the longest)
+                values[at] = (value, first, refs)
+            shared = True
+    return values, shared
+
+
+def _slots(members: Sequence[_Member[_S]]) -> dict[str, str]:
     """Each unit's figure in the claim: units that share a number or a word
     (:func:`_unit_words`) are one (named by the first in sorted order: each
     root the least of its set); dates are their own. When no two units share

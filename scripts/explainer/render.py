@@ -113,8 +113,8 @@ def _claims(
     cache: PageCache | None,
     origins: Mapping[int, tuple[Group, ClassifiedArticle, str]] | None = None,
 ) -> tuple[tuple[claims.Claim, ...], claims.Counts]:
-    """The claims the topic's page shows (:func:`explainer.topicpages.leading`
-    of :func:`explainer.claims.find_claims`) and the counts of all of them;
+    """The claims the topic's page shows (:func:`explainer.claims.find_shown`:
+    :func:`explainer.topicpages.leading` of all it finds) and their counts;
     or, with ``cache``, those an earlier run kept under a key that covers all
     it reads. Only what the page shows is kept (a few claims, not every one
     of thousands): a topic the run does not change costs one look-up. A kept
@@ -132,8 +132,7 @@ def _claims(
     every sentence's text. A group the cache cannot count so, or any other
     group, is keyed by what find_claims reads of it, as before."""
     if cache is None:
-        found = claims.find_claims(groups, readings=readings)
-        return topicpages.leading(found), claims.Counts.of(found)
+        return claims.find_shown(groups, topicpages.KEY_POINTS, readings=readings)
     made = origins or {}
     keyed: list[object] = []
     for group in groups:
@@ -150,10 +149,9 @@ def _claims(
         cache.notes.append(f"the claims kept for topic {topic!r} are not valid: ignored (found again)")
     grouped, last, bad = cache.recall("grouping", topic, grouping.Record)
     memory = claims.Memory(cache.articles, last)
-    found = claims.find_claims(groups, readings=readings, memory=memory)
+    shown, counts = claims.find_shown(groups, topicpages.KEY_POINTS, readings=readings, memory=memory)
     if (bad or memory.refused) and memory.made is not None:  # (a topic of one sentence groups nothing)
         cache.notes.append(f"the grouping kept for topic {topic!r} does not fit: ignored (grouped again)")
-    shown, counts = topicpages.leading(found), claims.Counts.of(found)
     cache.keep(key, [claims.to_data(shown), [counts.claims, counts.merged, counts.conflicts]])
     if memory.made is not None:
         cache.keep(grouped, memory.made)

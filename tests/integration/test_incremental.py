@@ -261,18 +261,18 @@ def test_two_cold_runs_keep_the_same_state_files(project: Path, tmp_path: Path) 
 
 @pytest.fixture
 def found(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[set[str]]]:
-    """Each call of claims.find_claims of a run: the slugs of the groups it read."""
+    """Each call of claims.find_shown of a run (how topics' claims are found): the slugs of the groups it read."""
     from explainer import claims
 
     calls: list[set[str]] = []
-    original = claims.find_claims
+    original = claims.find_shown
 
     def counting(groups: Any, *args: Any, **kwargs: Any) -> Any:
         groups = tuple(groups)
         calls.append({g.article.slug for g in groups})
         return original(groups, *args, **kwargs)
 
-    monkeypatch.setattr(claims, "find_claims", counting)
+    monkeypatch.setattr(claims, "find_shown", counting)
     yield calls
 
 

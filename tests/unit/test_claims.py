@@ -774,3 +774,31 @@ def test_a_range_is_one_figure_of_its_own() -> None:
     said = "Police in Sichuan detained {} people suspected of running illegal crypto mining rigs."
     claim = only(find_claims([group("one", [said.format("1,100-1,300")]), group("two", [said.format("1,300")])]))
     assert [[f.text for f in c.figures] for c in claim.conflicts] == [["1,100-1,300 people", "1,300 people"]]
+
+
+@pytest.mark.parametrize("most", [0, 1, 3, 6, 36, 49, 10_000])
+@pytest.mark.parametrize("seed", [1, 6])
+def test_what_a_page_shows_is_found_without_making_every_claim(seed: int, most: int) -> None:
+    """find_shown gives the claims a page leads with (the most sources, then
+    a conflict, then the order found; in the order found) and the counts of
+    all, as ranking every claim find_claims makes does: with many claims of
+    as many sources, some with conflicts, tied at the cut (at 49 of seed 6,
+    more of them than the cut leaves room for, with and without one)."""
+    from explainer import topicpages
+
+    rng = random.Random(seed)
+    groups = [*(crowded(rng, n) for n in range(80)), *(varied(rng, n) for n in range(60))]
+    groups += [LEDGER, COURIER, GAZETTE, *(generated(rng, n) for n in range(30))]
+    found = claims.find_claims(groups)
+    ranked = sorted(range(len(found)), key=lambda i: (-len(found[i].sources), not found[i].conflicts, i))
+    expected = tuple(found[i] for i in sorted(ranked[:most]))
+    if (seed, most) in {
+        (1, 3),
+        (6, 36),
+        (6, 49),
+    }:  # claims of as many sources across the cut: a conflict ranks one first
+        assert sorted(ranked[:most]) != list(range(most))
+    assert any(c.conflicts for c in found) and not all(c.conflicts for c in found)
+    assert claims.find_shown(groups, most) == (expected, claims.Counts.of(found))
+    if most == topicpages.KEY_POINTS:
+        assert expected == topicpages.leading(found)
