@@ -35,7 +35,7 @@ STAGES = [  # (module, function): the stages of explainer.pipeline.build, and wh
     ("claims", "_cluster"),
     ("grouping", "group"),  # the grouping from scratch ...
     ("grouping", "regroup"),  # ... or replayed from the last run's
-    ("claims", "_assemble"),
+    ("claims", "_assemble_shown"),
     ("pipeline", "render_site"),
     ("render", "topic_plan"),
     ("reading", "home_brief"),

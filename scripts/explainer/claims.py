@@ -181,7 +181,12 @@ def find_claims(
     cost a third of the time."""
     with collector_paused():
         clustered = _clustered(groups, thresholds, readings, memory)
-        return _assemble(*clustered) if clustered is not None else ()
+        if clustered is None:
+            return ()
+        table, clusters, _ = clustered
+        found = _assemble(table, clusters)
+        _recorded(memory, clusters, [bool(c.conflicts) for _, _, c in found])
+        return tuple(claim for _, _, claim in sorted(found, key=itemgetter(0, 1)))
 
 
 def find_shown(
@@ -196,22 +201,30 @@ def find_shown(
     sources, then with a conflict, then in the order found; given in the
     order found), and the :class:`Counts` of them all. The same claims, but
     made only for the groups that can be among those (the others are only
-    counted): a topic finds thousands, its page leads with a few."""
+    counted; with ``memory``, a group replayed as the last run's has its
+    conflict as the last run found it): a topic finds thousands, its page
+    leads with a few."""
     with collector_paused():
         clustered = _clustered(groups, thresholds, readings, memory)
-        return _assemble_shown(*clustered, most) if clustered is not None else ((), Counts(0, 0, 0))
+        if clustered is None:
+            return (), Counts(0, 0, 0)
+        table, clusters, known = clustered
+        shown, counts, conflicted = _assemble_shown(table, clusters, most, known)
+        _recorded(memory, clusters, conflicted)
+        return shown, counts
 
 
 def _clustered(
     groups: Iterable[Group], thresholds: Thresholds, readings: Mapping[str, Reading] | None, memory: Memory | None
-) -> tuple[_Table, list[list[int]]] | None:
-    """The table of the groups' sentences and its groups of linked rows (None: fewer than two sentences)."""
+) -> tuple[_Table, list[list[int]], dict[int, bool]] | None:
+    """The table of the groups' sentences, its groups of linked rows and the
+    conflicts known of some (:func:`_cluster`); None: fewer than two sentences."""
     table = _sentences(groups, readings or {})
     if table.count < 2:
         return None
     _weigh(table)
     edges = _links(table, thresholds)
-    return table, _cluster(table, edges, thresholds, memory)
+    return (table, *_cluster(table, edges, thresholds, memory))
 
 
 def claims_merged(claims: Iterable[Claim]) -> int:
@@ -1426,13 +1439,18 @@ class _Vectors:
 
 def _cluster(
     table: _Table, edges: tuple[Any, Any, Any], thresholds: Thresholds, memory: Memory | None = None
-) -> list[list[int]]:
+) -> tuple[list[list[int]], dict[int, bool]]:
     """Single-link groups, strongest link first; never two sentences of one
     article. Two groups join only if their seeds (the first sentence of each)
     are close too (:meth:`_Vectors.cosine`), so a chain of near neighbours
     cannot drift far from what the group first said (see
     :mod:`explainer.grouping`). With ``memory``, replayed from the last run's
-    grouping where it fits, and this run's recorded."""
+    grouping where it fits, and this run's recorded (without its conflicts:
+    :func:`_recorded` adds them once they are known).
+
+    Also, for each group replayed as the last run's (by its least row),
+    whether its claim has a conflict, as the last run found: the same rows
+    of the same articles in the same order, so the same answer."""
     score, first, second = edges
     cosine = _Vectors(table).cosine
 
@@ -1440,20 +1458,32 @@ def _cluster(
         return cosine(i, j, thresholds) is not None
 
     if memory is None:
-        return grouping.group(table.article, close, first.tolist(), second.tolist())[0]
+        return grouping.group(table.article, close, first.tolist(), second.tolist())[0], {}
     found = None
     rule = repr(thresholds)
     np = _numpy()
     positions = np.fromiter(map(_INDEX, table.sentences), dtype=np.int64, count=table.count)
     last = memory.last
+    unchanged: dict[int, int] = {}
     if last is not None:
         rows = grouping.remap(last, table.slugs, positions, memory.keys) if last.rule == rule else None
         if rows is not None:
-            found = grouping.regroup(table.article, close, first, second, score, rows, last)
+            found = grouping.regroup(table.article, close, first, second, score, rows, last, unchanged)
         memory.refused = found is None
+    known: dict[int, bool] = {}
+    flagged = grouping.conflicted(last) if found is not None and last is not None else None
+    if flagged is not None:
+        known = {row: old in flagged for row, old in unchanged.items()}
     groups, joined = found or grouping.group(table.article, close, first.tolist(), second.tolist())
     memory.made = grouping.record(rule, _articles(table, memory.keys), positions, edges, joined)
-    return groups
+    return groups, known
+
+
+def _recorded(memory: Memory | None, clusters: list[list[int]], conflicted: Sequence[bool]) -> None:
+    """This run's record with the groups whose claims have a conflict (each by its least row)."""
+    if memory is not None and memory.made is not None:
+        rows = [cluster[0] for cluster, conflict in zip(clusters, conflicted, strict=True) if conflict]
+        memory.made.conflicted = _numpy().asarray(rows, dtype="<i4").tobytes()
 
 
 def _articles(table: _Table, keys: Mapping[str, str]) -> list[tuple[str, str, int]]:
@@ -1506,25 +1536,29 @@ _S = TypeVar("_S")
 _Member = tuple[_S, int, tuple[tuple[str, ...], ...]]
 
 
-def _assemble(table: _Table, clusters: list[list[int]]) -> tuple[Claim, ...]:
-    """Each cluster as a claim (:func:`_claim`), most sources first."""
+def _assemble(table: _Table, clusters: list[list[int]]) -> list[tuple[int, int, Claim]]:
+    """Each cluster as a claim (:func:`_claim`), in the clusters' order, with what claims are sorted by."""
     ranks = _ranks(table)
-    claims = [_claim(table, ranks, cluster) for cluster in clusters]
-    claims.sort(key=itemgetter(0, 1))  # most sources first; no two wordings share a rank
-    return tuple(claim for _, _, claim in claims)
+    return [_claim(table, ranks, cluster) for cluster in clusters]
 
 
-def _assemble_shown(table: _Table, clusters: list[list[int]], most: int) -> tuple[tuple[Claim, ...], Counts]:
-    """:func:`find_shown`'s claims and counts. Whether a cluster has a
-    conflict is asked of all (the counts and the ranking need it), as
-    :func:`_claim` finds it; claims are made only for the clusters whose
-    sources and conflict rank them among the first ``most``, and ranked as
-    ``explainer.topicpages.leading`` ranks :func:`_assemble`'s: by sources,
+def _assemble_shown(
+    table: _Table, clusters: list[list[int]], most: int, known: Mapping[int, bool]
+) -> tuple[tuple[Claim, ...], Counts, list[bool]]:
+    """:func:`find_shown`'s claims and counts, and whether each cluster has
+    a conflict. That is asked of every cluster not in ``known`` (by its least
+    row: the counts and the ranking need it), as :func:`_claim` finds it;
+    claims are made only for the clusters whose sources and conflict rank
+    them among the first ``most``, and ranked as
+    ``explainer.topicpages.leading`` ranks :func:`find_claims`'s: by sources,
     then conflict, then the order found (which is the wording's rank among
     claims of as many sources)."""
     ranks = _ranks(table)
     sizes = list(map(len, clusters))
-    conflicted = [_conflicted_cluster(table, ranks, cluster) for cluster in clusters]
+    conflicted = [
+        flag if (flag := known.get(cluster[0])) is not None else _conflicted_cluster(table, ranks, cluster)
+        for cluster in clusters
+    ]
     counts = Counts(len(clusters), sum(sizes) - len(clusters), sum(conflicted))
     standing = [(-size, not conflict) for size, conflict in zip(sizes, conflicted, strict=True)]
     bound = sorted(standing)[most - 1] if 0 < most < len(standing) else None
@@ -1535,7 +1569,7 @@ def _assemble_shown(table: _Table, clusters: list[list[int]], most: int) -> tupl
     ]
     made.sort(key=lambda m: (m[0], not m[2].conflicts, m[1]))
     shown = sorted(made[:most], key=itemgetter(0, 1))  # in the order found
-    return tuple(claim for _, _, claim in shown), counts
+    return tuple(claim for _, _, claim in shown), counts, conflicted
 
 
 def _claim(table: _Table, ranks: Sequence[int], cluster: list[int]) -> tuple[int, int, Claim]:

@@ -46,6 +46,7 @@ class Record(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     hi: bytes  # int32: ... and later row, strongest link first
     joined: bytes  # int32: where (in lo and hi) the links are that joined two groups, in order
     scores: bytes  # float64: the score of each of those
+    conflicted: bytes  # int32: the least row of each group whose claim has a conflict (see explainer.claims)
 
 
 _INT = "<i4"
@@ -53,10 +54,16 @@ _FLOAT = "<f8"
 
 
 def record(
-    rule: str, articles: list[tuple[str, str, int]], positions: Any, edges: tuple[Any, Any, Any], joined: Sequence[int]
+    rule: str,
+    articles: list[tuple[str, str, int]],
+    positions: Any,
+    edges: tuple[Any, Any, Any],
+    joined: Sequence[int],
+    conflicted: Sequence[int] = (),
 ) -> Record:
     """This run's :class:`Record`: ``positions`` and ``edges`` (scores, lo,
-    hi) as numpy arrays, ``joined`` where the joins are."""
+    hi) as numpy arrays, ``joined`` where the joins are, ``conflicted`` the
+    least row of each group with a conflict."""
     import numpy as np
 
     score, lo, hi = edges
@@ -69,7 +76,17 @@ def record(
         hi.astype(_INT).tobytes(),
         at.astype(_INT).tobytes(),
         score[at].astype(_FLOAT).tobytes(),
+        np.asarray(conflicted, dtype=np.int64).astype(_INT).tobytes(),
     )
+
+
+def conflicted(last: Record) -> frozenset[int] | None:
+    """The least rows (in the last run's rows) of its groups with a conflict;
+    None when the record's array is not one (every group is then asked again)."""
+    import numpy as np
+
+    rows = _array(np, last.conflicted, _INT)
+    return frozenset(rows.tolist()) if rows is not None else None
 
 
 def _array(np: Any, data: bytes, kind: str) -> Any | None:
@@ -207,11 +224,14 @@ def regroup(
     score: Any,
     rows: Any,
     last: Record,
+    unchanged: dict[int, int] | None = None,
 ) -> tuple[list[list[int]], list[int]] | None:
     """What :func:`group` gives for these links (``score``: their scores, a
     numpy array, strongest first), from the last run's ``last``, where
     ``rows`` (:func:`remap`) gives this run's row of each of its rows. None if
-    the record does not fit (then :func:`group` must be used).
+    the record does not fit (then :func:`group` must be used). ``unchanged``
+    is filled with the groups given as the last run's, each by its least
+    row: its least row in the last run's rows (what the record names it by).
 
     The last run's joins fall into its groups. A group nothing of this run
     reaches is the last run's, as it was; one that something reaches (a link
@@ -428,10 +448,13 @@ def regroup(
         return None
     cuts = np.flatnonzero(np.diff(label[rows_of])) + 1
     article_ = np.asarray(article, dtype=np.int64)
-    for members in np.split(rows[rows_of], cuts) if len(rows_of) else []:
+    olds = label[rows_of[np.concatenate(([0], cuts))]].tolist() if len(rows_of) else []
+    for members, old in zip(np.split(rows[rows_of], cuts) if len(rows_of) else [], olds, strict=True):
         if len(np.unique(article_[members])) != len(members):  # one sentence per article
             return None
         found.append(members.tolist())
+        if unchanged is not None:
+            unchanged[int(members.min())] = old
     made += (keys[untouched[label[ends_lo]]] >> 1).tolist()
     return sorted(sorted(m) for m in found), sorted(made)
 

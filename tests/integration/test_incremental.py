@@ -451,6 +451,68 @@ def test_a_topic_that_changed_is_grouped_from_the_last_runs_grouping(
     assert _outputs(warm) == _cold(warm, tmp_path, run_cli)
 
 
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
+    """Each group of a run asked whether its claim has a conflict: whether its topic holds the added article."""
+    from explainer import claims
+
+    calls: list[bool] = []
+    original = claims._conflicted_cluster
+
+    def counting(table: Any, *args: Any) -> bool:
+        calls.append("report-added" in table.slugs)
+        return original(table, *args)
+
+    monkeypatch.setattr(claims, "_conflicted_cluster", counting)
+    yield calls
+
+
+def _cold_report(project: Path, tmp_path: Path, run_cli: Callable[..., Result]) -> dict[str, object]:
+    cold = copy_project(tmp_path / "cold")
+    shutil.rmtree(cold / "sources")
+    shutil.copytree(project / "sources", cold / "sources")
+    return _generate(cold, run_cli)
+
+
+@pytest.mark.parametrize("change", [_add, _edit, _remove], ids=["add", "edit", "remove"])
+def test_a_replayed_group_keeps_its_conflict_and_the_counts_are_a_cold_runs(
+    warm: Path, tmp_path: Path, run_cli: Callable[..., Result], asked: list[bool], change: Callable[[Path], None]
+) -> None:
+    """A group replayed as the last run's has its claim's conflict as the
+    last run found it (the record keeps which groups have one): after a
+    change the report's claim counts, conflicts too, are a cold run's, and
+    the topics the added article is on ask fewer groups than a cold run."""
+    change(warm)
+    warm_report = _generate(warm, run_cli)
+    warm_asked = len(asked)
+    cold_report = _cold_report(warm, tmp_path, run_cli)
+    assert warm_report["claims"] == cold_report["claims"]
+    assert warm_report["claims"]["conflicts"] > 0  # type: ignore[index]
+    if change is _add:
+        assert warm_asked < sum(asked[warm_asked:]), (warm_asked, sum(asked[warm_asked:]))
+
+
+def test_a_record_whose_conflicts_are_not_an_array_asks_every_group(
+    warm: Path, tmp_path: Path, run_cli: Callable[..., Result], asked: list[bool]
+) -> None:
+    """A grouping record's list of groups with a conflict that is not an
+    array of rows is not believed: every group of a changed topic is asked,
+    as in a cold run (and the counts are a cold run's)."""
+    path = warm / ".cache" / "explainer" / "parts.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    records = [v for v in data["parts"].values() if isinstance(v, dict) and "conflicted" in v]
+    assert records
+    for value in records:
+        value["conflicted"] = base64.b64encode(b"\x01\x02\x03").decode()  # three bytes: not int32s
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _add(warm)
+    warm_report = _generate(warm, run_cli)
+    warm_asked = len(asked)
+    cold_report = _cold_report(warm, tmp_path, run_cli)
+    assert warm_report["claims"] == cold_report["claims"]
+    assert warm_asked == sum(asked[warm_asked:])  # every group of the topics the added article is on
+
+
 def test_a_grouping_outlives_runs_that_reuse_its_claims(
     warm: Path, run_cli: Callable[..., Result], grouped: dict[str, int]
 ) -> None:
