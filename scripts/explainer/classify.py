@@ -705,7 +705,8 @@ class _Corpus:
             return
         # A paragraph's words are fewer than its characters: counts past that (2**40
         # of a word, from a forged entry) are none that reading it could give.
-        written = np.fromiter((sum(map(len, map(_TEXT, p.sentences))) for p in paragraphs), np.float64, count)
+        lengths = np.fromiter(map(len, map(_TEXT, sentences)), np.float64, len(sentences))
+        written = np.bincount(np.repeat(np.arange(count), sentences_per_paragraph), weights=lengths, minlength=count)
         counted = np.bincount(np.repeat(np.arange(count), forms_per_paragraph), weights=form_counts, minlength=count)
         if (counted > written).any():
             return

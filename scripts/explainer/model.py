@@ -10,6 +10,7 @@ faster and read from the per-article cache as they are written.
 from __future__ import annotations
 
 import functools
+import operator
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -323,6 +324,14 @@ class ClassifiedArticle:
 
     def for_topic(self, slug: str) -> tuple[Placement, ...]:
         return tuple(p for p in self.placements if p.topic == slug)
+
+    @functools.cached_property  # asked of every article several times a run (whether it fits, the report)
+    def speaking(self) -> int:
+        """How many of its sentences speak to the topics (:attr:`Placement.speaks`)."""
+        return sum(map(_SPEAKS, self.placements))
+
+
+_SPEAKS = operator.attrgetter("speaks")
 
 
 # ---------------------------------------------------------------------------

@@ -86,7 +86,8 @@ def corpus(
     cache) spare the claims reading every sentence again; with ``cache``, a
     topic's claims are found again only when its sentences changed."""
     ordered = tuple(sorted(classified, key=lambda c: article_order(c.article)))
-    fitting = [c for c in ordered if fits(c, config.min_matched_share)]
+    fit = [fits(c, config.min_matched_share) for c in ordered]
+    fitting = [c for c, fitted in zip(ordered, fit, strict=True) if fitted]
     by_topic = [(c, _runs_by_topic(c)) for c in fitting]  # one pass per article, not one per topic
     origins: dict[int, tuple[Group, ClassifiedArticle, str]] = {}
     groups: dict[str, tuple[Group, ...]] = {}
@@ -99,7 +100,7 @@ def corpus(
                 made.append(group)
         groups[topic.slug] = tuple(made)
     topics = tuple(t for t in config.topics if groups[t.slug])  # never an empty page
-    own = tuple(c for c in ordered if not fits(c, config.min_matched_share))
+    own = tuple(c for c, fitted in zip(ordered, fit, strict=True) if not fitted)
     found = {topic.slug: _claims(topic.slug, groups[topic.slug], readings, cache, origins) for topic in topics}
     shown = {slug: claims_ for slug, (claims_, _) in found.items()}
     counts = {slug: counted for slug, (_, counted) in found.items()}

@@ -37,7 +37,7 @@ def matched_share(classified: ClassifiedArticle) -> float:
 
 def speaking(classified: ClassifiedArticle) -> int:
     """How many of the article's sentences speak to the topics."""
-    return sum(p.speaks for p in classified.placements)
+    return classified.speaking
 
 
 def fits(classified: ClassifiedArticle, threshold: float) -> bool:
