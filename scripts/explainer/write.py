@@ -87,8 +87,10 @@ def generated_files(docs: Path, skip: Container[str] = ()) -> list[str]:
     for folder, subfolders, files in os.walk(docs, followlinks=False):
         subfolders.sort()
         base = Path(folder)
+        inside = base.relative_to(docs).as_posix()  # once per folder, not per file
+        prefix = "" if inside == "." else f"{inside}/"
         for name in sorted(files):
-            relative = (base / name).relative_to(docs).as_posix()
+            relative = prefix + name
             if relative not in skip and is_managed(relative, docs=True) and is_generated(base / name):
                 found.append(relative)
     return sorted(found)
@@ -130,6 +132,7 @@ def _plan(
     read = read or {}
     writes, unchanged, taken = [], [], []
     wanted = set()
+    checked: set[str] = set()  # folders on the way seen to be no link and no file (a site has a few, and many pages)
     for page in pages:
         if page.path in wanted:  # e.g. an article named "index" against the Sources page
             raise ExplainerError(
@@ -140,7 +143,7 @@ def _plan(
             raise ExplainerError(f"refusing to write {page.path!r}: not a page path the generator owns", path=str(docs))
         wanted.add(page.path)
         target = docs / page.path
-        _no_links_on_the_way(docs, page.path)
+        _no_links_on_the_way(docs, page.path, checked)
         if page.path in read and _same_file(target, page, *read[page.path]):
             unchanged.append(page.path)
         elif not target.exists() and not target.is_symlink():
@@ -401,7 +404,12 @@ def _same_file(target: Path, page: Page, known: FileId, text: str) -> bool:
     return stat.S_ISREG(info.st_mode) and file_id(info) == known and page.content == text and is_marked_text(text)
 
 
-def _no_links_on_the_way(root: Path, relative: str) -> None:
+def _no_links_on_the_way(root: Path, relative: str, checked: set[str] | None = None) -> None:
+    """Refuse a page whose folders on the way are a link or a file;
+    ``checked`` holds the folders (relative) found fine already this plan."""
+    folder = relative.rpartition("/")[0]
+    if checked is not None and folder in checked:
+        return
     current = root
     for part in PurePosixPath(relative).parts[:-1]:
         current = current / part
@@ -412,6 +420,8 @@ def _no_links_on_the_way(root: Path, relative: str) -> None:
             )
         if current.exists() and not current.is_dir():
             raise ExplainerError("is a file where the generator needs a folder", path=str(current))
+    if checked is not None:
+        checked.add(folder)
 
 
 def _make_folders(root: Path, folder: Path) -> None:
