@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import jinja2
 import yaml
@@ -150,6 +151,23 @@ def sources_count(number: int) -> str:
 
 
 _ENV.filters["sources_count"] = sources_count
+
+
+class _Listed(NamedTuple):
+    shown: list[Any]  # every page that is not a Source page, then the first Source pages
+    more: int  # how many Source pages are left out
+
+
+def _listed(links: Sequence[Any], most: int) -> _Listed:
+    """What a guide shows of the pages that mention a term or a name (the
+    ``_mentions`` macro): in Python, not in template filters, as a name in a
+    thousand articles has a thousand Source pages to tell apart."""
+    pages = [link for link in links if not link.is_source]
+    sources = [link for link in links if link.is_source]
+    return _Listed(pages + sources[:most], max(0, len(sources) - most))
+
+
+_ENV.filters["listed"] = _listed
 _ENV.globals.update(
     excerpt=_excerpt, anchored_excerpts=_anchored_excerpts, credit=_credit, pilcrow=pilcrow, outlet=_outlet
 )
