@@ -122,7 +122,7 @@ def _claims(
     value is untrusted: one that could not be these groups' (:func:`_kept`)
     is found again, with a note.
 
-    find_claims reads the groups' placements (each sentence's index,
+    find_shown (as find_claims) reads the groups' placements (each sentence's index,
     paragraph and text) and each article's slug and published date (and
     ``readings``, which follow from the article). A group :func:`corpus` made
     for ``topic`` (``origins``) is its classified article's placements on the
