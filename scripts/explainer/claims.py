@@ -1483,7 +1483,7 @@ def _recorded(memory: Memory | None, clusters: list[list[int]], conflicted: Sequ
     """This run's record with the groups whose claims have a conflict (each by its least row)."""
     if memory is not None and memory.made is not None:
         rows = [cluster[0] for cluster, conflict in zip(clusters, conflicted, strict=True) if conflict]
-        memory.made.conflicted = _numpy().asarray(rows, dtype="<i4").tobytes()
+        grouping.mark_conflicted(memory.made, rows)
 
 
 def _articles(table: _Table, keys: Mapping[str, str]) -> list[tuple[str, str, int]]:
@@ -1594,10 +1594,7 @@ def _conflicted_cluster(table: _Table, ranks: Sequence[int], cluster: list[int])
     same members in the same order (by date), each by its row."""
     flat = table.flat
     given = sorted([i for i in cluster if flat[i]], key=ranks.__getitem__)
-    if len(given) < 2:
-        return False
-    figured = _figured(table, given, given)
-    return len(figured) > 1 and _conflicted(figured)
+    return len(given) > 1 and _conflicted(_figured(table, given, given))  # (every row of given gives figures)
 
 
 def _figured(table: _Table, order: Sequence[int], sources: Sequence[_S]) -> list[_Member[_S]]:

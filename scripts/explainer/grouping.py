@@ -59,11 +59,10 @@ def record(
     positions: Any,
     edges: tuple[Any, Any, Any],
     joined: Sequence[int],
-    conflicted: Sequence[int] = (),
 ) -> Record:
     """This run's :class:`Record`: ``positions`` and ``edges`` (scores, lo,
-    hi) as numpy arrays, ``joined`` where the joins are, ``conflicted`` the
-    least row of each group with a conflict."""
+    hi) as numpy arrays, ``joined`` where the joins are (which groups have a
+    conflict is known later: :func:`mark_conflicted`)."""
     import numpy as np
 
     score, lo, hi = edges
@@ -76,8 +75,15 @@ def record(
         hi.astype(_INT).tobytes(),
         at.astype(_INT).tobytes(),
         score[at].astype(_FLOAT).tobytes(),
-        np.asarray(conflicted, dtype=np.int64).astype(_INT).tobytes(),
+        b"",
     )
+
+
+def mark_conflicted(made: Record, rows: Sequence[int]) -> None:
+    """Set which groups of this run's record have a conflict, each by its least row."""
+    import numpy as np
+
+    made.conflicted = np.asarray(rows, dtype=np.int64).astype(_INT).tobytes()
 
 
 def conflicted(last: Record) -> frozenset[int] | None:
