@@ -19,9 +19,9 @@ Ratios are taken within one run, so a busy machine moves both sides:
 ``make build`` (generate + build) against the plain build, the search index
 against the plain site's, adding one article against a run with nothing
 changed (CPU time; the median of three pairs, each measured back to back
-from the same state: see :func:`add_one_rounds`). The largest HTML page is reported too, and from the
-first run's report, the claims found (:mod:`explainer.claims`) and the
-sentences merged into them.
+from the same state: see :func:`add_one_rounds`). The largest HTML page is
+reported too, and from the first run's report, the claims found
+(:mod:`explainer.claims`) and the sentences merged into them.
 
 Peak memory is the child's maximum resident set size (``os.wait4``). The text
 is nonsense assembled from lists, not copied from anywhere.
