@@ -200,13 +200,16 @@ def mtimes(docs: Path) -> dict[str, int]:
     return {p.relative_to(docs).as_posix(): p.stat().st_mtime_ns for p in docs.rglob("*") if p.is_file()}
 
 
+ADDED = "report-added.txt"  # the article an add-one run adds, in sources/
+
+
 def add_one_rounds(project: Path, generate: list[str], text: str, rounds: int) -> list[tuple[float, float]]:
     """CPU seconds of a run with nothing changed and of adding one article,
     ``rounds`` times, each pair measured back to back (on a busy machine a
     single pair's ratio moves by a third): the added article is taken out
     and the project generated again before each pair, so every pair starts
     from the same state. The project is left with the article added."""
-    added = project / "sources" / "report-added.txt"
+    added = project / "sources" / ADDED
     pairs = []
     for _ in range(rounds):
         added.unlink()
@@ -232,7 +235,7 @@ def measure(count: int, work: Path, rounds: int = 3) -> dict[str, object]:
     after = mtimes(docs)
     rewritten = sorted(p for p in after if before.get(p) != after[p])
     added_text = article(random.Random(count), 99_999)
-    (project / "sources" / "report-added.txt").write_text(added_text, encoding="utf-8")
+    (project / "sources" / ADDED).write_text(added_text, encoding="utf-8")
     add_s, _, add_cpu = run(generate, project)
     added = mtimes(docs)
     touched = sorted(p for p in added if after.get(p) != added[p])

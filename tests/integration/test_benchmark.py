@@ -24,7 +24,7 @@ def test_each_round_takes_the_article_out_and_adds_it_again(tmp_path: Path, monk
     benchmark.run(generate, project)
     without = _files(project / "docs")
     text = benchmark.article(random.Random(3), 99_999)
-    added = project / "sources" / "report-added.txt"
+    added = project / "sources" / benchmark.ADDED
     added.write_text(text, encoding="utf-8")
     benchmark.run(generate, project)
     with_one = _files(project / "docs")
