@@ -186,8 +186,9 @@ def read_state(path: Path) -> str | None:
         return None
 
 
-def read_state_bytes(path: Path) -> bytes | None:
-    """A state file's bytes: only a regular file (not a link), of bounded size.
+def read_state_bytes(path: Path, *, private: bool = False) -> bytes | None:
+    """A state file's bytes: only a regular file (not a link), of bounded size
+    (and with ``private``, readable by its owner only).
 
     Opened without following a link and without waiting (a FIFO), then
     checked on the open file: one open per entry (a run reads a thousand)."""
@@ -197,7 +198,7 @@ def read_state_bytes(path: Path) -> bytes | None:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_STATE_BYTES:
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_STATE_BYTES or (private and info.st_mode & 0o077):
             return None
         with open(fd, "rb", closefd=False) as handle:
             data = handle.read(info.st_size + 1)  # (a read of the limit would allocate the limit, every time)
@@ -467,16 +468,16 @@ class RunCache:
             pass
 
 
-def write_state(path: Path, text: str) -> None:
-    """Write a state file through a new temp file, then rename it: never
-    through a link that a clone planted at either name (the state folder
-    may arrive in a pull request: the link could lead anywhere)."""
+def write_state(path: Path, text: str | bytes) -> None:
+    """Write a state file (text as UTF-8) through a new temp file, then rename
+    it: never through a link that a clone planted at either name (the state
+    folder may arrive in a pull request: the link could lead anywhere)."""
     temp = path.with_name(f".{path.stem}.tmp")
     with contextlib.suppress(FileNotFoundError):
         temp.unlink()
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(text.encode("utf-8") if isinstance(text, str) else text)
     os.replace(temp, path)
 
 

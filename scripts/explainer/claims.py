@@ -223,7 +223,7 @@ def _clustered(
     if table.count < 2:
         return None
     _weigh(table)
-    edges = _links(table, thresholds)
+    edges = _links(table, thresholds, memory)
     return (table, *_cluster(table, edges, thresholds, memory))
 
 
@@ -1001,9 +1001,11 @@ def _figure_columns(np: Any, table: _Table) -> _FigureColumns:
     return found
 
 
-def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
+def _links(table: _Table, thresholds: Thresholds, memory: Memory | None = None) -> tuple[Any, Any, Any]:
     """(cosine, i, j) of every candidate pair that states the same claim, as
-    three arrays, strongest first (then by position)."""
+    three arrays, strongest first (then by position). With ``memory``, the
+    pairs its sealed verdicts judged (:func:`_judged`) are taken as judged,
+    only the others scored and judged, and this run's verdicts recorded."""
     np = _numpy()
     n = table.count
     order = _by_signature(np, table)
@@ -1046,13 +1048,50 @@ def _links(table: _Table, thresholds: Thresholds) -> tuple[Any, Any, Any]:
     article = np.array(table.article, dtype=np.int64)
     apart = article[lo] != article[hi]  # one article's sentences are never linked
     lo, hi = lo[apart], hi[apart]
-    score, shared = _scores(np, table, lo, hi)
-    near = np.flatnonzero((shared >= thresholds.shared) & (score >= thresholds.lowest))
-    lo, hi, score = lo[near], hi[near], score[near]
-    keep = _rules(np, table, lo, hi, score, thresholds)
-    lo, hi, score = lo[keep], hi[keep], score[keep]
+    known = _judged(np, table, thresholds, memory)
+    if known is None:
+        judge = np.arange(len(lo), dtype=np.int64)
+        kept, score = _judge(np, table, lo, hi, thresholds)
+    else:
+        codes, flags, scores = known
+        at = np.minimum(np.searchsorted(codes, hi * n + lo), max(len(codes) - 1, 0))
+        hit = codes[at] == hi * n + lo if len(codes) else np.zeros(len(lo), dtype=bool)
+        judge = np.flatnonzero(~hit)
+        found, found_score = _judge(np, table, lo[judge], hi[judge], thresholds)
+        chosen = np.flatnonzero(hit)[flags[at[hit]]]
+        kept = np.sort(np.concatenate((chosen, judge[found])))
+        score = np.zeros(len(lo), dtype=np.float64)
+        score[chosen] = scores[at[chosen]]
+        score[judge[found]] = found_score
+        score = score[kept]
+    if memory is not None:
+        memory.judged = len(judge)
+        memory.judgement = (hi * n + lo, kept, score)
+    lo, hi = lo[kept], hi[kept]
     strongest = np.lexsort((hi, lo, -score))
     return score[strongest], lo[strongest], hi[strongest]
+
+
+def _judge(np: Any, table: _Table, lo: Any, hi: Any, thresholds: Thresholds) -> tuple[Any, Any]:
+    """Which of the pairs state one claim (where they are among the pairs,
+    ascending) and their scores: close enough (:func:`_scores`), then the
+    rules (:func:`_rules`). Each pair's verdict follows from its two sentences."""
+    score, shared = _scores(np, table, lo, hi)
+    near = np.flatnonzero((shared >= thresholds.shared) & (score >= thresholds.lowest))
+    keep = _rules(np, table, lo[near], hi[near], score[near], thresholds)
+    return near[keep], score[near][keep]
+
+
+def _judged(np: Any, table: _Table, thresholds: Thresholds, memory: Memory | None) -> tuple[Any, Any, Any] | None:
+    """The last run's sealed verdicts (:class:`explainer.grouping.Verdicts`)
+    on pairs of this table's rows (:func:`explainer.grouping.judged`), if
+    ``memory`` has them and they were judged by these thresholds."""
+    last = memory.verdicts if memory is not None else None
+    if last is None or last.rule != repr(thresholds):
+        return None
+    positions = np.fromiter(map(_INDEX, table.sentences), dtype=np.int64, count=table.count)
+    rows = grouping.remap(last, table.slugs, positions, memory.keys) if memory is not None else None
+    return grouping.judged(last, rows, table.count) if rows is not None else None
 
 
 _CHUNK = 200_000  # pairs scored at once: bounds the memory the arrays take
@@ -1068,8 +1107,8 @@ def _scores(np: Any, table: _Table, lo: Any, hi: Any) -> tuple[Any, Any]:
     and how many stems the two share."""
     width = table.vocabulary
     longest = int(table.length.max()) if table.count else 0
-    if table.count * (width + 1) <= _DENSE and longest <= _PADDED:
-        return _dense_scores(np, table, lo, hi, longest)
+    if table.count * (width + 1) <= _DENSE and longest <= _PADDED and len(lo) >= table.count:
+        return _dense_scores(np, table, lo, hi, longest)  # (for fewer pairs than rows, the table costs more)
     sorted_keys, sorted_weights = table.sorted_keys, table.sorted_weights
     scores, shared = [], []
     for begin in range(0, len(lo), _CHUNK):
@@ -1475,7 +1514,10 @@ def _cluster(
     if flagged is not None:
         known = {row: old in flagged for row, old in unchanged.items()}
     groups, joined = found or grouping.group(table.article, close, first.tolist(), second.tolist())
-    memory.made = grouping.record(rule, _articles(table, memory.keys), positions, edges, joined)
+    articles = _articles(table, memory.keys)
+    memory.made = grouping.record(rule, articles, positions, edges, joined)
+    if memory.judgement is not None:
+        memory.verdicts_made = grouping.verdicts(rule, articles, positions, *memory.judgement)
     return groups, known
 
 
@@ -1502,6 +1544,10 @@ class Memory:
     last: grouping.Record | None = None
     made: grouping.Record | None = None
     refused: bool = False  # the last run's record did not fit: grouped from scratch
+    verdicts: grouping.Verdicts | None = None  # the last run's, sealed (see :func:`_links`)
+    verdicts_made: grouping.Verdicts | None = None  # this run's
+    judgement: tuple[Any, Any, Any] | None = None  # this run's verdicts: pair codes, where the kept are, their scores
+    judged: int = 0  # the pairs this run judged (the others' verdicts were the last run's)
 
 
 def _numpy() -> Any:

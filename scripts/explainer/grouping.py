@@ -51,6 +51,71 @@ class Record(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 _INT = "<i4"
 _FLOAT = "<f8"
+_STEP = "<u4"
+
+
+class Verdicts(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """What the rules said of each of a topic's candidate pairs, as the next
+    run reads it back: a pair's verdict (and its score) follows from its two
+    sentences alone, so a pair of sentences of unchanged articles need not be
+    judged again. Only ever read sealed (:meth:`explainer.pagecache.PageCache.recall_sealed`):
+    a forged "these two state one claim" would show one source's sentence
+    under another's wording, and checking a verdict is making it."""
+
+    rule: str  # the thresholds they were judged by
+    articles: list[tuple[str, str, int]]  # as a Record's: each article's slug, key and number of rows
+    positions: bytes  # int32: each row's sentence, by its position in its article
+    codes: bytes  # uint32: each candidate pair as its later row * rows + its earlier row, less the one before
+    kept: bytes  # int32: where (in codes) the pairs are that state one claim, ascending
+    scores: bytes  # float64: the score of each of those
+
+
+def verdicts(
+    rule: str, articles: list[tuple[str, str, int]], positions: Any, codes: Any, kept: Any, scores: Any
+) -> Verdicts | None:
+    """This run's :class:`Verdicts` (numpy arrays: ``codes`` ascending,
+    ``kept`` indexes them); None for a topic too large for its codes to be
+    kept as 32-bit steps (65,536 rows or more: judged afresh every run)."""
+    import numpy as np
+
+    if len(positions) >= 1 << 16:
+        return None
+    steps = np.diff(codes, prepend=0)
+    return Verdicts(
+        rule,
+        articles,
+        positions.astype(_INT).tobytes(),
+        steps.astype(_STEP).tobytes(),
+        kept.astype(_INT).tobytes(),
+        scores.astype(_FLOAT).tobytes(),
+    )
+
+
+def judged(last: Verdicts, rows: Any, count: int) -> tuple[Any, Any, Any] | None:
+    """The last run's verdicts on pairs whose two rows are still this run's
+    (``rows``: :func:`remap`; ``count``: this run's rows), as codes in this
+    run's rows (ascending), whether each pair was kept, and its score (0.0
+    for one not kept). None if the arrays do not fit each other."""
+    import numpy as np
+
+    steps, kept, scores = _array(np, last.codes, _STEP), _array(np, last.kept, _INT), _array(np, last.scores, _FLOAT)
+    width = len(rows)
+    if steps is None or kept is None or scores is None or len(kept) != len(scores):
+        return None
+    codes = np.cumsum(steps)
+    if len(codes) and (codes[-1] >= width * width or bool(np.any(steps[1:] == 0))):
+        return None
+    if len(kept) and (kept[0] < 0 or kept[-1] >= len(codes) or bool(np.any(kept[1:] <= kept[:-1]))):
+        return None
+    flags = np.zeros(len(codes), dtype=bool)
+    flags[kept] = True
+    score = np.zeros(len(codes), dtype=np.float64)
+    score[kept] = scores
+    a, b = rows[codes % max(width, 1)], rows[codes // max(width, 1)]
+    alive = np.flatnonzero((a >= 0) & (b >= 0) & (a < b))  # (rows keep their order: a < b stays)
+    now = b[alive] * count + a[alive]
+    order = np.argsort(now, kind="stable")
+    return now[order], flags[alive][order], score[alive][order]
 
 
 def record(
@@ -99,7 +164,7 @@ def _array(np: Any, data: bytes, kind: str) -> Any | None:
     width = np.dtype(kind).itemsize
     if len(data) % width:
         return None
-    return np.frombuffer(data, dtype=kind).astype(np.int64 if kind == _INT else np.float64)
+    return np.frombuffer(data, dtype=kind).astype(np.float64 if kind == _FLOAT else np.int64)
 
 
 Close = Callable[[int, int], bool]  # whether two seeds (rows, the first before the second) are close
@@ -198,7 +263,7 @@ def group(
     return groups.groups(), joined
 
 
-def remap(last: Record, slugs: Sequence[str], positions: Any, keys: Mapping[str, str]) -> Any | None:
+def remap(last: Record | Verdicts, slugs: Sequence[str], positions: Any, keys: Mapping[str, str]) -> Any | None:
     """For each of the last run's rows, this run's row of the same sentence
     (-1 if there is none: its article is gone or changed, or the sentence is
     no longer on the topic), from each row's article slug and position (a

@@ -37,11 +37,13 @@ import msgspec
 
 from .cache import collector_paused, read_state_bytes, stable_repr, write_state
 from .model import Article, ClassifiedArticle, Group, Page, Placement, Run
+from .seal import SealedStore
 from .write import FileId, file_id, is_managed
 
 VERSION = "explainer-pages-1"
 INDEX = "pages.json"
 PARTS = "parts.json"  # per-article parts of the guides (see :meth:`PageCache.get`)
+SEALED = "sealed"  # values believed as they stand (see :meth:`PageCache.recall_sealed`)
 MAX_PAGE_BYTES = 20_000_000  # as siteinput's limit for a page MkDocs reads
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 
@@ -75,8 +77,17 @@ class PageCache:
     ``articles`` maps each article's slug to the key of its per-article cache
     entry; ``salt`` covers the code and the templates."""
 
-    def __init__(self, state: Path | None, docs: Path | None, salt: str = "", articles: Mapping[str, str] = {}):
+    def __init__(
+        self,
+        state: Path | None,
+        docs: Path | None,
+        salt: str = "",
+        articles: Mapping[str, str] = {},
+        key: bytes | None = None,
+    ):
         self.state = state
+        # Values believed as they stand, with this machine's key (explainer.seal).
+        self.sealed = SealedStore(state / SEALED if state is not None else Path(), key if state is not None else None)
         self.docs = docs
         self.salt = salt
         self.articles = dict(articles)
@@ -219,6 +230,20 @@ class PageCache:
         if raw is not None:
             self._parts_used[key] = raw
 
+    def recall_sealed(self, kind: str, inputs: object, shape: Any) -> tuple[str, Any | None]:
+        """:meth:`recall` of a value kept with :meth:`keep_sealed`: only one
+        this machine sealed (:class:`explainer.seal.SealedStore`)."""
+        key = self._topic_key(kind, inputs)
+        return key, self.sealed.get(key, shape)
+
+    def keep_sealed(self, key: str, data: Any) -> None:
+        """Keep ``data`` sealed under a key :meth:`recall_sealed` gave."""
+        self.sealed.put(key, data)
+
+    def carry_sealed(self, kind: str, inputs: object) -> None:
+        """:meth:`carry` for a sealed value."""
+        self.sealed.keep(self._topic_key(kind, inputs))
+
     def _topic_key(self, kind: str, inputs: object) -> str:
         return _sha(msgspec.json.encode([VERSION, self.salt, kind, inputs]))
 
@@ -358,6 +383,7 @@ class PageCache:
         dropped: the index stays the size of the site)."""
         if self.state is None:
             return
+        self.sealed.save()
         if self._parts_changed or self._parts_used.keys() != self._parts.keys():
             self._write(PARTS, _json({"version": VERSION, "parts": self._parts_used}))
         if self._used.keys() == self._known.keys():

@@ -145,17 +145,21 @@ def _claims(
     kept = _kept(data, groups, readings) if data is not None else None
     if kept is not None:
         cache.carry("grouping", topic)  # the grouping they came from, for the run that changes them
+        cache.carry_sealed("verdicts", topic)
         return kept
     if data is not None or invalid:
         cache.notes.append(f"the claims kept for topic {topic!r} are not valid: ignored (found again)")
     grouped, last, bad = cache.recall("grouping", topic, grouping.Record)
-    memory = claims.Memory(cache.articles, last)
+    judged, verdicts = cache.recall_sealed("verdicts", topic, grouping.Verdicts)
+    memory = claims.Memory(cache.articles, last, verdicts=verdicts)
     shown, counts = claims.find_shown(groups, topicpages.KEY_POINTS, readings=readings, memory=memory)
     if (bad or memory.refused) and memory.made is not None:  # (a topic of one sentence groups nothing)
         cache.notes.append(f"the grouping kept for topic {topic!r} does not fit: ignored (grouped again)")
     cache.keep(key, [claims.to_data(shown), [counts.claims, counts.merged, counts.conflicts]])
     if memory.made is not None:
         cache.keep(grouped, memory.made)
+    if memory.verdicts_made is not None:
+        cache.keep_sealed(judged, memory.verdicts_made)
     return shown, counts
 
 

@@ -23,6 +23,7 @@ from .model import Page
 from .pagecache import PageCache
 from .paths import Paths
 from .pipeline import Processed, Progress, Project, build, fingerprint, placement_lines
+from .seal import machine_key
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def generate(
         # walk a heap that is about to be freed anyway.
         with collector_paused():
             cache = ArticleCache(paths.state / "articles", Processed)
-            page_cache = PageCache(paths.state, paths.docs)
+            page_cache = PageCache(paths.state, paths.docs, key=machine_key(paths.root))
             site = build(project, progress, cache, page_cache)
             if cache.ignored:
                 notes.append(f"{cache.folder}: {cache.ignored} cache entries were not valid: ignored")
