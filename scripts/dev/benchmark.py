@@ -148,6 +148,8 @@ def make_project(target: Path, count: int, seed: int = 7) -> Path:
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, target / name)
+    # A maintainer's project is a clone: its runs keep sealed state (explainer.seal).
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
     sources = target / "sources"
     sources.mkdir()
     rng = random.Random(seed)
