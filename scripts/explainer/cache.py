@@ -188,7 +188,7 @@ def read_state(path: Path) -> str | None:
 
 def read_state_bytes(path: Path, *, private: bool = False) -> bytes | None:
     """A state file's bytes: only a regular file (not a link), of bounded size
-    (and with ``private``, readable by its owner only).
+    (and with ``private``, this user's and readable by no one else).
 
     Opened without following a link and without waiting (a FIFO), then
     checked on the open file: one open per entry (a run reads a thousand)."""
@@ -198,7 +198,11 @@ def read_state_bytes(path: Path, *, private: bool = False) -> bytes | None:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_STATE_BYTES or (private and info.st_mode & 0o077):
+        if (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_size > MAX_STATE_BYTES
+            or (private and (info.st_mode & 0o077 or info.st_uid != os.geteuid()))
+        ):
             return None
         with open(fd, "rb", closefd=False) as handle:
             data = handle.read(info.st_size + 1)  # (a read of the limit would allocate the limit, every time)

@@ -48,22 +48,27 @@ def machine_key(root: Path) -> bytes | None:
     key = _read(path)
     if key is not None or os.path.lexists(path):
         return key
+    # Made whole or not at all: written and synced under a name of its own,
+    # then linked to the key's name (which fails if another run made it first).
+    temp = folder / f".{KEY_FILE}.{os.getpid()}.tmp"
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     except OSError:
-        return _read(path)  # (another run made it first; else no key)
-    made = os.urandom(KEY_BYTES)
-    try:
-        written = os.write(fd, made)
-    except OSError:
-        written = 0
-    finally:
-        os.close(fd)
-    if written != KEY_BYTES:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
         return None
-    return made
+    try:
+        try:
+            written = os.write(fd, os.urandom(KEY_BYTES))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if written == KEY_BYTES:
+            os.link(temp, path)
+    except OSError:
+        pass  # (no key this run; another run's key, if it made one, is read below)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+    return _read(path)
 
 
 def _read(path: Path) -> bytes | None:
@@ -93,10 +98,20 @@ class SealedStore:
         self.key = key
         self._made: dict[str, bytes] = {}  # name -> file bytes, to write
         self._kept: set[str] = set()  # names whose file stays as it is
+        self._usable: bool | None = None  # whether the folder is a folder (not a link), once looked at
+
+    def _folder(self) -> bool:
+        """Whether the folder is one (a link to one, which a clone can plant, is never gone through)."""
+        if self._usable is None:
+            try:
+                self._usable = stat.S_ISDIR(os.lstat(self.folder).st_mode)
+            except OSError:
+                self._usable = False
+        return self._usable
 
     def get(self, name: str, shape: Any) -> Any | None:
         """The value kept under ``name``, if this machine's key sealed it and it is of ``shape``."""
-        if self.key is None or not _NAME.fullmatch(name):
+        if self.key is None or not _NAME.fullmatch(name) or not self._folder():
             return None
         data = read_state_bytes(self.folder / name)
         if data is None or not hmac.compare_digest(seal(self.key, name, data[_SEAL:]), data[:_SEAL]):
@@ -128,14 +143,20 @@ class SealedStore:
         this run). A folder that is a link is neither read nor written."""
         if self.key is None:
             return
-        with contextlib.suppress(OSError):
+        try:
             if self._made:
                 self.folder.mkdir(parents=True, exist_ok=True)
-            if self.folder.is_symlink() or not self.folder.is_dir():
-                return
-            for name, data in sorted(self._made.items()):
+                self._usable = None
+        except OSError:
+            return
+        if not self._folder():
+            return
+        for name, data in sorted(self._made.items()):
+            with contextlib.suppress(OSError):  # (one that cannot be written only costs time)
                 write_state(self.folder / name, data)
-            wanted = self._kept | self._made.keys()
+        wanted = self._kept | self._made.keys()
+        with contextlib.suppress(OSError):
             for entry in os.scandir(self.folder):
                 if entry.name not in wanted and _NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-                    os.unlink(entry.path)
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)

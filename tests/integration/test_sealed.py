@@ -103,3 +103,40 @@ def test_a_project_that_is_not_a_clone_seals_nothing(project: Path, run_cli: Cal
     _generate(project, run_cli)
     assert not (project / ".cache" / "explainer" / "sealed").exists()
     assert (project / ".git").read_text() == "gitdir: /elsewhere/.git/worktrees/project\n"
+
+
+def test_verdicts_judged_on_a_planted_reading_do_not_outlive_it(
+    clone: Path, tmp_path: Path, run_cli: Callable[..., Result]
+) -> None:
+    """A planted article entry can give an article's sentences other names
+    (a reading of the right shape is believed): the verdicts judged on it are
+    this machine's, sealed, but name the rows they were judged on, so once
+    the entry is gone they are not taken for the article's own rows."""
+    articles = clone / ".cache" / "explainer" / "articles"
+    (entry,) = [p for p in articles.iterdir() if b'"report-007"' in p.read_bytes()]
+    data = msgspec.json.decode(entry.read_bytes())
+    reading = data[2]  # ["Reading", stems, names, figures, words, pronoun, complete]
+    reading[2] = ["zzforged" for _ in reading[2]]  # every sentence names someone no other names
+    entry.write_bytes(msgspec.json.encode(data))
+    _add(clone)  # (a run with nothing changed reads no entry)
+    planted = _generate(clone, run_cli)
+    entry.unlink()  # the article is read again: the same key, its own rows
+    other = clone / "sources" / "report-003.txt"  # (another article changed: a run that builds)
+    other.write_text(other.read_text(encoding="utf-8").replace("cases", "reported cases", 1), encoding="utf-8")
+    report = _generate(clone, run_cli)
+    cold = _cold(clone, tmp_path, run_cli)
+    assert planted["claims"] != report["claims"]  # the planted names did change the verdicts
+    assert _outputs(clone) == cold
+    assert report["claims"] == _generate(_fresh_copy(clone, tmp_path), run_cli)["claims"]
+
+
+def _fresh_copy(project: Path, tmp_path: Path) -> Path:
+    """A copy of the project with its sources and no state (not a clone)."""
+    import shutil
+
+    from tests.helpers import copy_project
+
+    fresh = copy_project(tmp_path / "fresh")
+    shutil.rmtree(fresh / "sources")
+    shutil.copytree(project / "sources", fresh / "sources")
+    return fresh

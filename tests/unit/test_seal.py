@@ -40,6 +40,7 @@ def test_a_clone_gets_one_key_readable_by_its_owner_only(tmp_path: Path) -> None
     path = tmp_path / ".git" / seal.KEY_FILE
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert seal.machine_key(tmp_path) == key  # the same key every run
+    assert sorted(p.name for p in (tmp_path / ".git").iterdir()) == [seal.KEY_FILE]  # made whole: no temp left
     other = tmp_path / "other"
     (other / ".git").mkdir(parents=True)
     assert seal.machine_key(other) not in (None, key)  # another clone, another key
@@ -134,3 +135,15 @@ def test_a_sealed_folder_that_is_a_link_is_not_written_through(tmp_path: Path) -
     store.save()
     assert sorted(p.name for p in outside.iterdir()) == [OTHER]
     assert (outside / OTHER).read_text() == "a person's file"
+
+
+def test_a_sealed_folder_that_is_a_link_is_not_read_through(tmp_path: Path) -> None:
+    key = b"k" * 32
+    outside = tmp_path / "outside"
+    store = seal.SealedStore(outside, key)
+    store.put(NAME, Value(["a"], 1))
+    store.save()  # a genuine sealed value, outside the state folder
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "sealed").symlink_to(outside)
+    assert seal.SealedStore(state / "sealed", key).get(NAME, Value) is None
