@@ -32,6 +32,7 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import hmac
 import itertools
 import json
 import operator
@@ -109,10 +110,17 @@ class ArticleCache:
     frozenset[int]]``: an entry is only returned if it decodes to exactly
     that; anything else counts in :attr:`ignored`."""
 
-    def __init__(self, folder: Path, kind: Any):
+    def __init__(self, folder: Path, kind: Any, key: bytes | None = None):
         self.folder = folder
         self.kind = kind
         self._refused: set[str] = set()
+        # With this clone's key (explainer.seal), an entry is used only if
+        # sealed by it: every entry a run reads is then one this machine
+        # made, so what is judged on it may be believed (explainer.claims).
+        self.key = key
+        self.seals_path = folder.with_name(folder.name + "-seals.json")
+        self._seals: dict[str, str] | None = None  # name -> seal (hex), read when first needed
+        self._seals_used: dict[str, str] = {}  # the seals of the entries this run read or wrote
 
     @property
     def ignored(self) -> int:
@@ -129,6 +137,13 @@ class ArticleCache:
         data = read_state_bytes(self.folder / f"{name}.json")
         if data is None:
             return None
+        if self.key is not None:
+            given = self._known_seals().get(name)
+            made = seal(self.key, name, data).hex()
+            if given is None or not hmac.compare_digest(made, given):
+                self.refuse(name)  # (not this machine's: read again)
+                return None
+            self._seals_used[name] = made
         try:
             with collector_paused():
                 return decode(self.kind, data)
@@ -144,7 +159,7 @@ class ArticleCache:
 
     def put(self, name: str, value: Any) -> None:
         try:
-            data = encode(value, self.kind).decode("utf-8")
+            data = encode(value, self.kind)
         except (TypeError, ValueError, msgspec.MsgspecError):
             return  # a value the codec cannot write (a number that is not finite...) is only not kept
         try:
@@ -153,7 +168,35 @@ class ArticleCache:
                 return
             write_state(self.folder / f"{name}.json", data)
         except OSError:
-            pass  # a cache that cannot be written only costs time
+            return  # a cache that cannot be written only costs time
+        if self.key is not None:
+            self._seals_used[name] = seal(self.key, name, data).hex()
+
+    def save(self) -> None:
+        """Keep the seals of the entries this run read or wrote (with a key)."""
+        if self.key is None or self._seals_used == self._seals:
+            return
+        with contextlib.suppress(OSError):
+            if not self.seals_path.parent.is_symlink():
+                write_state(self.seals_path, json.dumps(dict(sorted(self._seals_used.items()))))
+
+    def _known_seals(self) -> dict[str, str]:
+        """The seals file: name -> seal (hex), or none when it is not such a map."""
+        if self._seals is None:
+            text = read_state(self.seals_path)
+            try:
+                data = json.loads(text) if text is not None else {}
+            except ValueError:
+                data = {}
+            ok = isinstance(data, dict) and all(isinstance(v, str) for v in data.values())
+            self._seals = data if ok else {}
+        return self._seals
+
+
+def seal(key: bytes, name: str, data: bytes) -> bytes:
+    """The seal (HMAC-SHA256 with this clone's key) of ``data`` kept under
+    ``name``: a seal does not move to another name (see :mod:`explainer.seal`)."""
+    return hmac.new(key, name.encode("utf-8") + b"\0" + data, hashlib.sha256).digest()
 
 
 MAX_STATE_BYTES = 50_000_000

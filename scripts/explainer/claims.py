@@ -69,7 +69,6 @@ give the same claims.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import importlib.util
 import re
 import zlib
@@ -1092,34 +1091,8 @@ def _judged(np: Any, table: _Table, thresholds: Thresholds, memory: Memory | Non
         return None
     assert memory is not None
     positions = np.fromiter(map(_INDEX, table.sentences), dtype=np.int64, count=table.count)
-    rows = grouping.remap(last, table.slugs, positions, _judged_on(table, memory))
+    rows = grouping.remap(last, table.slugs, positions, memory.keys)
     return grouping.judged(last, rows, table.count) if rows is not None else None
-
-
-def _judged_on(table: _Table, memory: Memory) -> dict[str, str]:
-    """Each article's rows as a verdict reads them (its date, and each row's
-    stems, names, figures and the rest of its reading), one digest per slug:
-    sealed verdicts name what they were judged on, not only the article's key
-    (a planted cache entry could give the same key other rows, and its
-    verdicts would outlive it)."""
-    if memory.judged_on is None:
-        found: dict[str, str] = {}
-        start = 0
-        for slug, rows in groupby(table.slugs):
-            end = start + sum(1 for _ in rows)
-            data = (
-                table.published[start],
-                table.stems[start:end],
-                table.names[start:end],
-                table.flat[start:end],
-                table.words[start:end],
-                table.pronoun[start:end],
-                table.complete[start:end],
-            )
-            found[slug] = hashlib.blake2b(repr(data).encode(), digest_size=16).hexdigest()
-            start = end
-        memory.judged_on = found
-    return memory.judged_on
 
 
 _CHUNK = 200_000  # pairs scored at once: bounds the memory the arrays take
@@ -1545,9 +1518,7 @@ def _cluster(
     articles = _articles(table, memory.keys)
     memory.made = grouping.record(rule, articles, positions, edges, joined)
     if memory.judgement is not None:
-        judged_on = _judged_on(table, memory)
-        named = [(slug, judged_on[slug], count) for slug, _, count in articles]
-        memory.verdicts_made = grouping.verdicts(rule, named, positions, *memory.judgement)
+        memory.verdicts_made = grouping.verdicts(rule, articles, positions, *memory.judgement)
     return groups, known
 
 
@@ -1578,7 +1549,6 @@ class Memory:
     verdicts_made: grouping.Verdicts | None = None  # this run's
     judgement: tuple[Any, Any, Any] | None = None  # this run's verdicts: pair codes, where the kept are, their scores
     judged: int = 0  # the pairs this run judged (the others' verdicts were the last run's)
-    judged_on: dict[str, str] | None = None  # each article's rows as judged (:func:`_judged_on`)
 
 
 def _numpy() -> Any:

@@ -63,7 +63,7 @@ class Verdicts(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     under another's wording, and checking a verdict is making it."""
 
     rule: str  # the thresholds they were judged by
-    articles: list[tuple[str, str, int]]  # each article's slug, digest of its rows as judged, number of rows
+    articles: list[tuple[str, str, int]]  # as a Record's: each article's slug, key and number of rows
     positions: bytes  # int32: each row's sentence, by its position in its article
     codes: bytes  # uint32: each candidate pair as its later row * rows + its earlier row, less the one before
     kept: bytes  # int32: where (in codes) the pairs are that state one claim, ascending

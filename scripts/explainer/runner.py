@@ -80,8 +80,9 @@ def generate(
         # The corpus is let go before it resumes, so its first pass does not
         # walk a heap that is about to be freed anyway.
         with collector_paused():
-            cache = ArticleCache(paths.state / "articles", Processed)
-            page_cache = PageCache(paths.state, paths.docs, key=machine_key(paths.root))
+            key = machine_key(paths.root)  # (a clone's: what this machine made is sealed with it)
+            cache = ArticleCache(paths.state / "articles", Processed, key)
+            page_cache = PageCache(paths.state, paths.docs, key=key)
             site = build(project, progress, cache, page_cache)
             if cache.ignored:
                 notes.append(f"{cache.folder}: {cache.ignored} cache entries were not valid: ignored")
@@ -90,6 +91,7 @@ def generate(
             plan = write.plan(site.pages, paths.docs, others, read=page_cache.read)
             notes += write.apply(plan, paths.state)
             page_cache.save()
+            cache.save()
             report = {**site.report, "taken_over": list(plan.taken_over)}
             pages = len(plan.writes) + len(plan.unchanged)
             left = _left(plan, site.pages, others, page_cache.digest)

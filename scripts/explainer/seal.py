@@ -19,7 +19,6 @@ becomes text on the site.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import hmac
 import os
 import re
@@ -29,7 +28,7 @@ from typing import Any
 
 import msgspec
 
-from .cache import collector_paused, read_state_bytes, write_state
+from .cache import collector_paused, read_state_bytes, seal, write_state
 
 KEY_FILE = "explainer-state-key"
 KEY_BYTES = 32
@@ -76,11 +75,6 @@ def _read(path: Path) -> bytes | None:
     :data:`KEY_BYTES` bytes, readable only by its owner."""
     data = read_state_bytes(path, private=True)
     return data if data is not None and len(data) == KEY_BYTES else None
-
-
-def seal(key: bytes, name: str, data: bytes) -> bytes:
-    """The seal of ``data`` kept under ``name`` (a seal does not move to another name)."""
-    return hmac.new(key, name.encode("utf-8") + b"\0" + data, hashlib.sha256).digest()
 
 
 _NAME = re.compile(r"[0-9a-f]{64}")

@@ -324,3 +324,24 @@ def test_a_struct_is_read_as_it_stands_only_when_nothing_needs_checking_after() 
             cache._codec(kind)
     with pytest.raises(ValueError):  # an infinite number in a Sentence's place: not a Sentence
         cache.decode(Plain, b'["Plain", "t", [["Sentence", "S.", 1e999, 0]]]')
+
+
+def test_with_a_key_only_entries_it_sealed_are_read(tmp_path: Path) -> None:
+    """A clone's cache (explainer.seal): an entry is read only if sealed by
+    its key, under its own name; one written without a key, by another key,
+    or moved to another name is counted and read again."""
+    key = b"k" * 32
+    sealed = ArticleCache(tmp_path / "articles", Processed, key)
+    sealed.put("good", _value())
+    sealed.save()
+    assert ArticleCache(tmp_path / "articles", Processed, key).get("good") == _value()
+    other = ArticleCache(tmp_path / "articles", Processed, b"x" * 32)
+    assert other.get("good") is None and other.ignored == 1
+    plain = ArticleCache(tmp_path / "plain", Processed)
+    plain.put("good", _value())  # no key: no seal (read as before by a run without a key)
+    assert ArticleCache(tmp_path / "plain", Processed).get("good") == _value()
+    assert ArticleCache(tmp_path / "plain", Processed, key).get("good") is None
+    (tmp_path / "articles" / "moved.json").write_bytes((tmp_path / "articles" / "good.json").read_bytes())
+    assert ArticleCache(tmp_path / "articles", Processed, key).get("moved") is None
+    (tmp_path / "articles-seals.json").write_text("[1, 2]")  # not a map of seals
+    assert ArticleCache(tmp_path / "articles", Processed, key).get("good") is None
