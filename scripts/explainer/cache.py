@@ -37,6 +37,7 @@ import itertools
 import json
 import operator
 import os
+import re
 import stat
 import sys
 import types
@@ -121,6 +122,7 @@ class ArticleCache:
         self.seals_path = folder.with_name(folder.name + "-seals.json")
         self._seals: dict[str, str] | None = None  # name -> seal (hex), read when first needed
         self._seals_used: dict[str, str] = {}  # the seals of the entries this run read or wrote
+        self._used: set[str] = set()  # the entries this run read or wrote (the others are pruned by save)
 
     @property
     def ignored(self) -> int:
@@ -146,10 +148,12 @@ class ArticleCache:
             self._seals_used[name] = made
         try:
             with collector_paused():
-                return decode(self.kind, data)
+                value = decode(self.kind, data)
         except (ValueError, TypeError, KeyError, RecursionError):  # (msgspec's errors are ValueErrors)
             self.refuse(name)
             return None
+        self._used.add(name)
+        return value
 
     def get_many(self, names: Sequence[str]) -> list[Any | None]:
         """The entries of ``names`` (None for each missing or bad one), with the
@@ -169,16 +173,33 @@ class ArticleCache:
             write_state(self.folder / f"{name}.json", data)
         except OSError:
             return  # a cache that cannot be written only costs time
+        self._used.add(name)
         if self.key is not None:
             self._seals_used[name] = seal(self.key, name, data).hex()
 
     def save(self) -> None:
-        """Keep the seals of the entries this run read or wrote (with a key)."""
-        if self.key is None or self._seals_used == self._seals:
+        """After a run: keep the seals of the entries it read or wrote (with a
+        key), and remove the entries it did not (an article since edited or
+        removed, or read by older code): the cache stays the size of the site."""
+        if self.key is not None and self._seals_used != self._seals:
+            with contextlib.suppress(OSError):
+                if not self.seals_path.parent.is_symlink():
+                    write_state(self.seals_path, json.dumps(dict(sorted(self._seals_used.items()))))
+        if not self._used:
             return
         with contextlib.suppress(OSError):
-            if not self.seals_path.parent.is_symlink():
-                write_state(self.seals_path, json.dumps(dict(sorted(self._seals_used.items()))))
+            if self.folder.is_symlink() or not self.folder.is_dir():
+                return
+            for entry in os.scandir(self.folder):
+                name = entry.name
+                if (
+                    name.endswith(".json")
+                    and _ENTRY.fullmatch(name[:-5])
+                    and name[:-5] not in self._used
+                    and entry.is_file(follow_symlinks=False)
+                ):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
     def _known_seals(self) -> dict[str, str]:
         """The seals file: name -> seal (hex), or none when it is not such a map."""
@@ -200,6 +221,7 @@ def seal(key: bytes, name: str, data: bytes) -> bytes:
 
 
 MAX_STATE_BYTES = 50_000_000
+_ENTRY = re.compile(r"[0-9a-f]{64}")  # an entry's name: a key (see :func:`key`)
 
 
 @contextlib.contextmanager

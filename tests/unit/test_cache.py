@@ -345,3 +345,23 @@ def test_with_a_key_only_entries_it_sealed_are_read(tmp_path: Path) -> None:
     assert ArticleCache(tmp_path / "articles", Processed, key).get("moved") is None
     (tmp_path / "articles-seals.json").write_text("[1, 2]")  # not a map of seals
     assert ArticleCache(tmp_path / "articles", Processed, key).get("good") is None
+
+
+def test_a_run_removes_the_entries_it_did_not_use(tmp_path: Path) -> None:
+    """Entries of articles since edited or removed, or read by older code,
+    would pile up run after run: a run keeps the ones it read or wrote."""
+    first, second, third = "1" * 64, "2" * 64, "3" * 64
+    store = ArticleCache(tmp_path / "articles", Processed)
+    for name in (first, second, third):
+        store.put(name, _value())
+    (tmp_path / "articles" / "notes.txt").write_text("not an entry")
+    (tmp_path / "articles" / f"{'4' * 64}.json").symlink_to(tmp_path / "articles" / "notes.txt")
+    run = ArticleCache(tmp_path / "articles", Processed)
+    assert run.get(first) == _value()
+    run.put(third, _value())
+    run.save()
+    left = sorted(p.name for p in (tmp_path / "articles").iterdir())
+    assert left == [f"{first}.json", f"{third}.json", f"{'4' * 64}.json", "notes.txt"]
+    assert (tmp_path / "articles" / "notes.txt").read_text() == "not an entry"
+    ArticleCache(tmp_path / "articles", Processed).save()  # a run that used none removes none
+    assert len(list((tmp_path / "articles").iterdir())) == 4
