@@ -365,3 +365,19 @@ def test_a_run_removes_the_entries_it_did_not_use(tmp_path: Path) -> None:
     assert (tmp_path / "articles" / "notes.txt").read_text() == "not an entry"
     ArticleCache(tmp_path / "articles", Processed).save()  # a run that used none removes none
     assert len(list((tmp_path / "articles").iterdir())) == 4
+
+
+def test_pruning_never_goes_through_a_linked_folder(tmp_path: Path) -> None:
+    """A clone can plant the entries' folder as a link to a person's folder
+    whose files are named like entries: nothing there is removed."""
+    person = tmp_path / "person"
+    person.mkdir()
+    (person / f"{'5' * 64}.json").write_text("a person's file")
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "articles").symlink_to(person)
+    run = ArticleCache(state / "articles", Processed)
+    run.put("6" * 64, _value())  # (refused: the folder is a link)
+    run._used.add("6" * 64)  # as if a run had used an entry
+    run.save()
+    assert (person / f"{'5' * 64}.json").read_text() == "a person's file"
