@@ -42,7 +42,7 @@ import stat
 import sys
 import types
 import typing
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import GenericAlias
@@ -185,21 +185,8 @@ class ArticleCache:
             with contextlib.suppress(OSError):
                 if not self.seals_path.parent.is_symlink():
                     write_state(self.seals_path, json.dumps(dict(sorted(self._seals_used.items()))))
-        if not self._used:
-            return
-        with contextlib.suppress(OSError):
-            if self.folder.is_symlink() or not self.folder.is_dir():
-                return
-            for entry in os.scandir(self.folder):
-                name = entry.name
-                if (
-                    name.endswith(".json")
-                    and _ENTRY.fullmatch(name[:-5])
-                    and name[:-5] not in self._used
-                    and entry.is_file(follow_symlinks=False)
-                ):
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
+        if self._used and not self.folder.is_symlink():
+            prune(self.folder, self._used, ".json")
 
     def _known_seals(self) -> dict[str, str]:
         """The seals file: name -> seal (hex), or none when it is not such a map."""
@@ -221,7 +208,20 @@ def seal(key: bytes, name: str, data: bytes) -> bytes:
 
 
 MAX_STATE_BYTES = 50_000_000
-_ENTRY = re.compile(r"[0-9a-f]{64}")  # an entry's name: a key (see :func:`key`)
+DIGEST = re.compile(r"[0-9a-f]{64}")  # a state entry's name: a key (see :func:`key`)
+
+
+def prune(folder: Path, wanted: Collection[str], suffix: str = "") -> None:
+    """Remove the state entries of ``folder`` (regular files named as a
+    :data:`DIGEST` then ``suffix``) not in ``wanted`` (by digest): an earlier
+    run's. Nothing else, never through a link: the caller passes a folder
+    that is not one."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            digest = entry.name.removesuffix(suffix) if entry.name.endswith(suffix) else ""
+            if DIGEST.fullmatch(digest) and digest not in wanted and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 @contextlib.contextmanager

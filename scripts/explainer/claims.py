@@ -1050,7 +1050,6 @@ def _links(table: _Table, thresholds: Thresholds, memory: Memory | None = None) 
     lo, hi = lo[apart], hi[apart]
     known = _judged(np, table, thresholds, memory)
     if known is None:
-        judge = np.arange(len(lo), dtype=np.int64)
         kept, score = _judge(np, table, lo, hi, thresholds)
     else:
         codes, flags, scores = known
@@ -1065,7 +1064,6 @@ def _links(table: _Table, thresholds: Thresholds, memory: Memory | None = None) 
         score[judge[found]] = found_score
         score = score[kept]
     if memory is not None:
-        memory.judged = len(judge)
         memory.judgement = (hi * n + lo, kept, score)
     lo, hi = lo[kept], hi[kept]
     strongest = np.lexsort((hi, lo, -score))
@@ -1548,7 +1546,6 @@ class Memory:
     verdicts: grouping.Verdicts | None = None  # the last run's, sealed (see :func:`_links`)
     verdicts_made: grouping.Verdicts | None = None  # this run's
     judgement: tuple[Any, Any, Any] | None = None  # this run's verdicts: pair codes, where the kept are, their scores
-    judged: int = 0  # the pairs this run judged (the others' verdicts were the last run's)
 
 
 def _numpy() -> Any:

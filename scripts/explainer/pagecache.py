@@ -26,7 +26,6 @@ import dataclasses
 import hashlib
 import operator
 import os
-import re
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from typing import Any, Protocol, TypeVar
 
 import msgspec
 
-from .cache import collector_paused, read_state_bytes, stable_repr, write_state
+from .cache import DIGEST, collector_paused, read_state_bytes, stable_repr, write_state
 from .model import Article, ClassifiedArticle, Group, Page, Placement, Run
 from .seal import SealedStore
 from .write import FileId, file_id, is_managed
@@ -45,7 +44,6 @@ INDEX = "pages.json"
 PARTS = "parts.json"  # per-article parts of the guides (see :meth:`PageCache.get`)
 SEALED = "sealed"  # values believed as they stand (see :meth:`PageCache.recall_sealed`)
 MAX_PAGE_BYTES = 20_000_000  # as siteinput's limit for a page MkDocs reads
-_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 class Parts(Protocol):
@@ -283,7 +281,7 @@ class PageCache:
         except (ValueError, RecursionError):  # (msgspec's errors are ValueErrors)
             self.notes.append(f"{path}: not a parts cache of this version: ignored (the guides read every article)")
             return {}
-        return {k: v for k, v in parts.parts.items() if _DIGEST.fullmatch(k)}
+        return {k: v for k, v in parts.parts.items() if DIGEST.fullmatch(k)}
 
     def _run(self, run: Run, out: list[str]) -> None:
         """A run of a classified article of this run counts by that article's
@@ -495,10 +493,10 @@ def _entries(index: _Index) -> dict[str, tuple[Record, ...]]:
         raise ValueError("wrong version")
     entries = {}
     for key, entry in index.pages.items():
-        if not _DIGEST.fullmatch(key) or not entry:
+        if not DIGEST.fullmatch(key) or not entry:
             raise ValueError("bad entry")
         for _, _, _, digest in entry:
-            if not _DIGEST.fullmatch(digest):
+            if not DIGEST.fullmatch(digest):
                 raise ValueError("bad digest")
         entries[key] = tuple((path, title, frozenset(cites), digest) for path, title, cites, digest in entry)
     return entries

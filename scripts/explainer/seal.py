@@ -21,14 +21,13 @@ from __future__ import annotations
 import contextlib
 import hmac
 import os
-import re
 import stat
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from .cache import collector_paused, read_state_bytes, seal, write_state
+from .cache import DIGEST, collector_paused, prune, read_state_bytes, seal, write_state
 
 KEY_FILE = "explainer-state-key"
 KEY_BYTES = 32
@@ -77,7 +76,6 @@ def _read(path: Path) -> bytes | None:
     return data if data is not None and len(data) == KEY_BYTES else None
 
 
-_NAME = re.compile(r"[0-9a-f]{64}")
 _SEAL = 32  # bytes of a seal, before the value it seals
 
 
@@ -105,7 +103,7 @@ class SealedStore:
 
     def get(self, name: str, shape: Any) -> Any | None:
         """The value kept under ``name``, if this machine's key sealed it and it is of ``shape``."""
-        if self.key is None or not _NAME.fullmatch(name) or not self._folder():
+        if self.key is None or not DIGEST.fullmatch(name) or not self._folder():
             return None
         data = read_state_bytes(self.folder / name)
         if data is None or not hmac.compare_digest(seal(self.key, name, data[_SEAL:]), data[:_SEAL]):
@@ -120,12 +118,12 @@ class SealedStore:
 
     def keep(self, name: str) -> None:
         """Keep the file of ``name`` as it is (checked when next read)."""
-        if self.key is not None and _NAME.fullmatch(name):
+        if self.key is not None and DIGEST.fullmatch(name):
             self._kept.add(name)
 
     def put(self, name: str, value: Any) -> None:
         """Keep ``value`` under ``name``, sealed (written by :meth:`save`)."""
-        if self.key is None or not _NAME.fullmatch(name):
+        if self.key is None or not DIGEST.fullmatch(name):
             return
         data = msgspec.msgpack.encode(value)
         self._made[name] = seal(self.key, name, data) + data
@@ -148,9 +146,4 @@ class SealedStore:
         for name, data in sorted(self._made.items()):
             with contextlib.suppress(OSError):  # (one that cannot be written only costs time)
                 write_state(self.folder / name, data)
-        wanted = self._kept | self._made.keys()
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(self.folder):
-                if entry.name not in wanted and _NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
+        prune(self.folder, self._kept | self._made.keys())
