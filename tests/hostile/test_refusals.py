@@ -266,6 +266,29 @@ def test_a_forged_cache_entry_of_the_wrong_shape_is_ignored(hostile_project: Pat
     assert snapshot(hostile_project / "docs") == reference
 
 
+def test_planted_sealed_state_in_a_clone_is_ignored_and_never_blocks_a_run(hostile_project: Path) -> None:
+    """A clone's sealed state (explainer.seal) arriving with a pull request:
+    seals that are not a map, a FIFO and a folder named as sealed values, and
+    sealed values of another clone. Nothing blocks, nothing is believed."""
+    (hostile_project / ".git").mkdir()
+    assert run(hostile_project).exit_code == 0
+    reference = snapshot(hostile_project / "docs")
+    state = hostile_project / CACHE_DIR
+    (state / "articles-seals.json").write_text('{"' + "a" * 64 + '": 1}')  # not a map of seals
+    sealed = state / "sealed"
+    for path in sorted(sealed.iterdir()):
+        path.write_bytes(b"\0" * 32 + path.read_bytes()[32:])  # another key's seal
+    os.mkfifo(sealed / ("b" * 64))
+    (sealed / ("c" * 64)).mkdir()
+    (state / "manifest.json").unlink()
+    result = run(hostile_project)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output + result.stderr
+    assert "cache entries were not valid: ignored" in result.stderr  # every entry read again
+    assert snapshot(hostile_project / "docs") == reference
+    assert (sealed / ("c" * 64)).is_dir()  # not a sealed value: left as it is
+
+
 @pytest.mark.parametrize("forgery", ["lean", "similarity", "signal", "signature", "counts"])
 def test_a_well_typed_entry_that_does_not_add_up_is_read_again(hostile_project: Path, forgery: str) -> None:
     """Every field of the right type, yet not what reading the article gives (a
