@@ -47,3 +47,22 @@ def test_each_round_takes_the_article_out_and_adds_it_again(tmp_path: Path, monk
     assert len(pairs) == 2 and all(no_op > 0 and add > 0 for no_op, add in pairs)
     assert added.read_text(encoding="utf-8") == text  # left with the article added ...
     assert _files(project / "docs") == with_one  # ... and its pages as the first add-one made them
+
+
+def test_a_benchmark_project_runs_byte_compiled_code(tmp_path: Path) -> None:
+    """Every module of the project's package has current bytecode, whatever
+    PYTHONDONTWRITEBYTECODE says: a run does not compile the package again,
+    as a maintainer's run after the first does not."""
+    import importlib.util
+
+    benchmark = load_script("dev/benchmark.py")
+    project = benchmark.make_project(tmp_path / "project", 1)
+    modules = sorted((project / "scripts" / "explainer").glob("*.py"))
+    assert modules
+    for module in modules:
+        compiled = Path(importlib.util.cache_from_source(str(module)))
+        header = compiled.read_bytes()[:16]
+        assert header[:4] == importlib.util.MAGIC_NUMBER, module.name
+        # (unchecked-hash flags 0, then the source's mtime and size: what the import system compares)
+        assert int.from_bytes(header[8:12], "little") == int(module.stat().st_mtime) & 0xFFFFFFFF, module.name
+        assert int.from_bytes(header[12:16], "little") == module.stat().st_size & 0xFFFFFFFF, module.name
