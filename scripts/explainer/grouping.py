@@ -517,15 +517,20 @@ def regroup(
     rows_of = rows_of[np.argsort(label[rows_of], kind="stable")]
     if len(rows_of) != int(sizes[untouched].sum()):  # a row of such a group is gone: it was reached
         return None
-    cuts = np.flatnonzero(np.diff(label[rows_of])) + 1
-    article_ = np.asarray(article, dtype=np.int64)
-    olds = label[rows_of[np.concatenate(([0], cuts))]].tolist() if len(rows_of) else []
-    for members, old in zip(np.split(rows[rows_of], cuts) if len(rows_of) else [], olds, strict=True):
-        if len(np.unique(article_[members])) != len(members):  # one sentence per article
+    if len(rows_of):
+        # Each group's rows (a run of rows_of), checked and listed at once: a
+        # topic keeps a thousand such groups, each a few rows.
+        owner, members = label[rows_of], rows[rows_of]
+        article_ = np.asarray(article, dtype=np.int64)[members]
+        if len(np.unique(owner * (int(article_.max()) + 1) + article_)) != len(members):  # one sentence per article
             return None
-        found.append(members.tolist())
-        if unchanged is not None:
-            unchanged[int(members.min())] = old
+        begin = np.concatenate(([0], np.flatnonzero(np.diff(owner)) + 1))
+        end = np.append(begin[1:], len(members)).tolist()
+        flat, least = members.tolist(), np.minimum.reduceat(members, begin).tolist()
+        for start, stop, old, low in zip(begin.tolist(), end, owner[begin].tolist(), least, strict=True):
+            found.append(flat[start:stop])
+            if unchanged is not None:
+                unchanged[low] = old
     made += (keys[untouched[label[ends_lo]]] >> 1).tolist()
     return sorted(sorted(m) for m in found), sorted(made)
 

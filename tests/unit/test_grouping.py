@@ -238,6 +238,23 @@ def test_a_record_that_does_not_fit_is_refused(how: str) -> None:
     assert grouping.regroup(topic.article(), topic.close(), lo, hi, score, rows, forged) is None
 
 
+def test_a_kept_group_with_two_sentences_of_one_article_is_refused() -> None:
+    """A group nothing of this run reaches is taken as the record says: a
+    forged one that holds two sentences of one article (the rule never joins
+    them) is refused, not shown as one claim."""
+    a0, a1, b0 = ("a", 0), ("a", 1), ("b", 0)
+    topic = Topic((a0, a1, b0), {"a": "ka", "b": "kb"}, ((0.9, a0, b0), (0.8, a1, b0)))
+    last, (groups, _) = record(topic)
+    assert groups == [[0, 2]]  # a1 is kept apart: article a is in the group already
+    forged = msgspec.structs.replace(
+        last,
+        joined=np.array([0, 1], dtype="<i4").tobytes(),
+        scores=np.array([0.9, 0.8], dtype="<f8").tobytes(),
+    )
+    assert regroup(topic, last) is not None
+    assert regroup(topic, forged) is None
+
+
 @pytest.mark.parametrize(
     "articles",
     [
