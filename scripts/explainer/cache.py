@@ -123,6 +123,7 @@ class ArticleCache:
         self._seals: dict[str, str] | None = None  # name -> seal (hex), read when first needed
         self._seals_used: dict[str, str] = {}  # the seals of the entries this run read or wrote
         self._used: set[str] = set()  # the entries this run read or wrote (the others are pruned by save)
+        self._readable = False  # whether the folder is one (never a link), once seen to be
 
     @property
     def ignored(self) -> int:
@@ -136,6 +137,10 @@ class ArticleCache:
         self._refused.add(name)
 
     def get(self, name: str) -> Any | None:
+        if not self._readable:  # (looked at again until it is a folder: a run's puts may make it)
+            self._readable = real_folder(self.folder)  # a linked folder is never read through: it could lead anywhere
+            if not self._readable:
+                return None
         data = read_state_bytes(self.folder / f"{name}.json")
         if data is None:
             return None
@@ -240,6 +245,15 @@ def collector_paused() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+def real_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder, not a link to one (a clone can plant a
+    link among the state files: a run never goes through it)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def read_state(path: Path) -> str | None:

@@ -50,6 +50,23 @@ def check_inside(path: Path, root: Path, shown: str | None = None) -> None:
         )
 
 
+def check_within(path: Path, folder: Path, shown: str | None = None) -> None:
+    """Refuse ``path`` (an entry of ``folder``) when it is a link to anything
+    but a visible file of ``folder``: a link in sources/ to another file of
+    the project (a README, a git-ignored ``.env``) would publish it as an article."""
+    if not path.is_symlink():
+        return
+    try:
+        inside = path.resolve(strict=False).relative_to(folder.resolve())
+    except (ValueError, OSError, RuntimeError):
+        inside = None
+    if inside is None or any(part.startswith(".") for part in inside.parts):
+        raise ExplainerError(
+            f"is a symbolic link leading out of {folder.name}/: refused (copy the file in instead)",
+            path=shown or str(path),
+        )
+
+
 def _in_hidden_folder(relative: Path) -> bool:
     return any(part.startswith(".") and part not in {".", ".."} for part in relative.parent.parts)
 

@@ -306,6 +306,7 @@ def find_sources(folder: Path, root: Path, problems: list[str] | None = None) ->
             if _CONTROL.search(path.name):
                 raise ExplainerError("file name holds control characters: rename the file", path=shown)
             files.check_inside(path, root)
+            files.check_within(path, folder, shown)
             kind = files.kind_of(path)
             if kind is not None:
                 raise ExplainerError(f"is {kind}, not an article file: refused (sources/ holds files only)", path=shown)
@@ -422,9 +423,10 @@ def explain(
 
 
 def display_path(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` when it is inside, POSIX style."""
+    """``path`` relative to ``root`` when it is inside, POSIX style: by its own
+    name (a link's name, not its target's: the name is what was checked)."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 

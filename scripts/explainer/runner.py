@@ -65,6 +65,7 @@ def generate(
     rather than freed object by object: a third of a second at 1,000
     articles, all of it spent after the pages are written."""
     notes: list[str] = []
+    write.check_outputs(paths.root, paths.outputs)
     with write.run_lock(paths.state, wait=lock_wait(), on_wait=on_wait):
         notes += write.recover((paths.docs, paths.includes), paths.state)
         project = load(paths)
@@ -137,6 +138,7 @@ def check(paths: Paths) -> write.Plan:
     """The plan a run would carry out (empty when docs/ is up to date).
 
     Never reads the cache: what CI checks is built from the sources alone."""
+    write.check_outputs(paths.root, paths.outputs)
     with collector_paused():
         site = build(load(paths))
     return write.plan(site.pages, paths.docs, {paths.includes: site.includes})

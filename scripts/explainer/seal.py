@@ -27,7 +27,7 @@ from typing import Any
 
 import msgspec
 
-from .cache import DIGEST, collector_paused, prune, read_state_bytes, seal, write_state
+from .cache import DIGEST, collector_paused, prune, read_state_bytes, real_folder, seal, write_state
 
 KEY_FILE = "explainer-state-key"
 KEY_BYTES = 32
@@ -95,10 +95,7 @@ class SealedStore:
     def _folder(self) -> bool:
         """Whether the folder is one (a link to one, which a clone can plant, is never gone through)."""
         if self._usable is None:
-            try:
-                self._usable = stat.S_ISDIR(os.lstat(self.folder).st_mode)
-            except OSError:
-                self._usable = False
+            self._usable = real_folder(self.folder)
         return self._usable
 
     def get(self, name: str, shape: Any) -> Any | None:

@@ -154,6 +154,8 @@ def _plan(
             unchanged.append(page.path)
         else:
             writes.append(page)
+        if writes and writes[-1] is page:
+            _temp_is_free(target)
     deletes = generated_files(docs, skip=wanted) if docs_folder else []
     nested = tuple((root, _plan(files, root, {}, docs_folder=False)) for root, files in sorted(others.items()))
     return Plan(tuple(writes), tuple(deletes), tuple(unchanged), tuple(taken), nested, docs)
@@ -169,14 +171,21 @@ def apply(plan: Plan, state: Path) -> list[str]:
     if not any(p.writes or p.deletes for _, p in parts):
         return notes
     renames: list[tuple[int, str]] = []
-    for index, part in parts:
-        root = folders[index]
-        for page in part.writes:
-            target = root / page.path
-            _make_folders(root, target.parent)
-            _write_temp(target, page.content.encode("utf-8"))
-            renames.append((index, page.path))
-            _test_kill("temp", len(renames))
+    written: list[Path] = []
+    try:
+        for index, part in parts:
+            root = folders[index]
+            for page in part.writes:
+                target = root / page.path
+                _make_folders(root, target.parent)
+                written.append(_write_temp(target, page.content.encode("utf-8")))
+                renames.append((index, page.path))
+                _test_kill("temp", len(renames))
+    except BaseException:
+        for temp in written:  # (ours: just written) the folders stay as they were
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        raise
     journal = {
         "version": 1,
         "folders": [str(f.resolve()) for f in folders],
@@ -346,10 +355,28 @@ def _temp_name(target: Path) -> Path:
     return target.with_name(f".{target.name}{_TMP_SUFFIX}")
 
 
-def _write_temp(target: Path, data: bytes) -> Path:
-    """Write ``data`` beside ``target`` under a hidden temporary name, synced.
-    Never through a symbolic link: an existing temp name is replaced."""
+def _temp_is_free(target: Path) -> None:
+    """Refuse to write ``target`` when something not the generator's holds its
+    temporary name (a killed run's temp files are gone already: :func:`recover`):
+    a person's file is never removed, whatever its name."""
     temp = _temp_name(target)
+    if (temp.is_symlink() or temp.exists()) and not _ours(temp):
+        raise ExplainerError(
+            f"has the name of the generator's temporary file for {target.name}: rename or remove it"
+            " (the generator removes no file it did not write)",
+            path=str(temp),
+        )
+
+
+def _write_temp(target: Path, data: bytes, *, state: bool = False) -> Path:
+    """Write ``data`` beside ``target`` under a hidden temporary name, synced.
+    Never through a symbolic link. In an output folder, a killed run's temp
+    file at the name is replaced and anything else there refused
+    (:func:`_temp_is_free`); in the ``state`` folder (the generator's own),
+    whatever is there is replaced: a planted state file never blocks a run."""
+    temp = _temp_name(target)
+    if not state:
+        _temp_is_free(target)
     if temp.is_symlink() or temp.exists():
         if temp.is_dir() and not temp.is_symlink():
             raise ExplainerError("a folder has the name of the generator's temporary file", path=str(temp))
@@ -363,7 +390,8 @@ def _write_temp(target: Path, data: bytes) -> Path:
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
-    os.replace(_write_temp(target, data), target)
+    """Write a state file (the journal) whole or not at all."""
+    os.replace(_write_temp(target, data, state=True), target)
 
 
 def _state_folder(state: Path) -> None:
@@ -391,6 +419,30 @@ def _has_link(root: Path, relative: str) -> bool:
         if current.is_symlink():
             return True
     return False
+
+
+def check_outputs(root: Path, folders: Iterable[Path]) -> None:
+    """Refuse an output folder outside the project or reached through a
+    link: a pull request can commit a link at ``docs`` or ``includes`` (or a
+    ``docs_dir`` in mkdocs.yml), and the generator writes only inside the
+    project. Checked by the path as written, before anything is read or written."""
+    base = Path(os.path.abspath(root))
+    for folder in folders:
+        where = Path(os.path.abspath(folder))
+        try:
+            relative = where.relative_to(base).as_posix()
+        except ValueError:
+            relative = ""
+        if relative in ("", "."):
+            raise ExplainerError(
+                "is not a folder inside the project: the generator writes only there", path=str(folder)
+            )
+        if _has_link(base, relative):
+            raise ExplainerError(
+                "is a symbolic link (or is reached through one): the generator does not write through links"
+                " (make it a real folder of the project)",
+                path=str(folder),
+            )
 
 
 def _same_file(target: Path, page: Page, known: FileId, text: str) -> bool:

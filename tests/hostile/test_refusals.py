@@ -81,6 +81,15 @@ def _folder(relative: str) -> Setup:
     return lambda project: (project / relative).mkdir(parents=True)
 
 
+def _moved_out(project: Path, name: str) -> None:
+    """``name`` moved out of the project, a link to it left in its place."""
+    moved = project.parent / "outside" / name
+    os.rename(project / name, moved)
+    (project / name).symlink_to(moved, target_is_directory=True)
+
+
+# The first topic's description (background): editing it rewrites background.md.
+TOPIC_DESCRIPTION = (ROOT / "config/topics.yml").read_text(encoding="utf-8").split("description: ")[1].split("\n")[0]
 ARTICLE = "A title\n\nThe central bank banned every crypto transaction.\n"
 BOMB = 'a: &a ["x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b]\n'
 
@@ -97,6 +106,27 @@ CASES: dict[str, tuple[Setup, str]] = {
         "sources/a.yml: is a symbolic link leading outside",
     ),
     "topics file links outside": (_link("config/topics.yml", "secret.txt"), "topics.yml: is a symbolic link leading"),
+    "source links to a file of the project": (
+        lambda p: (p / "sources/notes.md").symlink_to(p / "README.md"),
+        "sources/notes.md: is a symbolic link leading out of sources/",
+    ),
+    "source links to a dotfile of the project": (
+        lambda p: (_write(".env", "TOKEN=secret\n")(p), (p / "sources/env.txt").symlink_to(p / ".env")),
+        "sources/env.txt: is a symbolic link leading out of sources/",
+    ),
+    # Output folders: written only inside the project, never through a link.
+    "docs links outside": (
+        lambda p: (_moved_out(p, "docs"), _replace("config/topics.yml", TOPIC_DESCRIPTION, "A new one.")(p)),
+        "docs: is a symbolic link (or is reached through one)",
+    ),
+    "includes links outside": (lambda p: _moved_out(p, "includes"), "includes: is a symbolic link"),
+    "a person's file at a temporary name": (
+        lambda p: (
+            _write("docs/.background.md.explainer-tmp", "my notes\n")(p),
+            _replace("config/topics.yml", TOPIC_DESCRIPTION, "A new one.")(p),
+        ),
+        "docs/.background.md.explainer-tmp: has the name of the generator's temporary file for background.md",
+    ),
     "source is a FIFO": (_fifo("sources/pipe.txt"), "sources/pipe.txt: is a named pipe (FIFO), not an article file"),
     "source is a folder": (_folder("sources/folder.txt"), "sources/folder.txt: is a folder, not an article file"),
     "sources folder links outside": (

@@ -381,3 +381,18 @@ def test_pruning_never_goes_through_a_linked_folder(tmp_path: Path) -> None:
     run._used.add("6" * 64)  # as if a run had used an entry
     run.save()
     assert (person / f"{'5' * 64}.json").read_text() == "a person's file"
+
+
+def test_entries_are_never_read_through_a_linked_folder(tmp_path: Path) -> None:
+    """A clone can plant the entries' folder as a link to a folder elsewhere:
+    its files are never opened (without a key they would be believed and
+    their words published; with one, read and then refused)."""
+    elsewhere = tmp_path / "elsewhere"
+    ArticleCache(elsewhere, Processed).put("good", _value())
+    assert ArticleCache(elsewhere, Processed).get("good") == _value()  # a good entry, where it is
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "articles").symlink_to(elsewhere)
+    linked = ArticleCache(state / "articles", Processed)
+    assert linked.get("good") is None
+    assert linked.ignored == 0  # (not a bad entry: nothing was read)

@@ -268,3 +268,24 @@ def test_only_files_the_run_will_not_write_are_read_for_their_marker(tmp_path: P
     assert write.generated_files(docs) == ["a.md", "gone.md"]
     assert write.generated_files(docs, skip={"a.md"}) == ["gone.md"]
     assert write.plan([_page("a.md", "A")], docs).deletes == ("gone.md",)
+
+
+@pytest.mark.parametrize(
+    ("folder", "message"),
+    [
+        ("../elsewhere", "is not a folder inside the project"),  # e.g. docs_dir in a pull request's mkdocs.yml
+        (".", "is not a folder inside the project"),
+        ("linked", "is a symbolic link"),
+        ("linked/docs", r"is a symbolic link \(or is reached through one\)"),
+    ],
+)
+def test_an_output_folder_outside_the_project_or_through_a_link_is_refused(
+    tmp_path: Path, folder: str, message: str
+) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    (tmp_path / "elsewhere" / "docs").mkdir(parents=True)
+    (root / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    write.check_outputs(root, [root / "docs", root / "includes"])  # (real or not there yet: fine)
+    with pytest.raises(ExplainerError, match=message):
+        write.check_outputs(root, [root / "docs", root / folder])
