@@ -12,16 +12,11 @@ import re
 import unicodedata
 
 from . import layout
+from .chars import INVISIBLE
 from .errors import ExplainerError
 from .furniture import Furniture, Verdict, normal
 from .model import BoilerplateRules, CleanDocument, RemovedLine, SourceDocument, TextBlock
 
-# Invisible characters that only hide or reorder text: zero-width spaces, word
-# joiners, soft hyphens and bidirectional overrides ("Trojan Source" tricks).
-# ZWJ (U+200D) stays: emoji sequences need it.
-_INVISIBLE = dict.fromkeys(
-    map(ord, "\u200b\u200c\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None
-)
 _QUOTES = str.maketrans(
     {
         "\u2018": "'",
@@ -35,7 +30,7 @@ _QUOTES = str.maketrans(
     }
 )
 _SPACES = re.compile(r"[^\S\n]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # (C1 too: "\x9b" opens a terminal escape)
 _COLUMN_GAP = re.compile(r"(?: {2,}|\t)\s*")
 _MARKERS = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+•◦▪]\s+|\d{1,3}[.)]\s+)")  # Markdown and list markers
 
@@ -58,7 +53,7 @@ def normalise_line(line: str) -> str:
     (Most lines are ASCII: already NFC, with no quote or invisible character
     to replace; without a newline, single spaces are ``" ".join(line.split())``.)"""
     if not line.isascii():
-        line = unicodedata.normalize("NFC", line).translate(_INVISIBLE).translate(_QUOTES)
+        line = unicodedata.normalize("NFC", line).translate(INVISIBLE).translate(_QUOTES)
     if not line.isprintable():
         line = _CONTROL.sub(" ", line)
     return _SPACES.sub(" ", line).strip() if "\n" in line else " ".join(line.split())

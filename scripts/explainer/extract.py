@@ -14,6 +14,7 @@ import re
 from datetime import date
 from typing import Any
 
+from .chars import visible
 from .errors import ExplainerError
 
 
@@ -43,7 +44,7 @@ def extract_html(text: str, path: str) -> tuple[str, dict[str, Any]]:
     if found is not None:
         for key, value in (("title", found.title), ("author", found.author), ("publisher", found.sitename)):
             if isinstance(value, str) and value.strip():
-                meta[key] = " ".join(value.split())
+                meta[key] = " ".join(visible(value).split())
         if isinstance(found.url, str) and found.url.strip():
             meta["url"] = found.url.strip()  # ingest keeps it only if it is a web address
         if isinstance(found.date, str):

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import yaml
 
+from .chars import visible
 from .errors import ExplainerError
 
 Location = tuple[str | int, ...]
@@ -22,12 +23,20 @@ MAX_EVENTS = 500_000
 
 
 class _Loader(_BASE):  # type: ignore[misc,valid-type]
-    """The safe loader without implicit timestamps: dates stay text."""
+    """The safe loader without implicit timestamps: dates stay text; and every
+    string without control or invisible characters (:func:`explainer.chars.visible`)."""
 
     yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _BASE.yaml_implicit_resolvers.items()
     }
+
+
+def _visible_string(loader: _Loader, node: yaml.ScalarNode) -> str:
+    return visible(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _visible_string)
 
 
 def load(text: str, path: str) -> tuple[Any, dict[Location, int]]:

@@ -199,3 +199,48 @@ def test_any_field_value_never_becomes_markup_or_a_non_web_link(
         if page.suffix == ".html":
             assert bad_markup(page.read_text(encoding="utf-8")) == [], (page, values)
     os.sync()
+
+
+HIDDEN = (
+    "\x00\x1b[31m\x07\x7f\x9b\u202e\u2066\u200b\u00ad"  # controls, a terminal escape, bidi overrides, invisible ones
+)
+
+
+def _control_or_invisible(text: str) -> list[str]:
+    return sorted(
+        {f"U+{ord(c):04X}" for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F}
+        | {f"U+{ord(c):04X}" for c in text if c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u00ad"}
+    )
+
+
+def test_control_and_invisible_characters_in_data_files_never_reach_a_page(tmp_path: Path) -> None:
+    """A YAML escape ("\\x1b", "\\u202e") writes any character into a data
+    file's text: front matter, sidecars and config/ are read without them,
+    as article text is cleaned of them."""
+    project = copy_project(tmp_path / "project")
+    topics = yaml.safe_load((project / "config/topics.yml").read_text(encoding="utf-8"))
+    topics["title"] = f"Site{HIDDEN}title"
+    topics["topics"][0]["description"] = f"About{HIDDEN}this"
+    (project / "config/topics.yml").write_text(
+        yaml.safe_dump(topics), encoding="utf-8"
+    )  # (escaped as YAML writes them)
+    glossary = yaml.safe_load((project / "config/glossary.yml").read_text(encoding="utf-8"))
+    glossary["terms"][0]["definition"] = f"Defined{HIDDEN}here"
+    (project / "config/glossary.yml").write_text(yaml.safe_dump(glossary), encoding="utf-8")
+    meta = {"title": f"Miners{HIDDEN}flee", "author": f"By{HIDDEN}someone", "published": "2021-10-01"}
+    (project / "sources/hidden.yml").write_text(yaml.safe_dump(meta), encoding="utf-8")
+    body = HIDDEN.replace("\x00", "")  # (a NUL byte in an article file is refused: a binary file)
+    (project / "sources/hidden.txt").write_text(
+        f"The government said miners must stop.\n\nThe central bank{body} banned every crypto transaction.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["generate", "--root", str(project)])
+    assert result.exit_code == 0, result.output
+    written = {
+        p: p.read_text(encoding="utf-8")
+        for p in [*(project / "docs").rglob("*.md"), *(project / "includes").rglob("*")]
+        if p.is_file()
+    }
+    assert any("Miners [31m flee" in text for text in written.values())  # the title, its escape's text as text
+    found = {str(p.relative_to(project)): bad for p, text in written.items() if (bad := _control_or_invisible(text))}
+    assert found == {}
