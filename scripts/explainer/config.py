@@ -6,6 +6,7 @@ checks them and turns them into typed values. Errors name the file and line.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from . import furniture, saferegex, yamldata
@@ -14,7 +15,22 @@ from .sitepages import RESERVED_SLUGS
 from .validate import Fail, failer, is_number, is_slug, no_unknown_keys
 from .validate import text as text_field
 
-# Weights of the evidence (see model.SiteConfig): a number >= 0 each, with its default.
+# Weights are multiplied and summed over every word of an article: far past
+# any useful weight, a sum overflows to infinity (1e308 did, with a warning).
+MAX_WEIGHT = 1_000_000
+
+
+def _as_text(value: object) -> str:
+    """What to add to a message about a number YAML read as text ("1.0e6": YAML
+    1.1 wants a sign in the exponent), else nothing."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            float(value)
+            return " (YAML read it as text: write the exponent with its sign, as in 1.0e+6)"
+    return ""
+
+
+# Weights of the evidence (see model.SiteConfig): a number from 0 to MAX_WEIGHT each, with its default.
 _WEIGHTS = {
     "subheading_weight": 2.0,
     "similarity_weight": 6.0,
@@ -55,8 +71,8 @@ def load_topics(text: str, path: str, edit_path: str | None = None) -> SiteConfi
     weights = {}
     for key, default in _WEIGHTS.items():
         weight = data.get(key, default)
-        if not is_number(weight) or weight < 0:
-            raise fail(f"'{key}' must be a number >= 0", key)
+        if not is_number(weight) or not 0 <= weight <= MAX_WEIGHT:
+            raise fail(f"'{key}' must be a number from 0 to {MAX_WEIGHT:,}{_as_text(weight)}", key)
         weights[key] = float(weight)
     share = data.get("min_matched_share", 0.2)
     if not is_number(share) or not 0 <= share <= 1:
@@ -127,8 +143,12 @@ def _signals(raw: Any, fail: Fail, i: int) -> tuple[Signal, ...]:
         if key in seen:
             raise fail(f"duplicate signal {phrase!r}", *at, phrase)
         seen.add(key)
-        if not is_number(weight) or weight <= 0:
-            raise fail(f"weight of {phrase!r} must be a number > 0", *at, phrase)
+        if not is_number(weight) or not 0 < weight <= MAX_WEIGHT:
+            raise fail(
+                f"weight of {phrase!r} must be a number > 0 and at most {MAX_WEIGHT:,}" + _as_text(weight),
+                *at,
+                phrase,
+            )
         signals.append(Signal(phrase=key, weight=float(weight)))
     return tuple(signals)
 

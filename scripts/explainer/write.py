@@ -443,6 +443,8 @@ def check_outputs(root: Path, folders: Iterable[Path]) -> None:
                 " (make it a real folder of the project)",
                 path=str(folder),
             )
+        if where.exists() and not where.is_dir():
+            raise ExplainerError("is a file where the generator needs a folder: move it away", path=str(folder))
 
 
 def _same_file(target: Path, page: Page, known: FileId, text: str) -> bool:

@@ -14,6 +14,7 @@ import fcntl
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -120,6 +121,10 @@ CASES: dict[str, tuple[Setup, str]] = {
         "docs: is a symbolic link (or is reached through one)",
     ),
     "includes links outside": (lambda p: _moved_out(p, "includes"), "includes: is a symbolic link"),
+    "includes is a file": (
+        lambda p: (shutil.rmtree(p / "includes"), _write("includes", "notes\n")(p)),
+        "includes: is a file where the generator needs a folder",
+    ),
     "a person's file at a temporary name": (
         lambda p: (
             _write("docs/.background.md.explainer-tmp", "my notes\n")(p),
@@ -177,7 +182,15 @@ CASES: dict[str, tuple[Setup, str]] = {
     ),
     "NaN weight": (
         _replace("config/topics.yml", "stance: 3", "stance: .nan"),
-        f"topics.yml:{STANCE_LINE}: weight of 'stance' must be a number > 0",
+        f"topics.yml:{STANCE_LINE}: weight of 'stance' must be a number > 0 and at most 1,000,000",
+    ),
+    "huge weight": (
+        _replace("config/topics.yml", "similarity_weight: 6", "similarity_weight: 1.0e+308"),
+        "'similarity_weight' must be a number from 0 to 1,000,000",
+    ),
+    "weight YAML reads as text": (
+        _replace("config/topics.yml", "stance: 3", "stance: 1.0e6"),
+        "must be a number > 0 and at most 1,000,000 (YAML read it as text: write the exponent with its sign",
     ),
     "infinite weight": (
         _replace("config/topics.yml", "subheading_weight: 2", "subheading_weight: .inf"),
