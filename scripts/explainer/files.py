@@ -39,6 +39,10 @@ def check_inside(path: Path, root: Path, shown: str | None = None) -> None:
     try:
         inside = path.resolve(strict=False).relative_to(root.resolve())
     except (ValueError, OSError, RuntimeError):
+        if not _written_inside(path, root):
+            raise ExplainerError(
+                "is outside the project: only files inside it are read", path=shown or str(path)
+            ) from None
         raise ExplainerError(
             "is a symbolic link leading outside the project: refused (copy the file in instead)",
             path=shown or str(path),
@@ -65,6 +69,15 @@ def check_within(path: Path, folder: Path, shown: str | None = None) -> None:
             f"is a symbolic link leading out of {folder.name}/: refused (copy the file in instead)",
             path=shown or str(path),
         )
+
+
+def _written_inside(path: Path, root: Path) -> bool:
+    """Is ``path``, as written (no link followed), inside ``root``?"""
+    try:
+        Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
+    except ValueError:
+        return False
+    return True
 
 
 def _in_hidden_folder(relative: Path) -> bool:

@@ -270,6 +270,10 @@ def test_explain_prints_each_paragraph_its_page_runner_up_and_evidence(run_cli: 
     assert any(line.startswith("    corpus model (not decisive on its own): ") for line in lines)
     missing = CliRunner().invoke(main, ["explain", "--root", str(project), "sources/none.txt"])
     assert missing.exit_code == 1 and "sources/none.txt" in missing.output
+    elsewhere = project.parent / "elsewhere.txt"
+    elsewhere.write_text("A title\n\nText outside the project.\n", encoding="utf-8")
+    outside = CliRunner().invoke(main, ["explain", "--root", str(project), str(elsewhere)])
+    assert outside.exit_code == 1 and "elsewhere.txt: is outside the project" in outside.output
 
 
 def test_generate_prints_a_line_per_new_or_changed_article(project: Path) -> None:
