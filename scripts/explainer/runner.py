@@ -65,8 +65,8 @@ def generate(
     rather than freed object by object: a third of a second at 1,000
     articles, all of it spent after the pages are written."""
     notes: list[str] = []
-    write.check_outputs(paths.root, paths.outputs)
     with write.run_lock(paths.state, wait=lock_wait(), on_wait=on_wait):
+        write.check_outputs(paths.root, paths.outputs)  # (in the lock: a link swapped in while a run waits)
         notes += write.recover((paths.docs, paths.includes), paths.state)
         project = load(paths)
         runs, inputs = RunCache(paths.state), fingerprint(project)

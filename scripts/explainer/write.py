@@ -425,24 +425,29 @@ def check_outputs(root: Path, folders: Iterable[Path]) -> None:
     """Refuse an output folder outside the project or reached through a
     link: a pull request can commit a link at ``docs`` or ``includes`` (or a
     ``docs_dir`` in mkdocs.yml), and the generator writes only inside the
-    project. Checked by the path as written, before anything is read or written."""
-    base = Path(os.path.abspath(root))
+    project. Each folder on the way up from the output folder, as written, is
+    looked at until one is the project's root (however either path was
+    reached: a root behind a link, as /tmp is on macOS, is fine)."""
+    top = root.resolve()
     for folder in folders:
-        where = Path(os.path.abspath(folder))
-        try:
-            relative = where.relative_to(base).as_posix()
-        except ValueError:
-            relative = ""
-        if relative in ("", "."):
+        where = folder.absolute()
+        if ".." in where.parts or where.resolve() == top:  # (".." would be taken after a link on the way)
             raise ExplainerError(
                 "is not a folder inside the project: the generator writes only there", path=str(folder)
             )
-        if _has_link(base, relative):
-            raise ExplainerError(
-                "is a symbolic link (or is reached through one): the generator does not write through links"
-                " (make it a real folder of the project)",
-                path=str(folder),
-            )
+        step = where
+        while step.resolve() != top:
+            if step.is_symlink():
+                raise ExplainerError(
+                    "is a symbolic link (or is reached through one): the generator does not write through links"
+                    " (make it a real folder of the project)",
+                    path=str(folder),
+                )
+            if step.parent == step:
+                raise ExplainerError(
+                    "is not a folder inside the project: the generator writes only there", path=str(folder)
+                )
+            step = step.parent
         if where.exists() and not where.is_dir():
             raise ExplainerError("is a file where the generator needs a folder: move it away", path=str(folder))
 

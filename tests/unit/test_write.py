@@ -289,3 +289,19 @@ def test_an_output_folder_outside_the_project_or_through_a_link_is_refused(
     write.check_outputs(root, [root / "docs", root / "includes"])  # (real or not there yet: fine)
     with pytest.raises(ExplainerError, match=message):
         write.check_outputs(root, [root / "docs", root / folder])
+
+
+def test_a_project_reached_through_a_link_may_name_its_outputs_either_way(tmp_path: Path) -> None:
+    """The preview resolves the project's root but MkDocs gives docs_dir as
+    written: a project behind a link (/tmp on macOS, a linked home folder)
+    is still one project. A ".." after a link is refused (the system takes it
+    after the link, not where the path seems to go)."""
+    real = tmp_path / "real" / "project"
+    (real / "docs").mkdir(parents=True)
+    (tmp_path / "via").symlink_to(tmp_path / "real", target_is_directory=True)
+    (tmp_path / "elsewhere" / "x").mkdir(parents=True)
+    (real / "lnk").symlink_to(tmp_path / "elsewhere" / "x", target_is_directory=True)
+    write.check_outputs(real.resolve(), [tmp_path / "via" / "project" / "docs", real / "includes"])
+    write.check_outputs(tmp_path / "via" / "project", [real / "docs"])
+    with pytest.raises(ExplainerError, match="is not a folder inside the project"):
+        write.check_outputs(real, [real / "lnk" / ".." / "docs"])
