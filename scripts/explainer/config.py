@@ -23,7 +23,7 @@ MAX_WEIGHT = 1_000_000
 def _as_text(value: object) -> str:
     """What to add to a message about a number YAML read as text ("1.0e6": YAML
     1.1 wants a sign in the exponent), else nothing."""
-    if isinstance(value, str):
+    if isinstance(value, str) and any(c.isdigit() for c in value):  # ("nan", "infinity" are no exponents)
         with contextlib.suppress(ValueError):
             float(value)
             return " (YAML read it as text: write the exponent with its sign, as in 1.0e+6)"
