@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from . import layout
-from .chars import INVISIBLE
+from .chars import CONTROL, INVISIBLE
 from .errors import ExplainerError
 from .furniture import Furniture, Verdict, normal
 from .model import BoilerplateRules, CleanDocument, RemovedLine, SourceDocument, TextBlock
@@ -30,7 +30,6 @@ _QUOTES = str.maketrans(
     }
 )
 _SPACES = re.compile(r"[^\S\n]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # (C1 too: "\x9b" opens a terminal escape)
 _COLUMN_GAP = re.compile(r"(?: {2,}|\t)\s*")
 _MARKERS = re.compile(r"^(?:#{1,6}\s+|>\s?|[-*+•◦▪]\s+|\d{1,3}[.)]\s+)")  # Markdown and list markers
 
@@ -55,7 +54,7 @@ def normalise_line(line: str) -> str:
     if not line.isascii():
         line = unicodedata.normalize("NFC", line).translate(INVISIBLE).translate(_QUOTES)
     if not line.isprintable():
-        line = _CONTROL.sub(" ", line)
+        line = CONTROL.sub(" ", line)  # (C1 too: "\x9b" opens a terminal escape)
     return _SPACES.sub(" ", line).strip() if "\n" in line else " ".join(line.split())
 
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import pipeline, runner, scaffold
+from . import chars, pipeline, runner, scaffold
 from .cache import ArticleCache
 from .errors import ExplainerError
 from .paths import DEFAULTS, Paths
@@ -162,19 +162,16 @@ def explain(root: Path, paths: tuple[Path, ...], **given: Path) -> None:
             where = "fits the topics" if fits(item, project.config.min_matched_share) else "own page"
             click.echo(f"{item.article.path}: {where}: {speaking(item)} of {total} sentences speak to the topics")
             for line in lines:
-                click.echo(line.translate(_CONTROL))  # article text is shown, never obeyed
+                click.echo(chars.escaped(line))  # article text is shown, never obeyed
 
 
 # Helper functions
 
 
-_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F]} | {0x9B: "\\x9b"}
-
-
 def _echo(text: str) -> None:
     """One line on stderr, with control characters shown, never obeyed: a
     file name or a state file cannot send escape sequences to the terminal."""
-    click.echo(str(text).translate(_CONTROL), err=True)
+    click.echo(chars.escaped(str(text)), err=True)
 
 
 def _note(text: str) -> None:
@@ -206,7 +203,7 @@ def _progress(quiet: bool) -> Callable[[str], None] | None:
         nonlocal count
         count += 1
         if count % 25 == 0:
-            click.echo(f"\r{count} articles read ({path.translate(_CONTROL)})\x1b[K", err=True, nl=False)
+            click.echo(f"\r{count} articles read ({chars.escaped(path)})\x1b[K", err=True, nl=False)
 
     return show
 

@@ -7,14 +7,13 @@ is :mod:`explainer.write`'s.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import claims, files
+from . import chars, claims, files
 from . import config as config_loader
 from . import guides as guide_pages
 from .cache import ArticleCache, code_digest, stable_repr
@@ -275,9 +274,6 @@ def report(
 
 # Reading the project
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def find_sources(folder: Path, root: Path, problems: list[str] | None = None) -> list[SourceInput]:
     """Article files of ``folder`` in sorted order, each with its sidecar.
 
@@ -303,8 +299,8 @@ def find_sources(folder: Path, root: Path, problems: list[str] | None = None) ->
     for path in entries:
         shown = display_path(path, root)
         try:
-            if _CONTROL.search(path.name):
-                raise ExplainerError("file name holds control characters: rename the file", path=shown)
+            if chars.hidden(path.name):
+                raise ExplainerError("file name holds control or invisible characters: rename the file", path=shown)
             files.check_inside(path, root)
             files.check_within(path, folder, shown)
             kind = files.kind_of(path)

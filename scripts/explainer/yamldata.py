@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from .chars import visible
+from .chars import hidden, visible
 from .errors import ExplainerError
 
 Location = tuple[str | int, ...]
@@ -54,7 +54,7 @@ def load(text: str, path: str) -> tuple[Any, dict[Location, int]]:
         raise ExplainerError(f"not valid YAML ({type(exc).__name__}: {str(exc)[:80]})", path=path) from None
     lines: dict[Location, int] = {}
     if node is not None:
-        _index(node, (), lines)
+        _index(node, (), lines, path)
     return data, lines
 
 
@@ -78,17 +78,27 @@ def _check_events(text: str, path: str) -> None:
             raise ExplainerError(f"more than {MAX_EVENTS:,} YAML values: too big for a data file", path=path, line=line)
 
 
-def _index(node: yaml.Node, at: Location, lines: dict[Location, int]) -> None:
+def _index(node: yaml.Node, at: Location, lines: dict[Location, int], path: str) -> None:
+    """Map every key path to its line; refuse a key with a hidden character.
+
+    A value loses its hidden characters; a key cannot: ``"ti\\u200btle"``
+    cleaned would be ``title`` and silently replace the one written before it."""
     lines[at] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
+            if isinstance(key.value, str) and hidden(key.value):
+                raise ExplainerError(
+                    f"key {key.value!r} holds control or invisible characters: write it in plain letters",
+                    path=path,
+                    line=key.start_mark.line + 1,
+                )
             here = (*at, str(key.value))
             lines[here] = key.start_mark.line + 1
-            _index(value, here, lines)
+            _index(value, here, lines, path)
             lines[here] = key.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _index(item, (*at, i), lines)
+            _index(item, (*at, i), lines, path)
 
 
 def line_of(lines: dict[Location, int], at: Location) -> int | None:

@@ -202,14 +202,17 @@ def test_any_field_value_never_becomes_markup_or_a_non_web_link(
 
 
 HIDDEN = (
-    "\x00\x1b[31m\x07\x7f\x9b\u202e\u2066\u200b\u00ad"  # controls, a terminal escape, bidi overrides, invisible ones
+    "\x00\x1b[31m\x07\x7f\x9b\u202e\u2066\u200e\u061c\u200b\u00ad\U000e0041"  # controls, a terminal escape, bidi, invisible, a tag
 )
+
+
+INVISIBLE_SET = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f\u061c\u00ad\U000e0041"
 
 
 def _control_or_invisible(text: str) -> list[str]:
     return sorted(
         {f"U+{ord(c):04X}" for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F}
-        | {f"U+{ord(c):04X}" for c in text if c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u00ad"}
+        | {f"U+{ord(c):04X}" for c in text if c in INVISIBLE_SET}
     )
 
 

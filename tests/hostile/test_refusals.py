@@ -142,7 +142,26 @@ CASES: dict[str, tuple[Setup, str]] = {
         _write("config/glossary.yml", b"# " + b"x" * 2_100_000),
         "glossary.yml: is larger than the limit of 2,000,000 bytes",
     ),
-    "file name with a terminal escape": (_write("sources/bad\x1b[31mname.txt", ARTICLE), "holds control characters"),
+    "file name with a terminal escape": (
+        _write("sources/bad\x1b[31mname.txt", ARTICLE),
+        "bad\\x1b[31mname.txt: file name holds control",
+    ),
+    "file name with a bidirectional mark": (
+        _write("sources/report\u200ftxt.exe.txt", ARTICLE),
+        "sources/report\\u200ftxt.exe.txt: file name holds control or invisible characters",
+    ),
+    "file name with a tag character": (_write("sources/a\U000e0041.txt", ARTICLE), "or invisible characters"),
+    "a hidden character in a sidecar's key": (
+        lambda p: (
+            _write("sources/a.txt", ARTICLE)(p),
+            _write("sources/a.yml", 'title: Real\n"ti\\u200btle": Evil\n')(p),
+        ),
+        "sources/a.yml:2: key 'ti\\u200btle' holds control or invisible characters",
+    ),
+    "a hidden character in a config key": (
+        _replace("config/topics.yml", "fallback: background", 'fallback: background\n"fall\\u2060back": legal'),
+        "topics.yml:30: key 'fall\\u2060back' holds control or invisible characters",
+    ),
     "referring openers not a list of words": (
         _replace("config/guides.yml", "referring_openers: [\n  it,", "referring_openers: [\n  {it: <b>},"),
         f"config/guides.yml:{OPENERS_LINE}: 'referring_openers' must be a list of strings",
