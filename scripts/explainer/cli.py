@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import chars, pipeline, runner, scaffold
+from . import chars, files, pipeline, runner, scaffold
 from .cache import ArticleCache
 from .errors import ExplainerError
 from .paths import DEFAULTS, Paths
@@ -130,6 +130,7 @@ def new(title: str | None, url: str | None, html: Path | None, root: Path, sourc
     """Start a new source: a file in sources/ with its front matter to fill in."""
     with _errors():
         folder = root / sources
+        files.check_project_folder(folder, root, "writes")  # (a link at sources/ could lead anywhere)
         existing = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
         page = (html.name, html.read_bytes()) if html else None
         plan = scaffold.new_source(title=title, url=url, html=page, existing=existing)

@@ -54,6 +54,33 @@ def check_inside(path: Path, root: Path, shown: str | None = None) -> None:
         )
 
 
+def check_project_folder(folder: Path, root: Path, does: str = "reads", shown: str | None = None) -> None:
+    """Refuse a folder the generator ``does`` ("reads", "writes") files of when
+    it is outside the project, is the project itself, or is reached through a
+    link: a link committed at ``sources`` to the project's root would publish
+    every git-ignored file there, one at ``docs`` would be written through.
+    Each folder on the way up from ``folder``, as written, is looked at until
+    one is the project's root (however either path was reached: a root behind
+    a link, as /tmp is on macOS, is fine)."""
+    shown = shown or str(folder)
+    outside = f"is not a folder inside the project: the generator {does} files only there"
+    top = root.resolve()
+    where = folder.absolute()
+    if ".." in where.parts or where.resolve() == top:  # (".." would be taken after a link on the way)
+        raise ExplainerError(outside, path=shown)
+    step = where
+    while step.resolve() != top:
+        if step.is_symlink():
+            raise ExplainerError(
+                f"is a symbolic link (or is reached through one): the generator {does} no files through links"
+                " (make it a real folder of the project)",
+                path=shown,
+            )
+        if step.parent == step:
+            raise ExplainerError(outside, path=shown)
+        step = step.parent
+
+
 def check_within(path: Path, folder: Path, shown: str | None = None) -> None:
     """Refuse ``path`` (an entry of ``folder``) when it is a link to anything
     but a visible file of ``folder``: a link in sources/ to another file of

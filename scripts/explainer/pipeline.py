@@ -293,6 +293,7 @@ def find_sources(folder: Path, root: Path, problems: list[str] | None = None) ->
     if not folder.is_dir():
         raise ExplainerError("sources folder not found", path=str(folder))
     files.check_inside(folder, root)
+    files.check_project_folder(folder, root, "reads", display_path(folder, root))
     entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     articles: dict[str, Path] = {}
     sidecars: dict[str, list[Path]] = {}

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import ExplainerError
+from .files import check_project_folder
 from .marker import is_generated, is_marked_text
 from .model import Page
 
@@ -425,30 +426,10 @@ def check_outputs(root: Path, folders: Iterable[Path]) -> None:
     """Refuse an output folder outside the project or reached through a
     link: a pull request can commit a link at ``docs`` or ``includes`` (or a
     ``docs_dir`` in mkdocs.yml), and the generator writes only inside the
-    project. Each folder on the way up from the output folder, as written, is
-    looked at until one is the project's root (however either path was
-    reached: a root behind a link, as /tmp is on macOS, is fine)."""
-    top = root.resolve()
+    project."""
     for folder in folders:
-        where = folder.absolute()
-        if ".." in where.parts or where.resolve() == top:  # (".." would be taken after a link on the way)
-            raise ExplainerError(
-                "is not a folder inside the project: the generator writes only there", path=str(folder)
-            )
-        step = where
-        while step.resolve() != top:
-            if step.is_symlink():
-                raise ExplainerError(
-                    "is a symbolic link (or is reached through one): the generator does not write through links"
-                    " (make it a real folder of the project)",
-                    path=str(folder),
-                )
-            if step.parent == step:
-                raise ExplainerError(
-                    "is not a folder inside the project: the generator writes only there", path=str(folder)
-                )
-            step = step.parent
-        if where.exists() and not where.is_dir():
+        check_project_folder(folder, root, "writes")
+        if folder.exists() and not folder.is_dir():
             raise ExplainerError("is a file where the generator needs a folder: move it away", path=str(folder))
 
 

@@ -132,6 +132,14 @@ CASES: dict[str, tuple[Setup, str]] = {
         ),
         "docs/.background.md.explainer-tmp: has the name of the generator's temporary file for background.md",
     ),
+    "sources folder links to a folder of the project": (
+        lambda p: (
+            _write("notes/local-secrets.txt", "TOKEN=secret, git-ignored on the builder's machine\n")(p),
+            shutil.rmtree(p / "sources"),
+            (p / "sources").symlink_to(p / "notes", target_is_directory=True),
+        ),
+        "sources: is a symbolic link (or is reached through one): the generator reads no files through links",
+    ),
     "source is a FIFO": (_fifo("sources/pipe.txt"), "sources/pipe.txt: is a named pipe (FIFO), not an article file"),
     "source is a folder": (_folder("sources/folder.txt"), "sources/folder.txt: is a folder, not an article file"),
     "sources folder links outside": (
@@ -270,6 +278,16 @@ def test_check_lists_every_bad_source_at_once(hostile_project: Path) -> None:
     assert all(line.startswith("error: ") for line in lines)
 
 
+def test_check_never_reads_outputs_through_a_link(hostile_project: Path) -> None:
+    """``check`` compares docs/ with what would be generated: through a link
+    it would read (and judge) files outside the project."""
+    assert run(hostile_project).exit_code == 0
+    _moved_out(hostile_project, "docs")  # (the same pages, outside: without the check, "up to date")
+    result = run(hostile_project, "check")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "docs: is a symbolic link (or is reached through one)" in result.stderr, result.stderr
+
+
 def test_a_catastrophic_pattern_is_matched_in_linear_time(hostile_project: Path) -> None:
     _replace("config/boilerplate.yml", "patterns:\n", "patterns:\n  - '(a+)+b'\n  - '(x|x)*y'\n")(hostile_project)
     _write("sources/long-line.txt", "A title\n\n" + "a" * 50_000 + "\n\nThe bank banned crypto.\n")(hostile_project)
@@ -289,6 +307,20 @@ def test_new_refuses_a_title_that_gives_a_reserved_file_name(hostile_project: Pa
     result = run_new(hostile_project, title)
     assert result.exit_code == 1 and "choose another title" in result.stderr
     assert sorted(p.name for p in (hostile_project / "sources").iterdir()) == ["china-crypto-crackdown.txt"]
+
+
+@pytest.mark.parametrize("where", ["outside", "inside"])
+def test_new_never_writes_through_a_linked_sources_folder(hostile_project: Path, where: str) -> None:
+    """A link committed at sources/ leads anywhere: ``new`` writes nothing there."""
+    target = hostile_project.parent / "outside" if where == "outside" else hostile_project / "notes"
+    target.mkdir(exist_ok=True)
+    before = snapshot(target)
+    shutil.rmtree(hostile_project / "sources")
+    (hostile_project / "sources").symlink_to(target, target_is_directory=True)
+    result = run_new(hostile_project, "Miners move abroad")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.count("\n") == 1 and "sources: is a symbolic link" in result.stderr, result.stderr
+    assert snapshot(target) == before
 
 
 def run_new(project: Path, title: str) -> Result:
