@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 import click
 
 from . import chars, files, pipeline, runner, scaffold
-from .cache import ArticleCache
 from .errors import ExplainerError
 from .paths import DEFAULTS, Paths
 from .problems import find_problems
+from .seal import machine_key
 from .sections import fits, speaking
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -155,7 +155,7 @@ def explain(root: Path, paths: tuple[Path, ...], **given: Path) -> None:
         corpus = tuple(pipeline.find_sources(paths_.sources, root, problems)) if paths_.sources.is_dir() else ()
         project = pipeline.Project(corpus, project.config, project.rules, project.guides)
         inputs = [pipeline.source_input(path, root) for path in paths]
-        cache = ArticleCache(paths_.state / "articles", pipeline.Processed)
+        cache = runner.article_cache(paths_, machine_key(root))  # (as generate reads it: sealed, never linked)
         classifier, model = pipeline.corpus_model(project, cache, inputs)
         for source in inputs:
             item, lines = pipeline.explain(source, project, classifier, model)

@@ -274,6 +274,7 @@ def report(
 
 # Reading the project
 
+
 def find_sources(folder: Path, root: Path, problems: list[str] | None = None) -> list[SourceInput]:
     """Article files of ``folder`` in sorted order, each with its sidecar.
 

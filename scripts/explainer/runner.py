@@ -46,6 +46,14 @@ def load(paths: Paths) -> Project:
 _LEFT_TO_THE_SYSTEM: list[object] = []
 
 
+def article_cache(paths: Paths, key: bytes | None) -> ArticleCache:
+    """The cache of read articles in the state folder, sealed with ``key``
+    (this clone's: :func:`explainer.seal.machine_key`); refused when the
+    state folder is, or sits in, a link (it is read and written there)."""
+    write.check_state_folder(paths.state)
+    return ArticleCache(paths.state / "articles", Processed, key)
+
+
 def generate(
     paths: Paths,
     progress: Progress | None = None,
@@ -82,7 +90,7 @@ def generate(
         # walk a heap that is about to be freed anyway.
         with collector_paused():
             key = machine_key(paths.root)  # (a clone's: what this machine made is sealed with it)
-            cache = ArticleCache(paths.state / "articles", Processed, key)
+            cache = article_cache(paths, key)
             page_cache = PageCache(paths.state, paths.docs, key=key)
             site = build(project, progress, cache, page_cache)
             if cache.ignored:

@@ -182,19 +182,19 @@ def apply(plan: Plan, state: Path) -> list[str]:
                 written.append(_write_temp(target, page.content.encode("utf-8")))
                 renames.append((index, page.path))
                 _test_kill("temp", len(renames))
+        journal = {
+            "version": 1,
+            "folders": [str(f.resolve()) for f in folders],
+            "renames": renames,
+            "deletes": [(0, path) for path in plan.deletes],
+        }
+        _state_folder(state)
+        _write_atomic(state / JOURNAL, json.dumps(journal, indent=1).encode())
     except BaseException:
         for temp in written:  # (ours: just written) the folders stay as they were
             with contextlib.suppress(OSError):
                 temp.unlink()
         raise
-    journal = {
-        "version": 1,
-        "folders": [str(f.resolve()) for f in folders],
-        "renames": renames,
-        "deletes": [(0, path) for path in plan.deletes],
-    }
-    _state_folder(state)
-    _write_atomic(state / JOURNAL, json.dumps(journal, indent=1).encode())
     # From here on the run counts as done; hold off Ctrl-C and kill until the
     # journal is carried out (a hard kill is finished by recover()).
     blocked = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
@@ -383,10 +383,15 @@ def _write_temp(target: Path, data: bytes, *, state: bool = False) -> Path:
             raise ExplainerError("a folder has the name of the generator's temporary file", path=str(temp))
         temp.unlink()
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:  # (a full disk): the temp file is ours, made just now
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
     return temp
 
 
@@ -395,14 +400,20 @@ def _write_atomic(target: Path, data: bytes) -> None:
     os.replace(_write_temp(target, data, state=True), target)
 
 
-def _state_folder(state: Path) -> None:
-    """Create the state folder; refuse one that is (or sits in) a link."""
+def check_state_folder(state: Path) -> None:
+    """Refuse a state folder that is (or sits in) a link: a clone can commit
+    one at ``.cache``, and the cache is read and written there."""
     for folder in (*reversed(state.parents[:2]), state):
         if folder.is_symlink():
             raise ExplainerError(
                 "is a symbolic link: the generator keeps its state only in a real folder of the project; remove it",
                 path=str(folder),
             )
+
+
+def _state_folder(state: Path) -> None:
+    """Create the state folder; refuse one that is (or sits in) a link."""
+    check_state_folder(state)
     state.mkdir(parents=True, exist_ok=True)
 
 

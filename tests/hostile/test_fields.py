@@ -202,7 +202,7 @@ def test_any_field_value_never_becomes_markup_or_a_non_web_link(
 
 
 HIDDEN = (
-    "\x00\x1b[31m\x07\x7f\x9b\u202e\u2066\u200e\u061c\u200b\u00ad\U000e0041"  # controls, a terminal escape, bidi, invisible, a tag
+    "\x00\x1b[31m\x07\x7f\x9b\u202e\u2066\u200e\u061c\u200b\u00ad\U000e0041"  # controls, an escape, bidi, a tag...
 )
 
 

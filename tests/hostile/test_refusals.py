@@ -288,6 +288,19 @@ def test_check_never_reads_outputs_through_a_link(hostile_project: Path) -> None
     assert "docs: is a symbolic link (or is reached through one)" in result.stderr, result.stderr
 
 
+def test_explain_never_reads_or_writes_the_cache_through_a_link(hostile_project: Path) -> None:
+    """A clone can commit ``.cache`` as a link: ``explain`` reads and writes
+    the article cache as ``generate`` does, so it refuses it as ``generate`` does."""
+    assert run(hostile_project).exit_code == 0
+    _moved_out(hostile_project, ".cache")
+    outside = snapshot(hostile_project.parent / "outside")
+    _write("sources/new.txt", ARTICLE)(hostile_project)  # (an article to read, and to cache)
+    result = CliRunner().invoke(main, ["explain", "--root", str(hostile_project), "sources/new.txt"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ".cache: is a symbolic link" in result.stderr, result.stderr
+    assert snapshot(hostile_project.parent / "outside") == outside
+
+
 def test_a_catastrophic_pattern_is_matched_in_linear_time(hostile_project: Path) -> None:
     _replace("config/boilerplate.yml", "patterns:\n", "patterns:\n  - '(a+)+b'\n  - '(x|x)*y'\n")(hostile_project)
     _write("sources/long-line.txt", "A title\n\n" + "a" * 50_000 + "\n\nThe bank banned crypto.\n")(hostile_project)

@@ -94,3 +94,27 @@ def test_slug_comes_from_the_file_name(path: str, slug: str) -> None:
 def test_file_name_without_letters_is_an_error() -> None:
     with pytest.raises(ExplainerError, match="no usable slug"):
         slug_for("sources/___.txt")
+
+
+def test_html_metadata_never_keeps_a_hidden_character(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's metadata is cleaned here, whatever the extractor returns
+    (trafilatura drops most such characters today; we do not rely on it)."""
+    import types
+
+    import trafilatura
+
+    hidden = "\u202e\x1b[31m\u200e\U000e0041\x85"
+    found = types.SimpleNamespace(
+        title=f"Miners{hidden} flee", author=f"Jane{hidden} Doe", sitename=f"The{hidden} Daily", url=None, date=None
+    )
+    monkeypatch.setattr(trafilatura, "extract_metadata", lambda text: found)
+    page = (
+        "<html><body><article><h1>Miners flee</h1><p>The central bank banned every crypto transaction"
+        " on Friday, officials said in a long statement.</p></article></body></html>"
+    )
+    doc = ingest("sources/a.html", page.encode())
+    assert (doc.meta.title, doc.meta.author, doc.meta.publisher) == (
+        "Miners [31m flee",
+        "Jane [31m Doe",
+        "The [31m Daily",
+    )

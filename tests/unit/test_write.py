@@ -97,6 +97,52 @@ def test_no_temporary_files_are_left_behind(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "state").iterdir()) == []
 
 
+def test_a_run_that_fails_after_its_temp_files_leaves_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure while the journal is written (a full disk, a state folder
+    swapped for a link) removes the temp files already written."""
+    docs = tmp_path / "docs"
+    _apply([_page("a.md", "A")], docs)
+    before = {p: p.read_bytes() for p in docs.rglob("*")}
+
+    def full_disk(target: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device", str(target))
+
+    monkeypatch.setattr(write, "_write_atomic", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        _apply([_page("a.md", "A2"), _page("sub/b.md", "B")], docs)
+    assert {p: p.read_bytes() for p in docs.rglob("*") if p.is_file()} == before
+
+
+def test_a_temp_file_that_cannot_be_written_whole_is_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+
+    def full_disk(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write.os, "fsync", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        _apply([_page("a.md", "A")], docs)
+    assert list(docs.iterdir()) == []
+
+
+def test_a_persons_file_at_a_temp_name_is_kept(tmp_path: Path) -> None:
+    """Refused when the run is planned (before any file is written), and
+    again when the temp file is written (the file came after the plan)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    mine = docs / ".a.md.explainer-tmp"
+    mine.write_text("my notes\n", encoding="utf-8")
+    with pytest.raises(ExplainerError, match="has the name of the generator's temporary file"):
+        write.plan([_page("b.md", "B"), _page("a.md", "A")], docs)
+    mine.unlink()
+    plan = write.plan([_page("b.md", "B"), _page("a.md", "A")], docs)
+    mine.write_text("my notes\n", encoding="utf-8")
+    with pytest.raises(ExplainerError, match="has the name of the generator's temporary file"):
+        write.apply(plan, tmp_path / "state")
+    assert sorted(p.name for p in docs.iterdir()) == [mine.name] and mine.read_text(encoding="utf-8") == "my notes\n"
+
+
 def test_a_folder_that_is_a_link_is_never_written_through(tmp_path: Path) -> None:
     docs, outside = tmp_path / "docs", tmp_path / "outside"
     outside.mkdir()
