@@ -161,7 +161,8 @@ def explain(root: Path, paths: tuple[Path, ...], **given: Path) -> None:
             item, lines = pipeline.explain(source, project, classifier, model)
             total = len(item.placements)
             where = "fits the topics" if fits(item, project.config.min_matched_share) else "own page"
-            click.echo(f"{item.article.path}: {where}: {speaking(item)} of {total} sentences speak to the topics")
+            head = f"{item.article.path}: {where}: {speaking(item)} of {total} sentences speak to the topics"
+            click.echo(chars.escaped(head))  # (the path as well: a name is shown, never obeyed)
             for line in lines:
                 click.echo(chars.escaped(line))  # article text is shown, never obeyed
 

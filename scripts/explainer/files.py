@@ -65,8 +65,13 @@ def check_project_folder(folder: Path, root: Path, does: str = "reads", shown: s
     shown = shown or str(folder)
     outside = f"is not a folder inside the project: the generator {does} files only there"
     top = root.resolve()
-    where = folder.absolute()
-    if ".." in where.parts or where.resolve() == top:  # (".." would be taken after a link on the way)
+    try:  # (the root as given may hold ".." itself: --root ../site)
+        where = Path(os.path.abspath(root)) / folder.relative_to(root)
+        below = folder.relative_to(root).parts
+    except ValueError:  # (an absolute folder, or one given apart from the root)
+        where = folder.absolute()
+        below = where.parts
+    if ".." in below or where.resolve() == top:  # (".." would be taken after a link on the way)
         raise ExplainerError(outside, path=shown)
     step = where
     while step.resolve() != top:

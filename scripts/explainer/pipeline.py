@@ -301,8 +301,7 @@ def find_sources(folder: Path, root: Path, problems: list[str] | None = None) ->
     for path in entries:
         shown = display_path(path, root)
         try:
-            if chars.hidden(path.name):
-                raise ExplainerError("file name holds control or invisible characters: rename the file", path=shown)
+            check_name(path.name, shown)
             files.check_inside(path, root)
             files.check_within(path, folder, shown)
             kind = files.kind_of(path)
@@ -380,9 +379,22 @@ def guides_for(paths: Paths) -> guide_pages.GuideData:
     )
 
 
+def check_name(name: str, shown: str) -> None:
+    """Refuse a source's file name that would show other than it reads: with
+    control or invisible characters, or bytes that are not UTF-8 (the page's
+    name and the report are text)."""
+    if chars.hidden(name):
+        raise ExplainerError("file name holds control or invisible characters: rename the file", path=shown)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ExplainerError("file name is not UTF-8 text: rename the file", path=shown) from None
+
+
 def source_input(path: Path, root: Path) -> SourceInput:
     """One article file (and its sidecar) read as :func:`find_sources` reads them."""
     path = path if path.is_absolute() else root / path
+    check_name(path.name, display_path(path, root))
     if not path.is_file() or path.suffix.casefold() not in FORMATS:
         raise ExplainerError("no such article file (.txt, .md or .html)", path=display_path(path, root))
     data = files.read_bytes(path, root, files.MAX_SOURCE_BYTES)

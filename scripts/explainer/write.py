@@ -23,6 +23,7 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import signal
 import stat
 import time
@@ -173,12 +174,13 @@ def apply(plan: Plan, state: Path) -> list[str]:
         return notes
     renames: list[tuple[int, str]] = []
     written: list[Path] = []
+    made: list[Path] = []  # the folders this run made, parents first
     try:
         for index, part in parts:
             root = folders[index]
             for page in part.writes:
                 target = root / page.path
-                _make_folders(root, target.parent)
+                made += _make_folders(root, target.parent)
                 written.append(_write_temp(target, page.content.encode("utf-8")))
                 renames.append((index, page.path))
                 _test_kill("temp", len(renames))
@@ -194,6 +196,9 @@ def apply(plan: Plan, state: Path) -> list[str]:
         for temp in written:  # (ours: just written) the folders stay as they were
             with contextlib.suppress(OSError):
                 temp.unlink()
+        for folder in reversed(made):  # (ours: made just now, and empty again unless someone wrote there)
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     # From here on the run counts as done; hold off Ctrl-C and kill until the
     # journal is carried out (a hard kill is finished by recover()).
@@ -376,7 +381,9 @@ def _write_temp(target: Path, data: bytes, *, state: bool = False) -> Path:
     (:func:`_temp_is_free`); in the ``state`` folder (the generator's own),
     whatever is there is replaced: a planted state file never blocks a run."""
     temp = _temp_name(target)
-    if not state:
+    if state:
+        _remove_state_file(temp)
+    else:
         _temp_is_free(target)
     if temp.is_symlink() or temp.exists():
         if temp.is_dir() and not temp.is_symlink():
@@ -397,13 +404,19 @@ def _write_temp(target: Path, data: bytes, *, state: bool = False) -> Path:
 
 def _write_atomic(target: Path, data: bytes) -> None:
     """Write a state file (the journal) whole or not at all."""
-    os.replace(_write_temp(target, data, state=True), target)
+    temp = _write_temp(target, data, state=True)
+    try:
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
 
 
 def check_state_folder(state: Path) -> None:
     """Refuse a state folder that is (or sits in) a link: a clone can commit
     one at ``.cache``, and the cache is read and written there."""
-    for folder in (*reversed(state.parents[:2]), state):
+    for folder in (state.parent, state):  # (.cache, .cache/explainer: the root may be reached through a link)
         if folder.is_symlink():
             raise ExplainerError(
                 "is a symbolic link: the generator keeps its state only in a real folder of the project; remove it",
@@ -418,9 +431,14 @@ def _state_folder(state: Path) -> None:
 
 
 def _remove_state_file(path: Path) -> None:
+    """Remove what is at a state file's name in the state folder (the
+    generator's own): a link, a file, or a planted folder, which would
+    otherwise stop every later run from writing the file."""
     with contextlib.suppress(OSError):
-        if path.is_symlink() or path.is_file():
+        if path.is_symlink() or not path.is_dir():
             path.unlink()
+        else:
+            shutil.rmtree(path)  # (never follows a link inside it)
 
 
 def _has_link(root: Path, relative: str) -> bool:
@@ -475,12 +493,21 @@ def _no_links_on_the_way(root: Path, relative: str, checked: set[str] | None = N
         checked.add(folder)
 
 
-def _make_folders(root: Path, folder: Path) -> None:
+def _make_folders(root: Path, folder: Path) -> list[Path]:
     """Create ``folder`` under ``root``, checking again that no part is a link
-    (the plan checked already; this closes the gap until the write)."""
+    (the plan checked already; this closes the gap until the write). Returns
+    the folders it made, parents first."""
+    missing = []
+    step = folder
+    while not step.exists() and not step.is_symlink():
+        missing.append(step)
+        if step == root:
+            break
+        step = step.parent
     folder.mkdir(parents=True, exist_ok=True)
     if folder != root and _has_link(root, folder.relative_to(root).as_posix()):
         raise ExplainerError("is a symbolic link: the generator does not write through links", path=str(folder))
+    return missing[::-1]
 
 
 def _remove_empty_parents(folder: Path, docs: Path) -> None:

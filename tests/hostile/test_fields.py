@@ -201,12 +201,10 @@ def test_any_field_value_never_becomes_markup_or_a_non_web_link(
     os.sync()
 
 
-HIDDEN = (
-    "\x00\x1b[31m\x07\x7f\x9b\u202e\u2066\u200e\u061c\u200b\u00ad\U000e0041"  # controls, an escape, bidi, a tag...
-)
+HIDDEN = "\x00\x1b[31m\x07\x7f\x9b\u202e\u2066\u2061\u200b\u00ad\U000e0041"  # controls, an escape, bidi, a tag...
 
 
-INVISIBLE_SET = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200e\u200f\u061c\u00ad\U000e0041"
+INVISIBLE_SET = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u2061\u00ad\U000e0041"
 
 
 def _control_or_invisible(text: str) -> list[str]:
@@ -247,3 +245,21 @@ def test_control_and_invisible_characters_in_data_files_never_reach_a_page(tmp_p
     assert any("Miners [31m flee" in text for text in written.values())  # the title, its escape's text as text
     found = {str(p.relative_to(project)): bad for p, text in written.items() if (bad := _control_or_invisible(text))}
     assert found == {}
+
+
+def test_characters_languages_spell_with_are_kept_in_names_and_text(tmp_path: Path) -> None:
+    """ZWNJ (Persian, Urdu, Indic spelling), ZWJ and the bidirectional marks
+    are letters' company, not tricks: a file name or a title with them is
+    read as written (an override, U+202E, is refused: test_refusals.py)."""
+    project = copy_project(tmp_path / "project")
+    persian = "می\u200cخواهم"  # "I want", spelt with a ZWNJ
+    name = f"bank-{persian}.txt"
+    meta = {"title": f"Miners flee ({persian}) \u200fC++\u200e", "published": "2021-10-01"}
+    (project / "sources" / name).write_text(
+        "The government said miners must stop.\n\nThe central bank banned every crypto transaction.\n", encoding="utf-8"
+    )
+    (project / "sources" / name.replace(".txt", ".yml")).write_text(yaml.safe_dump(meta), encoding="utf-8")
+    result = CliRunner().invoke(main, ["generate", "--root", str(project)])
+    assert result.exit_code == 0, result.output
+    page = project / "docs/sources" / f"{slug_for(f'sources/{name}')}.md"
+    assert meta["title"] in page.read_text(encoding="utf-8")

@@ -154,9 +154,13 @@ CASES: dict[str, tuple[Setup, str]] = {
         _write("sources/bad\x1b[31mname.txt", ARTICLE),
         "bad\\x1b[31mname.txt: file name holds control",
     ),
-    "file name with a bidirectional mark": (
-        _write("sources/report\u200ftxt.exe.txt", ARTICLE),
-        "sources/report\\u200ftxt.exe.txt: file name holds control or invisible characters",
+    "file name with a bidirectional override": (
+        _write("sources/report\u202etxt.exe.txt", ARTICLE),
+        "sources/report\\u202etxt.exe.txt: file name holds control or invisible characters",
+    ),
+    "file name not UTF-8": (
+        _write("sources/bank-caf\udce9.txt", ARTICLE),
+        "sources/bank-caf\\xe9.txt: file name is not UTF-8 text: rename the file",
     ),
     "file name with a tag character": (_write("sources/a\U000e0041.txt", ARTICLE), "or invisible characters"),
     "a hidden character in a sidecar's key": (
@@ -299,6 +303,33 @@ def test_explain_never_reads_or_writes_the_cache_through_a_link(hostile_project:
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert ".cache: is a symbolic link" in result.stderr, result.stderr
     assert snapshot(hostile_project.parent / "outside") == outside
+
+
+@pytest.mark.parametrize("given", ["relative", "linked"])
+def test_a_project_given_by_a_relative_or_linked_root_is_its_own(
+    hostile_project: Path, given: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks for links and folders outside the project start at the
+    root as given: ``--root ../site`` or a link to the project is the project."""
+    if given == "relative":
+        (hostile_project.parent / "elsewhere").mkdir()
+        monkeypatch.chdir(hostile_project.parent / "elsewhere")
+        root = Path("..") / hostile_project.name
+    else:
+        root = hostile_project.parent / "linked"
+        root.symlink_to(hostile_project, target_is_directory=True)
+    commands = [["generate"], ["check"], ["explain", "sources/china-crypto-crackdown.txt"], ["new", "Miners move"]]
+    for command in commands:
+        result = CliRunner().invoke(main, [*command, "--root", str(root)])
+        assert result.exit_code == 0, (command, result.output)
+    assert (hostile_project / "sources/miners-move.txt").is_file()
+
+
+def test_explain_refuses_a_hidden_character_in_the_name_it_is_given(hostile_project: Path) -> None:
+    _write("sources/bad\u202e.txt", ARTICLE)(hostile_project)
+    result = CliRunner().invoke(main, ["explain", "--root", str(hostile_project), "sources/bad\u202e.txt"])
+    assert result.exit_code == 1 and "\u202e" not in result.output
+    assert "sources/bad\\u202e.txt: file name holds control or invisible characters" in result.stderr
 
 
 def test_a_catastrophic_pattern_is_matched_in_linear_time(hostile_project: Path) -> None:

@@ -103,7 +103,7 @@ def test_html_metadata_never_keeps_a_hidden_character(monkeypatch: pytest.Monkey
 
     import trafilatura
 
-    hidden = "\u202e\x1b[31m\u200e\U000e0041\x85"
+    hidden = "\u202e\x1b[31m\u2066\U000e0041\x85"
     found = types.SimpleNamespace(
         title=f"Miners{hidden} flee", author=f"Jane{hidden} Doe", sitename=f"The{hidden} Daily", url=None, date=None
     )

@@ -109,13 +109,35 @@ def test_a_run_that_fails_after_its_temp_files_leaves_none(tmp_path: Path, monke
 
     monkeypatch.setattr(write, "_write_atomic", full_disk)
     with pytest.raises(OSError, match="No space left"):
-        _apply([_page("a.md", "A2"), _page("sub/b.md", "B")], docs)
-    assert {p: p.read_bytes() for p in docs.rglob("*") if p.is_file()} == before
+        _apply([_page("a.md", "A2"), _page("sub/deeper/b.md", "B")], docs)
+    assert {p: p.read_bytes() for p in docs.rglob("*")} == before  # (the folders it made are gone too)
+
+
+def test_a_journal_that_cannot_be_put_in_place_leaves_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs, state = tmp_path / "docs", tmp_path / "state"
+    replace = os.replace
+
+    def refused(source: Path, target: Path) -> None:
+        if Path(target).name == write.JOURNAL:
+            raise OSError(30, "Read-only file system", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(write.os, "replace", refused)
+    with pytest.raises(OSError, match="Read-only"):
+        _apply([_page("a.md", "A")], docs)
+    assert not docs.exists() and sorted(p.name for p in state.iterdir()) == []
+
+
+@pytest.mark.parametrize("planted", ["journal.json", ".journal.json.explainer-tmp"])
+def test_a_folder_planted_at_a_state_files_name_never_blocks_a_run(tmp_path: Path, planted: str) -> None:
+    docs, state = tmp_path / "docs", tmp_path / "state"
+    (state / planted / "inside").mkdir(parents=True)
+    _apply([_page("a.md", "A")], docs)
+    assert (docs / "a.md").is_file() and sorted(p.name for p in state.iterdir()) == []
 
 
 def test_a_temp_file_that_cannot_be_written_whole_is_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     docs = tmp_path / "docs"
-    docs.mkdir()
 
     def full_disk(fd: int) -> None:
         raise OSError(28, "No space left on device")
@@ -123,7 +145,7 @@ def test_a_temp_file_that_cannot_be_written_whole_is_removed(tmp_path: Path, mon
     monkeypatch.setattr(write.os, "fsync", full_disk)
     with pytest.raises(OSError, match="No space left"):
         _apply([_page("a.md", "A")], docs)
-    assert list(docs.iterdir()) == []
+    assert not docs.exists()  # (nor the folder it made for it)
 
 
 def test_a_persons_file_at_a_temp_name_is_kept(tmp_path: Path) -> None:
@@ -253,7 +275,7 @@ def test_a_state_folder_that_is_a_link_is_refused(tmp_path: Path) -> None:
     (tmp_path / "state").symlink_to(outside, target_is_directory=True)
     with pytest.raises(ExplainerError, match="state: is a symbolic link"):
         _apply([_page("a.md", "A")], docs)
-    assert list(outside.iterdir()) == []
+    assert list(outside.iterdir()) == [] and not docs.exists()  # (nothing made, not even docs/)
 
 
 def _read_as_the_page_cache_does(docs: Path, path: str) -> tuple[write.FileId, str]:
