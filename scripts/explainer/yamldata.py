@@ -85,6 +85,7 @@ def _index(node: yaml.Node, at: Location, lines: dict[Location, int], path: str)
     cleaned would be ``title`` and silently replace the one written before it."""
     lines[at] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        seen: set[object] = set()
         for key, value in node.value:
             if isinstance(key.value, str) and hidden(key.value):
                 raise ExplainerError(
@@ -92,6 +93,11 @@ def _index(node: yaml.Node, at: Location, lines: dict[Location, int], path: str)
                     path=path,
                     line=key.start_mark.line + 1,
                 )
+            same = _key_value(key)
+            if same in seen:  # (YAML lets the last win: a second title would silently replace the first)
+                line = key.start_mark.line + 1
+                raise ExplainerError(f"key {key.value!r} is given twice in one mapping: keep one", path=path, line=line)
+            seen.add(same)
             here = (*at, str(key.value))
             lines[here] = key.start_mark.line + 1
             _index(value, here, lines, path)
@@ -99,6 +105,19 @@ def _index(node: yaml.Node, at: Location, lines: dict[Location, int], path: str)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _index(item, (*at, i), lines, path)
+
+
+def _key_value(key: yaml.Node) -> object:
+    """What a key is once read (``yes`` and ``true`` are one key, ``1`` and
+    ``"1"`` two); a key that is not a plain value is compared by its text."""
+    if isinstance(key, yaml.ScalarNode) and key.tag == "tag:yaml.org,2002:str":
+        return (str, key.value)
+    if isinstance(key, yaml.ScalarNode):
+        try:
+            return (type(value := _Loader("").construct_object(key)), value)
+        except (yaml.YAMLError, ValueError, TypeError):
+            pass
+    return ("node", repr(key.value))
 
 
 def line_of(lines: dict[Location, int], at: Location) -> int | None:

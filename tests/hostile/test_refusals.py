@@ -170,6 +170,14 @@ CASES: dict[str, tuple[Setup, str]] = {
         ),
         "sources/a.yml:2: key 'ti\\u200btle' holds control or invisible characters",
     ),
+    "a key given twice in a sidecar": (
+        lambda p: (_write("sources/a.txt", ARTICLE)(p), _write("sources/a.yml", "title: Real\ntitle: Evil\n")(p)),
+        "sources/a.yml:2: key 'title' is given twice in one mapping: keep one",
+    ),
+    "two spellings of one key in front matter": (
+        _write("sources/b.md", "---\ntitle: A\nyes: 1\ntrue: 2\n---\nText.\n"),
+        "sources/b.md:4: key 'true' is given twice in one mapping",
+    ),
     "a hidden character in a config key": (
         _replace("config/topics.yml", "fallback: background", 'fallback: background\n"fall\\u2060back": legal'),
         "topics.yml:30: key 'fall\\u2060back' holds control or invisible characters",
