@@ -111,9 +111,10 @@ class ArticleCache:
     frozenset[int]]``: an entry is only returned if it decodes to exactly
     that; anything else counts in :attr:`ignored`."""
 
-    def __init__(self, folder: Path, kind: Any, key: bytes | None = None):
+    def __init__(self, folder: Path, kind: Any, key: bytes | None = None, *, read_only: bool = False):
         self.folder = folder
         self.kind = kind
+        self.read_only = read_only  # (a command that reads the cache but never saves it writes no entry either)
         self._refused: set[str] = set()
         # With this clone's key (explainer.seal), an entry is used only if
         # sealed by it: every entry a run reads is then one this machine
@@ -167,6 +168,8 @@ class ArticleCache:
             return [self.get(name) for name in names]
 
     def put(self, name: str, value: Any) -> None:
+        if self.read_only:
+            return
         try:
             data = encode(value, self.kind)
         except (TypeError, ValueError, msgspec.MsgspecError):

@@ -155,8 +155,10 @@ def explain(root: Path, paths: tuple[Path, ...], **given: Path) -> None:
         corpus = tuple(pipeline.find_sources(paths_.sources, root, problems)) if paths_.sources.is_dir() else ()
         project = pipeline.Project(corpus, project.config, project.rules, project.guides)
         inputs = [pipeline.source_input(path, root) for path in paths]
-        cache = runner.article_cache(paths_, machine_key(root))  # (as generate reads it: sealed, never linked)
+        cache = runner.article_cache(paths_, machine_key(root), read_only=True)  # (as generate reads it: sealed)
         classifier, model = pipeline.corpus_model(project, cache, inputs)
+        for note in runner.ignored_note(cache):
+            _note(note)
         for source in inputs:
             item, lines = pipeline.explain(source, project, classifier, model)
             total = len(item.placements)

@@ -46,12 +46,19 @@ def load(paths: Paths) -> Project:
 _LEFT_TO_THE_SYSTEM: list[object] = []
 
 
-def article_cache(paths: Paths, key: bytes | None) -> ArticleCache:
+def article_cache(paths: Paths, key: bytes | None, *, read_only: bool = False) -> ArticleCache:
     """The cache of read articles in the state folder, sealed with ``key``
     (this clone's: :func:`explainer.seal.machine_key`); refused when the
-    state folder is, or sits in, a link (it is read and written there)."""
+    state folder is, or sits in, a link (it is read and written there).
+    ``read_only``: for a command that does not save the cache (``explain``):
+    an entry written without its seal would be refused by the next run."""
     write.check_state_folder(paths.state)
-    return ArticleCache(paths.state / "articles", Processed, key)
+    return ArticleCache(paths.state / "articles", Processed, key, read_only=read_only)
+
+
+def ignored_note(cache: ArticleCache) -> list[str]:
+    """The note a run gives when some cache entries were not valid."""
+    return [f"{cache.folder}: {cache.ignored} cache entries were not valid: ignored"] if cache.ignored else []
 
 
 def generate(
@@ -93,8 +100,7 @@ def generate(
             cache = article_cache(paths, key)
             page_cache = PageCache(paths.state, paths.docs, key=key)
             site = build(project, progress, cache, page_cache)
-            if cache.ignored:
-                notes.append(f"{cache.folder}: {cache.ignored} cache entries were not valid: ignored")
+            notes += ignored_note(cache)
             notes += page_cache.notes
             others = {paths.includes: site.includes}
             plan = write.plan(site.pages, paths.docs, others, read=page_cache.read)

@@ -138,3 +138,24 @@ def _fresh_copy(project: Path, tmp_path: Path) -> Path:
     shutil.rmtree(fresh / "sources")
     shutil.copytree(project / "sources", fresh / "sources")
     return fresh
+
+
+def test_explain_reads_the_cache_as_generate_does_and_writes_no_entry(
+    clone: Path, run_cli: Callable[..., Result]
+) -> None:
+    """In a clone, ``explain`` believes only entries this machine sealed (a
+    planted one is named in a note, as ``generate`` names it), and leaves no
+    entry behind: one written without its seal would be refused by the next run."""
+    articles = clone / ".cache" / "explainer" / "articles"
+    (entry,) = [p for p in articles.iterdir() if b'"report-007"' in p.read_bytes()]
+    data = msgspec.json.decode(entry.read_bytes())
+    data[2][2] = ["zzforged" for _ in data[2][2]]  # (a reading of the right shape, not sealed)
+    entry.write_bytes(msgspec.json.encode(data))
+    _add(clone)
+    before = sorted(p.name for p in articles.iterdir())
+    result = run_cli("explain", "--root", clone, "sources/report-added.txt")
+    assert result.exit_code == 0, result.output
+    assert "1 cache entries were not valid: ignored" in result.stderr
+    assert sorted(p.name for p in articles.iterdir()) == before
+    entry.unlink()  # (the planted entry gone: the next run reads report-007 again and notes nothing)
+    assert "not valid" not in str(_generate(clone, run_cli)["output"])
