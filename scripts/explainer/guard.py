@@ -25,7 +25,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from pathlib import PurePosixPath
+
+from . import chars
 
 # An attribute as a browser reads it: a name (which may start with "=" or a
 # quote), then maybe "=" and a value, quoted only if a quote comes first.
@@ -53,6 +56,8 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _WEB = {"http", "https"}
 _SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# What XML 1.0 forbids beyond control characters: surrogates, U+FFFE, U+FFFF.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 # A title or description longer than this is not one (generated ones: 2,100 at most).
 MAX_TEXT = 5_000
 
@@ -81,6 +86,21 @@ def first_problem(page: str) -> str | None:
                 end = closing.start() if closing else len(page)
         at = page.find("<", end)
     return None
+
+
+def tags(text: str) -> Iterator[tuple[int, bool, str, str]]:
+    """Every start and end tag of ``text`` as a browser's tokenizer reads it
+    (comments skipped): where it starts, whether it is an end tag, its name
+    (case folded) and its attributes as written."""
+    at = text.find("<")
+    while at != -1:
+        token = _TOKEN.match(text, at)
+        if token is None:
+            at = text.find("<", at + 1)
+            continue
+        if token.group(2):
+            yield at, bool(token.group(1)), token.group(2).casefold(), token.group(3)
+        at = text.find("<", token.end())
 
 
 def _tag_problem(name: str, attributes: str, in_content: bool) -> str | None:
@@ -124,4 +144,18 @@ def markup_in_text(value: object) -> str | None:
         return f"is over {MAX_TEXT:,} characters"
     if "<" in value or ">" in value:
         return "contains HTML markup (< or >)"
+    hidden = hidden_character(value)
+    if hidden:
+        return f"holds a control or invisible character ({hidden})"
     return None
+
+
+def hidden_character(value: str) -> str | None:
+    """The first character of ``value`` that no reader sees or that XML 1.0
+    (the feed) forbids, as ``U+XXXX``, or None: control characters (tabs and
+    line breaks are white space), invisible and reordering ones
+    (:data:`chars.INVISIBLE`: zero-width spaces, bidirectional overrides...),
+    lone surrogates, U+FFFE and U+FFFF."""
+    if chars.visible(value) == value and not _NOT_XML.search(value):
+        return None
+    return next((f"U+{ord(c):04X}" for c in value if chars.visible(c) != c or _NOT_XML.match(c)), None)

@@ -22,6 +22,17 @@ naming the file (and line):
 * Text the theme prints as HTML (titles, descriptions, tags, navigation
   titles) holds no ``<`` or ``>`` (descriptions and tags no ``"`` either):
   write ``&lt;``. Navigation links lead to web addresses or to pages.
+* Front matter text (titles, descriptions, tags, the values of ``sources:``)
+  and navigation entries hold no control character (tabs and line breaks
+  aside) and no invisible or reordering one (:mod:`explainer.chars`): it
+  would hide or reorder what a reader sees, and the feed (XML 1.0) cannot
+  hold most of them.
+* Pages and snippets are nested at most :data:`MAX_NESTING` deep: HTML
+  elements in elements (``<div markdown>``), and on a line, block quotes,
+  list items and indentation (``> > >``, ``- - -``, four spaces a level).
+  Python-Markdown parses nesting by recursion: a few hundred levels ended
+  the build with a RecursionError (as a hundred nested folders did in the
+  navigation's plugin: folders too are nested at most as deep).
 """
 
 from __future__ import annotations
@@ -30,23 +41,41 @@ import math
 import os
 import re
 import stat
+from array import array
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from . import files, guard, links, yamldata
+import yaml
+
+from . import chars, files, guard, links, yamldata
 from .errors import ExplainerError
 
 PAGE_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkdn", ".mkd"})
 PICTURE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico"})
 HIDE = frozenset({"navigation", "toc", "footer", "feedback", "path", "tags"})
 SOURCE_KEYS = frozenset({"slug", "title", "publisher", "author", "url", "licence", "published"})
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 # MkDocs's own front matter delimiters (mkdocs.utils.meta.YAML_RE).
 # The tags plugin's listing marker with settings (a template name among them).
 _LISTING = re.compile(r"<!--\s+material/tags\s*+(?!-->)\S")
 _FRONT = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+# How deep a page may nest HTML elements, and block quotes, lists and
+# indentation on a line (generated pages nest 3 deep; Python-Markdown's
+# recursion gave out at 250 to 330 levels).
+MAX_NESTING = 32
+# Elements that have no end tag (a start tag is all of them).
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+)
+_END, _CLOSED = 1, 2  # what a tag is (see _element_too_deep)
+# A line that may open more than MAX_NESTING levels: each level takes a
+# character at least (a ">", a tab, a marker), from these.
+_DEEP_LINE = re.compile(rf"^[ \t>*+\-.)\d]{{{MAX_NESTING + 1},}}", re.MULTILINE)
+# What opens a level on a line: a block quote marker or a list item's marker.
+_CONTAINER = re.compile(r"[ ]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ ]|$))")
+# Python-Markdown's horizontal rule (markdown.blockprocessors.HRProcessor): not a list.
+_RULE = re.compile(r"[ ]{0,3}(?=(?P<rule>(?:-+[ ]{0,2}){3,}|(?:_+[ ]{0,2}){3,}|(?:\*+[ ]{0,2}){3,}))(?P=rule)[ ]*$")
 
 Reader = Callable[[str], tuple[str, dict[str, Any]]]
 
@@ -63,7 +92,7 @@ def check(root: Path, docs: Path, includes: list[Path], own: set[str], read_meta
         for path in _walk(folder, root):
             relative = path.relative_to(folder).as_posix()
             if folder != docs:
-                files.read_bytes(path, root, files.MAX_SOURCE_BYTES, _shown(path, root))
+                _check_snippet(path, root)
             elif path.name == ".nav.yml":
                 _check_nav(path, root)
             elif path.suffix in PAGE_SUFFIXES and not _hidden(relative):  # as MkDocs tells: case counts
@@ -100,8 +129,8 @@ def _walk(folder: Path, root: Path) -> Iterator[Path]:
         for name in sorted(folders) + sorted(names):
             path = base / name
             shown = _shown(path, root)
-            if _CONTROL.search(name) or "<" in name or ">" in name:
-                raise ExplainerError("file name holds control characters, < or >: rename it", path=shown)
+            if chars.hidden(name) or "<" in name or ">" in name:
+                raise ExplainerError("file name holds control or invisible characters, < or >: rename it", path=shown)
             mode = path.lstat().st_mode
             if stat.S_ISLNK(mode):
                 files.check_inside(path, root, shown)
@@ -109,6 +138,12 @@ def _walk(folder: Path, root: Path) -> Iterator[Path]:
                     raise ExplainerError("is a symbolic link to a folder or to no regular file: refused", path=shown)
             elif not stat.S_ISDIR(mode) and not stat.S_ISREG(mode):
                 raise ExplainerError(f"is {files.kind_of(path)}: refused", path=shown)
+            elif stat.S_ISDIR(mode) and len(path.relative_to(folder).parts) > MAX_NESTING:
+                raise ExplainerError(
+                    f"folders nested more than {MAX_NESTING} deep: refused (the navigation's plugin cannot"
+                    " read much deeper)",
+                    path=shown,
+                )
         folders[:] = [f for f in folders if not (base / f).is_symlink()]
         yield from (base / name for name in sorted(names))
 
@@ -121,6 +156,8 @@ def _check_page(path: Path, root: Path, read_meta: Reader) -> None:
     block = _FRONT.match(text)
     if block:
         _, lines = yamldata.load("\n" + block.group(1), shown)  # the limits, and a line for each key
+    body = block.end() if block else 0
+    _check_nesting(text[body:], shown, text.count("\n", 0, body))
     listing = _LISTING.search(text)
     if listing:
         raise ExplainerError(
@@ -142,11 +179,110 @@ def _check_page(path: Path, root: Path, read_meta: Reader) -> None:
             raise ExplainerError(f"front matter {key!r} {problem}: refused", path=shown, line=line)
 
 
+def _check_snippet(path: Path, root: Path) -> None:
+    """A file of includes/ (a snippet): of bounded size, and nested no
+    deeper than a page may be (it becomes part of one). One that is not
+    UTF-8 is refused when a page uses it (pymdownx.snippets reads it)."""
+    shown = _shown(path, root)
+    data = files.read_bytes(path, root, files.MAX_SOURCE_BYTES, shown)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    _check_nesting(text.replace("\r\n", "\n").replace("\r", "\n"), shown, 0)
+
+
+def _check_nesting(text: str, shown: str, first: int) -> None:
+    """Refuse Markdown nested deeper than :data:`MAX_NESTING` (``first``:
+    the number of lines before ``text`` in its file, for the line shown)."""
+    for candidate in _DEEP_LINE.finditer(text):
+        start, stop = candidate.start(), text.find("\n", candidate.start())
+        depth = _line_depth(text[start : stop if stop != -1 else len(text)])
+        if depth > MAX_NESTING:
+            raise ExplainerError(
+                f"block quotes, lists or indentation nested {depth} deep: refused (at most {MAX_NESTING};"
+                " Python-Markdown cannot parse much deeper)",
+                path=shown,
+                line=first + text.count("\n", 0, start) + 1,
+            )
+    at = _element_too_deep(text)
+    if at is not None:
+        raise ExplainerError(
+            f"HTML elements nested more than {MAX_NESTING} deep: refused (Python-Markdown cannot parse much deeper)",
+            path=shown,
+            line=first + text.count("\n", 0, at) + 1,
+        )
+
+
+def _line_depth(line: str) -> int:
+    """The levels a line opens: its indentation (four columns a level, as
+    Python-Markdown reads it), then each block quote and list marker."""
+    if "\t" in line:
+        line = line.expandtabs(4)  # as Python-Markdown does first
+    stripped = line.lstrip(" ")
+    depth = (len(line) - len(stripped)) // 4
+    if not stripped or _RULE.match(stripped):
+        return depth
+    at = 0
+    while marker := _CONTAINER.match(stripped, at):
+        depth += 1
+        at = marker.end()
+    return depth
+
+
+def _element_too_deep(text: str) -> int | None:
+    """Where the first element nested more than :data:`MAX_NESTING` deep
+    starts, or None. Only elements that are closed count, closed as a
+    browser closes them (an end tag closes the elements opened after its
+    own): a ``<div>`` quoted in a code span opens no level. (What this
+    cannot see, such as emphasis in emphasis, the hooks' RecursionError
+    guard stops.)"""
+    if text.count("</") <= MAX_NESTING:  # each level needs its end tag
+        return None
+    starts = array("q")  # where each tag starts
+    kinds = bytearray()  # for each tag: END, and CLOSED if an end tag closes it (or it closes one)
+    stack: list[tuple[int, str]] = []
+    still_open: dict[str, int] = {}
+    for i, (at, end, name) in enumerate(_elements(text)):
+        starts.append(at)
+        kinds.append(_END if end else 0)
+        if not end:
+            stack.append((i, name))
+            still_open[name] = still_open.get(name, 0) + 1
+        elif still_open.get(name):
+            while True:
+                j, opened = stack.pop()
+                still_open[opened] -= 1
+                if opened == name:
+                    kinds[i] |= _CLOSED
+                    kinds[j] |= _CLOSED
+                    break
+    depth = 0
+    for i, kind in enumerate(kinds):
+        if kind & _CLOSED:
+            depth += -1 if kind & _END else 1
+            if depth > MAX_NESTING:
+                return starts[i]
+    return None
+
+
+def _elements(text: str) -> Iterator[tuple[int, bool, str]]:
+    """The start and end tags of elements that can hold others."""
+    for at, end, name, attributes in guard.tags(text):
+        if name not in _VOID and (end or not attributes.endswith("/")):  # <x/> holds nothing
+            yield at, end, name
+
+
 def _check_nav(path: Path, root: Path) -> None:
     """A navigation file (awesome-nav): YAML with the limits; its titles are
     text and its links lead to web addresses or to pages of the site."""
     shown = _shown(path, root)
-    data, lines = yamldata.load(files.read_text(path, root, shown=shown), shown)
+    text = files.read_text(path, root, shown=shown)
+    _, lines = yamldata.load(text, shown)  # the limits, and a line for each key
+    try:  # as awesome-nav reads it (yamldata's strings have lost their hidden characters)
+        data = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        raise ExplainerError(f"not valid YAML ({type(exc).__name__}: {str(exc)[:80]})", path=shown) from None
     for at, value in _strings(data, ()):
         problem = _text(value) or (_link(value) if at and at[-1] != "title" else None)
         if problem:
@@ -180,6 +316,14 @@ def _text(value: object) -> str | None:
         return f"is over {guard.MAX_TEXT:,} characters (every page's navigation shows it)"
     if "<" in value or ">" in value:
         return "holds < or > (the theme shows it as HTML): write &lt; and &gt;"
+    return _unseen(value)
+
+
+def _unseen(value: str) -> str | None:
+    """What is wrong with text holding a character no reader sees, if it does."""
+    hidden = guard.hidden_character(value)
+    if hidden:
+        return f"holds a control or invisible character ({hidden}): remove it"
     return None
 
 
@@ -224,12 +368,18 @@ def _search(value: object) -> str | None:
 
 
 def _sources(value: object) -> str | None:
-    """The credits of a generated page (shown escaped by the theme partial)."""
+    """The credits of a generated page (shown escaped by the theme partial,
+    and in the feed)."""
     if not isinstance(value, list) or not all(
         isinstance(ref, dict) and set(ref) <= SOURCE_KEYS and all(isinstance(v, str) for v in ref.values())
         for ref in value
     ):
         return f"must be a list of mappings of text with the keys {', '.join(sorted(SOURCE_KEYS))}"
+    for ref in value:
+        for key, text in ref.items():
+            problem = f"is over {guard.MAX_TEXT:,} characters" if len(text) > guard.MAX_TEXT else _unseen(text)
+            if problem:
+                return f"{key} {text[:80]!r} {problem}"
     return None
 
 

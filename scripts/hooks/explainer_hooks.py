@@ -28,20 +28,36 @@ from markdown.treeprocessors import Treeprocessor
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from explainer import guard, links
+from explainer import chars, guard, links
+from explainer import files as project_files
 from explainer.feed import FeedEntry, absolute, atom
 from explainer.glossary import ABBREVIATIONS, Definitions
+from explainer.marker import is_generated
 from explainer.sitepages import RESERVED_SLUGS
 
 log = logging.getLogger("mkdocs.hooks.explainer")
 # Seconds for one page to become HTML (the largest generated page takes a few).
 PAGE_TIME_LIMIT = 60
 RAISE_AGAIN = 0.1  # seconds between refusals of a page past its limit, until one is heard
+# Characters the snippets (--8<--) of one page may add to it, indentation
+# included: as much as a page may hold. One snippet included many times, or
+# snippets including snippets, grew without bound before the time limit.
+MAX_SNIPPET_CHARACTERS = project_files.MAX_SOURCE_BYTES
+# What XML 1.0 allows in a document (feed.xml).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _serving = False
+_page = ""  # the page becoming HTML (docs/...), for errors raised by extensions
 _definitions = Definitions("")
 # What the feed needs, collected from the pages' front matter during a build.
 _feed_sources: dict[str, dict[str, str]] = {}  # slug -> its Source page's facts
 _feed_topics: dict[str, list[tuple[str, str]]] = {}  # slug -> (title, address) of topic pages quoting it
+
+
+def _refused(message: str) -> PluginError:
+    """The build's one-line error: a file name or a value quoted in it shows
+    its control and invisible characters as escapes, never obeyed by the
+    terminal or the CI log."""
+    return PluginError(chars.escaped(message))
 
 
 def on_startup(*, command: str, dirty: bool) -> None:
@@ -60,7 +76,30 @@ def on_config(config: Any) -> Any:
         snippets["base_path"] = [str(root / folder) for folder in ([folders] if isinstance(folders, str) else folders)]
     config["markdown_extensions"].append(_OneLineSnippets())
     config["markdown_extensions"].append(_FocusableTerms())
+    config["markdown_extensions"].append(_NotTooDeep())
     return config
+
+
+class _NotTooDeep(markdown.Extension):
+    """A page nested too deeply for Python-Markdown, which parses nesting by
+    recursion, ends the build with one line naming it, not a RecursionError
+    traceback. The check of docs/ before the build bounds the nesting it
+    can see (:data:`explainer.siteinput.MAX_NESTING`); this catches the rest
+    (emphasis in emphasis, what snippets add)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        convert = md.convert
+
+        def bounded(source: str) -> str:
+            try:
+                return convert(source)
+            except RecursionError:
+                raise _refused(
+                    f"{_page}is nested too deeply to become HTML (emphasis, block quotes, lists or HTML"
+                    " elements inside each other): refused (simplify it)"
+                ) from None
+
+        md.convert = bounded  # type: ignore[method-assign]
 
 
 class _FocusableTerms(markdown.Extension):
@@ -120,21 +159,66 @@ def _unwrap(parent: Element, child: Element) -> None:
 
 class _OneLineSnippets(markdown.Extension):
     """A snippet (``--8<--``) that cannot be read (missing, outside includes/,
-    not UTF-8) ends the build with one line naming it, not a traceback."""
+    not UTF-8) ends the build with one line naming it, not a traceback; so
+    do snippets that would add more than :data:`MAX_SNIPPET_CHARACTERS` to
+    a page (counted before each snippet's lines are used, with the
+    indentation its ``--8<--`` line gives every one of them)."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         if "snippet" not in md.preprocessors:
             return
         snippets = md.preprocessors["snippet"]
-        run = snippets.run
+        run, parse = snippets.run, snippets.parse_snippets
+        added = [0]
+        indents = [0]  # for each snippet being expanded: the indentation its lines will get
+
+        def counted(lines: list[str], file_name: str | None = None, *args: Any, **kwargs: Any) -> list[str]:
+            indent = indents[-1]
+            if file_name is not None:  # a snippet's lines (None: the page's own)
+                added[0] += sum(len(line) + 1 + indent for line in lines)
+                if added[0] > MAX_SNIPPET_CHARACTERS:
+                    raise _TooMuch(
+                        f"the page's snippets add over {MAX_SNIPPET_CHARACTERS:,} characters to it"
+                        " (a snippet included too many times, or snippets including snippets)"
+                    )
+            indents.append(indent + _widest_indent(snippets, lines))
+            try:
+                return parse(lines, file_name, *args, **kwargs)
+            finally:
+                indents.pop()
 
         def one_line(lines: list[str]) -> list[str]:
+            added[0], indents[:] = 0, [0]
             try:
                 return run(lines)
             except Exception as exc:  # any reason a snippet cannot be used: say it on one line
-                raise PluginError(f"a snippet (--8<--) cannot be used: {exc}") from None
+                raise _refused(f"{_page}a snippet (--8<--) cannot be used: {exc}") from None
 
+        snippets.parse_snippets = counted  # type: ignore[method-assign]
         snippets.run = one_line  # type: ignore[method-assign]
+
+
+class _TooMuch(Exception):
+    """Snippets that would add too much to a page."""
+
+
+def _widest_indent(snippets: Any, lines: list[str]) -> int:
+    """The most indentation pymdownx.snippets gives a snippet included from
+    ``lines``: that of its ``--8<--`` line, or of its path in a block of them."""
+    widest, block = 0, False
+    for line in lines:
+        if not block and "8<" not in line:  # (no marker: the common case, quickly)
+            continue
+        found = snippets.RE_ALL_SNIPPETS.match(line)
+        if found and not found.group("escape"):
+            block ^= not found.group("inline_marker")
+        elif not block:
+            continue
+        else:
+            found = snippets.RE_SNIPPET.match(line)
+        if found:
+            widest = max(widest, len(found.group("space").expandtabs(snippets.tab_length)))
+    return widest
 
 
 def on_pre_build(*, config: Any) -> None:
@@ -161,7 +245,7 @@ def on_pre_build(*, config: Any) -> None:
         siteinput.check_site_folder(Path(config["site_dir"]), root)
         siteinput.check(root, Path(config["docs_dir"]), includes, own, meta.get_data)
     except ExplainerError as exc:
-        raise PluginError(f"{exc} (see CONTRIBUTING.md, 'Untrusted input')") from None
+        raise _refused(f"{exc} (see CONTRIBUTING.md, 'Untrusted input')") from None
     global _definitions
     _feed_sources.clear()
     _feed_topics.clear()
@@ -187,15 +271,27 @@ def _regenerate(config: Any) -> None:
 
 
 def _collect_feed(page: Any, config: Any) -> None:
-    """Note what the Atom feed says about the page's article(s)."""
-    site_url, src = config.get("site_url"), page.file.src_uri
+    """Note what the Atom feed says about the page's article(s).
+
+    Only generated pages feed it (those that begin with the generated-file
+    marker): an article's entry comes from its own Source page,
+    ``sources/<slug>.md``, and the topic pages quoting it add their links.
+    A page written by hand (or taken over) adds nothing: a hand-written page
+    naming an article's slug replaced that article's entry."""
+    site_url, src, file = config.get("site_url"), page.file.src_uri, page.file.abs_src_path
     sources = page.meta.get("sources")
-    if not site_url or not isinstance(sources, list):
+    if not site_url or not isinstance(sources, list) or not file or not is_generated(Path(file)):
         return
     address = absolute(site_url, page.url)
     refs = [r for r in sources if isinstance(r, dict) and isinstance(r.get("slug"), str)]
     if src.startswith("sources/") and src != "sources/index.md" and len(refs) == 1 and address:
         ref = {k: str(v) for k, v in refs[0].items() if isinstance(v, str | int | float)}
+        if src != f"sources/{ref['slug']}.md":
+            raise _refused(
+                f"docs/{src}: a Source page names the article {ref['slug'][:80]!r}, not its own"
+                f" ({src.removeprefix('sources/').removesuffix('.md')!r}): refused (the generator never writes"
+                " this; run make build)"
+            )
         _feed_sources[ref["slug"]] = {**ref, "page": address}
     elif "/" not in src and src.removesuffix(".md") not in RESERVED_SLUGS and address:
         title = str(page.meta.get("title") or page.title or src)
@@ -220,6 +316,10 @@ def on_post_build(*, config: Any) -> None:
         for slug, ref in sorted(_feed_sources.items())
     ]
     feed = atom(str(config["site_name"]), site_url, str(absolute(site_url, "feed.xml")), entries)
+    forbidden = _NOT_XML.search(feed)
+    if forbidden:  # (front matter and titles are checked for them; the feed must stay XML whatever the page)
+        line = feed.count("\n", 0, forbidden.start()) + 1
+        raise _refused(f"feed.xml: line {line} would hold U+{ord(forbidden.group()):04X}, which XML forbids: refused")
     (Path(config["site_dir"]) / "feed.xml").write_text(feed, encoding="utf-8")
 
 
@@ -248,7 +348,7 @@ def on_nav(nav: Any, *, config: Any, files: Any) -> Any:
     for item in _nav_items(nav.items):
         problem = guard.markup_in_text(getattr(item, "title", None))
         if problem:
-            raise PluginError(f"the navigation title {item.title!r} {problem}: write it as plain text (refused)")
+            raise _refused(f"the navigation title {item.title!r} {problem}: write it as plain text (refused)")
     return nav
 
 
@@ -259,7 +359,7 @@ def on_env(env: Any, *, config: Any, files: Any) -> Any:
     for file in files.documentation_pages():
         problem = file.page and guard.markup_in_text(file.page.title)
         if problem:
-            raise PluginError(f"docs/{file.src_uri}: the page's title {problem}: write it as plain text (refused)")
+            raise _refused(f"docs/{file.src_uri}: the page's title {problem}: write it as plain text (refused)")
     env.filters["weburl"] = lambda value: links.web_url(value) or ""
     return env
 
@@ -277,10 +377,12 @@ def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> st
     and give the page a time limit to become HTML: Python-Markdown takes
     time quadratic in the length of some hand-written input (``*a*a*a...``),
     and a build must not hang on one page."""
+    global _page
+    _page = f"docs/{page.file.src_uri}: "
     for key in ("title", "description"):
         problem = guard.markup_in_text(page.meta.get(key))
         if problem:
-            raise PluginError(f"docs/{page.file.src_uri}: front matter {key!r} {problem}: write it as plain text")
+            raise _refused(f"docs/{page.file.src_uri}: front matter {key!r} {problem}: write it as plain text")
     limit = float(os.environ.get("EXPLAINER_PAGE_TIME_LIMIT", PAGE_TIME_LIMIT))
     if threading.current_thread() is threading.main_thread():
 
@@ -288,7 +390,7 @@ def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> st
             # Again in a moment until the page is done: a signal that lands in a
             # collector callback or a __del__ has its exception ignored there.
             signal.setitimer(signal.ITIMER_REAL, RAISE_AGAIN)
-            raise PluginError(f"docs/{page.file.src_uri}: took over {limit:g} s to become HTML: refused (simplify it)")
+            raise _refused(f"docs/{page.file.src_uri}: took over {limit:g} s to become HTML: refused (simplify it)")
 
         signal.signal(signal.SIGALRM, expired)
         signal.setitimer(signal.ITIMER_REAL, limit)
@@ -315,5 +417,5 @@ def on_post_page(output: str, *, page: Any, config: Any) -> str:
     """Fail the build on a page with live markup or a link that is not a web link."""
     problem = guard.first_problem(output)
     if problem:
-        raise PluginError(f"docs/{page.file.src_uri}: {problem}: refused (see CONTRIBUTING.md, 'Untrusted input')")
+        raise _refused(f"docs/{page.file.src_uri}: {problem}: refused (see CONTRIBUTING.md, 'Untrusted input')")
     return output

@@ -11,18 +11,22 @@ cards are cached outside ``site/`` (which every build empties), in
 description) and of this file and Pillow's version: a card is drawn again
 only when its page's title or description changed. The cache is an
 optimisation (deleting it changes no output) and is untrusted like all
-state: an entry is used only if it is a regular file holding a PNG of the
-card's size; anything else is drawn again.
+state (a clone can hold anything there): an entry is used only if it is a
+regular file, not a link, holding a PNG of the card's size, in folders
+(``.cache`` and ``.cache/social``) that are folders and not links; anything
+else is drawn again, and a linked folder is never read or written through
+(it could lead out of the project: its PNGs were published as cards).
 Loaded by path (see ``hooks:`` in mkdocs.yml), so no relative imports here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import io
 import os
-import shutil
+import stat
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,7 @@ WHITE = (255, 255, 255)
 SOFT = (220, 224, 245)
 CACHE = Path(".cache") / "social"  # under the project (the folder of mkdocs.yml)
 _PNG_HEAD = b"\x89PNG\r\n\x1a\n"
+_MAX_CARD_BYTES = 2_000_000
 _VERSION = hashlib.sha256(Path(__file__).read_bytes() + PIL.__version__.encode()).hexdigest()
 
 
@@ -53,23 +58,77 @@ def on_post_page(output: str, *, page: Any, config: Any) -> str:
 
 def save_card(target: Path, title: str, description: str, site_name: str, cache: Path = CACHE) -> bool:
     """Write the card to ``target``, from the cache when it holds it; True if drawn."""
-    name = hashlib.sha256("\0".join((_VERSION, site_name, title, description)).encode()).hexdigest()
-    cached = cache / f"{name}.png"
-    if _valid(cached):
-        shutil.copyfile(cached, target)
+    name = card_name(title, description, site_name)
+    usable = _real_folders(cache)
+    data = _cached(cache / f"{name}.png") if usable else None
+    if data is not None:
+        target.write_bytes(data)
         return False
     data = encode(card(title, description, site_name))
     target.write_bytes(data)
-    try:
-        if not cache.is_symlink() and not cache.parent.is_symlink():
-            cache.mkdir(parents=True, exist_ok=True)
-            temp = cache / f".{name}.tmp"
-            temp.unlink(missing_ok=True)
-            temp.write_bytes(data)
-            os.replace(temp, cached)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    if usable:
+        _store(cache, name, data)
     return True
+
+
+def card_name(title: str, description: str, site_name: str) -> str:
+    """The name of a card in the cache: a hash of what is drawn, and how."""
+    return hashlib.sha256("\0".join((_VERSION, site_name, title, description)).encode()).hexdigest()
+
+
+def _real_folders(cache: Path) -> bool:
+    """Whether the cache folder and the one holding it (``.cache/social``
+    and ``.cache``) are each a folder or nothing yet, never a link."""
+    for folder in (cache.parent, cache):
+        try:
+            mode = os.lstat(folder).st_mode
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        if not stat.S_ISDIR(mode):
+            return False
+    return True
+
+
+def _cached(path: Path) -> bytes | None:
+    """A cached card: a regular file (opened without following a link, and
+    without waiting on a FIFO) holding a PNG of the card's size."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_CARD_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(_MAX_CARD_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return data if data.startswith(_PNG_HEAD) and (width, height) == SIZE and len(data) <= _MAX_CARD_BYTES else None
+
+
+def _store(cache: Path, name: str, data: bytes) -> None:
+    """Keep a card: written under a new temporary name (never through a
+    link planted there), then renamed over its entry (a link there is
+    replaced, not followed)."""
+    temp = cache / f".{name}.tmp"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        if not _real_folders(cache):
+            return
+        temp.unlink(missing_ok=True)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, cache / f"{name}.png")
+    except OSError:  # a cache that cannot be written only costs time
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
 
 
 def encode(image: Image.Image) -> bytes:
@@ -77,19 +136,6 @@ def encode(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=3)
     return buffer.getvalue()
-
-
-def _valid(path: Path) -> bool:
-    """A cached card: a regular file (not a link) holding a PNG of the card's size."""
-    try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > 2_000_000:
-            return False
-        with path.open("rb") as handle:
-            head = handle.read(24)
-        width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
-        return head.startswith(_PNG_HEAD) and (width, height) == SIZE
-    except OSError:
-        return False
 
 
 # Helper functions

@@ -117,8 +117,9 @@ LITERAL = {
         "bidi-zero-width",
         [
             "Hebrew \u05e9\u05dc\u05d5\u05dd and Arabic \u0645\u0631\u062d\u0628\u0627 read right to left.",
-            # bidi overrides and zero-width characters are removed by the clean stage
-            "A Trojan Source override and zerowidth joiners hide here.",
+            # bidi overrides, zero-width spaces and word joiners are removed by the clean stage;
+            # a ZWNJ (U+200C) is spelling in Persian and Indic scripts, and stays
+            "A Trojan Source override and zerowidth\u200c joiners hide here.",
         ],
     ),
     "emoji-chinese.txt": (

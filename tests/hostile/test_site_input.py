@@ -16,6 +16,7 @@ import time
 import types
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree
 
 import markdown
 import pytest
@@ -133,12 +134,86 @@ REFUSED: dict[str, tuple[Setup, str]] = {
     "folder link to /": (_link("docs/.hidden", "/"), "docs/.hidden: is a symbolic link leading outside"),
     "folder name with markup": (
         _write('docs/<iframe srcdoc="x">/a.md', "# A\n"),
-        "file name holds control characters, < or >",
+        "file name holds control or invisible characters, < or >",
     ),
-    "file name with a terminal escape": (_write("docs/a\x1b[2J.md", "# A\n"), "holds control characters"),
+    "file name with a terminal escape": (_write("docs/a\x1b[2J.md", "# A\n"), "holds control or invisible"),
+    "page name with a bidirectional override": (
+        _write("docs/report\u202egpj.md", "# A\n"),
+        "docs/report\u202egpj.md: file name holds control or invisible characters",
+    ),
     "page too big": (
         lambda root: (root / "docs/big.md").write_bytes(b"x" * 20_000_001),
         "docs/big.md: is larger than the limit of 20,000,000 bytes",
+    ),
+    # Nesting: Python-Markdown parses it by recursion, and a few hundred levels
+    # ended the build with a RecursionError traceback.
+    "md_in_html blocks 500 deep": (
+        _write("docs/deep.md", "# Deep\n\n" + "<div markdown>\n\n" * 500 + "x\n\n" + "</div>\n\n" * 500),
+        "docs/deep.md:67: HTML elements nested more than 32 deep: refused",
+    ),
+    "md_in_html blocks after front matter": (
+        _write("docs/deep.md", _page("title: T", "<details markdown>" * 33 + "x" + "</details>" * 33 + "\n")),
+        "docs/deep.md:4: HTML elements nested more than 32 deep",
+    ),
+    "block quotes 40 deep": (_write("docs/q.md", "# Q\n\n" + "> " * 40 + "x\n"), "docs/q.md:3: block quotes, lists"),
+    "block quotes without spaces": (_write("docs/q.md", "# Q\n\n" + ">" * 300 + "x\n"), "nested 300 deep"),
+    "lists nested by indentation": (
+        _write("docs/l.md", "# L\n\n" + "".join("    " * i + "- x\n" for i in range(300))),
+        "docs/l.md:35: block quotes, lists or indentation nested 33 deep",
+    ),
+    "lists nested by tabs": (
+        _write("docs/l.md", "".join("\t" * i + "1. x\n" for i in range(40))),
+        "docs/l.md:33: block quotes, lists or indentation nested 33 deep",
+    ),
+    "lists nested on one line": (_write("docs/l.md", "- " * 500 + "x\n"), "docs/l.md:1: block quotes, lists"),
+    "admonitions nested": (
+        _write("docs/a.md", "".join("    " * i + "!!! note\n" for i in range(40))),
+        "docs/a.md:34: block quotes, lists or indentation nested 33 deep",
+    ),
+    "folders nested 40 deep": (
+        _write("docs/" + "a/" * 40 + "x.md", "# X\n"),
+        "docs/" + "a/" * 32 + "a: folders nested",
+    ),
+    "a snippet nested deep": (
+        _write("includes/deep.md", "<div markdown>\n" * 500 + "x\n" + "</div>\n" * 500),
+        "includes/deep.md:33: HTML elements nested more than 32 deep",
+    ),
+    # Control and invisible characters: they hide or reorder text, and feed.xml
+    # (XML 1.0) cannot hold most of them.
+    "terminal escape in a title": (
+        _write("docs/c.md", _page('title: "Red \\x1b[31m title"')),
+        "docs/c.md:2: front matter 'title' holds a control or invisible character (U+001B)",
+    ),
+    "bell in a description": (
+        _write("docs/c.md", _page('description: "Ding \\a"')),
+        "front matter 'description' holds a control or invisible character (U+0007)",
+    ),
+    "next line (C1) in a tag": (
+        _write("docs/c.md", _page('tags: [ok, "a\\u0085b"]')),
+        "front matter 'tags' tag holds a control or invisible character (U+0085)",
+    ),
+    "carriage return in a title": (_write("docs/c.md", _page('title: "a\\rb"')), "character (U+000D)"),
+    "right-to-left override in a title": (
+        _write("docs/c.md", _page('title: "txt.\\u202eexe"')),
+        "front matter 'title' holds a control or invisible character (U+202E)",
+    ),
+    "zero-width space in a tag": (_write("docs/c.md", _page('tags: ["Chi\\u200bna"]')), "character (U+200B)"),
+    "a character XML forbids in a title": (_write("docs/c.md", _page('title: "a\\ufffe"')), "character (U+FFFE)"),
+    "escape in a source's title": (
+        _write("docs/c.md", _page('sources:\n  - slug: s\n    title: "Fake \\x1b]0;pwned\\a"')),
+        "docs/c.md:2: front matter 'sources' title 'Fake \\x1b]0;pwned\\x07' holds a control or invisible character",
+    ),
+    "soft hyphen in a source's publisher": (
+        _write("docs/c.md", _page('sources:\n  - slug: s\n    publisher: "Reu\\u00adters"')),
+        "front matter 'sources' publisher",
+    ),
+    "source value too long": (
+        _write("docs/c.md", _page("sources:\n  - slug: s\n    title: " + "T" * 5001)),
+        "'sources' title 'TTTT",
+    ),
+    "escape in a navigation entry": (
+        _write("docs/.nav.yml", 'nav:\n  - Home: "index.md\\x1b[2J"\n'),
+        "docs/.nav.yml:2: navigation entry 'index.md\\x1b[2J' holds a control or invisible character (U+001B)",
     ),
 }
 
@@ -176,6 +251,15 @@ def test_refused_before_mkdocs_reads_it(site: Path, case: str) -> None:
         _write("docs/stylesheets/extra.css", "body {}"),
         _link("docs/again.md", "index.md"),
         _link("includes/x.md", "../docs/index.md"),
+        # Tabs and line breaks are white space; ZWJ joins emoji; 32 levels of anything.
+        _write(
+            "docs/ok.md",
+            _page('title: "Tab\\tand\\nline"\ndescription: |\n  Two\n  lines\ntags: ["\U0001f468\u200d\U0001f469"]'),
+        ),
+        _write("docs/ok.md", "<div markdown>\n\n" * 32 + "x\n\n" + "</div>\n\n" * 32 + "> " * 32 + "x\n"),
+        _write("docs/ok.md", "".join("    " * i + "- x\n" for i in range(32)) + "- - - - - - - - - - " * 4 + "\n"),
+        _write("docs/ok.md", "Quoted, never closed: `<div>` " * 100 + "\n\n" + "<b>a</b> " * 100 + "\n"),
+        lambda root: (root / "includes/x.md").write_bytes(b"not UTF-8: \xff\n"),  # refused if a page uses it
     ],
 )
 def test_accepted(site: Path, setup: Setup) -> None:
@@ -289,6 +373,59 @@ def test_a_link_at_or_in_the_site_folder_is_refused_before_mkdocs_empties_it(tmp
         siteinput.check_site_folder(project / "site", project)
 
 
+def test_a_page_nested_too_deeply_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """Python-Markdown parses nesting by recursion: 500 md_in_html blocks in
+    one another ended the build with a RecursionError traceback. They are
+    refused before the build, with the line; nesting that check does not
+    see (emphasis in emphasis) is refused when the page becomes HTML."""
+    project = copy_project(tmp_path / "project")
+    cases = [
+        (
+            "<div markdown>\n\n" * 500 + "x\n\n" + "</div>\n\n" * 500,
+            "docs/deep.md:67: HTML elements nested more than 32",
+        ),
+        ("> " * 500 + "x\n", "docs/deep.md:3: block quotes, lists or indentation nested 500 deep"),
+        ("".join("    " * i + "- x\n" for i in range(300)), "docs/deep.md:35: block quotes, lists or indentation"),
+        ("*a " * 1000 + "x" + " b*" * 1000 + "\n", "docs/deep.md: is nested too deeply to become HTML"),
+    ]
+    for body, expected in cases:
+        (project / "docs/deep.md").write_text("# Deep\n\n" + body, encoding="utf-8")
+        built = mkdocs_build(project)
+        errors = [line for line in built.stderr.splitlines() if line.startswith("ERROR")]
+        assert built.returncode == 1 and "Traceback" not in built.stderr, built.stderr[-2000:]
+        assert any(expected in error for error in errors), errors
+
+
+def test_a_build_error_shows_a_names_hidden_characters_as_escapes(tmp_path: Path) -> None:
+    """The one-line error quotes the file name: a terminal escape or an
+    override in it is shown as its escape, never obeyed by a terminal or a CI log."""
+    project = copy_project(tmp_path / "project")
+    (project / "docs/a\x1b[2Jb\u202ec.md").write_text("# A\n", encoding="utf-8")
+    built = mkdocs_build(project)
+    assert built.returncode == 1 and "\x1b" not in built.stderr and "\u202e" not in built.stderr
+    assert "docs/a\\x1b[2Jb\\u202ec.md: file name holds control or invisible characters" in built.stderr
+
+
+def test_a_hand_written_page_cannot_replace_or_add_to_an_articles_feed_entry(tmp_path: Path) -> None:
+    """The feed is made from generated pages only: a hand-written page in
+    docs/sources/ naming an article's slug replaced that article's entry,
+    and a hand-written page at the top level added itself to it."""
+    project = copy_project(tmp_path / "project")
+    forged = "sources:\n  - slug: china-crypto-crackdown\n    title: Forged entry\n    published: '2030-01-01'"
+    _write("docs/sources/zz-forged.md", _page(f"title: Forged\n{forged}", "# Forged\n\nText.\n"))(project)
+    _write("docs/zz-notes.md", _page(f"title: Forged topic\n{forged}", "# Notes\n\nText.\n"))(project)
+    built = mkdocs_build(project)
+    assert built.returncode == 0, built.stderr[-2000:]
+    atom = "{http://www.w3.org/2005/Atom}"
+    [entry] = ElementTree.parse(project / "site/feed.xml").getroot().iter(f"{atom}entry")  # well-formed XML
+    assert entry.findtext(f"{atom}title") == "Here's Why Chinese Government is Now Tracking IP Addresses of Users"
+    links = {link.get("rel"): link for link in entry.iter(f"{atom}link")}
+    assert str(links["alternate"].get("href")).endswith("/sources/china-crypto-crackdown/")
+    assert "Forged" not in (project / "site/feed.xml").read_text(encoding="utf-8")
+    related = [link.get("title") for link in entry.iter(f"{atom}link") if link.get("rel") == "related"]
+    assert related and "Forged topic" not in related, related
+
+
 def test_a_snippet_that_cannot_be_read_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "includes").mkdir()
     extensions = ["pymdownx.snippets", mkdocs_hooks._OneLineSnippets()]
@@ -325,6 +462,13 @@ def test_titles_shown_in_the_navigation_are_text() -> None:
         mkdocs_hooks.on_env(env, config={}, files=_Files(_File("b.md", "<img src=x>")))
     with pytest.raises(PluginError, match=r"docs/c\.md: the page's title is over 5,000 characters"):
         mkdocs_hooks.on_env(env, config={}, files=_Files(_File("c.md", "T" * 5001)))  # from its first heading
+    with pytest.raises(
+        PluginError, match=r"docs/d\.md: the page's title holds a control or invisible character \(U\+202E\)"
+    ):
+        mkdocs_hooks.on_env(env, config={}, files=_Files(_File("d.md", "Invoice txt.\u202eexe")))  # a heading's
+    with pytest.raises(PluginError, match=r"navigation title 'Home\\x1b\[2J' holds a control or invisible character"):
+        nav = types.SimpleNamespace(items=[types.SimpleNamespace(title="Home\x1b[2J", children=[])])
+        mkdocs_hooks.on_nav(nav, config={}, files=None)
     section = types.SimpleNamespace(title="<iframe>", children=[])
     nav = types.SimpleNamespace(items=[types.SimpleNamespace(title="Home", children=[section])])
     with pytest.raises(PluginError, match="navigation title '<iframe>'"):
