@@ -154,7 +154,7 @@ def explain(root: Path, paths: tuple[Path, ...], **given: Path) -> None:
         problems: list[str] = []  # a broken source elsewhere does not stop the explanation of this one
         corpus = tuple(pipeline.find_sources(paths_.sources, root, problems)) if paths_.sources.is_dir() else ()
         project = pipeline.Project(corpus, project.config, project.rules, project.guides)
-        inputs = [pipeline.source_input(path, root) for path in paths]
+        inputs = [pipeline.source_input(path, root, paths_.sources) for path in paths]
         cache = runner.article_cache(paths_, machine_key(root), read_only=True)  # (as generate reads it: sealed)
         classifier, model = pipeline.corpus_model(project, cache, inputs)
         for note in runner.ignored_note(cache):

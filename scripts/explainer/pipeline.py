@@ -391,10 +391,15 @@ def check_name(name: str, shown: str) -> None:
         raise ExplainerError("file name is not UTF-8 text: rename the file", path=shown) from None
 
 
-def source_input(path: Path, root: Path) -> SourceInput:
-    """One article file (and its sidecar) read as :func:`find_sources` reads them."""
+def source_input(path: Path, root: Path, sources: Path | None = None) -> SourceInput:
+    """One article file (and its sidecar) read as :func:`find_sources` reads
+    them (a file of the ``sources`` folder, root/sources by default, by its rules)."""
     path = path if path.is_absolute() else root / path
     check_name(path.name, display_path(path, root))
+    sources = sources or root / "sources"
+    if path.parent.absolute() == sources.absolute():  # (as find_sources reads it: a link only to a file of sources/)
+        files.check_inside(path, root)
+        files.check_within(path, sources, display_path(path, root))
     if not path.is_file() or path.suffix.casefold() not in FORMATS:
         raise ExplainerError("no such article file (.txt, .md or .html)", path=display_path(path, root))
     data = files.read_bytes(path, root, files.MAX_SOURCE_BYTES)

@@ -340,6 +340,15 @@ def test_explain_refuses_a_hidden_character_in_the_name_it_is_given(hostile_proj
     assert "sources/bad\\u202e.txt: file name holds control or invisible characters" in result.stderr
 
 
+def test_explain_refuses_a_link_in_sources_that_generate_refuses(hostile_project: Path) -> None:
+    """A link in sources/ to a git-ignored file of the project: explain printed its text."""
+    _write(".env", "API_TOKEN is secret-value-123 and more words here.\n\nThe bank banned crypto.\n")(hostile_project)
+    (hostile_project / "sources/env.txt").symlink_to(hostile_project / ".env")
+    result = CliRunner().invoke(main, ["explain", "--root", str(hostile_project), "sources/env.txt"])
+    assert result.exit_code == 1 and "secret-value-123" not in result.output
+    assert "sources/env.txt: is a symbolic link" in result.stderr, result.stderr
+
+
 def test_a_catastrophic_pattern_is_matched_in_linear_time(hostile_project: Path) -> None:
     _replace("config/boilerplate.yml", "patterns:\n", "patterns:\n  - '(a+)+b'\n  - '(x|x)*y'\n")(hostile_project)
     _write("sources/long-line.txt", "A title\n\n" + "a" * 50_000 + "\n\nThe bank banned crypto.\n")(hostile_project)
