@@ -236,6 +236,16 @@ def test_single_words_need_evidence() -> None:
     assert found == ("Colin Wu", "NDRC", "National Development and Reform Commission", "Sichuan")
 
 
+def test_the_pronoun_i_is_not_a_name() -> None:
+    # "I" is written in capitals wherever it stands, so it is never seen in lower
+    # case: the first-person columns of real copy once listed it in Who's who.
+    found = _detect(
+        "Readers in Sichuan tell me that I was wrong, and I said so.",
+        "When I asked, Sichuan officials declined. | I think the rules will stay.",
+    )
+    assert found == ("Sichuan",)
+
+
 def test_who_is_who_reads_only_articles_that_fit_the_topics(project: Path, run_cli: Run) -> None:
     off_topic = "Harbour news\n\nThe ferry operator Harbour Lines said Mara Ellison will run the festival.\n"
     (project / "sources/harbour-news.txt").write_text(off_topic, encoding="utf-8")
