@@ -394,13 +394,17 @@ class Furniture:
     def _trailing(self, work: list[_Block]) -> None:
         """After the last body text, once furniture appears, the rest goes."""
         last = -1
-        introduced = False  # list items after a line ending in ":" are body text
+        introduced = False  # list items after a line ending in ":", or under a kept subheading, are body text
         for i, item in enumerate(work):
             if item.verdict is None:
                 body = item.keep or item.shape != FRAGMENT
                 if body or (introduced and item.block.role == "item"):
                     last = i
-                introduced = (body and item.text.endswith(":")) or (introduced and item.block.role == "item")
+                introduced = (
+                    (body and item.text.endswith(":"))
+                    or item.block.role == "heading"
+                    or (introduced and item.block.role == "item")
+                )
             else:
                 introduced = False
         tail = work[last + 1 :]

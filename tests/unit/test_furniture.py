@@ -146,6 +146,34 @@ def test_newsletter_box_with_its_title_and_consent_line() -> None:
     assert "The China Tech Brief" not in result.headings
 
 
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Presented by Ledgerly: crypto tax reports in minutes. Try it free for 14 days →", "advert"),
+        ("Markets Morning: the six stories moving Asia, before the bell. Sign up", "newsletter"),
+        ("The Disputes Desk: the weekly briefing for lawyers in Asia. Sign up free", "newsletter"),
+        ("That's it for today. See you on Monday, and thanks for reading.", "newsletter"),
+        ("Correction, 3 May 2024: An earlier version of this article gave the wrong date for the vote.", "other"),
+        ("Next week: how the pools moved their servers after the ban.", "other"),
+    ],
+)
+def test_sponsor_sign_up_sign_off_correction_and_teaser_lines_go(line: str, kind: str) -> None:
+    result = judge(article(BODY_1, BODY_2, line, BODY_3))
+    assert result.removed.get(line) == kind, result.removed
+    assert result.paragraphs == [BODY_1, BODY_2, BODY_3]
+
+
+def test_body_sentences_like_those_lines_stay() -> None:
+    lines = [
+        "Sponsored by the provincial government, the scheme has paid for new meters.",
+        "Residents were asked to register. Many did not.",
+        "The bureau said it would publish the list next week: miners have until then to leave.",
+        "Thanks to the new rules, readers of meters can report a site in a day.",
+    ]
+    result = judge(article(BODY_1, *lines, BODY_2))
+    assert result.paragraphs == [BODY_1, *lines, BODY_2]
+
+
 def test_related_section_with_headlines_and_relative_times_ends_the_article() -> None:
     tail = [
         "More from Markets",
@@ -342,6 +370,23 @@ def test_short_list_items_at_the_end_stay_when_a_line_introduces_them() -> None:
     text = article(BODY_1, BODY_2, "Sites named in the notice:", "- Ganzi", "- Ya'an", "- Leshan", "Share this article")
     result = judge(text)
     assert result.paragraphs[-3:] == ["Ganzi", "Ya'an", "Leshan"]
+    assert "Share this article" in result.removed
+
+
+def test_short_list_items_under_a_subheading_stay_when_only_furniture_follows() -> None:
+    text = "\n\n".join(
+        [
+            "# " + "Province Cuts Power to Bitcoin Miners",
+            BODY_1,
+            BODY_2,
+            "## Key dates",
+            "- May 2021: the ban on mining",
+            "- June 2021: the power cuts",
+            "Share this article",
+        ]
+    )
+    result = judge(text + "\n", path="sources/a.md")
+    assert result.paragraphs[-2:] == ["May 2021: the ban on mining", "June 2021: the power cuts"]
     assert "Share this article" in result.removed
 
 
