@@ -155,6 +155,8 @@ def test_newsletter_box_with_its_title_and_consent_line() -> None:
         ("That's it for today. See you on Monday, and thanks for reading.", "newsletter"),
         ("Correction, 3 May 2024: An earlier version of this article gave the wrong date for the vote.", "other"),
         ("Next week: how the pools moved their servers after the ban.", "other"),
+        ("This article is part of our series on shadow banking. Some names have been changed.", "other"),
+        ("Workers load mining machines onto a lorry in Ya'an. Zhou Min/Staff", "caption"),
     ],
 )
 def test_sponsor_sign_up_sign_off_correction_and_teaser_lines_go(line: str, kind: str) -> None:
@@ -169,6 +171,7 @@ def test_body_sentences_like_those_lines_stay() -> None:
         "Residents were asked to register. Many did not.",
         "The bureau said it would publish the list next week: miners have until then to leave.",
         "Thanks to the new rules, readers of meters can report a site in a day.",
+        "This report is part of a wider inquiry into the grid, officials said.",
     ]
     result = judge(article(BODY_1, *lines, BODY_2))
     assert result.paragraphs == [BODY_1, *lines, BODY_2]
