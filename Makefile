@@ -49,9 +49,10 @@ bench: $(VENV)/.site ## Benchmark: generate and build 10, 100 and 1,000 made-up 
 	$(BIN)/python scripts/dev/benchmark.py --sizes $(or $(SIZES),10 100 1000) --json .cache/bench.json
 
 eval: $(VENV)/.site ## Evaluation set against tests/eval/floors.yml, then each held-out batch apart (VERBOSE=1: per article)
-	$(BIN)/python scripts/dev/evaluate.py $(if $(VERBOSE),--verbose) --skip heldout- --skip heldout2- --json .cache/eval.json
+	$(BIN)/python scripts/dev/evaluate.py $(if $(VERBOSE),--verbose) --skip heldout- --skip heldout2- --skip heldout3- --json .cache/eval.json
 	$(BIN)/python scripts/dev/evaluate.py $(if $(VERBOSE),--verbose) --only heldout- --json .cache/eval-heldout.json
 	$(BIN)/python scripts/dev/evaluate.py $(if $(VERBOSE),--verbose) --only heldout2- --json .cache/eval-heldout2.json
+	$(BIN)/python scripts/dev/evaluate.py $(if $(VERBOSE),--verbose) --only heldout3- --json .cache/eval-heldout3.json
 
 audit: build $(CHROMIUM) node_modules/.installed ## Lighthouse (mobile) on home + a topic page -> test-artifacts/lighthouse/
 	CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/dev/audit.py --site site --out test-artifacts/lighthouse

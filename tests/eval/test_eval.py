@@ -287,12 +287,15 @@ def test_only_and_skip_score_the_articles_named_or_not_named_with_the_prefix(
     assert chosen and all(c.article.name.startswith("heldout-") for c in chosen) and len(chosen) < len(cases)
     second = ev.select(cases, "heldout2-")
     assert second and all(c.article.name.startswith("heldout2-") for c in second) and not set(second) & set(chosen)
+    third = ev.select(cases, "heldout3-")
+    assert third and not set(third) & (set(chosen) | set(second))
     assert ev.select(cases, None) == cases
     with pytest.raises(ev.EvalError, match="no evaluation article"):
         ev.select(cases, "no-such-article-")
     # The gate leaves out every held-out batch: "heldout2-x" does not start with "heldout-".
     gated = ev.select(cases, None, skip=ev.HELD_OUT)
-    assert len(gated) + len(chosen) + len(second) == len(cases) and not set(gated) & (set(chosen) | set(second))
+    held = set(chosen) | set(second) | set(third)
+    assert len(gated) + len(held) == len(cases) and not set(gated) & held
     assert ev.select(cases, ev.HELD_OUT) == [c for c in cases if c not in gated]
     assert ev.main(["--check", "--only", "heldout-"]) == 0
     assert f"{len(chosen)} expected files agree" in capsys.readouterr().out
