@@ -66,6 +66,8 @@ def load_topics(text: str, path: str, edit_path: str | None = None) -> SiteConfi
             raise fail(f"duplicate topic slug {topic.slug!r}", "topics", i, "slug")
         topics.append(topic)
     fallback = data.get("fallback", topics[0].slug)
+    if not isinstance(fallback, str):  # (a list or a mapping is no slug, and cannot be looked up)
+        raise fail("'fallback' must be the slug of a topic, written as one word", "fallback")
     if fallback not in {t.slug for t in topics}:
         raise fail(f"'fallback' names no topic: {fallback!r}", "fallback")
     weights = {}
@@ -131,7 +133,10 @@ def _signals(raw: Any, fail: Fail, i: int) -> tuple[Signal, ...]:
     """Signals are a list of phrases (weight 1) or a mapping phrase -> weight."""
     at = ("topics", i, "signals")
     if isinstance(raw, list):
-        raw = {phrase: 1 for phrase in raw}
+        for j, phrase in enumerate(raw):  # a list or a mapping in the list is no phrase (nor a key)
+            if not isinstance(phrase, str) or not phrase.strip():
+                raise fail("a signal must be a word or phrase", *at, j)
+        raw = dict.fromkeys(raw, 1)
     if not isinstance(raw, dict) or not raw:
         raise fail("'signals' must be a non-empty list or mapping of phrases", *at)
     signals = []

@@ -29,6 +29,11 @@ ABBREVIATIONS = "abbreviations.md"  # under includes/; each page gets the lines 
 # line must not show on any of them. (No "--" inside: that would end it early.)
 
 _KEYS = {"term", "definition", "link", "aliases"}
+# Terms and aliases together: each is looked for on every page, and the
+# abbreviation extension's cost grows with a page's text times the forms it
+# uses (the Glossary page uses them all). 15,000 terms made the Glossary page
+# take over 60 s to become HTML; at this limit the whole site builds in seconds.
+MAX_FORMS = 2_000
 # Letters, digits, spaces and a little punctuation: a term becomes ``*[term]:``
 # in the abbreviations file, where brackets or markup would break the line.
 _TERM = re.compile(r"^\w[\w .,'’/-]*$")
@@ -76,8 +81,17 @@ def load_glossary(text: str, path: str) -> tuple[Term, ...]:
         raise fail("'terms' must be a list", "terms")
     terms: list[Term] = []
     owner: dict[str, int] = {}  # every form, case-folded -> the index of its term
+    forms = 0
     for i, raw in enumerate(raw_terms):
         term = _term(raw, fail, i)
+        forms += 1 + len(term.aliases)
+        if forms > MAX_FORMS:
+            raise fail(
+                f"term {term.term[:60]!r} takes the glossary past {MAX_FORMS:,} terms and aliases, the limit:"
+                " every page is searched for each of them",
+                "terms",
+                i,
+            )
         seen: set[str] = set()
         for j, form in enumerate((term.term, *term.aliases)):
             # Case forms of one term are welcome ("digital yuan", "Digital yuan");
@@ -117,11 +131,15 @@ class Definitions:
         self._pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, forms)) + r")(?!\w)") if forms else None
 
     def for_page(self, markdown: str) -> str:
-        """The definition lines of the forms ``markdown`` uses, in file order ('' if none)."""
+        """The definition lines of the forms ``markdown`` uses, in file order ('' if none).
+
+        Each is a block of its own (blank lines between): in one block,
+        Python-Markdown's block parsers take one line at a time and search the
+        rest of the block each time (2,000 definitions took 17 s on one page)."""
         if self._pattern is None:
             return ""
         used = set(self._pattern.findall(markdown))
-        return "\n".join(line for form, line in self._lines.items() if form in used)
+        return "\n\n".join(line for form, line in self._lines.items() if form in used)
 
 
 _DEFINITION = re.compile(r"^\*\[([^\]]+)\]: ")

@@ -36,6 +36,16 @@ RESERVED_STEMS = {"index": "is the Sources index page", "readme": "is skipped (s
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 # A date, optionally with a time (YAML timestamps are read as text).
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+# The years a published date may have: those the Timeline reads as years
+# (timeline._YEAR). Relative dates ("on March 3", "last Friday") are worked
+# out from it: from year 1 or 9999 they would fall off the calendar.
+PUBLISHED_YEARS = (1600, 2099)
+# Longer than any news article (the longest long reads are ~40,000 words): a
+# bigger file is a mistake, and would give a page too big to load or index.
+# Checked here on the text as written, before it is cleaned (cleaning 20 MB
+# of tiny paragraphs took a minute and 2.6 GB), and by segment on the text
+# as cleaned.
+MAX_ARTICLE_CHARS = 1_000_000
 
 
 def slug_for(path: str) -> str:
@@ -72,6 +82,15 @@ def decode(data: bytes, path: str) -> str:
         ) from None
 
 
+def too_long(size: int, path: str) -> ExplainerError:
+    """The error for an article of ``size`` characters, over :data:`MAX_ARTICLE_CHARS`."""
+    return ExplainerError(
+        f"article text is {size:,} characters, over the limit of {MAX_ARTICLE_CHARS:,}"
+        " (about 150,000 words): is this one article? Split it into several files",
+        path=path,
+    )
+
+
 def ingest(path: str, data: bytes, sidecar: tuple[str, bytes] | None = None) -> SourceDocument:
     """Decode a source file, split off its front matter and check the metadata."""
     suffix = PurePosixPath(path).suffix.casefold()
@@ -85,6 +104,8 @@ def ingest(path: str, data: bytes, sidecar: tuple[str, bytes] | None = None) -> 
         text, found = extract_html(text, path)
         for key, value in found.items():  # a canonical address that is not a web address is left out
             if key == "url" and not is_web_url(value):
+                continue
+            if key == "published" and not _in_years(value):  # as a date the page gets wrong: left out
                 continue
             if isinstance(value, str) and len(value) > META_LIMITS.get(key, 2000):
                 raise ExplainerError(
@@ -105,6 +126,8 @@ def ingest(path: str, data: bytes, sidecar: tuple[str, bytes] | None = None) -> 
             raise ExplainerError("front matter has no closing '---' line", path=path, line=1) from None
         fields.update(_metadata(front, path, first_line=1))  # `front` keeps the opening line break
         first_body_line = text[: len(text) - len(body)].count("\n") + 1
+    if len(body) > MAX_ARTICLE_CHARS:  # (line breaks counted: each costs the cleaner a line)
+        raise too_long(len(body), path)
     return SourceDocument(
         path=path,
         slug=slug_for(path),
@@ -192,16 +215,29 @@ def _overrides(
 
 
 def _date(value: object, fail: Callable[[str, str], ExplainerError]) -> date:
-    """A real calendar date: ``2021-02-30`` and month 13 are errors with their line."""
+    """A real calendar date of :data:`PUBLISHED_YEARS`: ``2021-02-30``, month 13
+    and ``9999-12-31`` are errors with their line."""
+    found: date | None = None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
+        found = value.date()
+    elif isinstance(value, date):
+        found = value
+    elif isinstance(value, str):
         text = value.strip()
         if _ISO_DATE.match(text):
             try:
-                return date.fromisoformat(text[:10])
+                found = date.fromisoformat(text[:10])
             except ValueError:
                 raise fail(f"field 'published' is not a real date: {text[:40]!r} (no such day)", "published") from None
-    raise fail(f"field 'published' is not a date: {str(value)[:40]!r} (write YYYY-MM-DD)", "published")
+    if found is None:
+        raise fail(f"field 'published' is not a date: {str(value)[:40]!r} (write YYYY-MM-DD)", "published")
+    if not _in_years(found):
+        first, last = PUBLISHED_YEARS
+        message = f"field 'published' is in the year {found.year}: a published date is from {first} to {last}"
+        raise fail(message, "published")
+    return found
+
+
+def _in_years(value: object) -> bool:
+    first, last = PUBLISHED_YEARS
+    return isinstance(value, date) and first <= value.year <= last

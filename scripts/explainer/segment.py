@@ -11,14 +11,17 @@ from syntok import segmenter
 
 from . import fastsplit
 from .errors import ExplainerError
+from .ingest import MAX_ARTICLE_CHARS, too_long
 from .model import Article, Block, CleanDocument, Heading, Paragraph, Sentence, TextBlock
 
 MAX_HEADING_WORDS = 14
 MAX_HEADING_CHARS = 120
 MAX_TITLE_CHARS = 300
-# Longer than any news article (the longest long reads are ~40,000 words): a
-# bigger file is a mistake, and would give a page too big to load or index.
-MAX_ARTICLE_CHARS = 1_000_000
+# Paragraphs and subheadings of one article: a news article has tens, the
+# longest long reads a few thousand. Each adds about 125 bytes of markup to
+# its source page and to its article page: 160,000 one-word paragraphs (under
+# MAX_ARTICLE_CHARS) made pages over the 20 MB a site page may have.
+MAX_BLOCKS = 10_000
 _FINAL_PUNCTUATION = tuple(".!?,;:…\"'。！？，；：」』")
 STANDFIRST_WORDS = 8
 
@@ -45,12 +48,8 @@ def segment(doc: CleanDocument) -> Article:
     """Find the title, subheadings and paragraphs, then split sentences."""
     source = doc.source
     size = sum(len(line) for _, line in doc.lines)
-    if size > MAX_ARTICLE_CHARS:
-        raise ExplainerError(
-            f"article text is {size:,} characters, over the limit of {MAX_ARTICLE_CHARS:,}"
-            " (about 150,000 words): is this one article? Split it into several files",
-            path=source.path,
-        )
+    if size > MAX_ARTICLE_CHARS:  # (ingest checked the text as written; this is the text as cleaned)
+        raise too_long(size, source.path)
     raw_blocks = list(doc.blocks)
     if not raw_blocks:
         why = "after removing boilerplate" if doc.removed else "(the file is empty or blank)"
@@ -65,6 +64,12 @@ def segment(doc: CleanDocument) -> Article:
             raw_blocks = raw_blocks[1:]
     if title is None:
         title = source.slug.replace("-", " ").capitalize()
+    if len(raw_blocks) > MAX_BLOCKS:
+        raise ExplainerError(
+            f"article has {len(raw_blocks):,} paragraphs and subheadings, over the limit of {MAX_BLOCKS:,}:"
+            " is this one article? Split it into several files",
+            path=source.path,
+        )
 
     blocks: list[Block] = []
     heading: str | None = None

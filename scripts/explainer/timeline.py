@@ -37,7 +37,7 @@ _MONTH = (
 )
 # [0-9], not \d: dates are written in ASCII digits, and the class is faster.
 _DAY = r"(?:3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?"
-_YEAR = r"(?:1[6-9][0-9][0-9]|20[0-9][0-9])(?![0-9%])"
+_YEAR = r"(?:1[6-9][0-9][0-9]|20[0-9][0-9])(?![0-9%])"  # 1600 to 2099: ingest.PUBLISHED_YEARS
 _NUMBER = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|[0-9]{1,2})"
 # Case ignored: a sentence may open with one ("In May, ...", "On Friday, ...").
 _PREP = r"(?i:in|since|until|by|from|during|through|before|after|on|of|early|late|mid-?)"
@@ -431,6 +431,17 @@ def _future(before: str, words: frozenset[str]) -> bool:
 
 
 def _resolve(kind: str, text: str, base: date | None, *, ahead: bool = False) -> When | None:
+    """The date a candidate phrase stands for (:func:`_reading`), or None.
+
+    A date worked out past the calendar's ends (from a published date in year
+    1 or 9999, which ingest refuses) is no date: left unresolved, not an error."""
+    try:
+        return _reading(kind, text, base, ahead=ahead)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _reading(kind: str, text: str, base: date | None, *, ahead: bool = False) -> When | None:
     """The date a candidate phrase stands for, read by dateparser.
 
     A month without a year is the latest one not after the published date:

@@ -130,7 +130,7 @@ def test_each_page_gets_only_the_hover_definitions_it_uses() -> None:
     )
     assert (
         definitions.for_page("A CBDC, and e-CNY pilots.")
-        == "*[CBDC]: A central bank's own money.\n*[e-CNY]: The digital yuan."
+        == "*[CBDC]: A central bank's own money.\n\n*[e-CNY]: The digital yuan."  # a block each: linear
     )
     assert definitions.for_page("Two CBDCs.") == "*[CBDCs]: Plural."  # whole forms only, as the extension matches
     assert definitions.for_page("No terms here; ACBDC is not one.") == ""
