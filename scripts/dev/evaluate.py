@@ -5,7 +5,7 @@
     .venv/bin/python scripts/dev/evaluate.py --json out.json
     .venv/bin/python scripts/dev/evaluate.py --check        # only check the expected files against the articles
     .venv/bin/python scripts/dev/evaluate.py --only heldout-   # the figures of the articles named heldout-*
-    .venv/bin/python scripts/dev/evaluate.py --skip heldout- --skip heldout2- --skip heldout3-   # the others, against the floors
+    .venv/bin/python scripts/dev/evaluate.py --skip heldout- --skip heldout2- --skip heldout3-   # the others
 
 The story sets of ``tests/eval/claims/`` are split by name: those named
 ``heldout-*`` are reported apart, never against the floors (``--only heldout-``

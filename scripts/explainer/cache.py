@@ -202,7 +202,7 @@ class ArticleCache:
             text = read_state(self.seals_path)
             try:
                 data = json.loads(text) if text is not None else {}
-            except ValueError:
+            except (ValueError, RecursionError):  # (nesting a forged file can pile up)
                 data = {}
             ok = isinstance(data, dict) and all(isinstance(v, str) for v in data.values())
             self._seals = data if ok else {}
@@ -534,7 +534,7 @@ class RunCache:
         text = read_state(self.path)
         try:
             data = json.loads(text) if text is not None else None
-        except ValueError:
+        except (ValueError, RecursionError):  # (nesting a forged file can pile up)
             return None
         if not isinstance(data, dict) or data.get("inputs") != inputs or data.get("docs") != docs_state(folders):
             return None
@@ -572,7 +572,8 @@ def docs_state(folders: Sequence[Path], known: Mapping[Path, str] | None = None)
 
     Any change to them, by the generator or by hand, shows here, even one
     that keeps the size and the modification time. Links are listed, never
-    followed. ``known``: the SHA-256 (hex) of files the caller has just
+    followed (a name that is not text was refused: :func:`explainer.write.check_outputs`).
+    ``known``: the SHA-256 (hex) of files the caller has just
     written or found unchanged, by path, not read again (the page cache has
     hashed most of them already; a file changed by hand meanwhile then
     differs at the next run's check, which builds: never a run skipped wrongly)."""

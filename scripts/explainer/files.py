@@ -16,6 +16,7 @@ import os
 import stat
 from pathlib import Path
 
+from . import chars
 from .errors import ExplainerError
 
 # A saved web page can be a few megabytes; no article is bigger than this.
@@ -160,3 +161,15 @@ def read_text(path: Path, root: Path, limit: int = MAX_DATA_BYTES, shown: str | 
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ExplainerError("not valid UTF-8", path=shown or str(path), line=line) from None
+
+
+def check_name(name: str, shown: str) -> None:
+    """Refuse a file name that would show other than it reads: with control
+    or invisible characters, or bytes that are not UTF-8 (pages, the report
+    and the run's state name files as text)."""
+    if chars.hidden(name):
+        raise ExplainerError("file name holds control or invisible characters: rename the file", path=shown)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ExplainerError("file name is not UTF-8 text: rename the file", path=shown) from None

@@ -16,6 +16,7 @@ that head an organisation's name...) is data in ``config/names.yml``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -389,8 +390,13 @@ def _unknown(tokens: list[_Token], known: Iterable[re.Match[str]], names: NameLi
     it: "China" is known, "Cyberspace Administration of China" is another name."""
     inner = names.connectors | names.joiners
     drop: set[int] = set()
+    ends = [t.end for t in tokens]  # (tokens are in order, apart: a match's are found by bisection)
     for match in known:
-        inside = [i for i, t in enumerate(tokens) if match.start() < t.end and t.start < match.end()]
+        inside = []
+        for i in range(bisect_right(ends, match.start()), len(tokens)):
+            if tokens[i].start >= match.end():
+                break
+            inside.append(i)
         if not inside:
             continue
         first = inside[0]
@@ -559,7 +565,7 @@ def _name(raw: Any, fail: Fail, i: int) -> Name:
     if not isinstance(name, str) or not name.strip():
         raise fail("'name' must be a non-empty string", *at, "name")
     kind = raw.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:  # (a list cannot be looked up)
         raise fail(f"'kind' must be one of {', '.join(KINDS)}", *at, "kind")
     description = raw.get("description")
     if not isinstance(description, str) or not description.strip():

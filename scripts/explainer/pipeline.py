@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import chars, claims, files
+from . import claims, files
 from . import config as config_loader
 from . import guides as guide_pages
 from .cache import ArticleCache, code_digest, stable_repr
@@ -301,7 +301,7 @@ def find_sources(folder: Path, root: Path, problems: list[str] | None = None) ->
     for path in entries:
         shown = display_path(path, root)
         try:
-            check_name(path.name, shown)
+            files.check_name(path.name, shown)
             files.check_inside(path, root)
             files.check_within(path, folder, shown)
             kind = files.kind_of(path)
@@ -379,23 +379,11 @@ def guides_for(paths: Paths) -> guide_pages.GuideData:
     )
 
 
-def check_name(name: str, shown: str) -> None:
-    """Refuse a source's file name that would show other than it reads: with
-    control or invisible characters, or bytes that are not UTF-8 (the page's
-    name and the report are text)."""
-    if chars.hidden(name):
-        raise ExplainerError("file name holds control or invisible characters: rename the file", path=shown)
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ExplainerError("file name is not UTF-8 text: rename the file", path=shown) from None
-
-
 def source_input(path: Path, root: Path, sources: Path | None = None) -> SourceInput:
     """One article file (and its sidecar) read as :func:`find_sources` reads
     them (a file of the ``sources`` folder, root/sources by default, by its rules)."""
     path = path if path.is_absolute() else root / path
-    check_name(path.name, display_path(path, root))
+    files.check_name(path.name, display_path(path, root))
     sources = sources or root / "sources"
     if path.parent.absolute() == sources.absolute():  # (as find_sources reads it: a link only to a file of sources/)
         files.check_inside(path, root)

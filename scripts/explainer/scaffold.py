@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from . import validate
 from .errors import ExplainerError
 from .ingest import META_KEYS, RESERVED_STEMS, SIDECAR_SUFFIXES, decode, ingest
+from .links import is_web_url
 
 MAX_SLUG_CHARS = 60
 HINTS = {
@@ -95,6 +96,8 @@ def new_source(
         fields["title"] = " ".join(title.split())
     if url:
         fields["url"] = url.strip()
+        if not is_web_url(fields["url"]):  # (before it is read for a name: "https://[::1" cannot be)
+            raise ExplainerError("field 'url' must be an http:// or https:// address")
     slug = slugify(fields["title"]) if fields.get("title") else ""
     if not slug and fields.get("url"):
         slug = slug_from_url(fields["url"])

@@ -131,6 +131,7 @@ def _walk(folder: Path, root: Path) -> Iterator[Path]:
             shown = _shown(path, root)
             if chars.hidden(name) or "<" in name or ">" in name:
                 raise ExplainerError("file name holds control or invisible characters, < or >: rename it", path=shown)
+            files.check_name(name, shown)  # (not UTF-8: MkDocs' exclusions fail on it with a traceback)
             mode = path.lstat().st_mode
             if stat.S_ISLNK(mode):
                 files.check_inside(path, root, shown)

@@ -32,11 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import ExplainerError
-from .files import check_project_folder
+from .files import check_name, check_project_folder
 from .marker import is_generated, is_marked_text
 from .model import Page
 
 JOURNAL = "journal.json"  # in the state folder (.cache/explainer)
+MAX_NAME_BYTES = 230  # a page's file name, at most: 255 (most file systems) less its temp name's additions
 _TMP_SUFFIX = ".explainer-tmp"
 _NAV = ".nav.yml"
 LOCK_WAIT = 120.0  # seconds a second run waits for the first before giving up
@@ -75,6 +76,11 @@ def is_managed(relative: str, *, docs: bool) -> bool:
     if path.is_absolute() or not path.parts or any(p in {"", ".", ".."} for p in path.parts):
         return False
     if "\\" in relative or "\0" in relative:
+        return False
+    try:  # a name the generator writes is text, and fits a file system with its temp name
+        if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in path.parts):
+            return False
+    except UnicodeEncodeError:
         return False
     return path.suffix == ".md" or (docs and relative == _NAV)
 
@@ -260,7 +266,7 @@ def _read_journal(path: Path, folders: tuple[Path, ...]) -> JournalData | None:
         if path.is_symlink() or not path.is_file() or path.stat().st_size > 10_000_000:
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # (nesting a forged journal can pile up)
         return None
     if not isinstance(data, dict) or data.get("version") != 1:
         return None
@@ -455,11 +461,15 @@ def check_outputs(root: Path, folders: Iterable[Path]) -> None:
     """Refuse an output folder outside the project or reached through a
     link: a pull request can commit a link at ``docs`` or ``includes`` (or a
     ``docs_dir`` in mkdocs.yml), and the generator writes only inside the
-    project."""
+    project. A file in them whose name is not text is refused too, before
+    anything is written: the run's state records every name there."""
     for folder in folders:
         check_project_folder(folder, root, "writes")
         if folder.exists() and not folder.is_dir():
             raise ExplainerError("is a file where the generator needs a folder: move it away", path=str(folder))
+        for base, subfolders, names in os.walk(folder, followlinks=False):  # (names only: no file is read)
+            for name in sorted(subfolders) + sorted(names):
+                check_name(name, os.path.relpath(os.path.join(base, name), root))
 
 
 def _same_file(target: Path, page: Page, known: FileId, text: str) -> bool:

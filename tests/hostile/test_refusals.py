@@ -21,12 +21,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import msgspec
 import pytest
 from click.testing import CliRunner, Result
 
+from explainer import files, ingest, segment, timeline
 from explainer.cache import CACHE_DIR, ArticleCache
 from explainer.cli import main
 from explainer.model import Article, Paragraph
@@ -38,6 +40,12 @@ Setup = Callable[[Path], None]
 PATTERN_LINE = (ROOT / "config/boilerplate.yml").read_text(encoding="utf-8").split("\n").index("patterns:") + 2
 OPENERS_LINE = (ROOT / "config/guides.yml").read_text(encoding="utf-8").split("\n").index("referring_openers: [") + 1
 STANCE_LINE = (ROOT / "config/topics.yml").read_text(encoding="utf-8").split("\n").index("      stance: 3") + 1
+KIND_LINE = (ROOT / "config/names.yml").read_text(encoding="utf-8").split("\n").index("    kind: person") + 1
+# A topics file whose first topic's signals are a list holding a list (line 9).
+LISTED_SIGNALS = "title: T\nsummary: S.\ntopics:\n  - slug: background\n    title: B\n    description: D.\n"
+LISTED_SIGNALS += "    signals:\n      - stance\n      - [eradicate]\n"
+# 2,001 terms: the last (on line 4,002) takes the glossary past its 2,000 terms and aliases.
+MANY_TERMS = "terms:\n" + "".join(f"  - term: term {i}\n    definition: Term {i}.\n" for i in range(2001))
 
 
 def run(project: Path, command: str = "generate", *extra: str) -> Result:
@@ -236,6 +244,38 @@ CASES: dict[str, tuple[Setup, str]] = {
         "topics.yml:32:",
     ),
     "file name too long": (_write(f"sources/{'a' * 201}.txt", ARTICLE), "over the limit of 200"),
+    # A year without which "on March 3" or "last Friday" falls off the calendar.
+    "published in year 9999": (
+        _write("sources/late.txt", "---\npublished: 9999-12-31\n---\nA title\n\nOn March 3, officials met.\n"),
+        "late.txt:2: field 'published' is in the year 9999: a published date is from 1600 to 2099",
+    ),
+    "published in year 1": (
+        _write("sources/early.txt", "---\npublished: 0001-01-01\n---\nA title\n\nLast Friday, officials met.\n"),
+        "early.txt:2: field 'published' is in the year 1: a published date is from 1600 to 2099",
+    ),
+    # A list where a data file wants text (it cannot be looked up: "unhashable type").
+    "fallback a list": (
+        _replace("config/topics.yml", "fallback: background", "fallback: [background]"),
+        "topics.yml:29: 'fallback' must be the slug of a topic",
+    ),
+    "signal a list": (_write("config/topics.yml", LISTED_SIGNALS), "topics.yml:9: a signal must be a word or phrase"),
+    "kind a list": (
+        _replace("config/names.yml", "kind: person", "kind: [person]"),
+        f"names.yml:{KIND_LINE}: 'kind' must be one of person, organisation, place",
+    ),
+    # Sizes: refused before the work they would cost.
+    "article text too long as written": (  # (900,000 characters once cleaned, in 300,000 paragraphs)
+        _write("sources/big.txt", "\n\n".join(["ab."] * 300_000) + "\n"),
+        "sources/big.txt: article text is 1,499,999 characters, over the limit of 1,000,000",
+    ),
+    "too many paragraphs": (
+        _write("sources/many.txt", "A title\n\n" + "\n\n".join(["word"] * 10_001) + "\n"),
+        "sources/many.txt: article has 10,001 paragraphs and subheadings, over the limit of 10,000",
+    ),
+    "too many glossary terms": (
+        _write("config/glossary.yml", MANY_TERMS),
+        "glossary.yml:4002: term 'term 2000' takes the glossary past 2,000 terms and aliases, the limit",
+    ),
     "upper-case sidecar": (
         lambda p: (_write("sources/a.txt", ARTICLE)(p), _write("sources/a.YML", "title: T\n")(p)),
         "sources/a.YML: metadata file must end in .yml or .yaml, in lower case",
@@ -570,6 +610,52 @@ def test_a_forged_journal_in_the_state_folder_is_ignored_with_a_note(hostile_pro
     assert run(hostile_project).exit_code == 0  # and it never blocks a later run
 
 
+@pytest.mark.parametrize("name", ["journal.json", "manifest.json", "articles-seals.json"])
+def test_a_state_file_nested_past_the_parser_is_ignored(hostile_project: Path, name: str) -> None:
+    """6 KB of brackets made the JSON reader give up deep in its recursion:
+    "internal error" on every run, and the file never went away."""
+    assert run(hostile_project).exit_code == 0
+    state = hostile_project / CACHE_DIR
+    (state / name).write_text("[" * 3000 + "]" * 3000, encoding="utf-8")
+    (hostile_project / "sources/deep-state.txt").write_text("A title\n\nA paragraph of text.\n", encoding="utf-8")
+    result = run(hostile_project)
+    assert result.exit_code == 0, result.stderr
+    assert "internal error" not in result.stderr
+    assert run(hostile_project).exit_code == 0
+
+
+def test_a_forged_journal_naming_a_file_too_long_for_the_disk_is_ignored(hostile_project: Path) -> None:
+    """Every run stopped on "File name too long" while obeying it."""
+    state = hostile_project / CACHE_DIR
+    state.mkdir(parents=True)
+    folders = [str((hostile_project / "docs").resolve()), str((hostile_project / "includes").resolve())]
+    journal = {"version": 1, "folders": folders, "renames": [[0, "a" * 300 + ".md"]], "deletes": []}
+    (state / "journal.json").write_text(json.dumps(journal), encoding="utf-8")
+    result = run(hostile_project)
+    assert result.exit_code == 0 and "not a journal of this project's last run: ignored" in result.stderr
+    assert run(hostile_project).exit_code == 0
+
+
+@pytest.mark.parametrize("folder", ["docs", "includes"])
+def test_a_committed_file_whose_name_is_not_utf8_stops_the_run_before_any_write(
+    hostile_project: Path, folder: str
+) -> None:
+    """Its name cannot be written in the run's state: the run failed after
+    writing docs/, with "internal error", and so did every run after it."""
+    assert run(hostile_project).exit_code == 0
+    (hostile_project / folder).mkdir(exist_ok=True)
+    bad = os.fsencode(hostile_project / folder) + b"/a\xffb.png"
+    with open(bad, "wb") as handle:
+        handle.write(b"picture")
+    (hostile_project / "sources/after-bad-name.txt").write_text("A title\n\nA paragraph of text.\n", encoding="utf-8")
+    before = snapshot(hostile_project / "docs")
+    result = run(hostile_project)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "file name is not UTF-8 text: rename the file" in result.stderr
+    assert "a\\xffb.png" in result.stderr  # (the byte shown as an escape)
+    assert snapshot(hostile_project / "docs") == before
+
+
 def test_a_link_planted_at_a_state_file_is_never_written_through(hostile_project: Path) -> None:
     """A state folder that arrives in a clone can hold links where the cache
     writes (its files and their temp names): the file outside is untouched."""
@@ -666,3 +752,37 @@ def test_make_quotes_file_names_for_the_shell(tmp_path: Path) -> None:
     assert not list(project.glob("pwned-*"))
     for name in names:
         assert f"docs/{name}" in done.stdout
+
+
+# Limits: an input under them costs what a page can carry.
+
+
+@pytest.mark.parametrize(
+    ("kind", "phrase", "published"),
+    [
+        ("day_rel", "March 3", date(9999, 12, 31)),  # the nearest March 3: in year 10,000
+        ("bare_month", "November", date(1, 1, 1)),  # the latest November: in year 0
+        ("weekday", "last Friday", date(1, 1, 1)),  # the day before 1 January of year 1
+    ],
+)
+def test_a_date_past_the_calendar_is_left_unresolved(kind: str, phrase: str, published: date) -> None:
+    """Ingest refuses such published dates; the Timeline and the claims, which
+    work dates out from them, leave the phrase undated rather than fail."""
+    assert timeline._resolve(kind, phrase, published) is None
+
+
+def test_a_saved_page_date_past_the_years_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A date from a page's own metadata is the page's word: one the years do
+    not allow is left out, as one that is no date is."""
+    monkeypatch.setattr(ingest, "extract_html", lambda text, path: ("Text.\n", {"published": date(9999, 12, 31)}))
+    assert ingest.ingest("sources/page.html", b"<p>Text.</p>").meta.published is None
+
+
+def test_an_article_at_the_paragraph_limit_gives_pages_well_under_the_site_limit(hostile_project: Path) -> None:
+    """Each paragraph adds markup to its pages (about 125 bytes): at the limit,
+    one-word paragraphs stay far below the 20 MB a site page may have."""
+    body = "\n\n".join(["word"] * segment.MAX_BLOCKS)
+    _write("sources/many.txt", f"A title\n\n{body}\n")(hostile_project)
+    assert run(hostile_project).exit_code == 0
+    biggest = max(p.stat().st_size for p in (hostile_project / "docs").rglob("*.md"))
+    assert 100 * segment.MAX_BLOCKS < biggest < files.MAX_SOURCE_BYTES / 10

@@ -108,6 +108,7 @@ def test_new_from_a_saved_web_page_copies_it_with_metadata_found_on_the_page(pro
         (["Miners switch off!"], "a source named 'miners-switch-off' already exists"),
         (["China crypto crackdown"], "a source named 'china-crypto-crackdown' already exists"),
         (["A title", "--url", "ftp://example.org/x"], "field 'url' must be an http:// or https:// address"),
+        (["--url", "https://[::1"], "field 'url' must be an http:// or https:// address"),  # (no host to name it by)
         ([], "give a title, a --url or a --from-html page"),
         (["--from-html", "missing.html"], "missing.html"),
     ],
