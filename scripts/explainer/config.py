@@ -10,6 +10,7 @@ import contextlib
 from typing import Any
 
 from . import furniture, saferegex, yamldata
+from .ingest import MAX_SLUG
 from .model import BoilerplateRules, Signal, SiteConfig, Topic
 from .sitepages import RESERVED_SLUGS
 from .validate import Fail, failer, is_number, is_slug, no_unknown_keys
@@ -113,6 +114,8 @@ def _topic(raw: Any, fail: Fail, i: int) -> Topic:
         raise fail("'slug' must be lower-case words joined by hyphens", "topics", i, "slug")
     if slug in RESERVED_SLUGS:
         raise fail(f"slug {slug!r} is reserved for the site's own pages", "topics", i, "slug")
+    if len(slug) > MAX_SLUG:  # (its page, and that page's year pages, are files named after it)
+        raise fail(f"'slug' is {len(slug)} characters, over the limit of {MAX_SLUG}", "topics", i, "slug")
     tags = raw.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
         raise fail("'tags' must be a list of words", "topics", i, "tags")

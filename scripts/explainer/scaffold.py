@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import validate
 from .errors import ExplainerError
-from .ingest import META_KEYS, RESERVED_STEMS, SIDECAR_SUFFIXES, decode, ingest
+from .ingest import META_KEYS, RESERVED_STEMS, SIDECAR_SUFFIXES, decode, ingest, slug_for
 from .links import is_web_url
 
 MAX_SLUG_CHARS = 60
@@ -109,7 +109,7 @@ def new_source(
         raise ExplainerError(
             f"the title gives the file name {slug!r}, which {RESERVED_STEMS[slug]}: choose another title"
         )
-    stems = {PurePosixPath(name).stem.casefold() for name in existing}
+    stems = {slug_for(name) for name in existing}  # as generate names them: "Foo_Bar.txt" is foo-bar too
     if slug in stems:
         raise ExplainerError(f"a source named {slug!r} already exists in the sources folder: choose another title")
 

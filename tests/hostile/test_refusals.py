@@ -258,6 +258,11 @@ CASES: dict[str, tuple[Setup, str]] = {
         _replace("config/topics.yml", "fallback: background", "fallback: [background]"),
         "topics.yml:29: 'fallback' must be the slug of a topic",
     ),
+    # A topic slug longer than a file name may be: its page's temp file failed to be made.
+    "topic slug too long": (
+        _replace("config/topics.yml", "  - slug: background", "  - slug: " + "b" * 250),
+        "topics.yml:68: 'slug' is 250 characters, over the limit of 200",
+    ),
     "signal a list": (_write("config/topics.yml", LISTED_SIGNALS), "topics.yml:9: a signal must be a word or phrase"),
     "kind a list": (
         _replace("config/names.yml", "kind: person", "kind: [person]"),

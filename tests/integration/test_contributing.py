@@ -106,6 +106,7 @@ def test_new_from_a_saved_web_page_copies_it_with_metadata_found_on_the_page(pro
     ("args", "message"),
     [
         (["Miners switch off!"], "a source named 'miners-switch-off' already exists"),
+        (["Sichuan Miners"], "a source named 'sichuan-miners' already exists"),  # as Sichuan_Miners.txt is named
         (["China crypto crackdown"], "a source named 'china-crypto-crackdown' already exists"),
         (["A title", "--url", "ftp://example.org/x"], "field 'url' must be an http:// or https:// address"),
         (["--url", "https://[::1"], "field 'url' must be an http:// or https:// address"),  # (no host to name it by)
@@ -116,6 +117,7 @@ def test_new_from_a_saved_web_page_copies_it_with_metadata_found_on_the_page(pro
 def test_new_refuses_clashes_and_bad_input_with_one_line(project: Path, args: list[str], message: str) -> None:
     existing = project / "sources/miners-switch-off.md"  # another suffix: the name still clashes
     existing.write_text("Kept.\n", encoding="utf-8")
+    (project / "sources/Sichuan_Miners.txt").write_text("Kept too.\n", encoding="utf-8")  # another spelling
     before = sorted(p.name for p in (project / "sources").iterdir())
     result = cli("new", *args, "--root", project)
     assert result.exit_code == 1
